@@ -1,0 +1,168 @@
+"""Scene sampler: a background, then shapes placed one by one with capped retries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
+from generators.shapes import FOUR_CONNECTED, SHAPE_KINDS, make_shape
+
+DEFAULT_KINDS = (
+    ("blob", 4.0),
+    ("rectangle", 2.0),
+    ("outline", 1.0),
+    ("horizontal", 1.0),
+    ("vertical", 1.0),
+    ("diagonal", 0.5),
+    ("cell", 1.5),
+)
+
+
+@dataclass(frozen=True)
+class ShapeIntent:
+    """One shape as the sampler meant to draw it: its mask sits at (top, left)."""
+
+    kind: str
+    color: int
+    top: int
+    left: int
+    mask: np.ndarray = field(repr=False, compare=False)
+
+    @property
+    def area(self) -> int:
+        return int(self.mask.sum())
+
+    def cells(self) -> frozenset[tuple[int, int]]:
+        rows, cols = np.nonzero(self.mask)
+        return frozenset(zip((rows + self.top).tolist(), (cols + self.left).tolist()))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A drawn grid plus what the sampler intended.
+
+    `separated_under` is the connectivity (4 or 8) under which every shape is promised
+    to be exactly one object, or None when shapes were allowed to touch.
+    `rejections` counts shapes dropped because no free spot was found within the retry cap.
+    """
+
+    grid: np.ndarray = field(repr=False, compare=False)
+    background: int
+    intent: tuple[ShapeIntent, ...]
+    separated_under: int | None
+    rejections: int
+
+
+def _dilate(mask: np.ndarray, connectivity: int) -> np.ndarray:
+    """The mask grown by one cell in every direction the connectivity joins, padded by 1."""
+    h, w = mask.shape
+    out = np.zeros((h + 2, w + 2), dtype=bool)
+    if connectivity == 8:
+        for dr in range(3):
+            for dc in range(3):
+                out[dr : dr + h, dc : dc + w] |= mask
+    else:
+        for dr, dc in ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2)):
+            out[dr : dr + h, dc : dc + w] |= mask
+    return out
+
+
+@dataclass(frozen=True)
+class SceneSampler:
+    """Draws ARC-like scenes of single-colour shapes on a background.
+
+    With `separate=True`, a shape never touches another under `connectivity`, whatever
+    the colours, so every shape is exactly one object under both single-colour and
+    multicolour conventions. With `separate=False` shapes may touch (never overlap) and
+    merge, which is how ARC grids look in the wild.
+    """
+
+    sizes: SizeCurriculum = SizeCurriculum()
+    background: BackgroundPolicy = BackgroundPolicy()
+    min_objects: int = 1
+    max_objects: int = 6
+    max_area: int = 10
+    kinds: tuple[tuple[str, float], ...] = DEFAULT_KINDS
+    separate: bool = True
+    connectivity: int = 8
+    max_tries: int = 20
+    max_colors: int = 9
+    """Each grid uses 1..max_colors distinct shape colours; fewer colours mean more objects per colour."""
+    _kind_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _kind_cdf: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.connectivity not in (4, 8):
+            raise ValueError(f"connectivity must be 4 or 8, got {self.connectivity}")
+        if not 0 <= self.min_objects <= self.max_objects:
+            raise ValueError(f"need 0 <= min_objects <= max_objects, got {self.min_objects}, {self.max_objects}")
+        if self.max_area < 1 or self.max_tries < 1:
+            raise ValueError("max_area and max_tries must be at least 1")
+        if not 1 <= self.max_colors <= COLORS - 1:
+            raise ValueError(f"max_colors must be between 1 and {COLORS - 1}, got {self.max_colors}")
+        kinds = [(k, w) for k, w in self.kinds if w > 0]
+        unknown = [k for k, _ in kinds if k not in SHAPE_KINDS]
+        if unknown:
+            raise ValueError(f"unknown shape kinds {unknown}; known: {', '.join(SHAPE_KINDS)}")
+        if self.separate and self.connectivity == 4:
+            # A diagonal line is several objects under 4-connectivity: it would break the promise.
+            kinds = [(k, w) for k, w in kinds if k in FOUR_CONNECTED]
+        if not kinds:
+            raise ValueError("no shape kind with a positive weight is left")
+        weights = np.array([w for _, w in kinds], dtype=float)
+        object.__setattr__(self, "_kind_names", tuple(k for k, _ in kinds))
+        object.__setattr__(self, "_kind_cdf", np.cumsum(weights) / weights.sum())
+
+    def sample(self, rng: np.random.Generator) -> Sample:
+        height, width = self.sizes.sample(rng)
+        background = self.background.sample(rng)
+        grid = np.full((height, width), background, dtype=np.uint8)
+        # Padded by one on each side so that dilations near the border need no clipping.
+        blocked = np.zeros((height + 2, width + 2), dtype=bool)
+        wanted = int(rng.integers(self.min_objects, self.max_objects + 1))
+        # A tiny grid cannot hold many separate shapes; asking anyway only inflates rejections.
+        wanted = min(wanted, max(self.min_objects, height * width // 4))
+        others = [c for c in range(COLORS) if c != background]
+        palette = rng.permutation(others)[: 1 + int(rng.integers(self.max_colors))].tolist()
+        intents: list[ShapeIntent] = []
+        rejections = 0
+        for _ in range(wanted):
+            kind_u, area_u, color_u = rng.random(3)
+            kind = self._kind_names[min(int(np.searchsorted(self._kind_cdf, kind_u, side="right")), len(self._kind_names) - 1)]
+            area = 1 + int(area_u * self.max_area)
+            color = palette[int(color_u * len(palette))]
+            mask = make_shape(kind, rng, area, height, width)
+            spot = self._place(rng, blocked, mask)
+            if spot is None:
+                rejections += 1
+                continue
+            top, left = spot
+            h, w = mask.shape
+            grid[top : top + h, left : left + w][mask] = color
+            if self.separate:
+                blocked[top : top + h + 2, left : left + w + 2] |= _dilate(mask, self.connectivity)
+            else:
+                blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] |= mask
+            intents.append(ShapeIntent(kind, color, top, left, mask))
+        grid.flags.writeable = False
+        return Sample(
+            grid=grid,
+            background=background,
+            intent=tuple(intents),
+            separated_under=self.connectivity if self.separate else None,
+            rejections=rejections,
+        )
+
+    def _place(self, rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray) -> tuple[int, int] | None:
+        h, w = mask.shape
+        free_rows = blocked.shape[0] - 2 - h + 1
+        free_cols = blocked.shape[1] - 2 - w + 1
+        if free_rows < 1 or free_cols < 1:
+            return None
+        spots = rng.integers(0, (free_rows, free_cols), size=(self.max_tries, 2))
+        for top, left in spots.tolist():
+            if not (blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] & mask).any():
+                return top, left
+        return None
