@@ -1,0 +1,55 @@
+"""Area: the sizes of objects, their order, and the colour of the extremes."""
+
+from generators import SceneSampler
+from priors.prior import Prior
+from priors.questions import Family, join_numbers, unique_argmax
+
+
+def _areas(scene) -> list[int]:
+    return list(scene.areas)
+
+
+def sorted_areas(scene, params) -> str | None:
+    return join_numbers(sorted(_areas(scene))) if scene.areas else None
+
+
+def max_area(scene, params) -> str | None:
+    return str(max(_areas(scene))) if scene.areas else None
+
+
+def min_area(scene, params) -> str | None:
+    return str(min(_areas(scene))) if scene.areas else None
+
+
+def _color_of_unique(scene, index) -> str | None:
+    # A multicolour object has no single colour to name.
+    if index is None or scene.palette[index].max() != scene.areas[index]:
+        return None
+    return str(scene.object_colors[index])
+
+
+def max_color(scene, params) -> str | None:
+    return _color_of_unique(scene, unique_argmax(_areas(scene)))
+
+
+def min_color(scene, params) -> str | None:
+    return _color_of_unique(scene, unique_argmax([-a for a in _areas(scene)]))
+
+
+prior = Prior(
+    name="area",
+    description="Object sizes: sorted areas, the biggest and smallest, and their colours.",
+    families=(
+        Family(
+            "area.sorted",
+            "Please list the area of all the objects in {grid}, in ascending order and separated by commas",
+            sorted_areas,
+        ),
+        Family("area.max", "What is the area of the biggest object in {grid}?", max_area),
+        # Single cells are common smallest objects; thinning keeps "1" from dominating.
+        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.4}),
+        Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color),
+        Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color),
+    ),
+    sampler=SceneSampler(min_objects=1, max_objects=6, max_area=12).sample,
+)

@@ -1,0 +1,60 @@
+"""Colours: cell counts per colour, the background, the most and least used colours."""
+
+from generators import SceneSampler
+from priors.prior import Prior
+from priors.questions import ColorParam, Family, unique_argmax
+
+
+def _foreground_counts(scene) -> dict[int, int]:
+    """Cells per colour present, the background excluded."""
+    return {c: n for c, n in enumerate(scene.color_counts) if n and c != scene.background}
+
+
+def cells_of_color(scene, params) -> str:
+    return str(scene.color_counts[params["color"]])
+
+
+def background(scene, params) -> str | None:
+    return None if scene.background is None else str(scene.background)
+
+
+def _extreme_color(scene, sign: int) -> str | None:
+    counts = _foreground_counts(scene)
+    if len(counts) < 2:  # with one colour, "most" gives itself away
+        return None
+    colors = list(counts)
+    index = unique_argmax([sign * counts[c] for c in colors])
+    return None if index is None else str(colors[index])
+
+
+def most_color(scene, params) -> str | None:
+    return _extreme_color(scene, +1)
+
+
+def least_color(scene, params) -> str | None:
+    return _extreme_color(scene, -1)
+
+
+def distinct_colors(scene, params) -> str:
+    return str(len(_foreground_counts(scene)))
+
+
+prior = Prior(
+    name="colors",
+    description="Colours: cells per colour, background, most and least used, how many.",
+    families=(
+        Family("colors.cells", "How many cells have color {color} in {grid}?", cells_of_color, ColorParam(absent_rate=0.15)),
+        # Backgrounds are black 80% of the time; asking a quarter of those keeps 0 from dominating.
+        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.25}),
+        Family("colors.most", "Which color (other than the background) covers the most cells in {grid}?", most_color),
+        Family("colors.least", "Which color (other than the background) covers the fewest cells in {grid}?", least_color),
+        Family(
+            "colors.distinct",
+            "How many different colors are there in {grid}, not counting the background?",
+            distinct_colors,
+            keep={"1": 0.6},
+        ),
+    ),
+    # Shapes may touch here: colour questions do not depend on object boundaries.
+    sampler=SceneSampler(min_objects=1, max_objects=8, separate=False).sample,
+)

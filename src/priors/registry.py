@@ -1,0 +1,181 @@
+"""Discovering priors through the `arc_priors.priors` entry-point group.
+
+Every plugin is imported and checked inside its own try/except, so one broken plugin is
+reported (with its name, distribution and the broken rule) and never hides the others.
+Set ARC_PRIORS_DISABLE_PLUGIN_AUTOLOAD=1 to load only arc-priors' own priors.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from importlib import metadata
+from typing import Iterable
+
+import attrs
+import numpy as np
+
+from priors.grid import as_grid
+from priors.prior import PriorLike
+from priors.questions import Question
+from priors.scene import parse
+
+GROUP = "arc_priors.priors"
+DISABLE_ENV = "ARC_PRIORS_DISABLE_PLUGIN_AUTOLOAD"
+OWN_DISTRIBUTION = "arc-priors"
+
+
+class PluginError(Exception):
+    """A plugin that could not be loaded or broke the Prior contract."""
+
+    def __init__(self, name: str, distribution: str, problem: str):
+        super().__init__(f"prior plugin {name!r} from {distribution}: {problem}")
+        self.name, self.distribution, self.problem = name, distribution, problem
+
+
+class UnknownPriorError(KeyError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@attrs.frozen
+class PluginInfo:
+    """One entry point and what became of it: a loaded prior, or the error that stopped it."""
+
+    name: str
+    distribution: str
+    version: str
+    target: str
+    prior: PriorLike | None = attrs.field(default=None, eq=False, repr=False)
+    error: PluginError | None = attrs.field(default=None, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _origin(ep: metadata.EntryPoint) -> tuple[str, str]:
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return "an unknown distribution", "?"
+    return dist.metadata["Name"], dist.version
+
+
+def check_prior(obj, expected_name: str) -> str | None:
+    """The broken rule of the Prior contract, or None. Ends with a smoke sample."""
+    if not isinstance(obj, PriorLike):
+        return f"is a {type(obj).__name__}, not a Prior (needs name, description, families, sample, questions)"
+    if obj.name != expected_name:
+        return f"its name {obj.name!r} does not match the entry point name {expected_name!r}"
+    if not isinstance(obj.description, str) or not obj.description:
+        return "has no description"
+    ids = [getattr(f, "id", None) for f in obj.families]
+    if not ids or not all(isinstance(i, str) and i.startswith(expected_name + ".") for i in ids):
+        return f"family ids must be strings starting with '{expected_name}.', got {ids}"
+    try:
+        rng = np.random.default_rng(0)
+        sample = obj.sample(rng)
+        scene = parse(as_grid(sample.grid))
+        asked = obj.questions(scene, rng)
+    except Exception as err:  # a plugin may fail in any way; report it, never crash the host
+        return f"smoke sample failed: {type(err).__name__}: {err}"
+    for q in asked:
+        if not isinstance(q, Question) or q.prior != expected_name or q.family not in ids or not isinstance(q.answer, str):
+            return f"smoke sample produced a bad question record: {q!r}"
+    return None
+
+
+def _load(ep: metadata.EntryPoint) -> PluginInfo:
+    distribution, version = _origin(ep)
+    info = functools.partial(PluginInfo, ep.name, distribution, version, ep.value)
+    try:
+        obj = ep.load()
+    except Exception as err:
+        return info(error=PluginError(ep.name, distribution, f"failed to import {ep.value}: {type(err).__name__}: {err}"))
+    problem = check_prior(obj, ep.name)
+    if problem:
+        return info(error=PluginError(ep.name, distribution, problem))
+    return info(prior=obj)
+
+
+def _unique(eps: Iterable[metadata.EntryPoint]) -> list[metadata.EntryPoint]:
+    """One entry per (name, target, distribution): a package seen twice on sys.path is no duplicate."""
+    seen, out = set(), []
+    for ep in eps:
+        key = (ep.name, ep.value, _origin(ep)[0])
+        if key not in seen:
+            seen.add(key)
+            out.append(ep)
+    return out
+
+
+@attrs.frozen
+class Registry:
+    plugins: tuple[PluginInfo, ...]
+
+    @classmethod
+    def from_entry_points(cls, eps: Iterable[metadata.EntryPoint]) -> "Registry":
+        by_name = defaultdict(list)
+        for ep in _unique(eps):
+            by_name[ep.name].append(ep)
+        plugins = []
+        for name in sorted(by_name):
+            group = by_name[name]
+            if len(group) == 1:
+                plugins.append(_load(group[0]))
+                continue
+            origins = [_origin(ep) for ep in group]
+            listed = " and ".join(f"{d} {v}" for d, v in origins)
+            for ep, (dist, version) in zip(group, origins):
+                plugins.append(PluginInfo(name, dist, version, ep.value, error=PluginError(name, dist, f"duplicate prior name, registered by {listed}")))
+        return cls(tuple(plugins))
+
+    def available(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.plugins if p.ok)
+
+    def problems(self) -> tuple[PluginError, ...]:
+        return tuple(p.error for p in self.plugins if p.error is not None)
+
+    def load(self, name: str) -> PriorLike:
+        for plugin in self.plugins:
+            if plugin.name == name:
+                if plugin.error is not None:
+                    raise plugin.error
+                return plugin.prior
+        known = ", ".join(self.available()) or "none"
+        raise UnknownPriorError(f"unknown prior {name!r}; available priors: {known}")
+
+
+def entry_points() -> list[metadata.EntryPoint]:
+    # Walk distributions ourselves: metadata.entry_points() keeps one entry point per name,
+    # which would hide exactly the duplicates we must report.
+    eps = [ep for dist in metadata.distributions() for ep in dist.entry_points if ep.group == GROUP]
+    if os.environ.get(DISABLE_ENV):
+        eps = [ep for ep in eps if _origin(ep)[0] == OWN_DISTRIBUTION]
+    return eps
+
+
+@functools.lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    return Registry.from_entry_points(entry_points())
+
+
+def refresh() -> Registry:
+    """Forget what was discovered (after installing a plugin in a running process)."""
+    default_registry.cache_clear()
+    return default_registry()
+
+
+def available() -> tuple[str, ...]:
+    """Names of the priors that loaded and passed their checks, sorted."""
+    return default_registry().available()
+
+
+def load(name: str) -> PriorLike:
+    return default_registry().load(name)
+
+
+def plugins() -> tuple[PluginInfo, ...]:
+    """Every plugin with its status, broken ones included; what `arc-priors list` shows."""
+    return default_registry().plugins
