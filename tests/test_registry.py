@@ -1,0 +1,99 @@
+"""The registry, exercised with real entry points: small distributions installed on sys.path."""
+
+import textwrap
+from importlib import metadata
+
+import pytest
+
+import priors
+from priors.registry import DISABLE_ENV, GROUP, PluginError, Registry, UnknownPriorError
+
+GOOD = '''
+from priors import Family, Prior
+prior = Prior(name="{name}", description="A test prior.", families=[Family("{name}.objects", "How many in {{grid}}?", lambda s, p: str(len(s.areas)))])
+'''
+
+
+def _install(root, dist, entries, modules):
+    """Write a minimal installed distribution: dist-info with entry points, plus its modules."""
+    info = root / f"{dist}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    lines = "\n".join(f"{name} = {target}" for name, target in entries.items())
+    (info / "entry_points.txt").write_text(f"[{GROUP}]\n{lines}\n")
+    for module, source in modules.items():
+        (root / f"{module}.py").write_text(textwrap.dedent(source))
+
+
+@pytest.fixture
+def plugins_on_path(tmp_path, monkeypatch):
+    _install(tmp_path, "good-plugin", {"holes": "good_mod:prior"}, {"good_mod": GOOD.format(name="holes")})
+    _install(tmp_path, "broken-plugin", {"broken": "broken_mod:prior"}, {"broken_mod": "raise ImportError('no module named nowhere')\n"})
+    _install(tmp_path, "wrong-type-plugin", {"wrongtype": "wrong_mod:prior"}, {"wrong_mod": "prior = 'not a prior'\n"})
+    _install(tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")})
+    _install(tmp_path, "dup-one", {"dup": "dup_one:prior"}, {"dup_one": GOOD.format(name="dup")})
+    _install(tmp_path, "dup-two", {"dup": "dup_two:prior"}, {"dup_two": GOOD.format(name="dup")})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv(DISABLE_ENV, raising=False)
+    priors.refresh()
+    yield
+    monkeypatch.undo()
+    priors.refresh()
+
+
+def _error(name) -> PluginError:
+    with pytest.raises(PluginError) as info:
+        priors.load(name)
+    return info.value
+
+
+def test_good_plugins_load_beside_broken_ones(plugins_on_path):
+    assert {"counting", "area", "colors", "holes"} <= set(priors.available())
+    assert priors.load("holes").name == "holes"
+    assert not {"broken", "wrongtype", "misnamed", "dup"} & set(priors.available())
+
+
+def test_a_plugin_that_fails_to_import_is_reported_with_its_distribution_and_error(plugins_on_path):
+    err = _error("broken")
+    assert err.distribution == "broken-plugin"
+    assert "broken_mod:prior" in str(err) and "no module named nowhere" in str(err)
+
+
+def test_a_plugin_of_the_wrong_type_is_reported(plugins_on_path):
+    err = _error("wrongtype")
+    assert err.distribution == "wrong-type-plugin" and "is a str, not a Prior" in str(err)
+
+
+def test_a_plugin_whose_name_differs_from_its_entry_point_is_reported(plugins_on_path):
+    assert "'other' does not match the entry point name 'misnamed'" in str(_error("misnamed"))
+
+
+def test_a_duplicate_name_is_reported_with_both_distributions(plugins_on_path):
+    message = str(_error("dup"))
+    assert "duplicate" in message and "dup-one 1.0" in message and "dup-two 1.0" in message
+
+
+def test_every_plugin_is_listed_with_its_status(plugins_on_path):
+    listed = {(p.name, p.distribution, p.ok) for p in priors.plugins()}
+    assert ("holes", "good-plugin", True) in listed and ("counting", "arc-priors", True) in listed
+    assert ("broken", "broken-plugin", False) in listed
+    assert ("dup", "dup-one", False) in listed and ("dup", "dup-two", False) in listed
+
+
+def test_autoloading_can_be_turned_off_leaving_the_builtin_priors(plugins_on_path, monkeypatch):
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    assert priors.refresh().available() == ("area", "colors", "counting")
+
+
+def test_an_unknown_name_gets_the_list_of_known_ones():
+    with pytest.raises(UnknownPriorError) as info:
+        priors.load("nope")
+    assert "unknown prior 'nope'" in str(info.value) and "area, colors, counting" in str(info.value)
+
+
+def test_a_plugin_that_breaks_in_its_smoke_sample_is_reported():
+    bad = metadata.EntryPoint("counting", "priors.builtin.area:prior", GROUP)
+    registry = Registry.from_entry_points([bad])
+    assert "does not match" in str(registry.problems()[0])
+    crash = metadata.EntryPoint("boom", "math:pi", GROUP)
+    assert "not a Prior" in str(Registry.from_entry_points([crash]).problems()[0])
