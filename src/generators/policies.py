@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +29,7 @@ class SizeCurriculum:
     max_side: int = MAX_SIDE
     scale: float = 8.0
     square_rate: float = 0.3
-    _cdf: np.ndarray = field(init=False, repr=False, compare=False)
+    _cdf: list[float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_side(self.min_side, "min_side")
@@ -41,14 +42,14 @@ class SizeCurriculum:
             raise ValueError(f"square_rate must be in [0, 1], got {self.square_rate}")
         sides = np.arange(self.min_side, self.max_side + 1)
         weights = np.exp(-(sides - self.min_side) / self.scale)
-        object.__setattr__(self, "_cdf", np.cumsum(weights) / weights.sum())
+        object.__setattr__(self, "_cdf", (np.cumsum(weights) / weights.sum()).tolist())
 
     def probabilities(self) -> np.ndarray:
         """P(side = min_side + k) for each k; used by docs and tests."""
         return np.diff(self._cdf, prepend=0.0)
 
     def _side(self, u: float) -> int:
-        return self.min_side + min(int(np.searchsorted(self._cdf, u, side="right")), len(self._cdf) - 1)
+        return self.min_side + min(bisect.bisect_right(self._cdf, u), len(self._cdf) - 1)
 
     def sample(self, rng: np.random.Generator) -> tuple[int, int]:
         u = rng.random(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,7 +46,8 @@ class Sample:
 
     `separated_under` is the connectivity (4 or 8) under which every shape is promised
     to be exactly one object, or None when shapes were allowed to touch.
-    `rejections` counts shapes dropped because no free spot was found within the retry cap.
+    `rejections` counts drawn shapes that fitted nowhere on the grid; after `max_tries` of
+    them in a row the sampler gives that object up, so a crowded grid gets fewer objects.
     """
 
     grid: np.ndarray = field(repr=False, compare=False)
@@ -58,15 +60,12 @@ class Sample:
 def _dilate(mask: np.ndarray, connectivity: int) -> np.ndarray:
     """The mask grown by one cell in every direction the connectivity joins, padded by 1."""
     h, w = mask.shape
-    out = np.zeros((h + 2, w + 2), dtype=bool)
+    padded = np.zeros((h + 4, w + 4), dtype=bool)
+    padded[2:-2, 2:-2] = mask
+    rows = padded[:-2] | padded[1:-1] | padded[2:]  # grown up and down: (h + 2, w + 4)
     if connectivity == 8:
-        for dr in range(3):
-            for dc in range(3):
-                out[dr : dr + h, dc : dc + w] |= mask
-    else:
-        for dr, dc in ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2)):
-            out[dr : dr + h, dc : dc + w] |= mask
-    return out
+        return rows[:, :-2] | rows[:, 1:-1] | rows[:, 2:]
+    return rows[:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
 
 
 @dataclass(frozen=True)
@@ -87,11 +86,12 @@ class SceneSampler:
     kinds: tuple[tuple[str, float], ...] = DEFAULT_KINDS
     separate: bool = True
     connectivity: int = 8
-    max_tries: int = 20
+    max_tries: int = 3
+    """Shapes drawn per object before giving up on it; each one that fits nowhere is a rejection."""
     max_colors: int = 9
     """Each grid uses 1..max_colors distinct shape colours; fewer colours mean more objects per colour."""
     _kind_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _kind_cdf: np.ndarray = field(init=False, repr=False, compare=False)
+    _kind_cdf: list[float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.connectivity not in (4, 8):
@@ -113,7 +113,7 @@ class SceneSampler:
             raise ValueError("no shape kind with a positive weight is left")
         weights = np.array([w for _, w in kinds], dtype=float)
         object.__setattr__(self, "_kind_names", tuple(k for k, _ in kinds))
-        object.__setattr__(self, "_kind_cdf", np.cumsum(weights) / weights.sum())
+        object.__setattr__(self, "_kind_cdf", (np.cumsum(weights) / weights.sum()).tolist())
 
     def sample(self, rng: np.random.Generator) -> Sample:
         height, width = self.sizes.sample(rng)
@@ -129,15 +129,18 @@ class SceneSampler:
         intents: list[ShapeIntent] = []
         rejections = 0
         for _ in range(wanted):
-            kind_u, area_u, color_u = rng.random(3)
-            kind = self._kind_names[min(int(np.searchsorted(self._kind_cdf, kind_u, side="right")), len(self._kind_names) - 1)]
-            area = 1 + int(area_u * self.max_area)
-            color = palette[int(color_u * len(palette))]
-            mask = make_shape(kind, rng, area, height, width)
-            spot = self._place(rng, blocked, mask)
-            if spot is None:
-                rejections += 1
+            for _ in range(self.max_tries):
+                kind_u, area_u, color_u = rng.random(3)
+                kind = self._kind_names[min(bisect.bisect_right(self._kind_cdf, kind_u), len(self._kind_names) - 1)]
+                area = 1 + int(area_u * self.max_area)
+                mask = make_shape(kind, rng, area, height, width)
+                spot = self._place(rng, blocked, mask)
+                if spot is not None:
+                    break
+                rejections += 1  # no free spot for this shape anywhere: draw another
+            else:
                 continue
+            color = palette[int(color_u * len(palette))]
             top, left = spot
             h, w = mask.shape
             grid[top : top + h, left : left + w][mask] = color
@@ -156,13 +159,15 @@ class SceneSampler:
         )
 
     def _place(self, rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray) -> tuple[int, int] | None:
+        """A uniformly random free spot for the mask, found among all spots at once."""
         h, w = mask.shape
-        free_rows = blocked.shape[0] - 2 - h + 1
-        free_cols = blocked.shape[1] - 2 - w + 1
-        if free_rows < 1 or free_cols < 1:
+        stride = blocked.shape[1]
+        spots = (blocked.shape[0] - 2 - h + 1, stride - 2 - w + 1)
+        if spots[0] < 1 or spots[1] < 1:
             return None
-        spots = rng.integers(0, (free_rows, free_cols), size=(self.max_tries, 2))
-        for top, left in spots.tolist():
-            if not (blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] & mask).any():
-                return top, left
-        return None
+        # Every h x w window of the unpadded area, as a view (what sliding_window_view builds, minus its overhead).
+        windows = np.ndarray((*spots, h, w), dtype=bool, buffer=blocked, offset=stride + 1, strides=(stride, 1, stride, 1))
+        free = np.flatnonzero(~(windows & mask).any(axis=(2, 3)))
+        if free.size == 0:
+            return None
+        return divmod(int(free[int(rng.random() * free.size)]), spots[1])

@@ -47,7 +47,7 @@ prior = Prior(
         ),
         Family("area.max", "What is the area of the biggest object in {grid}?", max_area),
         # Single cells are common smallest objects; thinning keeps "1" from dominating.
-        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.4}),
+        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.3}),
         Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color),
         Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color),
     ),
