@@ -1,0 +1,3 @@
+from arc_priors.cli import main
+
+main()

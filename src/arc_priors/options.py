@@ -1,0 +1,44 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+
+def priors_option(default: str | None, help: str):
+    return click.option("--priors", "priors_spec", default=default, show_default=default is not None, help=help)
+
+
+class BackgroundType(click.ParamType):
+    name = "most_common|none|0-9"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value is None:
+            return value
+        text = str(value).strip().lower()
+        if text in ("most_common", "none"):
+            return None if text == "none" else text
+        if text.isdigit() and 0 <= int(text) <= 9:
+            return int(text)
+        self.fail(f"{value!r} is not 'most_common', 'none' or a colour 0-9", param, ctx)
+
+
+def conventions_options(command):
+    """--connectivity, --univalued/--multicolor and --background, as `**conventions`."""
+
+    @click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells.")
+    @click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours.")
+    @click.option("--background", type=BackgroundType(), default="most_common", show_default=True)
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def make_conventions(options: dict):
+    from priors import Conventions
+
+    return Conventions(int(options["connectivity"]), options["univalued"], options["background"])

@@ -1,0 +1,174 @@
+"""Multi-turn chats mixing the enabled priors, in TRL's conversational format.
+
+A chat is one to several grids, a system message that states the grid encoding and the
+object conventions, and a few questions, each answered in its own assistant turn.
+Record i depends only on (seed, i), never on which process builds it or what came before,
+which is what makes datasets byte-identical for any number of workers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import string
+from typing import Sequence
+
+import attrs
+import numpy as np
+
+import priors
+from priors.encoders import get_encoder
+from priors.questions import Question
+from priors.scene import Conventions, Scene, parse
+
+DEFAULT_PRIORS = "counting,area,colors"
+
+
+class ChatConfigError(ValueError):
+    """Options that cannot make chats: bad weights, counts, unknown names."""
+
+
+def parse_weights(spec: str) -> tuple[tuple[str, float], ...]:
+    """'counting=2,area,colors' -> (('counting', 2.0), ('area', 1.0), ('colors', 1.0))."""
+    weights: dict[str, float] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            raise ChatConfigError(f"empty prior name in {spec!r}; write e.g. counting=2,area,colors")
+        name, _, value = part.partition("=")
+        name = name.strip()
+        try:
+            weight = float(value) if value else 1.0
+        except ValueError:
+            raise ChatConfigError(f"weight {value!r} of prior {name!r} is not a number") from None
+        if not math.isfinite(weight) or weight <= 0:
+            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {value}")
+        if name in weights:
+            raise ChatConfigError(f"prior {name!r} is listed twice in {spec!r}")
+        weights[name] = weight
+    return tuple(weights.items())
+
+
+def _positive(instance, attribute, value) -> None:
+    if type(value) is bool or not isinstance(value, int) or value < 1:
+        raise ChatConfigError(f"{attribute.name.replace('_', '-')} must be a whole number of at least 1, got {value!r}")
+
+
+def _grids_per_chat(instance, attribute, value) -> None:
+    _positive(instance, attribute, value)
+    if value > len(string.ascii_uppercase):
+        raise ChatConfigError(f"grids-per-chat is at most {len(string.ascii_uppercase)}, got {value}")
+
+
+def _known_encoder(instance, attribute, value) -> None:
+    try:
+        get_encoder(value)
+    except KeyError as err:
+        raise ChatConfigError(str(err)) from None
+
+
+@attrs.frozen
+class ChatConfig:
+    """Everything that decides the content of a dataset, recorded with it."""
+
+    priors: tuple[tuple[str, float], ...] = attrs.field(factory=lambda: parse_weights(DEFAULT_PRIORS))
+    questions_per_chat: int = attrs.field(default=4, validator=_positive)
+    grids_per_chat: int = attrs.field(default=1, validator=_grids_per_chat)
+    conventions: Conventions = Conventions()
+    encoder: str = attrs.field(default="digits", validator=_known_encoder)
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "priors": dict(self.priors),
+            "questions_per_chat": self.questions_per_chat,
+            "grids_per_chat": self.grids_per_chat,
+            "conventions": self.conventions.as_dict(),
+            "encoder": self.encoder,
+            "seed": self.seed,
+        }
+
+
+def system_message(config: ChatConfig) -> str:
+    encoder = get_encoder(config.encoder)
+    several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
+    return (
+        f"You answer questions about grids of colors 0-9 (0 is black). Each grid is written {encoder.description}.{several} "
+        f"{config.conventions.describe()} Answer with the value only."
+    )
+
+
+class ChatBuilder:
+    """Builds record i of a dataset. Load once per process, then call for any index."""
+
+    def __init__(self, config: ChatConfig):
+        self.config = config
+        self.priors = [priors.load(name) for name, _ in config.priors]
+        self._weights = [w for _, w in config.priors]
+        self._encode = get_encoder(config.encoder).encode
+        self._system = system_message(config)
+        self._conventions = config.conventions.as_dict() | {"encoder": config.encoder}
+
+    def _pick(self, rng: np.random.Generator, allowed: Sequence[int]) -> int:
+        """A prior index among `allowed`, with probability proportional to its weight."""
+        cumulative = list(itertools.accumulate(self._weights[i] for i in allowed))
+        return allowed[min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(allowed) - 1)]
+
+    def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
+        """The chat's grids, each drawn by a prior chosen by weight, parsed under the conventions."""
+        c, several = self.config.conventions, self.config.grids_per_chat > 1
+        scenes, drawn = [], []
+        everyone = range(len(self.priors))
+        for g in range(self.config.grids_per_chat):
+            prior = self.priors[self._pick(rng, everyone)]
+            sample = prior.sample(rng)
+            name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
+            scenes.append(parse(sample.grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background, name=name))
+            drawn.append({"prior": prior.name, "rejections": sample.rejections})
+        return scenes, drawn
+
+    def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[int, Question]]:
+        """Up to `questions_per_chat` questions in random order: each slot picks a grid, then a
+        prior by weight, then one of that prior's not yet used questions about the grid."""
+        pools: dict[tuple[int, int], list[Question]] = {}
+        chosen: list[tuple[int, Question]] = []
+        # open_priors[g]: priors that may still have an unused question about grid g.
+        open_priors = [list(range(len(self.priors))) for _ in scenes]
+        open_grids = list(range(len(scenes)))
+        while len(chosen) < self.config.questions_per_chat and open_grids:
+            g = open_grids[int(rng.random() * len(open_grids))]
+            p = self._pick(rng, open_priors[g])
+            pool = pools.get((g, p))
+            if pool is None:
+                pool = pools[(g, p)] = self.priors[p].questions(scenes[g], rng)
+            if pool:
+                chosen.append((g, pool.pop(int(rng.random() * len(pool)))))
+            if not pool:
+                open_priors[g].remove(p)
+                if not open_priors[g]:
+                    open_grids.remove(g)
+        return chosen
+
+    def record(self, index: int) -> dict:
+        rng = np.random.default_rng([self.config.seed, index])
+        scenes, drawn = self.scenes(rng)
+        asked = self.questions(scenes, rng)
+        several = len(scenes) > 1
+        if several:
+            grid_text = "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
+        else:
+            grid_text = self._encode(scenes[0].grid)
+        messages = [{"role": "system", "content": self._system}]
+        qas = []
+        for turn, (g, q) in enumerate(asked):
+            messages.append({"role": "user", "content": f"{grid_text}\n\n{q.question}" if turn == 0 else q.question})
+            messages.append({"role": "assistant", "content": q.answer})
+            qa = q.as_dict()
+            if several:
+                qa["grid"] = g
+            qas.append(qa)
+        grids = [s.grid.tolist() for s in scenes]
+        backgrounds = [s.background for s in scenes]
+        metadata = {"grids": grids, "background": backgrounds} if several else {"grid": grids[0], "background": backgrounds[0]}
+        metadata |= {"conventions": self._conventions, "qas": qas, "sampled_by": drawn, "seed": self.config.seed, "index": index}
+        return {"messages": messages, "metadata": metadata}

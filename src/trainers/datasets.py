@@ -1,0 +1,216 @@
+"""Writing and reading chat datasets: streamed, parallel, atomic, byte-identical for any
+number of workers.
+
+Records are built in fixed-size chunks of consecutive indices. Chunks go to worker
+processes and come back in order, so neither the output nor its parquet row groups depend
+on how many workers ran. Output goes to a hidden temporary file beside the target and is
+renamed into place only when complete; an interrupt (Ctrl-C or SIGTERM) removes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import attrs
+
+from trainers.chats import ChatBuilder, ChatConfig
+
+CHUNK = 1000
+FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
+
+
+class DatasetError(ValueError):
+    """A dataset path or file that cannot be written or read as asked."""
+
+
+@attrs.frozen
+class GenerateStats:
+    path: Path
+    records: int
+    seconds: float
+    rejections: int
+    """Sampler shapes that fitted nowhere and were redrawn or dropped, over all grids."""
+
+
+def output_format(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise DatasetError(f"cannot tell the format of {path}: use a {' or '.join(FORMATS)} file name") from None
+
+
+_builder: ChatBuilder | None = None
+
+
+def _start_worker(config: ChatConfig) -> None:
+    global _builder
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles interrupts and cleans up,
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # then ends its workers quietly with SIGTERM
+    _builder = ChatBuilder(config)
+
+
+def _encode_records(records: list[dict], fmt: str):
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
+    import pyarrow as pa
+
+    # Metadata stays a JSON string: its params differ in shape from family to family.
+    return pa.table(
+        {
+            "messages": [r["messages"] for r in records],
+            "metadata": [json.dumps(r["metadata"], separators=(",", ":")) for r in records],
+        }
+    )
+
+
+def _build_chunk(task: tuple[int, int, str]):
+    start, stop, fmt = task
+    records = [_builder.record(i) for i in range(start, stop)]
+    rejections = sum(d["rejections"] for r in records for d in r["metadata"]["sampled_by"])
+    return _encode_records(records, fmt), stop - start, rejections
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM takes the same clean-up path as Ctrl-C."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check_output(path: Path, *, overwrite: bool) -> str:
+    """The output format, after refusing paths that could not be written as asked."""
+    path = Path(path)
+    fmt = output_format(path)
+    if path.exists() and not overwrite:
+        raise DatasetError(f"{path} already exists; pass --overwrite to replace it")
+    if not path.parent.is_dir():
+        raise DatasetError(f"folder {path.parent} does not exist")
+    return fmt
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, overwrite: bool) -> Iterator[Path]:
+    """A temporary path that becomes `path` only if the block completes."""
+    check_output(path, overwrite=overwrite)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _results(config: ChatConfig, n: int, workers: int, fmt: str):
+    tasks = [(start, min(start + CHUNK, n), fmt) for start in range(0, n, CHUNK)]
+    if workers == 1:
+        global _builder
+        _builder = ChatBuilder(config)
+        yield from map(_build_chunk, tasks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
+        yield from pool.imap(_build_chunk, tasks)
+
+
+def generate(
+    config: ChatConfig,
+    n: int,
+    path: Path,
+    *,
+    workers: int = 1,
+    overwrite: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> GenerateStats:
+    """Write records 0..n-1 of the dataset that `config` defines to `path`."""
+    if n < 1:
+        raise DatasetError(f"the number of records must be at least 1, got {n}")
+    if workers < 1:
+        raise DatasetError(f"workers must be at least 1, got {workers}")
+    path = Path(path)
+    fmt = output_format(path)
+    ChatBuilder(config)  # fail fast on unknown priors, before any worker starts
+    started, rejections = time.perf_counter(), 0
+    with _sigterm_as_interrupt(), atomic_output(path, overwrite=overwrite) as tmp:
+        with _writer(tmp, fmt) as write:
+            for payload, count, rejected in _results(config, n, workers, fmt):
+                write(payload)
+                rejections += rejected
+                if on_progress:
+                    on_progress(count)
+    return GenerateStats(path, n, time.perf_counter() - started, rejections)
+
+
+@contextlib.contextmanager
+def _writer(tmp: Path, fmt: str):
+    if fmt == "jsonl":
+        with open(tmp, "wb") as f:
+            yield f.write
+        return
+    import pyarrow.parquet as pq
+
+    writer = None
+
+    def write(table) -> None:
+        nonlocal writer
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema)
+        writer.write_table(table)
+
+    try:
+        yield write
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def read_records(path: Path) -> Iterator[dict]:
+    """Records of a dataset written by `generate`, checked enough to fail with the line at fault."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"dataset {path} does not exist")
+    fmt = output_format(path)
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path)
+        except Exception as err:
+            raise DatasetError(f"{path} is not a readable parquet file: {err}") from None
+        for i, (messages, metadata) in enumerate(zip(table["messages"].to_pylist(), table["metadata"].to_pylist())):
+            yield _checked({"messages": messages, "metadata": json.loads(metadata)}, path, i + 1)
+        return
+    with open(path, encoding="utf-8") as f:
+        for line_number, line in enumerate(f, start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise DatasetError(f"{path} line {line_number} is not valid JSON: {err.msg}") from None
+            yield _checked(record, path, line_number)
+
+
+def _checked(record, path: Path, where: int) -> dict:
+    messages = record.get("messages") if isinstance(record, dict) else None
+    if not isinstance(messages, list) or not messages or not all(
+        isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and isinstance(m.get("content"), str) for m in messages
+    ):
+        raise DatasetError(f"{path} record {where} has no valid 'messages' list of role/content turns")
+    return record

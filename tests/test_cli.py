@@ -1,0 +1,109 @@
+"""The command line: what each command prints, and how it refuses bad input
+(one line, exit 2, no traceback, no file left behind)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from arc_priors.cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_list_shows_every_builtin_prior_with_its_families():
+    code, out = run("list")
+    assert code == 0
+    for name, family in (("counting", "counting.color"), ("area", "area.sorted"), ("colors", "colors.background")):
+        line = next(line for line in out.splitlines() if line.startswith(name))
+        assert "arc-priors" in line and " ok " in line and family in line
+
+
+def test_list_and_ask_never_import_torch(tmp_path):
+    grid = tmp_path / "g.json"
+    grid.write_text("[[0, 1], [1, 1]]")
+    probe = (
+        "import sys; from arc_priors.cli import main\n"
+        "for args in (['list'], ['ask', sys.argv[1]], ['show', 'counting']):\n"
+        "    try: main(args)\n"
+        "    except SystemExit: pass\n"
+        "heavy = [m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", probe, str(grid)], check=True, capture_output=True)
+
+
+def test_show_prints_the_grid_and_its_questions_and_writes_a_png(tmp_path):
+    png = tmp_path / "g.png"
+    code, out = run("show", "area", "--seed", 5, "--png", png)
+    assert code == 0 and "[area." in out and " -> " in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_ask_answers_about_an_arc_task_file(tmp_path):
+    task = {"train": [{"input": [[0, 1], [0, 0]], "output": [[2, 2], [0, 0]]}], "test": [{"input": [[3]]}]}
+    path = tmp_path / "task.json"
+    path.write_text(json.dumps(task))
+    code, out = run("ask", path, "--priors", "counting", "--json")
+    assert code == 0
+    results = json.loads(out)
+    assert [r["grid"] for r in results] == ["train[0].input", "train[0].output", "test[0].input"]
+    objects = {r["grid"]: next(q["answer"] for q in r["questions"] if q["family"] == "counting.objects") for r in results}
+    assert objects == {"train[0].input": "1", "train[0].output": "1", "test[0].input": "0"}
+
+
+def test_generate_writes_the_requested_chats(tmp_path):
+    out = tmp_path / "d.jsonl"
+    code, _ = run("generate", "--priors", "counting=2,area", "--n", 20, "--workers", 1, "--out", out, "--quiet", "--grids-per-chat", 2)
+    assert code == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 20 and all(len(r["metadata"]["grids"]) == 2 for r in records)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["generate", "--priors", "nope", "--n", "5"], "unknown prior 'nope'; available priors: area, colors, counting"),
+        (["generate", "--priors", "counting=abc", "--n", "5"], "not a number"),
+        (["generate", "--n", "-1"], "-1 is not in the range"),
+        (["generate", "--n", "5", "--connectivity", "6"], "'6' is not one of"),
+        (["generate", "--n", "5", "--background", "12"], "not 'most_common', 'none' or a colour"),
+        (["show", "nope"], "unknown prior 'nope'"),
+        (["generate", "--n", "5", "--workers", "0"], "0 is not in the range"),
+    ],
+)
+def test_bad_options_get_one_line_and_exit_2_and_leave_no_file(tmp_path, args, words):
+    out = tmp_path / "d.jsonl"
+    args = [*args, "--out", str(out)] if args[0] == "generate" else args
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", *args], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [("[[0, 1], [2]]", "ragged"), ("[[0, 12]]", "outside the colours"), ("{not json", "not valid JSON"), ('{"a": 1}', "not an ARC task"), ("[]", "empty")],
+)
+def test_ask_refuses_invalid_grid_files_in_one_line(tmp_path, content, words):
+    path = tmp_path / "g.json"
+    path.write_text(content)
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "ask", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_an_existing_output_is_not_touched_without_overwrite(tmp_path):
+    out = tmp_path / "d.jsonl"
+    out.write_text("precious")
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--n", "5", "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "already exists" in proc.stderr and out.read_text() == "precious"
+
+
+def test_a_missing_grid_file_is_named(tmp_path):
+    code, out = run("ask", tmp_path / "nowhere.json")
+    assert code == 2 and "nowhere.json" in out and "does not exist" in out
