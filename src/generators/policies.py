@@ -69,7 +69,7 @@ class BackgroundPolicy:
             raise ValueError(f"black_rate must be in [0, 1], got {self.black_rate}")
 
     def sample(self, rng: np.random.Generator) -> int:
-        u = rng.random()
+        u, v = rng.random(2)
         if u < self.black_rate:
             return 0
-        return 1 + int(rng.integers(COLORS - 1))
+        return 1 + int(v * (COLORS - 1))

@@ -121,18 +121,19 @@ class SceneSampler:
         grid = np.full((height, width), background, dtype=np.uint8)
         # Padded by one on each side so that dilations near the border need no clipping.
         blocked = np.zeros((height + 2, width + 2), dtype=bool)
-        wanted = int(rng.integers(self.min_objects, self.max_objects + 1))
+        wanted = self.min_objects + int(rng.random() * (self.max_objects - self.min_objects + 1))
         # A tiny grid cannot hold many separate shapes; asking anyway only inflates rejections.
         wanted = min(wanted, max(self.min_objects, height * width // 4))
         others = [c for c in range(COLORS) if c != background]
-        palette = rng.permutation(others)[: 1 + int(rng.integers(self.max_colors))].tolist()
+        palette = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
         intents: list[ShapeIntent] = []
         rejections = 0
         for _ in range(wanted):
             for _ in range(self.max_tries):
                 kind_u, area_u, color_u = rng.random(3)
                 kind = self._kind_names[min(bisect.bisect_right(self._kind_cdf, kind_u), len(self._kind_names) - 1)]
-                area = 1 + int(area_u * self.max_area)
+                # Shapes scale down on tiny grids, where full-size ones would only be rejected.
+                area = 1 + int(area_u * min(self.max_area, max(1, height * width // (wanted + 1))))
                 mask = make_shape(kind, rng, area, height, width)
                 spot = self._place(rng, blocked, mask)
                 if spot is not None:
@@ -165,6 +166,12 @@ class SceneSampler:
         spots = (blocked.shape[0] - 2 - h + 1, stride - 2 - w + 1)
         if spots[0] < 1 or spots[1] < 1:
             return None
+        # One random spot first: on sparse grids it is usually free, and a spot accepted this
+        # way or found by the full search below is uniform over the free spots either way.
+        u, v = rng.random(2)
+        top, left = int(u * spots[0]), int(v * spots[1])
+        if not (blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] & mask).any():
+            return top, left
         # Every h x w window of the unpadded area, as a view (what sliding_window_view builds, minus its overhead).
         windows = np.ndarray((*spots, h, w), dtype=bool, buffer=blocked, offset=stride + 1, strides=(stride, 1, stride, 1))
         free = np.flatnonzero(~(windows & mask).any(axis=(2, 3)))

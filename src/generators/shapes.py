@@ -44,9 +44,40 @@ def blob(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndar
     return mask
 
 
+POOL_SIZE = 256
+
+
+def _frozen(mask: np.ndarray) -> np.ndarray:
+    """Pool masks are shared by every grid drawn in a process, so nobody may write to them."""
+    mask = np.ascontiguousarray(mask)
+    mask.flags.writeable = False
+    return mask
+_pools: dict[int, list[np.ndarray]] = {}
+
+
+def pooled_blob(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndarray:
+    """A blob drawn from a fixed pool of grown blobs, in one of its eight orientations.
+
+    Growing a blob cell by cell in Python costs more than the rest of a grid together, so
+    each area gets POOL_SIZE blobs grown once per process from a fixed seed (the pool is
+    the same in every process, which keeps datasets reproducible). With the eight
+    rotations and flips that is 2,048 shapes per area; all polyominoes up to area 5 occur.
+    """
+    area = max(1, min(area, max_h * max_w))
+    pool = _pools.get(area)
+    if pool is None:
+        grower = np.random.default_rng(area)
+        grown = [blob(grower, area, area, area) for _ in range(POOL_SIZE)]
+        pool = _pools[area] = [_frozen(np.rot90(m.T if k & 4 else m, k & 3)) for m in grown for k in range(8)]
+    mask = pool[int(rng.random() * len(pool))]
+    if mask.shape[0] > max_h or mask.shape[1] > max_w:
+        return blob(rng, area, max_h, max_w)  # too big for this grid: grow one that fits
+    return mask
+
+
 def rectangle(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndarray:
     """A filled rectangle whose area is near `area` (exact when it factorises in the box)."""
-    h = 1 + int(rng.integers(min(max_h, area)))
+    h = 1 + int(rng.random() * min(max_h, area))
     w = max(1, min(max_w, round(area / h)))
     return np.ones((h, w), dtype=bool)
 
@@ -55,8 +86,9 @@ def outline(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.n
     """A hollow rectangle; at least 3x3 so that it really has a hole."""
     if max_h < 3 or max_w < 3:
         return rectangle(rng, area, max_h, max_w)
-    h = 3 + int(rng.integers(max_h - 2))
-    w = 3 + int(rng.integers(max_w - 2))
+    u, v = rng.random(2)
+    h = 3 + int(u * (max_h - 2))
+    w = 3 + int(v * (max_w - 2))
     mask = np.ones((h, w), dtype=bool)
     mask[1:-1, 1:-1] = False
     return mask
@@ -82,7 +114,7 @@ def cell(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndar
 
 
 SHAPE_KINDS = {
-    "blob": blob,
+    "blob": pooled_blob,
     "rectangle": rectangle,
     "outline": outline,
     "horizontal": horizontal,

@@ -56,18 +56,22 @@ class Prior:
         return self.sampler(rng)
 
     def questions(self, scene: Scene, rng: np.random.Generator) -> list[Question]:
-        asked = []
-        for family in self.families:
-            params = family.params.choose(scene, rng)
-            if params is None:
-                continue
-            question = family.ask(self.name, scene, params)
-            if question is None:
-                continue
-            if family.keep and rng.random() >= family.keep.get(question.answer, 1.0):
-                continue
-            asked.append(question)
-        return asked
+        asked = (self.question(i, scene, rng) for i in range(len(self.families)))
+        return [q for q in asked if q is not None]
+
+    def question(self, index: int, scene: Scene, rng: np.random.Generator) -> Question | None:
+        """Family `index` asked once, or None when it has nothing well-posed to ask.
+        Lets a chat builder ask only the families it will use."""
+        family = self.families[index]
+        params = family.params.choose(scene, rng)
+        if params is None:
+            return None
+        question = family.ask(self.name, scene, params)
+        if question is None:
+            return None
+        if family.keep and rng.random() >= family.keep.get(question.answer, 1.0):
+            return None
+        return question
 
     def all_questions(self, scene: Scene) -> list[Question]:
         """Every question this prior can ask about the scene, over every parameter value."""

@@ -19,10 +19,12 @@ import numpy as np
 
 import priors
 from priors.encoders import get_encoder
+from priors.prior import Prior
 from priors.questions import Question
 from priors.scene import Conventions, Scene, parse
 
 DEFAULT_PRIORS = "counting,area,colors"
+MAX_REDRAWS = 20
 
 
 class ChatConfigError(ValueError):
@@ -128,31 +130,45 @@ class ChatBuilder:
         return scenes, drawn
 
     def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[int, Question]]:
-        """Up to `questions_per_chat` questions in random order: each slot picks a grid, then a
-        prior by weight, then one of that prior's not yet used questions about the grid."""
-        pools: dict[tuple[int, int], list[Question]] = {}
+        """Up to `questions_per_chat` questions in random order. Each slot picks a grid, then a
+        prior by weight, then one of that prior's families not yet tried on that grid."""
         chosen: list[tuple[int, Question]] = []
-        # open_priors[g]: priors that may still have an unused question about grid g.
+        # untried[g][p]: families of prior p not yet asked about grid g; open_priors[g]: priors with some left.
+        untried = [[list(range(len(prior.families))) for prior in self.priors] for _ in scenes]
         open_priors = [list(range(len(self.priors))) for _ in scenes]
         open_grids = list(range(len(scenes)))
         while len(chosen) < self.config.questions_per_chat and open_grids:
             g = open_grids[int(rng.random() * len(open_grids))]
             p = self._pick(rng, open_priors[g])
-            pool = pools.get((g, p))
-            if pool is None:
-                pool = pools[(g, p)] = self.priors[p].questions(scenes[g], rng)
-            if pool:
-                chosen.append((g, pool.pop(int(rng.random() * len(pool)))))
-            if not pool:
+            families = untried[g][p]
+            index = families.pop(int(rng.random() * len(families)))
+            question = self._ask(p, index, scenes[g], rng)
+            if question is not None:
+                chosen.append((g, question))
+            if not families:
                 open_priors[g].remove(p)
                 if not open_priors[g]:
                     open_grids.remove(g)
         return chosen
 
+    def _ask(self, p: int, index: int, scene: Scene, rng: np.random.Generator) -> Question | None:
+        prior = self.priors[p]
+        if isinstance(prior, Prior):
+            return prior.question(index, scene, rng)
+        # A plugin that implements only the protocol: ask everything, keep that family's question.
+        family = prior.families[index].id
+        return next((q for q in prior.questions(scene, rng) if q.family == family), None)
+
     def record(self, index: int) -> dict:
         rng = np.random.default_rng([self.config.seed, index])
-        scenes, drawn = self.scenes(rng)
-        asked = self.questions(scenes, rng)
+        for _ in range(MAX_REDRAWS):
+            scenes, drawn = self.scenes(rng)
+            asked = self.questions(scenes, rng)
+            if asked:
+                break
+        else:  # a chat without a question cannot be trained on
+            names = ", ".join(p.name for p in self.priors)
+            raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
         several = len(scenes) > 1
         if several:
             grid_text = "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)

@@ -44,8 +44,8 @@ prior = Prior(
     description="Colours: cells per colour, background, most and least used, how many.",
     families=(
         Family("colors.cells", "How many cells have color {color} in {grid}?", cells_of_color, ColorParam(absent_rate=0.15)),
-        # Backgrounds are black 80% of the time; asking a quarter of those keeps 0 from dominating.
-        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.25}),
+        # Backgrounds are black 80% of the time; asking 15% of those keeps 0 from dominating.
+        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.15}),
         Family("colors.most", "Which color (other than the background) covers the most cells in {grid}?", most_color),
         Family("colors.least", "Which color (other than the background) covers the fewest cells in {grid}?", least_color),
         Family(
