@@ -1,0 +1,251 @@
+"""Ask a model the questions of chat records and score its answers, per family and grid size.
+
+Two modes, because within a chat earlier answers can hint at later ones:
+
+* ``in_chat``: question k is asked after the chat so far, with the earlier *gold* answers in
+  context (teacher forcing), exactly as the model saw such turns in training.
+* ``isolated``: each question is asked alone, after the same system message and the same
+  grid text; the gap between the two modes measures how much the chat context carries.
+
+The grid text is cut from the record's first user message rather than re-encoded, so an
+isolated prompt uses whatever encoder the dataset used without having to know it.
+
+torch and transformers are imported only inside :class:`HFResponder` and
+:func:`load_responder`: building prompts and scoring scripted responders stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Protocol, Sequence
+
+import priors
+from trainers.report import (
+    EvalReport,
+    Row,
+    comparison_table,
+    size_bucket,
+    wilson_interval,
+    write_report,
+)
+
+__all__ = [
+    "MODES", "EvalReport", "HFResponder", "ModelLoadError", "Responder", "comparison_table",
+    "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "load_responder",
+    "wilson_interval", "write_report",
+]
+
+MODES = ("in_chat", "isolated")
+Message = Mapping[str, Any]
+
+
+class ModelLoadError(ValueError):
+    """A model or adapter folder that cannot be loaded locally."""
+
+
+class Responder(Protocol):
+    def respond(self, prompts: list[list[dict]]) -> list[str]:
+        """The assistant's reply to each prompt (a message list ending with a user turn)."""
+        ...
+
+
+# --- prompts -----------------------------------------------------------------------------
+
+def _user_turns(record: Mapping) -> list[int]:
+    messages, qas = record["messages"], record["metadata"]["qas"]
+    users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    if len(users) != len(qas):
+        raise ValueError(f"record has {len(users)} user turns but {len(qas)} questions in its metadata")
+    return users
+
+
+def grid_text(record: Mapping) -> str:
+    """The grid block(s) of the first user message: everything before the first question."""
+    first = record["messages"][_user_turns(record)[0]]["content"]
+    suffix = "\n\n" + record["metadata"]["qas"][0]["question"]
+    if not first.endswith(suffix):
+        raise ValueError("first user message does not end with a blank line and the first question")
+    return first[: -len(suffix)]
+
+
+def in_chat_prompts(record: Mapping) -> list[list[dict]]:
+    """Per question, the chat up to and including it, earlier gold answers included."""
+    messages = record["messages"]
+    return [[dict(m) for m in messages[: u + 1]] for u in _user_turns(record)]
+
+
+def isolated_prompts(record: Mapping) -> list[list[dict]]:
+    """Per question, the messages before the first user turn plus grid text and that question alone."""
+    users = _user_turns(record)
+    head = [dict(m) for m in record["messages"][: users[0]]]
+    grids = grid_text(record)
+    return [head + [{"role": "user", "content": f"{grids}\n\n{qa['question']}"}] for qa in record["metadata"]["qas"]]
+
+
+_PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts}
+
+
+def _question_grid(metadata: Mapping, qa: Mapping) -> list:
+    if "grids" in metadata:
+        return metadata["grids"][qa.get("grid", 0)]
+    return metadata["grid"]
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+def evaluate(
+    responder: Responder,
+    records: Iterable[Mapping],
+    *,
+    modes: Sequence[str] = MODES,
+    progress: bool = True,
+) -> EvalReport:
+    """Score every question of every record in each mode.
+
+    All prompts of a mode go to the responder in one call, so it can batch across records.
+    ``progress`` is forwarded to responders that have a ``progress`` attribute.
+    """
+    modes = tuple(modes)
+    unknown = [m for m in modes if m not in _PROMPTS]
+    if unknown or not modes:
+        raise ValueError(f"unknown evaluation modes {unknown}; choose from {list(_PROMPTS)}")
+    records = list(records)
+    previous = getattr(responder, "progress", None)
+    if previous is not None:
+        responder.progress = progress
+    rows: list[Row] = []
+    try:
+        for mode in modes:
+            prompts, keys = [], []
+            for position, record in enumerate(records):
+                metadata = record["metadata"]
+                for turn, (prompt, qa) in enumerate(zip(_PROMPTS[mode](record), metadata["qas"], strict=True)):
+                    prompts.append(prompt)
+                    keys.append((metadata.get("index", position), turn, metadata, qa))
+            replies = responder.respond(prompts) if prompts else []
+            if len(replies) != len(prompts):
+                raise ValueError(f"responder returned {len(replies)} replies for {len(prompts)} prompts")
+            for (index, turn, metadata, qa), reply in zip(keys, replies):
+                grid = _question_grid(metadata, qa)
+                rows.append(Row(
+                    mode=mode, record=int(index), turn=turn, prior=qa["prior"], family=qa["family"],
+                    size=size_bucket(len(grid), len(grid[0])), question=qa["question"], answer=qa["answer"],
+                    prediction=str(reply), correct=priors.score(reply, qa["answer"]),
+                ))
+    finally:
+        if previous is not None:
+            responder.progress = previous
+    return EvalReport(modes, tuple(rows))
+
+
+# --- Hugging Face models -----------------------------------------------------------------
+
+class HFResponder:
+    """Greedy, batched generation with a transformers causal LM.
+
+    Prompts are sorted by token length before batching so a batch pads little; padding is
+    on the left so every row's last prompt token sits right before the first generated one,
+    which is what makes batched output equal one-at-a-time output.
+    """
+
+    def __init__(self, model, tokenizer, *, batch_size: int = 32, max_new_tokens: int = 48, progress: bool = True):
+        if batch_size < 1 or max_new_tokens < 1:
+            raise ValueError("batch_size and max_new_tokens must be at least 1")
+        self.model = model
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.max_new_tokens = max_new_tokens
+        self.progress = progress
+
+    def _stop_ids(self) -> list[int]:
+        """End of turn may differ from EOS (Llama 3): stop on whatever either config names."""
+        ids = getattr(self.model.generation_config, "eos_token_id", None)
+        ids = [] if ids is None else [ids] if isinstance(ids, int) else list(ids)
+        if self.tokenizer.eos_token_id is not None and self.tokenizer.eos_token_id not in ids:
+            ids.append(self.tokenizer.eos_token_id)
+        return ids
+
+    def render(self, prompts: Sequence[Sequence[Message]]) -> list[str]:
+        texts = [self.tokenizer.apply_chat_template(list(p), add_generation_prompt=True, tokenize=False) for p in prompts]
+        return [t if isinstance(t, str) else t[0] for t in texts]
+
+    def respond(self, prompts: list[list[dict]]) -> list[str]:
+        import torch
+        from tqdm.auto import tqdm
+
+        if not prompts:
+            return []
+        for p in prompts:
+            if not p or p[-1].get("role") != "user":
+                raise ValueError("every prompt must end with a user message")
+        tok, model = self.tokenizer, self.model
+        texts = self.render(prompts)
+        # The chat template writes BOS itself; letting the tokenizer add one would double it.
+        lengths = [len(ids) for ids in tok(texts, add_special_tokens=False)["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        stop = self._stop_ids()
+        pad = tok.pad_token_id if tok.pad_token_id is not None else stop[0]
+        replies: list[str | None] = [None] * len(texts)
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.inference_mode(), tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="generate") as bar:
+                for start in range(0, len(order), self.batch_size):
+                    batch = order[start : start + self.batch_size]
+                    enc = tok([texts[i] for i in batch], add_special_tokens=False, padding=True,
+                              padding_side="left", return_tensors="pt").to(model.device)
+                    out = model.generate(
+                        **enc, do_sample=False, max_new_tokens=self.max_new_tokens, pad_token_id=pad,
+                        eos_token_id=stop, use_cache=True, temperature=None, top_p=None, top_k=None,
+                    )
+                    new = out[:, enc["input_ids"].shape[1] :]
+                    for i, text in zip(batch, tok.batch_decode(new, skip_special_tokens=True)):
+                        replies[i] = text.strip()
+                    bar.update(len(batch))
+        finally:
+            model.train(was_training)
+        return replies  # type: ignore[return-value]
+
+
+def _check_folder(path: Path, marker: str, what: str) -> None:
+    if not path.is_dir():
+        raise ModelLoadError(f"{what} folder {str(path)!r} does not exist or is not a folder")
+    if not (path / marker).is_file():
+        raise ModelLoadError(f"{what} folder {str(path)!r} has no {marker}")
+
+
+def load_responder(
+    model_path: str | os.PathLike,
+    adapter_path: str | os.PathLike | None = None,
+    *,
+    merge_adapter: bool = False,
+    **kw,
+) -> HFResponder:
+    """An :class:`HFResponder` for a model saved in a local folder, optionally with a PEFT adapter.
+
+    Never touches the network (``local_files_only``). The adapter is not merged by default:
+    merging shifts logits by ~1e-6, which can flip a near-tie under greedy decoding, and
+    evaluation should see the same model that training saved. ``kw`` goes to HFResponder.
+    """
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    model_path = Path(model_path)
+    _check_folder(model_path, "config.json", "model")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(model_path, local_files_only=True)
+    except (OSError, ValueError) as err:
+        raise ModelLoadError(f"cannot load model from {str(model_path)!r}: {str(err).splitlines()[0]}") from err
+    if adapter_path is not None:
+        from peft import PeftModel
+
+        adapter_path = Path(adapter_path)
+        _check_folder(adapter_path, "adapter_config.json", "adapter")
+        try:
+            model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False, local_files_only=True)
+        except (OSError, ValueError) as err:
+            raise ModelLoadError(f"cannot load adapter from {str(adapter_path)!r}: {str(err).splitlines()[0]}") from err
+        if merge_adapter:
+            model = model.merge_and_unload()
+    return HFResponder(model, tokenizer, **kw)

@@ -1,0 +1,263 @@
+"""Accuracy summaries of an evaluation: cells with Wilson intervals, tables, JSON and a chart.
+
+Kept apart from :mod:`trainers.evaluate` so that reading or comparing saved reports never
+needs torch. Per-family samples are small (tens of questions), so every accuracy carries a
+95% Wilson score interval: unlike the normal approximation it stays inside [0, 1] and is
+still honest at 0% and 100%, which is exactly where an untrained or a solved family sits.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import attrs
+
+from trainers.files import atomic_write
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
+SIZE_BUCKETS: tuple[tuple[str, int, int], ...] = (("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-30", 21, 30))
+MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
+
+
+def wilson_interval(correct: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion; (0, 1) when there is no data."""
+    if n < 0 or not 0 <= correct <= n:
+        raise ValueError(f"need 0 <= correct <= n, got correct={correct}, n={n}")
+    if n == 0:
+        return 0.0, 1.0
+    p = correct / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    # At p = 0 or 1 the bound is exactly 0 or 1; rounding would leave it a hair off.
+    low = 0.0 if correct == 0 else max(0.0, centre - half)
+    high = 1.0 if correct == n else min(1.0, centre + half)
+    return low, high
+
+
+def size_bucket(rows: int, cols: int) -> str:
+    """Bucket by the grid's largest side: attention cost and difficulty follow it, not area."""
+    side = max(rows, cols)
+    for name, lo, hi in SIZE_BUCKETS:
+        if lo <= side <= hi:
+            return name
+    raise ValueError(f"grid side {side} is outside 1..30")
+
+
+@attrs.frozen
+class Cell:
+    n: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.correct, self.n)
+
+    def as_dict(self) -> dict:
+        low, high = self.interval
+        return {"n": self.n, "correct": self.correct, "accuracy": self.accuracy, "ci95": [low, high]}
+
+    def text(self) -> str:
+        if not self.n:
+            return "-"
+        low, high = self.interval
+        return f"{self.accuracy:.3f} [{low:.2f}, {high:.2f}]"
+
+
+@attrs.frozen
+class Row:
+    """One scored question; kept so a report can be re-sliced or audited later."""
+
+    mode: str
+    record: int  # the record's metadata index (its position when it has none)
+    turn: int
+    prior: str
+    family: str
+    size: str
+    question: str
+    answer: str
+    prediction: str
+    correct: int
+
+    def as_dict(self) -> dict:
+        return attrs.asdict(self)
+
+
+def _cells(rows: Iterable[Row], key) -> dict[str, Cell]:
+    tally: dict[str, list[int]] = {}
+    for r in rows:
+        t = tally.setdefault(key(r), [0, 0])
+        t[0] += 1
+        t[1] += r.correct
+    return {k: Cell(n, c) for k, (n, c) in tally.items()}
+
+
+@attrs.frozen
+class ModeSummary:
+    overall: Cell
+    families: Mapping[str, Cell]
+    sizes: Mapping[str, Cell]
+
+    @classmethod
+    def of(cls, rows: Sequence[Row]) -> "ModeSummary":
+        overall = Cell(len(rows), sum(r.correct for r in rows))
+        families = dict(sorted(_cells(rows, lambda r: r.family).items()))
+        sizes = _cells(rows, lambda r: r.size)
+        sizes = {name: sizes[name] for name, _, _ in SIZE_BUCKETS if name in sizes}
+        return cls(overall, families, sizes)
+
+    def as_dict(self) -> dict:
+        return {
+            "overall": self.overall.as_dict(),
+            "families": {k: c.as_dict() for k, c in self.families.items()},
+            "sizes": {k: c.as_dict() for k, c in self.sizes.items()},
+        }
+
+
+@attrs.frozen
+class EvalReport:
+    """Scored questions per mode; the summaries are derived, so they can never disagree with the rows."""
+
+    modes: tuple[str, ...]
+    rows: tuple[Row, ...]
+    summary: Mapping[str, ModeSummary] = attrs.field(init=False, eq=False, repr=False)
+
+    @summary.default
+    def _summarise(self) -> dict[str, ModeSummary]:
+        return {m: ModeSummary.of([r for r in self.rows if r.mode == m]) for m in self.modes}
+
+    def __getitem__(self, mode: str) -> ModeSummary:
+        return self.summary[mode]
+
+    @property
+    def families(self) -> list[str]:
+        return sorted({r.family for r in self.rows})
+
+    def as_dict(self) -> dict:
+        return {
+            "modes": list(self.modes),
+            "summary": {m: s.as_dict() for m, s in self.summary.items()},
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "EvalReport":
+        """Rebuild from :meth:`as_dict` output (e.g. a saved ``eval.json``) to compare runs."""
+        return cls(tuple(data["modes"]), tuple(Row(**r) for r in data["rows"]))
+
+    def table(self) -> str:
+        return report_table(self)
+
+
+def _grid(header: Sequence[str], body: Sequence[Sequence[str]], rules: Sequence[int] = ()) -> str:
+    """Plain fixed-width columns; rules are drawn above the given body row indices."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body)]
+
+    def line(cells):
+        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+    out = [line(header), rule]
+    for i, row in enumerate(body):
+        if i in rules:
+            out.append(rule)
+        out.append(line(row))
+    return "\n".join(out)
+
+
+def _gap(a: Cell | None, b: Cell | None) -> str:
+    if a is None or b is None or not a.n or not b.n:
+        return "-"
+    return f"{a.accuracy - b.accuracy:+.3f}"
+
+
+def report_table(report: EvalReport) -> str:
+    """One row per family, then overall, then size buckets; the in-chat minus isolated gap
+    shows how much the earlier gold answers in a chat help (or hint)."""
+    modes = list(report.modes)
+    both = "in_chat" in modes and "isolated" in modes
+    header = ["", "n", *(MODE_LABELS.get(m, m) + " acc [95% CI]" for m in modes)] + (["gap"] if both else [])
+
+    def row(label, pick):
+        cells = [pick(report[m]) for m in modes]
+        n = next((c.n for c in cells if c is not None), 0)
+        out = [label, str(n), *(c.text() if c is not None else "-" for c in cells)]
+        if both:
+            out.append(_gap(pick(report["in_chat"]), pick(report["isolated"])))
+        return out
+
+    body = [row(f, lambda s, f=f: s.families.get(f)) for f in report.families]
+    rules = [len(body)]
+    body.append(row("overall", lambda s: s.overall))
+    rules.append(len(body))
+    for name, _, _ in SIZE_BUCKETS:
+        if any(name in report[m].sizes for m in modes):
+            body.append(row(f"size {name}", lambda s, name=name: s.sizes.get(name)))
+    return _grid(header, body, rules)
+
+
+def comparison_table(before: EvalReport, after: EvalReport) -> str:
+    """Accuracy per family before and after training, per mode both reports share."""
+    modes = [m for m in before.modes if m in after.modes]
+    header = [""]
+    for m in modes:
+        label = MODE_LABELS.get(m, m)
+        header += [f"{label} before", f"{label} after", "change"]
+
+    def row(label, pick):
+        out = [label]
+        for m in modes:
+            a, b = pick(before[m]), pick(after[m])
+            out += [a.text() if a else "-", b.text() if b else "-", _gap(b, a)]
+        return out
+
+    families = sorted(set(before.families) | set(after.families))
+    body = [row(f, lambda s, f=f: s.families.get(f)) for f in families]
+    rules = [len(body)]
+    body.append(row("overall", lambda s: s.overall))
+    return _grid(header, body, rules)
+
+
+def plot_report(report: EvalReport, fh) -> None:
+    """Per-family bars per mode with Wilson error bars, as PNG into a binary file object."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    families = report.families + ["overall"]
+    modes = list(report.modes)
+    fig = Figure(figsize=(max(6.0, 0.9 * len(families) + 2), 4.5), layout="constrained")
+    FigureCanvasAgg(fig)  # Agg without touching pyplot's global backend
+    ax = fig.add_subplot()
+    width = 0.8 / max(1, len(modes))
+    for j, m in enumerate(modes):
+        cells = [report[m].families.get(f) if f != "overall" else report[m].overall for f in families]
+        acc = [(c.accuracy or 0.0) if c else 0.0 for c in cells]
+        lo = [a - (c.interval[0] if c else 0.0) for a, c in zip(acc, cells)]
+        hi = [(c.interval[1] if c else 0.0) - a for a, c in zip(acc, cells)]
+        xs = [i + (j - (len(modes) - 1) / 2) * width for i in range(len(families))]
+        ax.bar(xs, acc, width, yerr=[lo, hi], capsize=3, label=MODE_LABELS.get(m, m))
+    ax.set_xticks(range(len(families)), families, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("exact-match accuracy (95% Wilson CI)")
+    ax.legend()
+    fig.savefig(fh, format="png", dpi=100)
+
+
+def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval") -> dict[str, Path]:
+    """Write ``{name}.json`` and ``{name}.png`` into ``out_dir``; returns their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"json": out / f"{name}.json", "png": out / f"{name}.png"}
+    text = json.dumps(report.as_dict(), indent=1, ensure_ascii=False) + "\n"
+    atomic_write(paths["json"], lambda fh: fh.write(text.encode("utf-8")))
+    atomic_write(paths["png"], lambda fh: plot_report(report, fh))
+    return paths
