@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from priors import ENCODERS, EncodingError, encode, get_encoder
 from priors.testing import grids

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from arc_priors.options import conventions_options, make_conventions, priors_option
+from arc_priors.options import chat_options, conventions_options, make_chat_config, make_conventions, priors_option
 
 EXIT_BAD_INPUT = 2
 
@@ -25,8 +25,13 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from priors.encoders import UnknownEncoderError
     from trainers.chats import ChatConfigError
     from trainers.datasets import DatasetError
+    from trainers.evaluate import ModelLoadError
+    from trainers.finetune import TrainConfigError
 
-    return (GridError, PluginError, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError, OSError)
+    return (
+        GridError, PluginError, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
+        TrainConfigError, ModelLoadError, OSError,
+    )
 
 
 class App(click.Group):
@@ -136,26 +141,16 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="A .jsonl or .parquet file.")
-@click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True)
-@click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True)
-@click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True)
-@conventions_options
+@chat_options
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 def generate(priors_spec, n, seed, workers, out, questions_per_chat, grids_per_chat, encoder, overwrite, quiet, **conventions):
     """Write N chats mixing the chosen priors; byte-identical for any --workers."""
-    from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+    from trainers.chats import ChatBuilder
     from trainers.datasets import check_output
     from trainers.datasets import generate as write_dataset
 
-    config = ChatConfig(
-        priors=parse_weights(priors_spec),
-        questions_per_chat=questions_per_chat,
-        grids_per_chat=grids_per_chat,
-        conventions=make_conventions(conventions),
-        encoder=encoder,
-        seed=seed,
-    )
+    config = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
     check_output(out, overwrite=overwrite)
     ChatBuilder(config)  # unknown or broken priors fail here, before the progress bar
     if quiet:
@@ -165,3 +160,78 @@ def generate(priors_spec, n, seed, workers, out, questions_per_chat, grids_per_c
         stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, on_progress=bar.update)
     rate = stats.records / stats.seconds if stats.seconds else float("inf")
     click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s); sampler rejections: {stats.rejections}", err=True)
+
+
+def _run_dir(kind: str) -> Path:
+    import time
+
+    return Path("runs") / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+@main.command()
+@click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="A local Hugging Face causal-LM folder; default: build the tiny model.")
+@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Train on a file written by `generate` instead of fresh chats.")
+@priors_option(default="counting,area,colors", help="Priors and weights for fresh chats and evaluation.")
+@click.option("--n-train", type=click.IntRange(min=1), default=4500, show_default=True, help="Fresh training chats.")
+@click.option("--n-eval", type=click.IntRange(min=0), default=60, show_default=True, help="Held-out chats evaluated before and after.")
+@click.option("--method", type=click.Choice(["auto", "lora", "dora", "rslora", "full"]), default="auto", show_default=True,
+              help="auto: full for the tiny model built from scratch, lora for --model.")
+@click.option("--lora-r", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--lora-alpha", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--lora-dropout", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--target-modules", default="all-linear", show_default=True, help="Comma-separated module names, or all-linear.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Default: 2e-3 tiny full, 2e-4 adapters, 2e-5 full on --model.")
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True)
+@click.option("--max-steps", type=int, default=-1, show_default=True, help="Optimizer steps; overrides --epochs when positive.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True, help="Packed rows per device per step.")
+@click.option("--grad-accum", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--max-length", type=click.IntRange(min=64), default=2048, show_default=True, help="Tokens per packed row.")
+@click.option("--packing/--no-packing", default=True, show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=1), default=None, help="Stop training after this many seconds.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/train-<time>.")
+@click.option("--overwrite", is_flag=True, help="Reuse a non-empty run folder.")
+@chat_options
+def train(model, data, priors_spec, n_train, n_eval, method, lora_r, lora_alpha, lora_dropout, target_modules, lr, epochs,
+          max_steps, batch_size, grad_accum, max_length, packing, time_limit, seed, run_dir, overwrite,
+          questions_per_chat, grids_per_chat, encoder, **conventions):
+    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after."""
+    from trainers.chats import ChatBuilder
+    from trainers.finetune import TrainConfig
+    from trainers.finetune import train as run_training
+
+    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
+    ChatBuilder(chats)  # unknown priors fail before any heavy import
+    config = TrainConfig(
+        run_dir=run_dir or _run_dir("train"), model=model, chats=chats, data=data, n_train=n_train, n_eval=n_eval,
+        method=method, lora_r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
+        lr=lr, epochs=epochs, max_steps=max_steps, batch_size=batch_size, grad_accum=grad_accum, max_length=max_length,
+        packing=packing, time_limit=time_limit, seed=seed, overwrite=overwrite,
+    )
+    run_training(config, echo=click.echo)
+
+
+@main.command()
+@click.option("--model", type=click.Path(file_okay=False, path_type=Path), required=True, help="A local Hugging Face causal-LM folder.")
+@click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`.")
+@priors_option(default="counting,area,colors", help="Priors to evaluate on.")
+@click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
+@click.option("--seed", type=int, default=1_000_003, show_default=True, help="Chat seed; keep it apart from training seeds.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
+@chat_options
+def evaluate(model, adapter, priors_spec, n, seed, batch_size, out_dir, questions_per_chat, grids_per_chat, encoder, **conventions):
+    """Exact-match accuracy per family and grid size, in-chat and isolated, with 95% intervals."""
+    from trainers.chats import ChatBuilder
+    from trainers.evaluate import evaluate as run_evaluation
+    from trainers.evaluate import load_responder, write_report
+
+    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
+    builder = ChatBuilder(chats)
+    responder = load_responder(model, adapter, batch_size=batch_size)
+    report = run_evaluation(responder, [builder.record(i) for i in range(n)])
+    click.echo(report.table())
+    out_dir = out_dir or _run_dir("eval")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = write_report(report, out_dir)
+    click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

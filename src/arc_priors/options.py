@@ -42,3 +42,30 @@ def make_conventions(options: dict):
     from priors import Conventions
 
     return Conventions(int(options["connectivity"]), options["univalued"], options["background"])
+
+
+def chat_options(command):
+    """--questions-per-chat, --grids-per-chat, --encoder and the conventions."""
+
+    @click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True)
+    @click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True)
+    @click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True)
+    @conventions_options
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids_per_chat: int, encoder: str, conventions: dict):
+    from trainers.chats import ChatConfig, parse_weights
+
+    return ChatConfig(
+        priors=parse_weights(priors_spec),
+        questions_per_chat=questions_per_chat,
+        grids_per_chat=grids_per_chat,
+        conventions=make_conventions(conventions),
+        encoder=encoder,
+        seed=seed,
+    )

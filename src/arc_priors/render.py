@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trainers.files import atomic_write
+
 # The palette of the ARC testing interface, colours 0-9.
 ARC_PALETTE = np.array(
     [
@@ -50,6 +52,4 @@ def png_bytes(grid: np.ndarray, cell: int = 20, gap: int = 1) -> bytes:
 
 
 def write_png(grid: np.ndarray, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(png_bytes(grid))
-    tmp.replace(path)
+    atomic_write(path, lambda fh: fh.write(png_bytes(grid)))

@@ -1,0 +1,283 @@
+"""Fine-tuning a causal LM on prior chats: answer-only loss, packing on, CPU-safe defaults.
+
+The run reads top to bottom in `train`: build the data, the model, the trainer and the
+evaluator, then train and evaluate. Everything that decides a run is one `TrainConfig`,
+saved beside the results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from trainers.chats import ChatBuilder, ChatConfig
+from trainers.evaluate import ModelLoadError
+from trainers.files import write_json
+
+Method = Literal["auto", "lora", "dora", "rslora", "full"]
+METHODS = ("auto", "lora", "dora", "rslora", "full")
+
+
+class TrainConfigError(ValueError):
+    """Options that cannot make a training run."""
+
+
+def _at_least(minimum):
+    def check(instance, attribute, value):
+        if value is not None and value < minimum:
+            raise TrainConfigError(f"{attribute.name.replace('_', '-')} must be at least {minimum}, got {value}")
+
+    return check
+
+
+@attrs.frozen
+class TrainConfig:
+    """One training run. `model=None` builds the project's tiny model from scratch.
+
+    `method="auto"` means full fine-tuning for the freshly built tiny model (adapters on
+    random weights learn little) and LoRA for any model you pass.
+    """
+
+    run_dir: Path = attrs.field(converter=Path, default=Path("runs/default"))
+    model: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
+    chats: ChatConfig = ChatConfig()
+    data: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
+    n_train: int = attrs.field(default=4500, validator=_at_least(1))
+    n_eval: int = attrs.field(default=60, validator=_at_least(0))
+    eval_seed: int = 1_000_003
+    method: Method = attrs.field(default="auto", validator=attrs.validators.in_(METHODS))
+    lora_r: int = attrs.field(default=16, validator=_at_least(1))
+    lora_alpha: int = attrs.field(default=32, validator=_at_least(1))
+    lora_dropout: float = attrs.field(default=0.0, validator=_at_least(0.0))
+    target_modules: str = "all-linear"
+    lr: float | None = attrs.field(default=None, validator=_at_least(0.0))
+    epochs: float = attrs.field(default=1.0, validator=_at_least(0.0))
+    max_steps: int = attrs.field(default=-1)
+    batch_size: int = attrs.field(default=1, validator=_at_least(1))
+    grad_accum: int = attrs.field(default=4, validator=_at_least(1))
+    max_length: int = attrs.field(default=2048, validator=_at_least(64))
+    packing: bool = True
+    time_limit: float | None = attrs.field(default=None, validator=_at_least(1.0))
+    """Seconds of training after which the run stops at the next step and still evaluates."""
+    seed: int = 0
+    overwrite: bool = False
+
+    def resolved_method(self) -> str:
+        if self.method != "auto":
+            return self.method
+        return "full" if self.model is None else "lora"
+
+    def resolved_lr(self) -> float:
+        if self.lr is not None:
+            return self.lr
+        # A tiny model from scratch wants a large step; adapters on a real model a moderate one.
+        return {"full": 2e-3 if self.model is None else 2e-5}.get(self.resolved_method(), 2e-4)
+
+    def as_dict(self) -> dict:
+        out = attrs.asdict(self, recurse=False)
+        out |= {"run_dir": str(self.run_dir), "model": str(self.model) if self.model else None, "data": str(self.data) if self.data else None}
+        out |= {"chats": self.chats.as_dict(), "resolved_method": self.resolved_method(), "resolved_lr": self.resolved_lr()}
+        return out
+
+
+def training_records(config: TrainConfig) -> list[dict]:
+    """Chats to train on: read from `data`, or built on the fly from (chat seed, index)."""
+    from trainers.datasets import read_records
+
+    if config.data is not None:
+        return [{"messages": r["messages"]} for r in read_records(config.data)]
+    builder = ChatBuilder(config.chats)
+    return [{"messages": builder.record(i)["messages"]} for i in range(config.n_train)]
+
+
+def evaluation_records(config: TrainConfig) -> list[dict]:
+    """Held-out chats: a different seed from training, so no record is shared."""
+    builder = ChatBuilder(attrs.evolve(config.chats, seed=config.eval_seed))
+    return [builder.record(i) for i in range(config.n_eval)]
+
+
+def check_model_folder(path: Path | None) -> None:
+    if path is not None and not (path / "config.json").is_file():
+        raise ModelLoadError(f"model folder {path} has no config.json; --model takes a local Hugging Face model folder")
+
+
+def load_model(config: TrainConfig):
+    """The base model and tokenizer, from a local folder only, or the tiny one built into the run."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from trainers.tiny_model import build_tiny_model
+
+    check_model_folder(config.model)
+    path = config.model or build_tiny_model(config.run_dir / "base_model", seed=config.seed)
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if not tokenizer.chat_template:
+        raise ModelLoadError(f"the tokenizer in {path} has no chat template")
+    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype="float32")
+    return model, tokenizer
+
+
+def peft_config(config: TrainConfig):
+    method = config.resolved_method()
+    if method == "full":
+        return None
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=config.target_modules if config.target_modules == "all-linear" else config.target_modules.split(","),
+        use_dora=method == "dora",
+        use_rslora=method == "rslora",
+        task_type="CAUSAL_LM",
+    )
+
+
+def training_dataset(records: list[dict], tokenizer):
+    """A dataset TRL trains on with the loss on answers only.
+
+    Templates with generation markers go to TRL as chats (`assistant_only_loss=True`);
+    others are tokenized here with masks computed turn by turn (see trainers.masking).
+    """
+    from datasets import Dataset
+
+    from trainers.masking import loss_mask_strategy, pretokenize_dataset
+
+    dataset = Dataset.from_list(records)
+    if loss_mask_strategy(tokenizer) == "trl":
+        return dataset, True
+    return pretokenize_dataset(dataset, tokenizer), False
+
+
+def sft_config(config: TrainConfig, assistant_only_loss: bool):
+    """SFTConfig with the CPU-safe choices measured for this stack (docs/training.md)."""
+    import torch
+    from trl import SFTConfig
+
+    on_gpu = torch.cuda.is_available()
+    return SFTConfig(
+        output_dir=str(config.run_dir / "checkpoints"),
+        learning_rate=config.resolved_lr(),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,  # bfd at batch > 1 flattens into one long row: slow on CPU
+        gradient_accumulation_steps=config.grad_accum,
+        lr_scheduler_type="cosine",
+        warmup_steps=10,
+        weight_decay=0.0,
+        logging_steps=5,
+        save_strategy="no",
+        report_to="none",
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=on_gpu and torch.cuda.is_bf16_supported(),  # bf16 raises on CPU, and emulated bf16 is 8x slower
+        fp16=False,
+        gradient_checkpointing=False,  # costs about 30% and buys nothing at this size
+        dataloader_pin_memory=on_gpu,
+        max_length=config.max_length,
+        packing=config.packing,
+        packing_strategy="bfd",  # never "wrapped": it cuts chats and lets them attend to each other
+        assistant_only_loss=assistant_only_loss,
+        dataset_num_proc=None,
+    )
+
+
+def _time_limit_callback(seconds: float):
+    from transformers import TrainerCallback
+
+    class StopAfter(TrainerCallback):
+        """Ends training at the first step boundary past the limit; evaluation still runs."""
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.start = time.monotonic()
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if time.monotonic() - self.start > seconds:
+                control.should_training_stop = True
+
+    return StopAfter()
+
+
+def prepare_run_dir(config: TrainConfig) -> None:
+    run_dir = config.run_dir
+    if run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
+        raise TrainConfigError(f"run folder {run_dir} is not empty; pass --overwrite or choose another --run-dir")
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+
+def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict]):
+    from trl import SFTTrainer
+
+    dataset, assistant_only = training_dataset(records, tokenizer)
+    callbacks = [_time_limit_callback(config.time_limit)] if config.time_limit else []
+    return SFTTrainer(
+        model=model,
+        args=sft_config(config, assistant_only),
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=peft_config(config),
+        callbacks=callbacks,
+    )
+
+
+def save_model(trainer, tokenizer, config: TrainConfig) -> Path:
+    """The adapter alone for PEFT methods, the whole model for full fine-tuning."""
+    out = config.run_dir / ("model" if config.resolved_method() == "full" else "adapter")
+    trainer.model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def train(config: TrainConfig, *, echo=print) -> dict:
+    """Build data, model, trainer and evaluator; evaluate, train, evaluate; write the run folder."""
+    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
+    from trainers.plots import plot_loss
+
+    check_model_folder(config.model)
+    records = training_records(config)  # a bad --data file fails here, before the run folder exists
+    held_out = evaluation_records(config)
+    prepare_run_dir(config)
+    write_json(config.run_dir / "config.json", config.as_dict())
+
+    model, tokenizer = load_model(config)
+    trainer = build_trainer(config, model, tokenizer, records)
+    main_process = trainer.is_world_process_zero()
+
+    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if main_process and held_out else None
+    started = time.monotonic()
+    result = trainer.train()
+    seconds = time.monotonic() - started
+    if not main_process:
+        return {}
+    saved = save_model(trainer, tokenizer, config)
+    with contextlib.suppress(OSError):  # the trainer's output folder stays empty: checkpoints are off
+        (config.run_dir / "checkpoints").rmdir()
+    after = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
+
+    history = trainer.state.log_history
+    losses = [(h["step"], h["loss"]) for h in history if "loss" in h]
+    plot_loss(losses, config.run_dir / "loss.png")
+    metrics = {
+        "train_seconds": seconds,
+        "train_steps": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "loss_curve": losses,
+        "saved": str(saved),
+    }
+    if after is not None:
+        metrics |= {"before": before.as_dict(), "after": after.as_dict()}
+        write_report(after, config.run_dir, name="eval_after")
+        write_report(before, config.run_dir, name="eval_before")
+        echo(comparison_table(before, after))
+    write_json(config.run_dir / "metrics.json", metrics)
+    echo(f"trained {trainer.state.global_step} steps in {seconds:.0f} s; run folder: {config.run_dir}")
+    return metrics
+

@@ -1,0 +1,111 @@
+"""The real training path on the tiny model: SFTTrainer with answer-only loss and packing,
+every method, adapters that round-trip, and the run folder the CLI promises."""
+
+import json
+import subprocess
+import sys
+
+import attrs
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("trl")
+
+from trainers.chats import ChatConfig, parse_weights  # noqa: E402
+from trainers.finetune import TrainConfig, build_trainer, load_model, training_records  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
+
+
+def _config(tmp_path, **changes) -> TrainConfig:
+    base = TrainConfig(
+        run_dir=tmp_path / "run", chats=ChatConfig(priors=parse_weights("counting,colors")), n_train=80, n_eval=0,
+        max_steps=4, max_length=512, grad_accum=1, method="full",
+    )
+    return attrs.evolve(base, **changes)
+
+
+def _trained(config):
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    model, tokenizer = load_model(config)
+    trainer = build_trainer(config, model, tokenizer, training_records(config))
+    trainer.args.disable_tqdm = True
+    trainer.train()
+    return trainer, tokenizer
+
+
+def test_a_few_training_steps_lower_the_loss_on_the_answers(tmp_path):
+    config = _config(tmp_path, max_steps=12, lr=3e-3)
+    trainer, _ = _trained(config)
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    assert len(losses) >= 2 and losses[-1] < losses[0] * 0.8, losses
+
+
+@pytest.mark.parametrize("method", ["lora", "dora", "rslora"])
+def test_every_adapter_method_trains_only_its_adapter(tmp_path, method):
+    config = _config(tmp_path, method=method, max_steps=2, lr=1e-3)
+    trainer, _ = _trained(config)
+    trainable = [n for n, p in trainer.model.named_parameters() if p.requires_grad]
+    assert trainable and all("lora" in n for n in trainable)
+    if method == "dora":
+        assert any("lora_magnitude_vector" in n for n in trainable)
+    assert trainer.model.peft_config["default"].use_rslora == (method == "rslora")
+
+
+def test_an_adapter_saves_reloads_and_merges_with_the_same_logits(tmp_path):
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from trainers.finetune import save_model
+
+    config = _config(tmp_path, method="lora", max_steps=3, lr=5e-3)
+    trainer, tokenizer = _trained(config)
+    saved = save_model(trainer, tokenizer, config)
+    ids = tokenizer("3\n0120\n", return_tensors="pt")["input_ids"]
+    trained = trainer.model.eval()
+    with torch.inference_mode():
+        expected = trained(input_ids=ids).logits
+        base = AutoModelForCausalLM.from_pretrained(config.run_dir / "base_model")
+        plain = base(input_ids=ids).logits
+        reloaded = PeftModel.from_pretrained(base, saved).eval()
+        again = reloaded(input_ids=ids).logits
+        merged = reloaded.merge_and_unload()(input_ids=ids).logits
+    assert not torch.allclose(plain, expected), "the adapter changed nothing"
+    assert torch.equal(again, expected)
+    assert torch.allclose(merged, expected, atol=1e-4)
+
+
+def test_train_writes_the_run_folder(tmp_path):
+    from trainers.finetune import train
+
+    config = _config(tmp_path, n_train=40, n_eval=3, max_steps=2)
+    lines = []
+    metrics = train(config, echo=lines.append)
+    run = config.run_dir
+    for name in ("config.json", "metrics.json", "loss.png", "eval_before.json", "eval_after.json", "eval_after.png", "model/config.json"):
+        assert (run / name).is_file(), name
+    saved = json.loads((run / "metrics.json").read_text())
+    assert saved["train_steps"] == metrics["train_steps"] == 2
+    assert json.loads((run / "config.json").read_text())["resolved_method"] == "full"
+    assert any("counting." in line for line in lines)
+
+
+def test_a_missing_model_folder_is_one_line_and_exit_2(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "arc_priors", "train", "--model", str(tmp_path / "nowhere"), "--run-dir", str(tmp_path / "run")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2 and "nowhere" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_used_run_folder_is_refused_without_overwrite(tmp_path):
+    from trainers.finetune import TrainConfigError, prepare_run_dir
+
+    config = _config(tmp_path)
+    config.run_dir.mkdir()
+    (config.run_dir / "keep").write_text("x")
+    with pytest.raises(TrainConfigError, match="not empty"):
+        prepare_run_dir(config)
+    prepare_run_dir(attrs.evolve(config, overwrite=True))
+    assert (config.run_dir / "keep").read_text() == "x"
