@@ -255,3 +255,27 @@ def test_adapter_is_loaded_on_top_of_the_model(scrambled, tmp_path):
     assert len(responder.respond([[{"role": "user", "content": "0\n1"}]] * 2)) == 2
     with pytest.raises(ModelLoadError, match="adapter_config.json"):
         load_responder(path, tmp_path)
+
+
+def test_the_majority_baseline_scores_each_family_by_its_most_common_answer():
+    from collections import Counter
+
+    from trainers.chats import ChatBuilder, ChatConfig
+    from trainers.finetune import majority_answers
+    from trainers.report import majority_report
+
+    builder = ChatBuilder(ChatConfig())
+    train, held_out = [builder.record(i) for i in range(300)], [builder.record(i) for i in range(300, 340)]
+
+    class Silent:
+        def respond(self, prompts):
+            return [""] * len(prompts)
+
+    majority = majority_answers(train)
+    for family, answer in majority.items():
+        counts = Counter(qa["answer"] for r in train for qa in r["metadata"]["qas"] if qa["family"] == family)
+        assert counts[answer] == max(counts.values())
+    baseline = majority_report(evaluate(Silent(), held_out, modes=("isolated",), progress=False), majority)
+    for family, cell in baseline["isolated"].families.items():
+        qas = [qa for r in held_out for qa in r["metadata"]["qas"] if qa["family"] == family]
+        assert (cell.n, cell.correct) == (len(qas), sum(qa["answer"] == majority.get(family) for qa in qas))

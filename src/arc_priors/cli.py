@@ -14,7 +14,13 @@ from pathlib import Path
 
 import click
 
-from arc_priors.options import chat_options, conventions_options, make_chat_config, make_conventions, priors_option
+from arc_priors.options import (
+    chat_options,
+    conventions_options,
+    make_chat_config,
+    make_conventions,
+    priors_option,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -172,7 +178,7 @@ def _run_dir(kind: str) -> Path:
 @click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="A local Hugging Face causal-LM folder; default: build the tiny model.")
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Train on a file written by `generate` instead of fresh chats.")
 @priors_option(default="counting,area,colors", help="Priors and weights for fresh chats and evaluation.")
-@click.option("--n-train", type=click.IntRange(min=1), default=4500, show_default=True, help="Fresh training chats.")
+@click.option("--n-train", type=click.IntRange(min=1), default=6000, show_default=True, help="Fresh training chats.")
 @click.option("--n-eval", type=click.IntRange(min=0), default=60, show_default=True, help="Held-out chats evaluated before and after.")
 @click.option("--method", type=click.Choice(["auto", "lora", "dora", "rslora", "full"]), default="auto", show_default=True,
               help="auto: full for the tiny model built from scratch, lora for --model.")
@@ -185,7 +191,7 @@ def _run_dir(kind: str) -> Path:
 @click.option("--max-steps", type=int, default=-1, show_default=True, help="Optimizer steps; overrides --epochs when positive.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True, help="Packed rows per device per step.")
 @click.option("--grad-accum", type=click.IntRange(min=1), default=4, show_default=True)
-@click.option("--max-length", type=click.IntRange(min=64), default=2048, show_default=True, help="Tokens per packed row.")
+@click.option("--max-length", type=click.IntRange(min=64), default=1024, show_default=True, help="Tokens per packed row; longer chats are cut.")
 @click.option("--packing/--no-packing", default=True, show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=1), default=None, help="Stop training after this many seconds.")
 @click.option("--seed", type=int, default=0, show_default=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Literal
 
@@ -47,7 +49,7 @@ class TrainConfig:
     model: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
     chats: ChatConfig = ChatConfig()
     data: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
-    n_train: int = attrs.field(default=4500, validator=_at_least(1))
+    n_train: int = attrs.field(default=6000, validator=_at_least(1))
     n_eval: int = attrs.field(default=60, validator=_at_least(0))
     eval_seed: int = 1_000_003
     method: Method = attrs.field(default="auto", validator=attrs.validators.in_(METHODS))
@@ -60,7 +62,7 @@ class TrainConfig:
     max_steps: int = attrs.field(default=-1)
     batch_size: int = attrs.field(default=1, validator=_at_least(1))
     grad_accum: int = attrs.field(default=4, validator=_at_least(1))
-    max_length: int = attrs.field(default=2048, validator=_at_least(64))
+    max_length: int = attrs.field(default=1024, validator=_at_least(64))
     packing: bool = True
     time_limit: float | None = attrs.field(default=None, validator=_at_least(1.0))
     """Seconds of training after which the run stops at the next step and still evaluates."""
@@ -90,9 +92,18 @@ def training_records(config: TrainConfig) -> list[dict]:
     from trainers.datasets import read_records
 
     if config.data is not None:
-        return [{"messages": r["messages"]} for r in read_records(config.data)]
+        return list(read_records(config.data))
     builder = ChatBuilder(config.chats)
-    return [{"messages": builder.record(i)["messages"]} for i in range(config.n_train)]
+    return [builder.record(i) for i in range(config.n_train)]
+
+
+def majority_answers(records: list[dict]) -> dict[str, str]:
+    """Each family's most common answer in the training chats (ties: the first seen)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for record in records:
+        for qa in record.get("metadata", {}).get("qas", ()):
+            counts[qa["family"]][qa["answer"]] += 1
+    return {family: c.most_common(1)[0][0] for family, c in counts.items()}
 
 
 def evaluation_records(config: TrainConfig) -> list[dict]:
@@ -106,15 +117,32 @@ def check_model_folder(path: Path | None) -> None:
         raise ModelLoadError(f"model folder {path} has no config.json; --model takes a local Hugging Face model folder")
 
 
-def load_model(config: TrainConfig):
-    """The base model and tokenizer, from a local folder only, or the tiny one built into the run."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def process_rank() -> int:
+    """This process's rank under torchrun or accelerate (both set RANK); 0 when run alone."""
+    return int(os.environ.get("RANK", "0"))
 
+
+def load_model(config: TrainConfig):
+    """The base model and tokenizer, from a local folder only, or the tiny one built into the run.
+
+    Under several processes only rank 0 writes the tiny model into the run folder; the
+    others build the same weights (same seed) in a temporary folder.
+    """
     from trainers.tiny_model import build_tiny_model
 
     check_model_folder(config.model)
-    path = config.model or build_tiny_model(config.run_dir / "base_model", seed=config.seed)
+    if config.model is not None:
+        return _load_from(config.model)
+    if process_rank() == 0:
+        return _load_from(build_tiny_model(config.run_dir / "base_model", seed=config.seed))
+    with tempfile.TemporaryDirectory() as tmp:
+        return _load_from(build_tiny_model(Path(tmp), seed=config.seed))
+
+
+def _load_from(path: Path):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -151,7 +179,7 @@ def training_dataset(records: list[dict], tokenizer):
 
     from trainers.masking import loss_mask_strategy, pretokenize_dataset
 
-    dataset = Dataset.from_list(records)
+    dataset = Dataset.from_list([{"messages": r["messages"]} for r in records])
     if loss_mask_strategy(tokenizer) == "trl":
         return dataset, True
     return pretokenize_dataset(dataset, tokenizer), False
@@ -180,6 +208,7 @@ def sft_config(config: TrainConfig, assistant_only_loss: bool):
         data_seed=config.seed,
         bf16=on_gpu and torch.cuda.is_bf16_supported(),  # bf16 raises on CPU, and emulated bf16 is 8x slower
         fp16=False,
+        use_cpu=not on_gpu,  # also what lets accelerate run several CPU processes (gloo) under torchrun
         gradient_checkpointing=False,  # costs about 30% and buys nothing at this size
         dataloader_pin_memory=on_gpu,
         max_length=config.max_length,
@@ -207,7 +236,11 @@ def _time_limit_callback(seconds: float):
 
 
 def prepare_run_dir(config: TrainConfig) -> None:
+    """Refuses a used run folder. Only rank 0 judges: other ranks write nothing there."""
     run_dir = config.run_dir
+    if process_rank() != 0:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        return
     if run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
         raise TrainConfigError(f"run folder {run_dir} is not empty; pass --overwrite or choose another --run-dir")
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -240,12 +273,14 @@ def train(config: TrainConfig, *, echo=print) -> dict:
     """Build data, model, trainer and evaluator; evaluate, train, evaluate; write the run folder."""
     from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
     from trainers.plots import plot_loss
+    from trainers.report import majority_report
 
     check_model_folder(config.model)
     records = training_records(config)  # a bad --data file fails here, before the run folder exists
     held_out = evaluation_records(config)
     prepare_run_dir(config)
-    write_json(config.run_dir / "config.json", config.as_dict())
+    if process_rank() == 0:
+        write_json(config.run_dir / "config.json", config.as_dict())
 
     model, tokenizer = load_model(config)
     trainer = build_trainer(config, model, tokenizer, records)
@@ -273,10 +308,14 @@ def train(config: TrainConfig, *, echo=print) -> dict:
         "saved": str(saved),
     }
     if after is not None:
-        metrics |= {"before": before.as_dict(), "after": after.as_dict()}
+        baseline = majority_report(after, majority_answers(records))
+        metrics |= {"before": before.as_dict(), "after": after.as_dict(), "majority_baseline": baseline.as_dict()}
         write_report(after, config.run_dir, name="eval_after")
         write_report(before, config.run_dir, name="eval_before")
+        echo("Held-out accuracy, untrained vs trained:")
         echo(comparison_table(before, after))
+        echo("Against always giving each family's most common training answer:")
+        echo(comparison_table(baseline, after, labels=("majority", "model")))
     write_json(config.run_dir / "metrics.json", metrics)
     echo(f"trained {trainer.state.global_step} steps in {seconds:.0f} s; run folder: {config.run_dir}")
     return metrics

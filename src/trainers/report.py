@@ -205,13 +205,14 @@ def report_table(report: EvalReport) -> str:
     return _grid(header, body, rules)
 
 
-def comparison_table(before: EvalReport, after: EvalReport) -> str:
-    """Accuracy per family before and after training, per mode both reports share."""
+def comparison_table(before: EvalReport, after: EvalReport, labels: tuple[str, str] = ("before", "after")) -> str:
+    """Accuracy per family of two reports side by side (before and after training, or a
+    baseline and the model), per mode both reports share."""
     modes = [m for m in before.modes if m in after.modes]
     header = [""]
     for m in modes:
         label = MODE_LABELS.get(m, m)
-        header += [f"{label} before", f"{label} after", "change"]
+        header += [f"{label} {labels[0]}", f"{label} {labels[1]}", "change"]
 
     def row(label, pick):
         out = [label]
@@ -225,6 +226,18 @@ def comparison_table(before: EvalReport, after: EvalReport) -> str:
     rules = [len(body)]
     body.append(row("overall", lambda s: s.overall))
     return _grid(header, body, rules)
+
+
+def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalReport:
+    """The report a model would get by always giving its family's most common training
+    answer: the bar a model must clear to show it learned more than answer frequencies."""
+    from priors import score
+
+    rows = []
+    for row in report.rows:
+        guess = majority.get(row.family, "")
+        rows.append(attrs.evolve(row, prediction=guess, correct=score(guess, row.answer)))
+    return attrs.evolve(report, rows=tuple(rows))
 
 
 def plot_report(report: EvalReport, fh) -> None:

@@ -1,0 +1,19 @@
+"""Run under torchrun by test_distributed.py: train two steps on two CPU processes and
+record which data each rank's dataloader hands it."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from trainers.finetune import TrainConfig, build_trainer, load_model, prepare_run_dir, training_records
+
+out, run = Path(sys.argv[1]), Path(sys.argv[2])
+config = TrainConfig(run_dir=run, n_train=64, n_eval=0, max_steps=2, max_length=256, grad_accum=1, method="full", overwrite=True)
+prepare_run_dir(config)
+model, tokenizer = load_model(config)
+trainer = build_trainer(config, model, tokenizer, training_records(config))
+trainer.args.disable_tqdm = True
+batches = [b["input_ids"].flatten().tolist() for _, b in zip(range(3), trainer.get_train_dataloader())]
+trainer.train()
+(out / f"rank{os.environ['RANK']}.json").write_text(json.dumps({"batches": batches, "world": int(os.environ["WORLD_SIZE"]), "steps": trainer.state.global_step}))
