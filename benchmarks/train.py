@@ -37,13 +37,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=1200)
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--max-length", type=int, default=1024, help="tokens per packed row")
     args = parser.parse_args()
     from trainers.finetune import TrainConfig, training_records
 
     with tempfile.TemporaryDirectory() as tmp:
-        base = TrainConfig(run_dir=Path(tmp) / "packed", n_train=args.chats, n_eval=0, max_steps=args.steps, method="full")
+        base = TrainConfig(
+            run_dir=Path(tmp) / "packed", n_train=args.chats, n_eval=0, max_steps=args.steps, method="full", max_length=args.max_length
+        )
         records = training_records(base)
-        packed = measure("packing (bfd), batch 1 x accum 4", attrs.evolve(base, grad_accum=4, batch_size=1), records)
+        packed = measure(f"packing (bfd, rows of {args.max_length}), batch 1 x accum 4", base, records)
         padded_config = attrs.evolve(base, run_dir=Path(tmp) / "padded", packing=False, batch_size=8, grad_accum=4)
         padded = measure("padded, no packing, batch 8 x accum 4", padded_config, records)
     print(f"ratio packed / padded: {packed / padded:.2f}x")
