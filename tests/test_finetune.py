@@ -109,3 +109,22 @@ def test_a_used_run_folder_is_refused_without_overwrite(tmp_path):
         prepare_run_dir(config)
     prepare_run_dir(attrs.evolve(config, overwrite=True))
     assert (config.run_dir / "keep").read_text() == "x"
+
+
+def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):
+    from click.testing import CliRunner
+
+    from arc_priors.cli import main
+
+    run = tmp_path / "run"
+    args = ["train", "--n-train", "30", "--n-eval", "2", "--max-steps", "2", "--max-length", "384", "--run-dir", str(run),
+            "--method", "lora", "--lora-r", "4", "--priors", "counting"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (run / "adapter" / "adapter_config.json").is_file() and "majority" in result.output
+    out = tmp_path / "eval"
+    args = ["evaluate", "--model", str(run / "base_model"), "--adapter", str(run / "adapter"), "--n", "2", "--out", str(out), "--priors", "counting"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "eval.json").read_text())
+    assert report and (out / "eval.png").is_file() and "counting.objects" in result.output
