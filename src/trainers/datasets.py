@@ -41,9 +41,15 @@ class GenerateStats:
 
 def output_format(path: Path) -> str:
     try:
-        return FORMATS[path.suffix.lower()]
+        fmt = FORMATS[path.suffix.lower()]
     except KeyError:
         raise DatasetError(f"cannot tell the format of {path}: use a {' or '.join(FORMATS)} file name") from None
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise DatasetError(f"writing {path} needs pyarrow: pip install pyarrow (the train extra has it), or use .jsonl") from None
+    return fmt
 
 
 _builder: ChatBuilder | None = None
