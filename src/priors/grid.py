@@ -63,7 +63,8 @@ def as_grid(data: Any) -> np.ndarray:
         raise GridShapeError(f"the grid is empty: {rows} rows x {cols} columns")
     if rows > MAX_SIDE or cols > MAX_SIDE:
         raise GridShapeError(f"the grid is {rows}x{cols}; ARC grids have at most {MAX_SIDE} rows and columns")
-    low, high = int(array.min()), int(array.max())
+    low = 0 if array.dtype.kind == "u" else int(array.min())  # unsigned: no need to look
+    high = int(array.max())
     if low < 0 or high > 9:
         bad = low if low < 0 else high
         raise GridValueError(f"cell value {bad} is outside the colours 0-9")

@@ -149,39 +149,42 @@ def parse(
     grid = as_grid(grid)
     counts = np.bincount(grid.ravel(), minlength=10)
     bg = resolve_background(grid, background, counts)
-    labels = _label(grid, bg, conventions)
+    foreground = np.ones(grid.shape, dtype=bool) if bg is None else grid != bg
+    # Components of touching foreground cells, whatever their colours: scipy numbers them in
+    # scan order of their first cell. They are the univalued objects too whenever each is of
+    # one colour, which is the common case for sampled grids; only otherwise is each colour
+    # labelled on its own.
+    labels, n = ndimage.label(foreground, _STRUCTURE[connectivity])
+    palette = _palette(labels, n, grid)
+    if univalued and np.count_nonzero(palette) > n:  # some component holds two colours or more
+        labels, n = _label_per_color(grid, foreground, connectivity)
+        palette = _palette(labels, n, grid)
     labels.flags.writeable = False
-    n = int(labels.max())
-    palette = np.bincount((labels * 10 + grid).ravel(), minlength=(n + 1) * 10).reshape(n + 1, 10)[1:]
     palette.flags.writeable = False
     areas = tuple(palette.sum(axis=1).tolist())
     colors = tuple(palette.argmax(axis=1).tolist())  # first maximum: ties go to the lowest colour
     return Scene(grid, bg, conventions, tuple(counts.tolist()), labels, palette, areas, colors, name)
 
 
-def _label(grid: np.ndarray, background: int | None, conventions: Conventions) -> np.ndarray:
-    """Label array (0 = background), labels numbered in row-major order of each object's first cell."""
-    foreground = np.ones(grid.shape, dtype=bool) if background is None else grid != background
-    if not conventions.univalued:
-        # scipy numbers components in scan order of their first cell already.
-        labels, _ = ndimage.label(foreground, _STRUCTURE[conventions.connectivity])
-        return labels
+def _palette(labels: np.ndarray, n: int, grid: np.ndarray) -> np.ndarray:
+    """palette[i, c]: cells of colour c in object i + 1."""
+    return np.bincount((labels * 10 + grid).ravel(), minlength=(n + 1) * 10).reshape(n + 1, 10)[1:]
+
+
+def _label_per_color(grid: np.ndarray, foreground: np.ndarray, connectivity: int) -> tuple[np.ndarray, int]:
+    """Univalued labels, numbered in row-major order of each object's first cell."""
     colors = np.flatnonzero(np.bincount(grid[foreground], minlength=10))
-    if colors.size <= 1:
-        labels, _ = ndimage.label(foreground, _STRUCTURE[conventions.connectivity])
-        return labels
     # One plane per colour, labelled in a single call: the structure joins cells within a
     # plane only, so each colour is split on its own. Labels come out colour-major.
     planes = grid[None, :, :] == colors[:, None, None]
-    stacked, total = ndimage.label(planes, _PLANAR[conventions.connectivity])
+    stacked, total = ndimage.label(planes, _PLANAR[connectivity])
     labels = stacked.max(axis=0)
-    flat = labels.ravel()
-    found, first = np.unique(flat, return_index=True)
+    found, first = np.unique(labels.ravel(), return_index=True)
     if found[0] == 0:
         first = first[1:]
     renumber = np.zeros(total + 1, dtype=np.int32)
     renumber[np.argsort(first, kind="stable") + 1] = np.arange(1, total + 1, dtype=np.int32)
-    return renumber[labels]
+    return renumber[labels], total
 
 
 def _objects(grid: np.ndarray, labels: np.ndarray, palette: np.ndarray, colors: tuple[int, ...]) -> tuple[GridObject, ...]:
