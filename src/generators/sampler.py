@@ -68,6 +68,20 @@ def _dilate(mask: np.ndarray, connectivity: int) -> np.ndarray:
     return rows[:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
 
 
+_dilations: dict[tuple, np.ndarray] = {}
+
+
+def _cached_dilation(mask: np.ndarray, connectivity: int) -> np.ndarray:
+    """`_dilate`, remembered: pooled blobs, rectangles and lines recur across grids."""
+    key = (mask.shape, mask.tobytes(), connectivity)
+    grown = _dilations.get(key)
+    if grown is None:
+        if len(_dilations) > 65_536:  # bound the memory; the pool of shapes is far smaller
+            _dilations.clear()
+        grown = _dilations[key] = _dilate(mask, connectivity)
+    return grown
+
+
 @dataclass(frozen=True)
 class SceneSampler:
     """Draws ARC-like scenes of single-colour shapes on a background.
@@ -146,7 +160,7 @@ class SceneSampler:
             h, w = mask.shape
             grid[top : top + h, left : left + w][mask] = color
             if self.separate:
-                blocked[top : top + h + 2, left : left + w + 2] |= _dilate(mask, self.connectivity)
+                blocked[top : top + h + 2, left : left + w + 2] |= _cached_dilation(mask, self.connectivity)
             else:
                 blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] |= mask
             intents.append(ShapeIntent(kind, color, top, left, mask))
