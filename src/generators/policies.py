@@ -45,7 +45,7 @@ class SizeCurriculum:
         object.__setattr__(self, "_cdf", (np.cumsum(weights) / weights.sum()).tolist())
 
     def probabilities(self) -> np.ndarray:
-        """P(side = min_side + k) for each k; used by docs and tests."""
+        """P(side = min_side + k) for each k: the curriculum as numbers, for users and tests."""
         return np.diff(self._cdf, prepend=0.0)
 
     def _side(self, u: float) -> int:

@@ -9,6 +9,7 @@ from typing import Callable
 import attrs
 import numpy as np
 
+from priors.errors import UnknownNameError
 from priors.grid import GridError, as_grid
 
 _ZERO, _SPACE, _NEWLINE = ord("0"), ord(" "), ord("\n")
@@ -105,9 +106,8 @@ ENCODERS = {
 }
 
 
-class UnknownEncoderError(KeyError):
-    def __str__(self) -> str:
-        return self.args[0]
+class UnknownEncoderError(UnknownNameError):
+    """An encoder name that is not one of ENCODERS."""
 
 
 def get_encoder(name: str) -> Encoder:

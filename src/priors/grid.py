@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-MAX_SIDE = 30
+from generators.policies import MAX_SIDE
 
 
 class GridError(ValueError):
@@ -45,6 +45,8 @@ def _from_rows(rows: Any) -> np.ndarray:
             # bool is an int subclass, but True is no colour.
             if type(value) is bool or not isinstance(value, (int, np.integer)):
                 raise GridTypeError(f"cell ({i}, {j}) is {value!r}; cells must be integers 0-9")
+            if not 0 <= value <= 9:  # checked here: a huge integer would overflow the array below
+                raise GridValueError(f"cell value {value} at ({i}, {j}) is outside the colours 0-9")
     return np.array(rows, dtype=np.int64).reshape(len(rows), width)
 
 

@@ -52,13 +52,4 @@ def reference_scene(grid, *, connectivity: int = 8, univalued: bool = True, back
     for i, cells in enumerate(components):
         for r, c in cells:
             palette[i, grid[r, c]] += 1
-    return Scene(
-        grid,
-        resolve_background(grid, background, counts),
-        Conventions(connectivity, univalued, background),
-        tuple(counts.tolist()),
-        labels,
-        palette,
-        tuple(len(c) for c in components),
-        tuple(int(row.argmax()) for row in palette),
-    )
+    return Scene(grid, resolve_background(grid, background, counts), Conventions(connectivity, univalued, background), labels, palette)

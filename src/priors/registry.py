@@ -16,6 +16,7 @@ from typing import Iterable
 import attrs
 import numpy as np
 
+from priors.errors import UnknownNameError
 from priors.grid import as_grid
 from priors.prior import PriorLike
 from priors.questions import Question
@@ -34,9 +35,8 @@ class PluginError(Exception):
         self.name, self.distribution, self.problem = name, distribution, problem
 
 
-class UnknownPriorError(KeyError):
-    def __str__(self) -> str:
-        return self.args[0]
+class UnknownPriorError(UnknownNameError):
+    """A prior name that no loaded plugin has."""
 
 
 @attrs.frozen
@@ -93,7 +93,10 @@ def _load(ep: metadata.EntryPoint) -> PluginInfo:
         obj = ep.load()
     except Exception as err:
         return info(error=PluginError(ep.name, distribution, f"failed to import {ep.value}: {type(err).__name__}: {err}"))
-    problem = check_prior(obj, ep.name)
+    try:
+        problem = check_prior(obj, ep.name)
+    except Exception as err:  # a plugin object can break the checks themselves (families = None, say)
+        problem = f"breaks the Prior contract: {type(err).__name__}: {err}"
     if problem:
         return info(error=PluginError(ep.name, distribution, problem))
     return info(prior=obj)

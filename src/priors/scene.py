@@ -57,6 +57,10 @@ class Conventions:
     def as_dict(self) -> dict:
         return attrs.asdict(self)
 
+    def parse(self, grid, name: str = "the grid") -> "Scene":
+        """`parse` under these conventions."""
+        return parse(grid, connectivity=self.connectivity, univalued=self.univalued, background=self.background, name=name)
+
 
 @attrs.frozen
 class GridObject:
@@ -77,26 +81,36 @@ class GridObject:
 class Scene:
     """A parsed grid. Objects are ordered by their first cell in row-major order.
 
-    The per-object table (`areas`, `object_colors`, `palette`) is computed at parse time
-    with a handful of numpy reductions; the `objects` with their cell lists are built only
-    when first read, because most questions need the table alone.
-    `name` is how questions refer to the grid ("the grid", "Grid B").
+    Parsing stores the label array and the per-object colour table (`palette`); the
+    object table (`areas`, `object_colors`) is derived from it with a numpy reduction, and
+    the `objects` with their cell lists only when first read, because most questions need
+    the table alone. `name` is how questions refer to the grid ("the grid", "Grid B").
     """
 
     grid: np.ndarray = attrs.field(eq=False, repr=False)
     background: int | None
     conventions: Conventions
-    color_counts: tuple[int, ...] = attrs.field(repr=False)
     labels: np.ndarray = attrs.field(eq=False, repr=False)
     palette: np.ndarray = attrs.field(eq=False, repr=False)
     """palette[i, c]: cells of colour c in object i."""
-    areas: tuple[int, ...]
-    object_colors: tuple[int, ...]
     name: str = "the grid"
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.grid.shape
+
+    @functools.cached_property
+    def color_counts(self) -> tuple[int, ...]:
+        """Cells of each colour 0-9 in the whole grid."""
+        return tuple(np.bincount(self.grid.ravel(), minlength=10).tolist())
+
+    @functools.cached_property
+    def areas(self) -> tuple[int, ...]:
+        return tuple(self.palette.sum(axis=1).tolist())
+
+    @functools.cached_property
+    def object_colors(self) -> tuple[int, ...]:
+        return tuple(self.palette.argmax(axis=1).tolist())  # first maximum: ties go to the lowest colour
 
     @functools.cached_property
     def objects(self) -> tuple[GridObject, ...]:
@@ -116,9 +130,6 @@ class Scene:
             touching = (a > 0) & (b > 0) & (a != b)
             g.add_edges_from(set(zip((a[touching] - 1).tolist(), (b[touching] - 1).tolist())))
         return g
-
-    def with_name(self, name: str) -> "Scene":
-        return attrs.evolve(self, name=name)
 
 
 def _neighbour_pairs(labels: np.ndarray, connectivity: int):
@@ -161,9 +172,7 @@ def parse(
         palette = _palette(labels, n, grid)
     labels.flags.writeable = False
     palette.flags.writeable = False
-    areas = tuple(palette.sum(axis=1).tolist())
-    colors = tuple(palette.argmax(axis=1).tolist())  # first maximum: ties go to the lowest colour
-    return Scene(grid, bg, conventions, tuple(counts.tolist()), labels, palette, areas, colors, name)
+    return Scene(grid, bg, conventions, labels, palette, name)
 
 
 def _palette(labels: np.ndarray, n: int, grid: np.ndarray) -> np.ndarray:

@@ -16,11 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from priors.grid import as_grid
+from priors.grid import MAX_SIDE, as_grid
 from priors.questions import Question
 from priors.scene import Conventions, Scene, parse
 
-MAX_SIDE = 30
 
 
 @st.composite

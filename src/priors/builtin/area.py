@@ -5,20 +5,16 @@ from priors.prior import Prior
 from priors.questions import Family, join_numbers, unique_argmax
 
 
-def _areas(scene) -> list[int]:
-    return list(scene.areas)
-
-
 def sorted_areas(scene, params) -> str | None:
-    return join_numbers(sorted(_areas(scene))) if scene.areas else None
+    return join_numbers(sorted(scene.areas)) if scene.areas else None
 
 
 def max_area(scene, params) -> str | None:
-    return str(max(_areas(scene))) if scene.areas else None
+    return str(max(scene.areas)) if scene.areas else None
 
 
 def min_area(scene, params) -> str | None:
-    return str(min(_areas(scene))) if scene.areas else None
+    return str(min(scene.areas)) if scene.areas else None
 
 
 def _color_of_unique(scene, index) -> str | None:
@@ -29,11 +25,11 @@ def _color_of_unique(scene, index) -> str | None:
 
 
 def max_color(scene, params) -> str | None:
-    return _color_of_unique(scene, unique_argmax(_areas(scene)))
+    return _color_of_unique(scene, unique_argmax(scene.areas))
 
 
 def min_color(scene, params) -> str | None:
-    return _color_of_unique(scene, unique_argmax([-a for a in _areas(scene)]))
+    return _color_of_unique(scene, unique_argmax([-a for a in scene.areas]))
 
 
 prior = Prior(
