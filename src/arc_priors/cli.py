@@ -20,6 +20,7 @@ from arc_priors.options import (
     make_chat_config,
     make_conventions,
     priors_option,
+    seed_option,
 )
 
 EXIT_BAD_INPUT = 2
@@ -85,7 +86,7 @@ def list_priors() -> None:
 
 @main.command()
 @click.argument("prior_name", metavar="PRIOR")
-@click.option("--seed", type=int, default=0, show_default=True)
+@seed_option()
 @click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the grid as a PNG.")
 @conventions_options
 def show(prior_name: str, seed: int, png_path: Path | None, **conventions) -> None:
@@ -99,7 +100,7 @@ def show(prior_name: str, seed: int, png_path: Path | None, **conventions) -> No
     prior = priors.load(prior_name)
     rng = np.random.default_rng(seed)
     sample = prior.sample(rng)
-    scene = priors.parse(sample.grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background)
+    scene = c.parse(sample.grid)
     rows, cols = scene.shape
     click.echo(f"{prior.name} (seed {seed}): {rows}x{cols}, background {scene.background}, {len(scene.areas)} objects")
     click.echo(ansi(scene.grid) if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else priors.encode(scene.grid))
@@ -108,6 +109,15 @@ def show(prior_name: str, seed: int, png_path: Path | None, **conventions) -> No
     if png_path:
         write_png(scene.grid, png_path)
         click.echo(f"wrote {png_path}")
+
+
+def _every_question(prior, scene):
+    """All questions of a `Prior`; a plugin with only the protocol's `questions` gets asked once."""
+    import numpy as np
+
+    if hasattr(prior, "all_questions"):
+        return prior.all_questions(scene)
+    return prior.questions(scene, np.random.default_rng(0))
 
 
 @main.command()
@@ -129,8 +139,8 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
     chosen = [priors.load(n) for n in names]
     results = []
     for label, grid in load_grids(grid_file):
-        scene = priors.parse(grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background)
-        asked = [q for p in chosen for q in p.all_questions(scene)]
+        scene = c.parse(grid)
+        asked = [q for p in chosen for q in _every_question(p, scene)]
         results.append({"grid": label, "questions": [q.as_dict() for q in asked]})
     if as_json:
         click.echo(json.dumps(results, indent=1))
@@ -144,7 +154,7 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
 @main.command()
 @priors_option(default="counting,area,colors", help="Priors and weights, e.g. counting=2,area,colors.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of chats.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@seed_option()
 @click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="A .jsonl or .parquet file.")
 @chat_options
@@ -152,21 +162,26 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 def generate(priors_spec, n, seed, workers, out, questions_per_chat, grids_per_chat, encoder, overwrite, quiet, **conventions):
     """Write N chats mixing the chosen priors; byte-identical for any --workers."""
-    from trainers.chats import ChatBuilder
-    from trainers.datasets import check_output
     from trainers.datasets import generate as write_dataset
 
     config = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
-    check_output(out, overwrite=overwrite)
-    ChatBuilder(config)  # unknown or broken priors fail here, before the progress bar
-    if quiet:
-        write_dataset(config, n, out, workers=workers, overwrite=overwrite)
-        return
-    with click.progressbar(length=n, label="chats", file=sys.stderr) as bar:
-        stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, on_progress=bar.update)
-    rate = stats.records / stats.seconds if stats.seconds else float("inf")
-    click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s); sampler rejections: {stats.rejections}", err=True)
+    bar = None
 
+    def progress(count: int) -> None:
+        nonlocal bar  # opened on the first chunk: `generate` has checked every input by then
+        if bar is None:
+            bar = click.progressbar(length=n, label="chats", file=sys.stderr)
+            bar.__enter__()
+        bar.update(count)
+
+    try:
+        stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, on_progress=None if quiet else progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if not quiet:
+        rate = stats.records / stats.seconds if stats.seconds else float("inf")
+        click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s); sampler rejections: {stats.rejections}", err=True)
 
 def _run_dir(kind: str) -> Path:
     import time
@@ -194,7 +209,7 @@ def _run_dir(kind: str) -> Path:
 @click.option("--max-length", type=click.IntRange(min=64), default=1024, show_default=True, help="Tokens per packed row; longer chats are cut.")
 @click.option("--packing/--no-packing", default=True, show_default=True)
 @click.option("--time-limit", type=click.FloatRange(min=1), default=None, help="Stop training after this many seconds.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@seed_option()
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/train-<time>.")
 @click.option("--overwrite", is_flag=True, help="Reuse a non-empty run folder.")
 @chat_options
@@ -222,7 +237,7 @@ def train(model, data, priors_spec, n_train, n_eval, method, lora_r, lora_alpha,
 @click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`.")
 @priors_option(default="counting,area,colors", help="Priors to evaluate on.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
-@click.option("--seed", type=int, default=1_000_003, show_default=True, help="Chat seed; keep it apart from training seeds.")
+@seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
 @chat_options

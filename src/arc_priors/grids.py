@@ -1,4 +1,4 @@
-"""Reading the user's grid files: a bare grid, a list of grids, or an ARC task."""
+"""Reading the user's grid files: one grid, a list of grids, or an ARC task."""
 
 from __future__ import annotations
 
@@ -10,23 +10,38 @@ from priors import GridError, as_grid
 
 
 def load_grids(path: Path) -> Iterator[tuple[str, object]]:
-    """(label, validated grid) pairs; labels say where in an ARC task each grid sits."""
+    """(label, validated grid) pairs; labels say where each grid sits in the file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise GridError(f"{path} is not valid JSON: {err}") from None
     if isinstance(data, dict):
-        found = False
-        for split in ("train", "test"):
-            for i, pair in enumerate(data.get(split, [])):
-                for side in ("input", "output"):
-                    if isinstance(pair, dict) and side in pair:
-                        found = True
-                        yield f"{split}[{i}].{side}", _valid(pair[side], f"{path} {split}[{i}].{side}")
-        if not found:
-            raise GridError(f"{path} is a JSON object but not an ARC task (no train/test input/output grids)")
-        return
-    yield path.name, _valid(data, str(path))
+        yield from _task_grids(data, path)
+    elif _is_list_of_grids(data):
+        for i, grid in enumerate(data):
+            yield f"grids[{i}]", _valid(grid, f"{path} grids[{i}]")
+    else:
+        yield path.name, _valid(data, str(path))
+
+
+def _is_list_of_grids(data) -> bool:
+    """A list whose items are lists of lists: one level deeper than a grid."""
+    return isinstance(data, list) and bool(data) and all(isinstance(g, list) and g and isinstance(g[0], list) for g in data)
+
+
+def _task_grids(task: dict, path: Path) -> Iterator[tuple[str, object]]:
+    found = False
+    for split in ("train", "test"):
+        pairs = task.get(split, [])
+        if not isinstance(pairs, list):
+            raise GridError(f"{path}: '{split}' should be a list of input/output pairs, got {type(pairs).__name__}")
+        for i, pair in enumerate(pairs):
+            for side in ("input", "output"):
+                if isinstance(pair, dict) and side in pair:
+                    found = True
+                    yield f"{split}[{i}].{side}", _valid(pair[side], f"{path} {split}[{i}].{side}")
+    if not found:
+        raise GridError(f"{path} is a JSON object but not an ARC task (no train/test input/output grids)")
 
 
 def _valid(grid, where: str):

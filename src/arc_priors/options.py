@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import click
 
 
@@ -25,17 +23,23 @@ class BackgroundType(click.ParamType):
         self.fail(f"{value!r} is not 'most_common', 'none' or a colour 0-9", param, ctx)
 
 
+def _apply(command, options):
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def conventions_options(command):
     """--connectivity, --univalued/--multicolor and --background, as `**conventions`."""
+    return _apply(command, [
+        click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells."),
+        click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours."),
+        click.option("--background", type=BackgroundType(), default="most_common", show_default=True),
+    ])
 
-    @click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells.")
-    @click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours.")
-    @click.option("--background", type=BackgroundType(), default="most_common", show_default=True)
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        return command(*args, **kwargs)
 
-    return wrapper
+def seed_option(default: int = 0, help: str | None = None):
+    return click.option("--seed", type=click.IntRange(min=0), default=default, show_default=True, help=help)
 
 
 def make_conventions(options: dict):
@@ -46,16 +50,11 @@ def make_conventions(options: dict):
 
 def chat_options(command):
     """--questions-per-chat, --grids-per-chat, --encoder and the conventions."""
-
-    @click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True)
-    @click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True)
-    @click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True)
-    @conventions_options
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        return command(*args, **kwargs)
-
-    return wrapper
+    return conventions_options(_apply(command, [
+        click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True),
+        click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True),
+        click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True),
+    ]))
 
 
 def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids_per_chat: int, encoder: str, conventions: dict):

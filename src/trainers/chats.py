@@ -21,7 +21,7 @@ import priors
 from priors.encoders import get_encoder
 from priors.prior import Prior
 from priors.questions import Question
-from priors.scene import Conventions, Scene, parse
+from priors.scene import Conventions, Scene
 
 DEFAULT_PRIORS = "counting,area,colors"
 MAX_REDRAWS = 20
@@ -62,6 +62,11 @@ def _grids_per_chat(instance, attribute, value) -> None:
         raise ChatConfigError(f"grids-per-chat is at most {len(string.ascii_uppercase)}, got {value}")
 
 
+def _non_negative(instance, attribute, value) -> None:
+    if type(value) is bool or not isinstance(value, int) or value < 0:
+        raise ChatConfigError(f"{attribute.name} must be a whole number of at least 0, got {value!r}")
+
+
 def _known_encoder(instance, attribute, value) -> None:
     try:
         get_encoder(value)
@@ -78,7 +83,7 @@ class ChatConfig:
     grids_per_chat: int = attrs.field(default=1, validator=_grids_per_chat)
     conventions: Conventions = Conventions()
     encoder: str = attrs.field(default="digits", validator=_known_encoder)
-    seed: int = 0
+    seed: int = attrs.field(default=0, validator=_non_negative)
 
     def as_dict(self) -> dict:
         return {
@@ -125,7 +130,7 @@ class ChatBuilder:
             prior = self.priors[self._pick(rng, everyone)]
             sample = prior.sample(rng)
             name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
-            scenes.append(parse(sample.grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background, name=name))
+            scenes.append(c.parse(sample.grid, name=name))
             drawn.append({"prior": prior.name, "rejections": sample.rejections})
         return scenes, drawn
 
@@ -161,11 +166,13 @@ class ChatBuilder:
 
     def record(self, index: int) -> dict:
         rng = np.random.default_rng([self.config.seed, index])
+        discarded = 0  # sampler rejections in grids redrawn for having nothing to ask
         for _ in range(MAX_REDRAWS):
             scenes, drawn = self.scenes(rng)
             asked = self.questions(scenes, rng)
             if asked:
                 break
+            discarded += sum(d["rejections"] for d in drawn)
         else:  # a chat without a question cannot be trained on
             names = ", ".join(p.name for p in self.priors)
             raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
@@ -187,4 +194,6 @@ class ChatBuilder:
         backgrounds = [s.background for s in scenes]
         metadata = {"grids": grids, "background": backgrounds} if several else {"grid": grids[0], "background": backgrounds[0]}
         metadata |= {"conventions": self._conventions, "qas": qas, "sampled_by": drawn, "seed": self.config.seed, "index": index}
+        if discarded:
+            metadata["discarded_rejections"] = discarded
         return {"messages": messages, "metadata": metadata}

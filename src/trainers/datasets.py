@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
-import os
 import signal
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Callable, Iterator
 import attrs
 
 from trainers.chats import ChatBuilder, ChatConfig
+from trainers.files import atomic_path
 
 CHUNK = 1000
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -79,7 +79,9 @@ def _encode_records(records: list[dict], fmt: str):
 def _build_chunk(task: tuple[int, int, str]):
     start, stop, fmt = task
     records = [_builder.record(i) for i in range(start, stop)]
-    rejections = sum(d["rejections"] for r in records for d in r["metadata"]["sampled_by"])
+    rejections = sum(
+        sum(d["rejections"] for d in r["metadata"]["sampled_by"]) + r["metadata"].get("discarded_rejections", 0) for r in records
+    )
     return _encode_records(records, fmt), stop - start, rejections
 
 
@@ -112,25 +114,14 @@ def check_output(path: Path, *, overwrite: bool) -> str:
     return fmt
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path, *, overwrite: bool) -> Iterator[Path]:
-    """A temporary path that becomes `path` only if the block completes."""
-    check_output(path, overwrite=overwrite)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _results(config: ChatConfig, n: int, workers: int, fmt: str):
+def _results(builder: ChatBuilder, n: int, workers: int, fmt: str):
+    global _builder
     tasks = [(start, min(start + CHUNK, n), fmt) for start in range(0, n, CHUNK)]
     if workers == 1:
-        global _builder
-        _builder = ChatBuilder(config)
+        _builder = builder
         yield from map(_build_chunk, tasks)
         return
+    config = builder.config
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
@@ -146,18 +137,22 @@ def generate(
     overwrite: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> GenerateStats:
-    """Write records 0..n-1 of the dataset that `config` defines to `path`."""
+    """Write records 0..n-1 of the dataset that `config` defines to `path`.
+
+    Everything is checked (counts, path, format, priors) before `on_progress` is first
+    called, so a caller can open its progress display lazily and bad input never shows one.
+    """
     if n < 1:
         raise DatasetError(f"the number of records must be at least 1, got {n}")
     if workers < 1:
         raise DatasetError(f"workers must be at least 1, got {workers}")
     path = Path(path)
-    fmt = output_format(path)
-    ChatBuilder(config)  # fail fast on unknown priors, before any worker starts
+    fmt = check_output(path, overwrite=overwrite)
+    builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
     started, rejections = time.perf_counter(), 0
-    with _sigterm_as_interrupt(), atomic_output(path, overwrite=overwrite) as tmp:
+    with _sigterm_as_interrupt(), atomic_path(path) as tmp:
         with _writer(tmp, fmt) as write:
-            for payload, count, rejected in _results(config, n, workers, fmt):
+            for payload, count, rejected in _results(builder, n, workers, fmt):
                 write(payload)
                 rejections += rejected
                 if on_progress:
@@ -189,28 +184,41 @@ def _writer(tmp: Path, fmt: str):
 
 
 def read_records(path: Path) -> Iterator[dict]:
-    """Records of a dataset written by `generate`, checked enough to fail with the line at fault."""
+    """Records of a dataset written by `generate`, checked enough to fail with the record at fault."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"dataset {path} does not exist")
-    fmt = output_format(path)
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.read_table(path)
-        except Exception as err:
-            raise DatasetError(f"{path} is not a readable parquet file: {err}") from None
-        for i, (messages, metadata) in enumerate(zip(table["messages"].to_pylist(), table["metadata"].to_pylist())):
-            yield _checked({"messages": messages, "metadata": json.loads(metadata)}, path, i + 1)
+    if output_format(path) == "parquet":
+        yield from _parquet_records(path)
         return
-    with open(path, encoding="utf-8") as f:
-        for line_number, line in enumerate(f, start=1):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DatasetError(f"{path} line {line_number} is not valid JSON: {err.msg}") from None
-            yield _checked(record, path, line_number)
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line_number, line in enumerate(f, start=1):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise DatasetError(f"{path} line {line_number} is not valid JSON: {err.msg}") from None
+                yield _checked(record, path, line_number)
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path} is not UTF-8 text, so not a JSONL dataset") from None
+
+
+def _parquet_records(path: Path) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise DatasetError(f"{path} is not a readable parquet file: {err}") from None
+    missing = {"messages", "metadata"} - set(table.column_names)
+    if missing:
+        raise DatasetError(f"{path} lacks the column(s) {', '.join(sorted(missing))}")
+    for i, (messages, metadata) in enumerate(zip(table["messages"].to_pylist(), table["metadata"].to_pylist()), start=1):
+        try:
+            meta = json.loads(metadata)
+        except (TypeError, json.JSONDecodeError):
+            raise DatasetError(f"{path} record {i} has metadata that is not a JSON object") from None
+        yield _checked({"messages": messages, "metadata": meta}, path, i)
 
 
 def _checked(record, path: Path, where: int) -> dict:
@@ -219,4 +227,8 @@ def _checked(record, path: Path, where: int) -> dict:
         isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and isinstance(m.get("content"), str) for m in messages
     ):
         raise DatasetError(f"{path} record {where} has no valid 'messages' list of role/content turns")
+    if not any(m["role"] == "assistant" for m in messages):
+        raise DatasetError(f"{path} record {where} has no assistant turn, so nothing to train on")
+    if not isinstance(record.get("metadata", {}), dict):
+        raise DatasetError(f"{path} record {where} has metadata that is not a JSON object")
     return record
