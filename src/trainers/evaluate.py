@@ -208,11 +208,56 @@ class HFResponder:
         return replies  # type: ignore[return-value]
 
 
-def _check_folder(path: Path, marker: str, what: str) -> None:
+def check_folder(path: Path, marker: str = "config.json", what: str = "model") -> None:
+    """Refuse a folder that is not there or lacks its marker file, before any heavy import."""
     if not path.is_dir():
         raise ModelLoadError(f"{what} folder {str(path)!r} does not exist or is not a folder")
     if not (path / marker).is_file():
         raise ModelLoadError(f"{what} folder {str(path)!r} has no {marker}")
+
+
+_LOAD_ERRORS = (OSError, ValueError, KeyError, RuntimeError, TypeError)
+
+
+def load_local_model(
+    model_path: str | os.PathLike,
+    adapter_path: str | os.PathLike | None = None,
+    *,
+    merge_adapter: bool = False,
+):
+    """(model, tokenizer) from local folders only, never the network; any failure to load
+    is one `ModelLoadError` naming the folder. The tokenizer gets a pad token (its EOS)
+    if it has none, and must have a chat template: every prompt here is a chat.
+
+    The adapter is not merged by default: merging shifts logits by ~1e-6, which can flip a
+    near-tie under greedy decoding, and evaluation should see the model training saved.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    model_path = Path(model_path)
+    check_folder(model_path)
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(model_path, local_files_only=True, dtype="float32")
+    except _LOAD_ERRORS as err:
+        raise ModelLoadError(f"cannot load model from {str(model_path)!r}: {str(err).splitlines()[0]}") from err
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if not tokenizer.chat_template:
+        raise ModelLoadError(f"the tokenizer in {str(model_path)!r} has no chat template")
+    if adapter_path is not None:
+        adapter_path = Path(adapter_path)
+        check_folder(adapter_path, "adapter_config.json", "adapter")
+        from peft import PeftModel
+
+        try:
+            model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False, local_files_only=True)
+        except _LOAD_ERRORS as err:
+            raise ModelLoadError(f"cannot load adapter from {str(adapter_path)!r}: {str(err).splitlines()[0]}") from err
+        if merge_adapter:
+            model = model.merge_and_unload()
+    return model, tokenizer
 
 
 def load_responder(
@@ -222,30 +267,6 @@ def load_responder(
     merge_adapter: bool = False,
     **kw,
 ) -> HFResponder:
-    """An :class:`HFResponder` for a model saved in a local folder, optionally with a PEFT adapter.
-
-    Never touches the network (``local_files_only``). The adapter is not merged by default:
-    merging shifts logits by ~1e-6, which can flip a near-tie under greedy decoding, and
-    evaluation should see the same model that training saved. ``kw`` goes to HFResponder.
-    """
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    model_path = Path(model_path)
-    _check_folder(model_path, "config.json", "model")
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(model_path, local_files_only=True)
-    except (OSError, ValueError) as err:
-        raise ModelLoadError(f"cannot load model from {str(model_path)!r}: {str(err).splitlines()[0]}") from err
-    if adapter_path is not None:
-        from peft import PeftModel
-
-        adapter_path = Path(adapter_path)
-        _check_folder(adapter_path, "adapter_config.json", "adapter")
-        try:
-            model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False, local_files_only=True)
-        except (OSError, ValueError) as err:
-            raise ModelLoadError(f"cannot load adapter from {str(adapter_path)!r}: {str(err).splitlines()[0]}") from err
-        if merge_adapter:
-            model = model.merge_and_unload()
+    """An :class:`HFResponder` for a local model, optionally with a PEFT adapter; ``kw`` goes to HFResponder."""
+    model, tokenizer = load_local_model(model_path, adapter_path, merge_adapter=merge_adapter)
     return HFResponder(model, tokenizer, **kw)

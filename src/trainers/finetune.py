@@ -17,8 +17,9 @@ from typing import Literal
 
 import attrs
 
+from priors.scene import Conventions
 from trainers.chats import ChatBuilder, ChatConfig
-from trainers.evaluate import ModelLoadError
+from trainers.evaluate import check_folder, load_local_model
 from trainers.files import write_json
 
 Method = Literal["auto", "lora", "dora", "rslora", "full"]
@@ -69,6 +70,10 @@ class TrainConfig:
     seed: int = 0
     overwrite: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        if self.seed == self.eval_seed:
+            raise TrainConfigError(f"--seed {self.seed} is the evaluation seed: training and held-out chats would be the same")
+
     def resolved_method(self) -> str:
         if self.method != "auto":
             return self.method
@@ -106,15 +111,19 @@ def majority_answers(records: list[dict]) -> dict[str, str]:
     return {family: c.most_common(1)[0][0] for family, c in counts.items()}
 
 
-def evaluation_records(config: TrainConfig) -> list[dict]:
-    """Held-out chats: a different seed from training, so no record is shared."""
-    builder = ChatBuilder(attrs.evolve(config.chats, seed=config.eval_seed))
+def evaluation_records(config: TrainConfig, training: list[dict]) -> list[dict]:
+    """Held-out chats: a different seed from training, so no record is shared, and the
+    conventions and encoder the training chats were written in (a --data file records them)."""
+    chats = attrs.evolve(config.chats, seed=config.eval_seed)
+    recorded = training[0].get("metadata", {}).get("conventions") if training else None
+    if recorded:
+        try:
+            conventions = Conventions(recorded["connectivity"], recorded["univalued"], recorded["background"])
+            chats = attrs.evolve(chats, conventions=conventions, encoder=recorded["encoder"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise TrainConfigError(f"the training data records conventions that cannot be used: {recorded!r} ({err})") from None
+    builder = ChatBuilder(chats)
     return [builder.record(i) for i in range(config.n_eval)]
-
-
-def check_model_folder(path: Path | None) -> None:
-    if path is not None and not (path / "config.json").is_file():
-        raise ModelLoadError(f"model folder {path} has no config.json; --model takes a local Hugging Face model folder")
 
 
 def process_rank() -> int:
@@ -130,26 +139,12 @@ def load_model(config: TrainConfig):
     """
     from trainers.tiny_model import build_tiny_model
 
-    check_model_folder(config.model)
     if config.model is not None:
-        return _load_from(config.model)
+        return load_local_model(config.model)
     if process_rank() == 0:
-        return _load_from(build_tiny_model(config.run_dir / "base_model", seed=config.seed))
+        return load_local_model(build_tiny_model(config.run_dir / "base_model", seed=config.seed))
     with tempfile.TemporaryDirectory() as tmp:
-        return _load_from(build_tiny_model(Path(tmp), seed=config.seed))
-
-
-def _load_from(path: Path):
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever downloaded
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    if not tokenizer.chat_template:
-        raise ModelLoadError(f"the tokenizer in {path} has no chat template")
-    model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype="float32")
-    return model, tokenizer
+        return load_local_model(build_tiny_model(Path(tmp), seed=config.seed))
 
 
 def peft_config(config: TrainConfig):
@@ -235,15 +230,11 @@ def _time_limit_callback(seconds: float):
     return StopAfter()
 
 
-def prepare_run_dir(config: TrainConfig) -> None:
+def check_run_dir(config: TrainConfig) -> None:
     """Refuses a used run folder. Only rank 0 judges: other ranks write nothing there."""
     run_dir = config.run_dir
-    if process_rank() != 0:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        return
-    if run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
+    if process_rank() == 0 and run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
         raise TrainConfigError(f"run folder {run_dir} is not empty; pass --overwrite or choose another --run-dir")
-    run_dir.mkdir(parents=True, exist_ok=True)
 
 
 def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict]):
@@ -275,14 +266,16 @@ def train(config: TrainConfig, *, echo=print) -> dict:
     from trainers.plots import plot_loss
     from trainers.report import majority_report
 
-    check_model_folder(config.model)
-    records = training_records(config)  # a bad --data file fails here, before the run folder exists
-    held_out = evaluation_records(config)
-    prepare_run_dir(config)
+    # Every input is checked before the run folder gets its first file.
+    check_run_dir(config)
+    if config.model is not None:
+        check_folder(config.model)
+    records = training_records(config)
+    held_out = evaluation_records(config, records)
+    model, tokenizer = load_model(config)
+    config.run_dir.mkdir(parents=True, exist_ok=True)
     if process_rank() == 0:
         write_json(config.run_dir / "config.json", config.as_dict())
-
-    model, tokenizer = load_model(config)
     trainer = build_trainer(config, model, tokenizer, records)
     main_process = trainer.is_world_process_zero()
 

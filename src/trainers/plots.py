@@ -1,4 +1,4 @@
-"""Training plots, drawn off-screen (matplotlib's Agg backend) and written atomically."""
+"""Training plots, drawn off-screen and written atomically."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from trainers.files import atomic_write
 
 
 def plot_loss(losses: list[tuple[int, float]], path: Path) -> None:
-    import matplotlib
+    # A bare Figure on the Agg canvas: no pyplot, so no global backend is changed.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     if losses:
         steps, values = zip(*losses)
         ax.plot(steps, values, marker=".")
     ax.set(xlabel="optimizer step", ylabel="training loss (answer tokens)", title="Loss")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
     atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=100))
-    plt.close(fig)
