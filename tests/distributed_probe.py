@@ -6,11 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from trainers.finetune import TrainConfig, build_trainer, load_model, prepare_run_dir, training_records
+from trainers.finetune import TrainConfig, build_trainer, load_model, training_records
 
 out, run = Path(sys.argv[1]), Path(sys.argv[2])
 config = TrainConfig(run_dir=run, n_train=64, n_eval=0, max_steps=2, max_length=256, grad_accum=1, method="full", overwrite=True)
-prepare_run_dir(config)
 model, tokenizer = load_model(config)
 trainer = build_trainer(config, model, tokenizer, training_records(config))
 trainer.args.disable_tqdm = True

@@ -7,22 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priors import Conventions, get_encoder
+from priors import get_encoder
+from priors.testing import conventions
 from reference import Reference
 from trainers.chats import ChatBuilder, ChatConfig, ChatConfigError, parse_weights
 
-conventions = st.builds(
-    Conventions,
-    connectivity=st.sampled_from((4, 8)),
-    univalued=st.booleans(),
-    background=st.one_of(st.just("most_common"), st.none(), st.integers(0, 9)),
-)
 configs = st.builds(
     ChatConfig,
     priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area")]),
     questions_per_chat=st.integers(1, 8),
     grids_per_chat=st.integers(1, 3),
-    conventions=conventions,
+    conventions=conventions(),
     encoder=st.sampled_from(["digits", "spaced", "header"]),
     seed=st.integers(0, 2**31),
 )

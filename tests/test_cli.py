@@ -75,6 +75,8 @@ def test_generate_writes_the_requested_chats(tmp_path):
         (["generate", "--n", "5", "--background", "12"], "not 'most_common', 'none' or a colour"),
         (["show", "nope"], "unknown prior 'nope'"),
         (["generate", "--n", "5", "--workers", "0"], "0 is not in the range"),
+        (["generate", "--n", "5", "--seed", "-1"], "-1 is not in the range"),
+        (["show", "counting", "--seed", "-1"], "-1 is not in the range"),
     ],
 )
 def test_bad_options_get_one_line_and_exit_2_and_leave_no_file(tmp_path, args, words):
@@ -88,7 +90,16 @@ def test_bad_options_get_one_line_and_exit_2_and_leave_no_file(tmp_path, args, w
 
 @pytest.mark.parametrize(
     "content, words",
-    [("[[0, 1], [2]]", "ragged"), ("[[0, 12]]", "outside the colours"), ("{not json", "not valid JSON"), ('{"a": 1}', "not an ARC task"), ("[]", "empty")],
+    [
+        ("[[0, 1], [2]]", "ragged"),
+        ("[[0, 12]]", "outside the colours"),
+        ("[[10000000000000000000000]]", "outside the colours"),
+        ("{not json", "not valid JSON"),
+        ('{"a": 1}', "not an ARC task"),
+        ('{"train": 5}', "should be a list"),
+        ('{"test": [{"input": [[1, 2], [3]]}]}', "test[0].input: ragged"),
+        ("[]", "empty"),
+    ],
 )
 def test_ask_refuses_invalid_grid_files_in_one_line(tmp_path, content, words):
     path = tmp_path / "g.json"
@@ -107,3 +118,37 @@ def test_an_existing_output_is_not_touched_without_overwrite(tmp_path):
 def test_a_missing_grid_file_is_named(tmp_path):
     code, out = run("ask", tmp_path / "nowhere.json")
     assert code == 2 and "nowhere.json" in out and "does not exist" in out
+
+
+def test_ask_takes_a_list_of_grids(tmp_path):
+    path = tmp_path / "grids.json"
+    path.write_text("[[[0, 1], [0, 0]], [[2, 2], [0, 2]]]")
+    code, out = run("ask", path, "--priors", "counting", "--json")
+    assert code == 0 and [r["grid"] for r in json.loads(out)] == ["grids[0]", "grids[1]"]
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [(b"\xff\xfe not utf8\n", "not UTF-8"), (b'{"messages": []}\n', "record 1"),
+     (b'{"messages": [{"role": "user", "content": "hi"}]}\n', "no assistant turn")],
+)
+def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words):
+    data = tmp_path / "bad.jsonl"
+    data.write_bytes(content)
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--data", str(data), "--run-dir", str(tmp_path / "run")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_an_ask_with_a_protocol_only_plugin_asks_its_questions():
+    from arc_priors.cli import _every_question
+    from priors import parse
+
+    class OnlyProtocol:
+        name, description, families = "plain", "x", ()
+
+        def questions(self, scene, rng):
+            return ["asked"]
+
+    assert _every_question(OnlyProtocol(), parse([[0, 1]])) == ["asked"]

@@ -100,15 +100,51 @@ def test_a_missing_model_folder_is_one_line_and_exit_2(tmp_path):
 
 
 def test_a_used_run_folder_is_refused_without_overwrite(tmp_path):
-    from trainers.finetune import TrainConfigError, prepare_run_dir
+    from trainers.finetune import TrainConfigError, check_run_dir
 
     config = _config(tmp_path)
     config.run_dir.mkdir()
     (config.run_dir / "keep").write_text("x")
     with pytest.raises(TrainConfigError, match="not empty"):
-        prepare_run_dir(config)
-    prepare_run_dir(attrs.evolve(config, overwrite=True))
+        check_run_dir(config)
+    check_run_dir(attrs.evolve(config, overwrite=True))
     assert (config.run_dir / "keep").read_text() == "x"
+
+
+def test_a_folder_that_does_not_load_as_a_model_is_one_line_and_leaves_no_run_folder(tmp_path):
+    bad = tmp_path / "bad_model"
+    bad.mkdir()
+    (bad / "config.json").write_text('{"model_type": "no-such-architecture"}')
+    proc = subprocess.run(
+        [sys.executable, "-m", "arc_priors", "train", "--model", str(bad), "--run-dir", str(tmp_path / "run"), "--n-train", "5"],
+        capture_output=True, text=True,
+    )
+    # transformers may log its own warning first; ours is the one error line, and no traceback.
+    last = proc.stderr.strip().splitlines()[-1]
+    assert proc.returncode == 2 and last.startswith("arc-priors: error:") and "bad_model" in last, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_evaluation_seed_cannot_be_the_training_seed(tmp_path):
+    from trainers.finetune import TrainConfigError
+
+    with pytest.raises(TrainConfigError, match="evaluation seed"):
+        _config(tmp_path, seed=1_000_003)
+
+
+def test_held_out_chats_use_the_conventions_the_training_data_was_written_in(tmp_path):
+    from priors import Conventions
+    from trainers.datasets import generate
+    from trainers.finetune import evaluation_records
+
+    data = tmp_path / "d.jsonl"
+    generate(ChatConfig(encoder="spaced", conventions=Conventions(4, False, 0)), 10, data)
+    config = _config(tmp_path, data=data, n_eval=3)
+    held_out = evaluation_records(config, training_records(config))
+    assert {json.dumps(r["metadata"]["conventions"], sort_keys=True) for r in held_out} == {
+        json.dumps({"connectivity": 4, "univalued": False, "background": 0, "encoder": "spaced"}, sort_keys=True)
+    }
 
 
 def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):

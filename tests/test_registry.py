@@ -13,6 +13,25 @@ from priors import Family, Prior
 prior = Prior(name="{name}", description="A test prior.", families=[Family("{name}.objects", "How many in {{grid}}?", lambda s, p: str(len(s.areas)))])
 '''
 
+CRASHY = """
+from priors import Family, Prior
+
+def explode(rng):
+    raise RuntimeError("sampler exploded")
+
+prior = Prior(name="crashy", description="Crashes.", families=[Family("crashy.x", "X in {grid}?", lambda s, p: "1")], sampler=explode)
+"""
+NO_FAMILIES = """
+class NotQuite:
+    name = "nofam"
+    description = "families is None"
+    families = None
+    def sample(self, rng): ...
+    def questions(self, scene, rng): ...
+
+prior = NotQuite()
+"""
+
 
 def _install(root, dist, entries, modules):
     """Write a minimal installed distribution: dist-info with entry points, plus its modules."""
@@ -31,6 +50,8 @@ def plugins_on_path(tmp_path, monkeypatch):
     _install(tmp_path, "broken-plugin", {"broken": "broken_mod:prior"}, {"broken_mod": "raise ImportError('no module named nowhere')\n"})
     _install(tmp_path, "wrong-type-plugin", {"wrongtype": "wrong_mod:prior"}, {"wrong_mod": "prior = 'not a prior'\n"})
     _install(tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")})
+    _install(tmp_path, "crashy-plugin", {"crashy": "crashy_mod:prior"}, {"crashy_mod": CRASHY})
+    _install(tmp_path, "nofamilies-plugin", {"nofam": "nofam_mod:prior"}, {"nofam_mod": NO_FAMILIES})
     _install(tmp_path, "dup-one", {"dup": "dup_one:prior"}, {"dup_one": GOOD.format(name="dup")})
     _install(tmp_path, "dup-two", {"dup": "dup_two:prior"}, {"dup_two": GOOD.format(name="dup")})
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -50,7 +71,17 @@ def _error(name) -> PluginError:
 def test_good_plugins_load_beside_broken_ones(plugins_on_path):
     assert {"counting", "area", "colors", "holes"} <= set(priors.available())
     assert priors.load("holes").name == "holes"
-    assert not {"broken", "wrongtype", "misnamed", "dup"} & set(priors.available())
+    assert not {"broken", "wrongtype", "misnamed", "dup", "crashy", "nofam"} & set(priors.available())
+
+
+def test_a_plugin_whose_smoke_sample_fails_is_reported_with_the_error(plugins_on_path):
+    err = _error("crashy")
+    assert err.distribution == "crashy-plugin" and "smoke sample failed" in str(err) and "sampler exploded" in str(err)
+
+
+def test_a_plugin_that_breaks_the_checks_themselves_is_reported_not_raised(plugins_on_path):
+    err = _error("nofam")
+    assert err.distribution == "nofamilies-plugin" and "TypeError" in str(err)
 
 
 def test_a_plugin_that_fails_to_import_is_reported_with_its_distribution_and_error(plugins_on_path):
@@ -91,9 +122,8 @@ def test_an_unknown_name_gets_the_list_of_known_ones():
     assert "unknown prior 'nope'" in str(info.value) and "area, colors, counting" in str(info.value)
 
 
-def test_a_plugin_that_breaks_in_its_smoke_sample_is_reported():
+def test_entry_points_built_in_memory_are_checked_too():
     bad = metadata.EntryPoint("counting", "priors.builtin.area:prior", GROUP)
-    registry = Registry.from_entry_points([bad])
-    assert "does not match" in str(registry.problems()[0])
-    crash = metadata.EntryPoint("boom", "math:pi", GROUP)
-    assert "not a Prior" in str(Registry.from_entry_points([crash]).problems()[0])
+    assert "does not match" in str(Registry.from_entry_points([bad]).problems()[0])
+    not_a_prior = metadata.EntryPoint("pi", "math:pi", GROUP)
+    assert "not a Prior" in str(Registry.from_entry_points([not_a_prior]).problems()[0])
