@@ -11,6 +11,12 @@ MAX_SIDE = 30
 COLORS = 10
 
 
+def pick_index(cdf: list[float], x: float) -> int:
+    """The index that `x`, drawn uniformly below the total `cdf[-1]`, selects from cumulative
+    weights. Clamped, so float rounding at the top never runs past the last index."""
+    return min(bisect.bisect_right(cdf, x), len(cdf) - 1)
+
+
 def _check_side(value: int, what: str) -> None:
     if not 1 <= value <= MAX_SIDE:
         raise ValueError(f"{what} must be between 1 and {MAX_SIDE}, got {value}")
@@ -49,7 +55,7 @@ class SizeCurriculum:
         return np.diff(self._cdf, prepend=0.0)
 
     def _side(self, u: float) -> int:
-        return self.min_side + min(bisect.bisect_right(self._cdf, u), len(self._cdf) - 1)
+        return self.min_side + pick_index(self._cdf, u)
 
     def sample(self, rng: np.random.Generator) -> tuple[int, int]:
         u = rng.random(3)

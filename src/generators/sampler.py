@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
+from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum, pick_index
 from generators.shapes import FOUR_CONNECTED, SHAPE_KINDS, make_shape
 
 DEFAULT_KINDS = (
@@ -145,7 +144,7 @@ class SceneSampler:
         for _ in range(wanted):
             for _ in range(self.max_tries):
                 kind_u, area_u, color_u = rng.random(3)
-                kind = self._kind_names[min(bisect.bisect_right(self._kind_cdf, kind_u), len(self._kind_names) - 1)]
+                kind = self._kind_names[pick_index(self._kind_cdf, kind_u)]
                 # Shapes scale down on tiny grids, where full-size ones would only be rejected.
                 area = 1 + int(area_u * min(self.max_area, max(1, height * width // (wanted + 1))))
                 mask = make_shape(kind, rng, area, height, width)

@@ -17,7 +17,7 @@ _OFFSETS = {4: ((0, 1), (1, 0)), 8: ((0, 1), (1, 0), (1, 1), (1, -1))}
 
 def cell_graph(grid, *, connectivity: int = 8, univalued: bool = True, background: BackgroundSpec = "most_common") -> nx.Graph:
     grid = as_grid(grid)
-    bg = resolve_background(grid, background, np.bincount(grid.ravel(), minlength=10))
+    bg = resolve_background(background, np.bincount(grid.ravel(), minlength=10))
     rows, cols = grid.shape
     g = nx.Graph()
     for r in range(rows):
@@ -52,4 +52,4 @@ def reference_scene(grid, *, connectivity: int = 8, univalued: bool = True, back
     for i, cells in enumerate(components):
         for r, c in cells:
             palette[i, grid[r, c]] += 1
-    return Scene(grid, resolve_background(grid, background, counts), Conventions(connectivity, univalued, background), labels, palette)
+    return Scene(grid, resolve_background(background, counts), Conventions(connectivity, univalued, background), labels, palette)

@@ -141,7 +141,7 @@ def _neighbour_pairs(labels: np.ndarray, connectivity: int):
         yield labels[:-1, 1:], labels[1:, :-1]
 
 
-def resolve_background(grid: np.ndarray, background: BackgroundSpec, counts: np.ndarray) -> int | None:
+def resolve_background(background: BackgroundSpec, counts: np.ndarray) -> int | None:
     if background == "most_common":
         return int(counts.argmax())  # argmax takes the first maximum: ties go to the lowest colour
     return background
@@ -159,7 +159,7 @@ def parse(
     conventions = Conventions(connectivity, univalued, background)
     grid = as_grid(grid)
     counts = np.bincount(grid.ravel(), minlength=10)
-    bg = resolve_background(grid, background, counts)
+    bg = resolve_background(background, counts)
     foreground = np.ones(grid.shape, dtype=bool) if bg is None else grid != bg
     # Components of touching foreground cells, whatever their colours: scipy numbers them in
     # scan order of their first cell. They are the univalued objects too whenever each is of

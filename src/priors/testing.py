@@ -21,7 +21,6 @@ from priors.questions import Question
 from priors.scene import Conventions, Scene, parse
 
 
-
 @st.composite
 def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
     """Arbitrary valid grids. A small palette per grid makes touching same-colour cells,

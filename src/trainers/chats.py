@@ -8,7 +8,6 @@ which is what makes datasets byte-identical for any number of workers.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import string
@@ -18,6 +17,7 @@ import attrs
 import numpy as np
 
 import priors
+from generators.policies import pick_index
 from priors.encoders import get_encoder
 from priors.prior import Prior
 from priors.questions import Question
@@ -119,7 +119,7 @@ class ChatBuilder:
     def _pick(self, rng: np.random.Generator, allowed: Sequence[int]) -> int:
         """A prior index among `allowed`, with probability proportional to its weight."""
         cumulative = list(itertools.accumulate(self._weights[i] for i in allowed))
-        return allowed[min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(allowed) - 1)]
+        return allowed[pick_index(cumulative, rng.random() * cumulative[-1])]
 
     def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
         """The chat's grids, each drawn by a prior chosen by weight, parsed under the conventions."""
