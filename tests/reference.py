@@ -3,7 +3,10 @@ written from docs/conventions.md, sharing no code with `priors` beyond grid vali
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections import Counter, deque
+from pathlib import Path
 
 
 def background_of(grid: list[list[int]], spec) -> int | None:
@@ -57,7 +60,10 @@ class Reference:
         return {self.grid[r][c] for r, c in obj}
 
     def answer(self, family: str, params: dict) -> str | None:
-        return getattr(self, family.replace(".", "_"))(**params)
+        method = getattr(self, family.replace(".", "_"), None)
+        if method is not None:
+            return method(**params)
+        return _extra_answers()[family](self, **params)
 
     def counting_objects(self):
         return str(len(self.objects))
@@ -116,3 +122,22 @@ class Reference:
 
     def colors_distinct(self):
         return str(len(self._foreground()))
+
+
+@functools.lru_cache(maxsize=1)
+def _extra_answers() -> dict:
+    """Families of the other priors, each answered in a module of its own: tests/ref_<prior>.py
+    holds ANSWERS, a dict of family id -> function(Reference, **params)."""
+    found = {}
+    for path in sorted(Path(__file__).parent.glob("ref_*.py")):
+        found.update(importlib.import_module(path.stem).ANSWERS)
+    return found
+
+
+def answer_for(family: str, refs: list[Reference], names: list[str], params: dict) -> str | None:
+    """The reference answer of a question about one grid (refs of length 1) or comparing several."""
+    if len(refs) == 1:
+        return refs[0].answer(family, params)
+    from ref_compare import compare_answer
+
+    return compare_answer(family, refs, names, params)

@@ -9,9 +9,15 @@ from priors.grid import (
     RaggedGridError,
     as_grid,
 )
-from priors.prior import Prior, PriorLike
+from priors.checks import GuardedPrior
+from priors.errors import PriorFailure
+from priors.prior import Prior
 from priors.questions import (
+    COLOR,
     NO_PARAMS,
+    NUMBER,
+    NUMBER_LIST,
+    YES_NO,
     ColorParam,
     Family,
     Question,
@@ -25,16 +31,18 @@ from priors.registry import (
     PluginInfo,
     UnknownPriorError,
     available,
+    guarded,
     load,
     plugins,
     refresh,
 )
 from priors.scene import Conventions, GridObject, Scene, parse
+from priors.transforms import DIHEDRAL, MIRRORS, TRANSFORMS, transform
 
 __all__ = [
-    "ENCODERS", "NO_PARAMS", "ColorParam", "Conventions", "Encoder", "EncodingError", "Family",
-    "GridError", "GridObject", "GridShapeError", "GridTypeError", "GridValueError", "PluginError",
-    "PluginInfo", "Prior", "PriorLike", "Question", "RaggedGridError", "Scene", "UnknownPriorError",
-    "as_grid", "available", "encode", "get_encoder", "join_numbers", "load", "normalize", "parse",
-    "plugins", "refresh", "score", "unique_argmax",
+    "COLOR", "DIHEDRAL", "ENCODERS", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
+    "ColorParam", "Conventions", "Encoder", "EncodingError", "Family", "GridError", "GridObject", "GridShapeError",
+    "GridTypeError", "GridValueError", "GuardedPrior", "PluginError", "PluginInfo", "Prior", "PriorFailure", "Question",
+    "RaggedGridError", "Scene", "UnknownPriorError", "as_grid", "available", "encode", "get_encoder", "guarded",
+    "join_numbers", "load", "normalize", "parse", "plugins", "refresh", "score", "transform", "unique_argmax",
 ]

@@ -1,33 +1,26 @@
-"""The Prior: a grid sampler paired with a family of questions about the grids."""
+"""The Prior: a grid sampler paired with a family of questions about the grids.
+
+`Prior` is the one contract: the registry accepts nothing else, and every command asks
+questions through it. A prior is data (families are data too), so a new prior is a module
+that builds one `Prior` and an entry point that names it.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Callable, Sequence
 
 import attrs
 import numpy as np
 
 from generators import Sample, SceneSampler
-from priors.questions import Family, Question
+from priors.questions import Family, Question, Target
 from priors.scene import Scene
 
 
-@runtime_checkable
-class PriorLike(Protocol):
-    """What the registry needs from a plugin object. `Prior` below is the easy way to build one."""
-
-    name: str
-    description: str
-
-    @property
-    def families(self) -> Sequence[Family]: ...
-
-    def sample(self, rng: np.random.Generator) -> Sample: ...
-
-    def questions(self, scene: Scene, rng: np.random.Generator) -> list[Question]: ...
-
-
 def _check_families(instance, attribute, families) -> None:
+    if not all(isinstance(f, Family) for f in families):
+        kinds = sorted({type(f).__name__ for f in families if not isinstance(f, Family)})
+        raise ValueError(f"prior {instance.name!r}: families must be priors.Family values, got {', '.join(kinds)}")
     ids = [f.id for f in families]
     if not ids:
         raise ValueError(f"prior {instance.name!r} has no question families")
@@ -38,13 +31,20 @@ def _check_families(instance, attribute, families) -> None:
         raise ValueError(f"family ids must start with '{instance.name}.', got {stray}")
 
 
+def arity(target: Target) -> int:
+    """How many scenes a question target holds: 1 for a Scene, len for a tuple of them."""
+    return 1 if isinstance(target, Scene) else len(target)
+
+
 @attrs.frozen
 class Prior:
     """A prior: name, description, families, and the sampler that draws grids for it.
 
-    `questions` asks each family once, with parameters drawn from `rng`, skips the
-    families whose answer would be ambiguous on this scene, and thins out answers a
-    family marks as over-represented (`Family.keep`).
+    `questions` asks each family that reads as many scenes as it is given once, with
+    parameters drawn from `rng`; it skips the families whose answer would be ambiguous
+    on this scene, and thins out answers a family marks as over-represented
+    (`Family.keep`). Pass one Scene for single-grid families, or a tuple of scenes for
+    the families that compare grids (`Family.scenes`).
     """
 
     name: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9_]*$"))
@@ -55,25 +55,37 @@ class Prior:
     def sample(self, rng: np.random.Generator) -> Sample:
         return self.sampler(rng)
 
-    def questions(self, scene: Scene, rng: np.random.Generator) -> list[Question]:
-        asked = (self.question(i, scene, rng) for i in range(len(self.families)))
+    def indices(self, scenes: int = 1) -> list[int]:
+        """Positions of the families that read `scenes` scenes."""
+        return [i for i, f in enumerate(self.families) if f.scenes == scenes]
+
+    @property
+    def comparisons(self) -> tuple[Family, ...]:
+        """The families that compare several grids."""
+        return tuple(f for f in self.families if f.scenes > 1)
+
+    def questions(self, target: Target, rng: np.random.Generator) -> list[Question]:
+        asked = (self.question(i, target, rng) for i in self.indices(arity(target)))
         return [q for q in asked if q is not None]
 
-    def question(self, index: int, scene: Scene, rng: np.random.Generator) -> Question | None:
+    def question(self, index: int, target: Target, rng: np.random.Generator) -> Question | None:
         """Family `index` asked once, or None when it has nothing well-posed to ask.
         Lets a chat builder ask only the families it will use."""
         family = self.families[index]
-        params = family.params.choose(scene, rng)
+        if family.scenes != arity(target):
+            raise ValueError(f"family {family.id} reads {family.scenes} scene(s), got {arity(target)}")
+        params = family.params.choose(target, rng)
         if params is None:
             return None
-        question = family.ask(self.name, scene, params)
+        question = family.ask(self.name, target, params)
         if question is None:
             return None
         if family.keep and rng.random() >= family.keep.get(question.answer, 1.0):
             return None
         return question
 
-    def all_questions(self, scene: Scene) -> list[Question]:
-        """Every question this prior can ask about the scene, over every parameter value."""
-        asked = (family.ask(self.name, scene, params) for family in self.families for params in family.params.domain(scene))
+    def all_questions(self, target: Target) -> list[Question]:
+        """Every question this prior can ask about the target, over every parameter value."""
+        families: Sequence[Family] = [self.families[i] for i in self.indices(arity(target))]
+        asked = (family.ask(self.name, target, params) for family in families for params in family.params.domain(target))
         return [q for q in asked if q is not None]

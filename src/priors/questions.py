@@ -8,12 +8,15 @@ scene (a tie for "biggest", say); such questions are never asked.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping, Protocol, Sequence
+import string
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Protocol, Sequence, Union
 
 import attrs
 import numpy as np
 
 from priors.scene import Scene
+from priors.transforms import TRANSFORMS
 
 
 @attrs.frozen
@@ -83,25 +86,84 @@ class ColorParam:
 
 NO_PARAMS = NoParams()
 
-AnswerRule = Callable[[Scene, Mapping[str, Any]], "str | None"]
+Target = Union[Scene, "tuple[Scene, ...]"]
+"""What a family reads: one scene, or a tuple of scenes for families that compare grids."""
+AnswerRule = Callable[[Target, Mapping[str, Any]], "str | None"]
+AnswerFormat = Union[str, frozenset]
+"""A regular expression the whole answer must match, or the set of every allowed answer."""
+
+NUMBER = r"0|[1-9][0-9]*"
+NUMBER_LIST = r"(0|[1-9][0-9]*)(, (0|[1-9][0-9]*))*"
+COLOR = frozenset("0123456789")
+YES_NO = frozenset({"yes", "no"})
+
+
+def _frozen_mapping(value) -> Mapping:
+    return MappingProxyType(dict(value))
+
+
+def _check_format(instance, attribute, value) -> None:
+    if value is None or isinstance(value, frozenset):
+        if value is not None and not all(isinstance(a, str) and a for a in value):
+            raise ValueError(f"family {instance.id}: every allowed answer must be a non-empty string")
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"family {instance.id}: answer_format must be a regular expression or a frozenset of answers")
+    try:
+        re.compile(value)
+    except re.error as err:
+        raise ValueError(f"family {instance.id}: answer_format {value!r} is not a regular expression ({err})") from None
+
+
+def _check_transforms(instance, attribute, value) -> None:
+    unknown = sorted(set(value) - set(TRANSFORMS))
+    if unknown:
+        raise ValueError(f"family {instance.id}: unknown transforms {unknown}; known: {', '.join(TRANSFORMS)}")
 
 
 @attrs.frozen
 class Family:
-    """A question family: `template` is formatted with the params and `grid` (the scene's name)."""
+    """A question family: `template` is formatted with the params and the grid names.
+
+    A family reads one scene (`scenes=1`, the template names it `{grid}`) or compares
+    several (`scenes=2`: `{grid_a}` and `{grid_b}`). `answer_format` declares what every
+    answer looks like, `keep` thins out answers that would dominate, and
+    `invariant_under` names the rotations and flips (`priors.transforms`) that leave
+    every answer unchanged; the conformance kit checks all three.
+    """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z0-9_]+\.[a-z0-9_.]+$"))
     template: str
     answer: AnswerRule
     params: ParamSpace = NO_PARAMS
-    keep: Mapping[str, float] = attrs.field(factory=dict)
+    keep: Mapping[str, float] = attrs.field(factory=dict, converter=_frozen_mapping)
     """Answer -> probability of asking when sampling; thins out answers that would dominate."""
+    answer_format: AnswerFormat | None = attrs.field(default=None, validator=_check_format)
+    invariant_under: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset, validator=_check_transforms)
+    scenes: int = attrs.field(default=1, validator=attrs.validators.and_(attrs.validators.instance_of(int), attrs.validators.ge(1)))
+    _pattern: re.Pattern | None = attrs.field(init=False, eq=False, repr=False)
 
-    def ask(self, prior: str, scene: Scene, params: Mapping[str, Any]) -> Question | None:
-        answer = self.answer(scene, params)
+    @_pattern.default
+    def _compile(self):
+        return re.compile(self.answer_format) if isinstance(self.answer_format, str) else None
+
+    def accepts(self, answer: str) -> bool:
+        """Whether `answer` has this family's declared format (any string when none is declared)."""
+        if self._pattern is not None:
+            return self._pattern.fullmatch(answer) is not None
+        return self.answer_format is None or answer in self.answer_format
+
+    def names(self, target: Target) -> dict[str, str]:
+        """The template's grid fields: `grid` for one scene, `grid_a`, `grid_b`, ... for several."""
+        if self.scenes == 1:
+            return {"grid": target.name}
+        return {f"grid_{string.ascii_lowercase[i]}": s.name for i, s in enumerate(target)}
+
+    def ask(self, prior: str, target: Target, params: Mapping[str, Any]) -> Question | None:
+        answer = self.answer(target, params)
         if answer is None:
             return None
-        text = self.template.format(grid=scene.name, **params)
+        text = self.template.format(**self.names(target), **params)
         return Question(prior, self.id, dict(params), text, answer)
 
 

@@ -16,10 +16,9 @@ from typing import Iterable
 import attrs
 import numpy as np
 
+from priors.checks import GuardedPrior, RuleBroken, check_question, checked_grid
 from priors.errors import UnknownNameError
-from priors.grid import as_grid
-from priors.prior import PriorLike
-from priors.questions import Question
+from priors.prior import Prior
 from priors.scene import parse
 
 GROUP = "arc_priors.priors"
@@ -47,12 +46,32 @@ class PluginInfo:
     distribution: str
     version: str
     target: str
-    prior: PriorLike | None = attrs.field(default=None, eq=False, repr=False)
+    prior: Prior | None = attrs.field(default=None, eq=False, repr=False)
     error: PluginError | None = attrs.field(default=None, eq=False)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def origin(self) -> str:
+        """'distribution version', as failure messages name it."""
+        return f"{self.distribution} {self.version}"
+
+    def as_dict(self) -> dict:
+        out = {"name": self.name, "distribution": self.distribution, "version": self.version, "target": self.target, "ok": self.ok}
+        if self.error is not None:
+            return out | {"error": self.error.problem}
+        families = [
+            {"id": f.id, "template": f.template, "scenes": f.scenes, "answer_format": _format_json(f.answer_format),
+             "invariant_under": sorted(f.invariant_under)}
+            for f in self.prior.families
+        ]
+        return out | {"description": self.prior.description, "families": families}
+
+
+def _format_json(fmt):
+    return sorted(fmt) if isinstance(fmt, frozenset) else fmt
 
 
 def _origin(ep: metadata.EntryPoint) -> tuple[str, str]:
@@ -63,26 +82,28 @@ def _origin(ep: metadata.EntryPoint) -> tuple[str, str]:
 
 
 def check_prior(obj, expected_name: str) -> str | None:
-    """The broken rule of the Prior contract, or None. Ends with a smoke sample."""
-    if not isinstance(obj, PriorLike):
-        return f"is a {type(obj).__name__}, not a Prior (needs name, description, families, sample, questions)"
+    """The broken rule of the Prior contract, or None. Ends with a smoke sample: one grid
+    (and as many more as the widest family compares), every family asked about them."""
+    if not isinstance(obj, Prior):
+        return f"is a {type(obj).__name__}, not a priors.Prior (build one with Prior(name=..., description=..., families=..., sampler=...))"
     if obj.name != expected_name:
         return f"its name {obj.name!r} does not match the entry point name {expected_name!r}"
-    if not isinstance(obj.description, str) or not obj.description:
+    if not obj.description:
         return "has no description"
-    ids = [getattr(f, "id", None) for f in obj.families]
-    if not ids or not all(isinstance(i, str) and i.startswith(expected_name + ".") for i in ids):
-        return f"family ids must be strings starting with '{expected_name}.', got {ids}"
     try:
         rng = np.random.default_rng(0)
-        sample = obj.sample(rng)
-        scene = parse(as_grid(sample.grid))
-        asked = obj.questions(scene, rng)
+        widest = max(f.scenes for f in obj.families)
+        scenes = tuple(parse(checked_grid(obj.sample(rng)), name=f"Grid {chr(65 + i)}") for i in range(widest))
+        for i, family in enumerate(obj.families):
+            target = scenes[0] if family.scenes == 1 else scenes[: family.scenes]
+            q = obj.question(i, target, rng)
+            if q is not None:
+                check_question(obj, family, target, q)
+    except RuleBroken as broken:
+        where = f"family {broken.family}: " if broken.family else ""
+        return f"smoke sample broke a rule: {where}{broken.rule}"
     except Exception as err:  # a plugin may fail in any way; report it, never crash the host
         return f"smoke sample failed: {type(err).__name__}: {err}"
-    for q in asked:
-        if not isinstance(q, Question) or q.prior != expected_name or q.family not in ids or not isinstance(q.answer, str):
-            return f"smoke sample produced a bad question record: {q!r}"
     return None
 
 
@@ -140,14 +161,25 @@ class Registry:
     def problems(self) -> tuple[PluginError, ...]:
         return tuple(p.error for p in self.plugins if p.error is not None)
 
-    def load(self, name: str) -> PriorLike:
+    def info(self, name: str) -> PluginInfo:
+        """The plugin registered as `name`; a broken one raises its PluginError."""
         for plugin in self.plugins:
             if plugin.name == name:
                 if plugin.error is not None:
                     raise plugin.error
-                return plugin.prior
+                return plugin
         known = ", ".join(self.available()) or "none"
-        raise UnknownPriorError(f"unknown prior {name!r}; available priors: {known}")
+        broken = [p for p in self.plugins if not p.ok]
+        also = "; installed but broken: " + ", ".join(sorted({p.name for p in broken})) if broken else ""
+        raise UnknownPriorError(f"unknown prior {name!r}; available priors: {known}{also}")
+
+    def load(self, name: str) -> Prior:
+        return self.info(name).prior
+
+    def guarded(self, name: str) -> GuardedPrior:
+        """The prior wrapped so that any failure names it and its distribution."""
+        plugin = self.info(name)
+        return GuardedPrior(plugin.prior, plugin.origin)
 
 
 def entry_points() -> list[metadata.EntryPoint]:
@@ -175,8 +207,15 @@ def available() -> tuple[str, ...]:
     return default_registry().available()
 
 
-def load(name: str) -> PriorLike:
+def load(name: str) -> Prior:
+    """The prior registered as `name`. Unknown names list the known ones; a plugin that
+    is installed but broken raises its PluginError, which says why."""
     return default_registry().load(name)
+
+
+def guarded(name: str) -> GuardedPrior:
+    """`load`, wrapped for commands: every call checked, every failure a PriorFailure."""
+    return default_registry().guarded(name)
 
 
 def plugins() -> tuple[PluginInfo, ...]:

@@ -1,25 +1,56 @@
-"""Hypothesis strategies and contract checks, shared with plugin authors.
+"""The conformance kit: Hypothesis strategies and contract checks, shared with plugin authors.
 
-A plugin's tests can draw the same arbitrary grids and conventions that arc-priors'
-own spec uses, and run the same contract check:
+A plugin's tests run the same checks that arc-priors runs on its own priors:
 
-    from priors.testing import contract_test
-    test_my_prior_contract = contract_test(my_prior)
+    from priors.testing import conformance_suite
+    TestMyPrior = conformance_suite(my_prior)   # pytest collects one test per rule
+
+Each rule is a function here too (`check_sample`, `check_records`, ...), so a failure can be
+reproduced outside pytest. A broken rule raises `ContractViolation`, whose message names
+the prior, the family, the rule (one of `RULES`) and what was seen.
 
 Hypothesis is a test dependency (`pip install arc-priors[test]`), imported here only.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from generators import Sample
+from priors.checks import RuleBroken, check_question, checked_grid
 from priors.grid import MAX_SIDE, as_grid
-from priors.questions import Question
+from priors.prior import Prior
+from priors.questions import Question, Target
 from priors.scene import Conventions, Scene, parse
+from priors.transforms import transform
 
+RULES = {
+    "sampler": "the sampler returns a generators.Sample whose grid is a valid ARC grid",
+    "intent": "a sample's intent lies on its grid, and with separated_under set each intended shape is exactly one object",
+    "records": "questions are Question records of the prior's own families, and each names its grid(s)",
+    "format": "every family declares an answer_format, and every answer is a string in it",
+    "determinism": "the same seed gives the same grid and the same questions",
+    "invariance": "a family's answers are unchanged by the rotations and flips it declares",
+    "balance": "no answer value dominates its family over the prior's own samples",
+    "coverage": "every family is asked on the prior's own samples",
+}
+
+
+class ContractViolation(AssertionError):
+    """A broken rule of the Prior contract, named."""
+
+    def __init__(self, prior: str, rule: str, detail: str, family: str | None = None):
+        self.prior, self.rule, self.detail, self.family = prior, rule, detail, family
+        where = f", family {family}" if family else ""
+        super().__init__(f"prior {prior!r}{where} breaks rule '{rule}' ({RULES[rule]}): {detail}")
+
+
+# --- strategies ----------------------------------------------------------------------------
 
 @st.composite
 def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
@@ -45,38 +76,240 @@ def conventions() -> st.SearchStrategy[Conventions]:
 @st.composite
 def scenes(draw, *, max_side: int = MAX_SIDE) -> Scene:
     grid = draw(grids(max_side=max_side))
+    return draw(conventions()).parse(grid)
+
+
+@st.composite
+def scene_tuples(draw, k: int = 2, *, max_side: int = MAX_SIDE) -> tuple[Scene, ...]:
+    """k scenes under one set of conventions, named Grid A, Grid B, ...; sometimes of one
+    shape, so that families asked only about same-size grids get exercised."""
     c = draw(conventions())
-    return parse(grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background)
+    first = draw(grids(max_side=max_side))
+    same = draw(st.booleans())
+    rest = [draw(grids(min_side=1, max_side=max_side)) for _ in range(k - 1)]
+    if same:
+        rest = [draw(hnp.arrays(np.uint8, first.shape, elements=st.integers(0, 9))) for _ in range(k - 1)]
+    return tuple(c.parse(g, name=f"Grid {chr(65 + i)}") for i, g in enumerate([first, *rest]))
 
 
 seeds = st.integers(0, 2**32 - 1)
 
 
-def check_questions(prior, scene: Scene, asked) -> None:
-    """The record rules every prior's questions must follow."""
-    ids = {f.id for f in prior.families}
+# --- one function per rule -----------------------------------------------------------------
+
+def _targets(prior: Prior, scene_list: list[Scene]) -> list[Target]:
+    """One target per arity the prior's families read: the first scene, then tuples of the first k."""
+    widths = sorted({f.scenes for f in prior.families})
+    return [scene_list[0] if k == 1 else tuple(scene_list[:k]) for k in widths if k <= len(scene_list)]
+
+
+def _named(grids_: list[np.ndarray], c: Conventions = Conventions()) -> list[Scene]:
+    if len(grids_) == 1:
+        return [c.parse(grids_[0])]
+    return [c.parse(g, name=f"Grid {chr(65 + i)}") for i, g in enumerate(grids_)]
+
+
+def _widest(prior: Prior) -> int:
+    return max(f.scenes for f in prior.families)
+
+
+def check_sample(prior: Prior, seed: int) -> Sample:
+    """Rules 'sampler' and 'intent' on the sample drawn with `seed`."""
+    sample = prior.sample(np.random.default_rng(seed))
+    try:
+        grid = checked_grid(sample)
+    except RuleBroken as broken:
+        raise ContractViolation(prior.name, "sampler", f"{broken.rule} (seed {seed})") from None
+    bg = sample.background
+    if bg is not None and (type(bg) is bool or not isinstance(bg, (int, np.integer)) or not 0 <= bg <= 9):
+        raise ContractViolation(prior.name, "sampler", f"background {bg!r} is not a colour 0-9 or None (seed {seed})")
+    for intent in sample.intent:
+        cells = intent.cells()
+        if not cells or not all(0 <= r < grid.shape[0] and 0 <= c < grid.shape[1] and grid[r, c] == intent.color for r, c in cells):
+            raise ContractViolation(prior.name, "intent", f"a {intent.kind} of colour {intent.color} is not on the grid as intended (seed {seed})")
+    if sample.separated_under is not None:
+        for univalued in (True, False):
+            scene = parse(grid, connectivity=sample.separated_under, univalued=univalued, background=bg)
+            parsed = sorted(((min(o.cells), frozenset(o.cells), o.color) for o in scene.objects), key=lambda x: x[0])
+            intended = sorted(((min(i.cells()), i.cells(), i.color) for i in sample.intent), key=lambda x: x[0])
+            if parsed != intended:
+                raise ContractViolation(
+                    prior.name, "intent",
+                    f"separated_under={sample.separated_under} promises {len(intended)} objects, the grid parses into {len(parsed)} (seed {seed})",
+                )
+    return sample
+
+
+def check_records(prior: Prior, target: Target, asked) -> list[Question]:
+    """Rules 'records' and 'format' on questions asked about `target`."""
+    by_id = {f.id: f for f in prior.families}
     for q in asked:
-        assert isinstance(q, Question), f"{prior.name}: {q!r} is not a Question"
-        assert q.prior == prior.name, f"{q.family}: prior field is {q.prior!r}"
-        assert q.family in ids, f"{q.family} is not one of {sorted(ids)}"
-        assert isinstance(q.answer, str) and q.answer.strip(), f"{q.family}: empty answer"
-        assert isinstance(q.question, str) and q.question.strip(), f"{q.family}: empty question"
-        assert scene.name in q.question, f"{q.family}: question does not name {scene.name!r}"
+        family = by_id.get(getattr(q, "family", None))
+        if family is None:
+            raise ContractViolation(prior.name, "records", f"{q!r} is not a Question of one of its families {sorted(by_id)}")
+        if family.answer_format is None:
+            raise ContractViolation(prior.name, "format", "the family declares no answer_format", family.id)
+        try:
+            check_question(prior, family, target, q)
+        except RuleBroken as broken:
+            rule = "format" if "declared format" in broken.rule or "not a string" in broken.rule else "records"
+            raise ContractViolation(prior.name, rule, broken.rule, family.id) from None
+    return list(asked)
 
 
-def contract_test(prior, *, max_examples: int = 100):
-    """A test function checking a prior's contract on arbitrary scenes and its own samples:
-    well-formed records, and the same rng seed giving the same questions."""
+def check_formats_declared(prior: Prior) -> None:
+    for family in prior.families:
+        if family.answer_format is None:
+            raise ContractViolation(prior.name, "format", "the family declares no answer_format (a regular expression or a frozenset)", family.id)
+
+
+def check_determinism(prior: Prior, seed: int, target: Target | None = None) -> None:
+    a, b = (prior.sample(np.random.default_rng(seed)) for _ in range(2))
+    if not np.array_equal(as_grid(a.grid), as_grid(b.grid)):
+        raise ContractViolation(prior.name, "determinism", f"seed {seed} drew two different grids")
+    targets = [target] if target is not None else _targets(prior, _named([as_grid(a.grid)] * _widest(prior)))
+    for t in targets:
+        if prior.questions(t, np.random.default_rng(seed)) != prior.questions(t, np.random.default_rng(seed)):
+            raise ContractViolation(prior.name, "determinism", f"seed {seed} asked two different sets of questions about one grid")
+
+
+def _answers(prior: Prior, target: Target, transform_name: str) -> dict:
+    return {
+        (q.family, tuple(sorted(q.params.items()))): q.answer
+        for q in prior.all_questions(target)
+        if transform_name in next(f for f in prior.families if f.id == q.family).invariant_under
+    }
+
+
+def check_invariance(prior: Prior, grids_: list[np.ndarray], c: Conventions) -> None:
+    """Rule 'invariance': every declared transform, applied to every grid of the target."""
+    declared = set().union(*(f.invariant_under for f in prior.families))
+    for name in sorted(declared):
+        for target, moved in zip(_targets(prior, _named(grids_, c)), _targets(prior, _named([transform(g, name) for g in grids_], c))):
+            before, after = _answers(prior, target, name), _answers(prior, moved, name)
+            if before != after:
+                changed = sorted(set(before.items()) ^ set(after.items()))[:2]
+                family = changed[0][0][0] if changed else None
+                raise ContractViolation(prior.name, "invariance", f"{name} changed the answers: {changed} (grid {grids_[0].tolist()})", family)
+
+
+def own_answers(prior: Prior, samples: int = 2000, seed: int = 0) -> dict[str, Counter]:
+    """Answer counts per family over `samples` draws of the prior's own sampler."""
+    counts = {f.id: Counter() for f in prior.families}
+    rng = np.random.default_rng(seed)
+    widest = _widest(prior)
+    for _ in range(samples):
+        drawn = _named([checked_grid(prior.sample(rng)) for _ in range(widest)])
+        for target in _targets(prior, drawn):
+            for q in prior.questions(target, rng):
+                counts[q.family][q.answer] += 1
+    return counts
+
+
+def check_balance(prior: Prior, counts: dict[str, Counter], *, limit: float = 0.35, min_asked: int = 20) -> None:
+    """Rules 'coverage' and 'balance'. A family of k distinct answers may give one of them up
+    to max(limit, 1.3 / k) of the time, so yes/no families are held near 50/50, not 35%."""
+    for family, answers in counts.items():
+        total = sum(answers.values())
+        if total < min_asked:
+            raise ContractViolation(prior.name, "coverage", f"asked {total} times over the prior's own samples, fewer than {min_asked}", family)
+        if len(answers) < 2:
+            raise ContractViolation(prior.name, "balance", f"every answer was {next(iter(answers))!r}", family)
+        value, top = answers.most_common(1)[0]
+        allowed = max(limit, 1.3 / len(answers))
+        if top / total > allowed:
+            raise ContractViolation(prior.name, "balance", f"answer {value!r} is {top / total:.0%} of {total} answers, above {allowed:.0%}", family)
+
+
+# --- the suite -----------------------------------------------------------------------------
+
+def check_questions(prior: Prior, scene: Scene, asked) -> None:
+    """The record rules, for one scene (kept for plugins written against the first kit)."""
+    check_records(prior, scene, asked)
+
+
+def contract_test(prior: Prior, *, max_examples: int = 100):
+    """One test function: the record, format and determinism rules on arbitrary scenes and on
+    the prior's own samples. `conformance_suite` runs these and every other rule."""
 
     @settings(max_examples=max_examples, deadline=None)
-    @given(scene=scenes(), seed=seeds)
-    def test_contract(scene: Scene, seed: int) -> None:
-        first = prior.questions(scene, np.random.default_rng(seed))
-        check_questions(prior, scene, first)
-        assert first == prior.questions(scene, np.random.default_rng(seed)), "same seed, different questions"
-        sample = prior.sample(np.random.default_rng(seed))
-        own = parse(sample.grid)
-        check_questions(prior, own, prior.questions(own, np.random.default_rng(seed)))
+    @given(scene_list=scene_tuples(_widest(prior)), seed=seeds)
+    def test_contract(scene_list, seed: int) -> None:
+        scene_list = list(scene_list) if _widest(prior) > 1 else [scene_list[0].conventions.parse(scene_list[0].grid)]
+        for target in _targets(prior, scene_list):
+            check_records(prior, target, prior.questions(target, np.random.default_rng(seed)))
+            check_determinism(prior, seed, target)
+        drawn = _named([checked_grid(prior.sample(np.random.default_rng(seed + i))) for i in range(_widest(prior))])
+        for target in _targets(prior, drawn):
+            check_records(prior, target, prior.questions(target, np.random.default_rng(seed)))
 
     test_contract.__name__ = f"test_{prior.name}_contract"
     return test_contract
+
+
+def conformance_suite(prior: Prior, *, max_examples: int = 100, samples: int = 2000, balance: float = 0.35, min_asked: int = 20) -> type:
+    """A pytest class with one test per rule of `RULES`, for `prior`.
+
+    `samples` draws of the prior's own sampler judge balance and coverage; arbitrary grids
+    and every combination of conventions (Hypothesis) judge records, formats and
+    invariances, so the answers hold on grids the sampler never draws.
+    """
+    widest = _widest(prior)
+    cached: dict[str, dict] = {}
+
+    class Conformance:
+        def test_sampler_draws_valid_grids_and_keeps_its_intent(self):
+            @settings(max_examples=max_examples, deadline=None)
+            @given(seed=seeds)
+            def run(seed):
+                check_sample(prior, seed)
+
+            run()
+
+        def test_every_family_declares_an_answer_format(self):
+            check_formats_declared(prior)
+
+        def test_records_on_arbitrary_scenes(self):
+            @settings(max_examples=max_examples, deadline=None)
+            @given(scene_list=scene_tuples(widest), seed=seeds)
+            def run(scene_list, seed):
+                scene_list = list(scene_list) if widest > 1 else [scene_list[0].conventions.parse(scene_list[0].grid)]
+                for target in _targets(prior, scene_list):
+                    check_records(prior, target, prior.questions(target, np.random.default_rng(seed)))
+                    check_records(prior, target, prior.all_questions(target))
+
+            run()
+
+        def test_records_on_its_own_samples(self):
+            @settings(max_examples=max_examples, deadline=None)
+            @given(seed=seeds)
+            def run(seed):
+                drawn = _named([checked_grid(prior.sample(np.random.default_rng(seed + i))) for i in range(widest)])
+                for target in _targets(prior, drawn):
+                    check_records(prior, target, prior.questions(target, np.random.default_rng(seed)))
+
+            run()
+
+        def test_the_same_seed_gives_the_same_grid_and_questions(self):
+            @settings(max_examples=max(10, max_examples // 4), deadline=None)
+            @given(seed=seeds)
+            def run(seed):
+                check_determinism(prior, seed)
+
+            run()
+
+        def test_declared_invariances(self):
+            @settings(max_examples=max_examples, deadline=None)
+            @given(scene_list=scene_tuples(widest, max_side=12))
+            def run(scene_list):
+                check_invariance(prior, [s.grid for s in scene_list], scene_list[0].conventions)
+
+            run()
+
+        def test_answers_are_balanced_and_every_family_is_asked(self):
+            if "counts" not in cached:
+                cached["counts"] = own_answers(prior, samples)
+            check_balance(prior, cached["counts"], limit=balance, min_asked=min_asked)
+
+    Conformance.__name__ = Conformance.__qualname__ = f"TestConformance_{prior.name}"
+    return Conformance

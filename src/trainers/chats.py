@@ -19,7 +19,7 @@ import numpy as np
 import priors
 from generators.policies import pick_index
 from priors.encoders import get_encoder
-from priors.prior import Prior
+from priors.errors import PriorFailure
 from priors.questions import Question
 from priors.scene import Conventions, Scene
 
@@ -84,6 +84,8 @@ class ChatConfig:
     conventions: Conventions = Conventions()
     encoder: str = attrs.field(default="digits", validator=_known_encoder)
     seed: int = attrs.field(default=0, validator=_non_negative)
+    compare: bool = True
+    """With several grids a chat, also ask the `compare` prior's questions across grids."""
 
     def as_dict(self) -> dict:
         return {
@@ -93,6 +95,7 @@ class ChatConfig:
             "conventions": self.conventions.as_dict(),
             "encoder": self.encoder,
             "seed": self.seed,
+            "compare": self.compare,
         }
 
 
@@ -105,20 +108,39 @@ def system_message(config: ChatConfig) -> str:
     )
 
 
+COMPARE = "compare"
+"""The built-in prior of families that compare grids; it joins chats of several grids."""
+
+
 class ChatBuilder:
-    """Builds record i of a dataset. Load once per process, then call for any index."""
+    """Builds record i of a dataset. Load once per process, then call for any index.
+
+    Each grid of a chat is drawn by one listed prior, chosen by weight; every listed prior
+    may then ask about it. With several grids, families that compare grids join too: those
+    of the listed priors, and the `compare` prior's unless `config.compare` is off.
+    """
 
     def __init__(self, config: ChatConfig):
         self.config = config
-        self.priors = [priors.load(name) for name, _ in config.priors]
+        names = [name for name, _ in config.priors]
+        self.priors = [priors.guarded(name) for name in names]
         self._weights = [w for _, w in config.priors]
+        self.askers, self._ask_weights = list(self.priors), list(self._weights)
+        if config.grids_per_chat > 1 and config.compare and COMPARE not in names:
+            self.askers.append(priors.guarded(COMPARE))
+            self._ask_weights.append(1.0)
         self._encode = get_encoder(config.encoder).encode
         self._system = system_message(config)
         self._conventions = config.conventions.as_dict() | {"encoder": config.encoder}
+        n = config.grids_per_chat
+        # Per question target (each grid alone, then "several grids"), each asker's families for it.
+        self._families = [[a.prior.indices(1) for a in self.askers]] * n
+        if n > 1:
+            self._families = self._families + [[[i for i, f in enumerate(a.families) if 1 < f.scenes <= n] for a in self.askers]]
 
-    def _pick(self, rng: np.random.Generator, allowed: Sequence[int]) -> int:
-        """A prior index among `allowed`, with probability proportional to its weight."""
-        cumulative = list(itertools.accumulate(self._weights[i] for i in allowed))
+    def _pick(self, rng: np.random.Generator, weights: Sequence[float], allowed: Sequence[int]) -> int:
+        """An index among `allowed`, with probability proportional to its weight."""
+        cumulative = list(itertools.accumulate(weights[i] for i in allowed))
         return allowed[pick_index(cumulative, rng.random() * cumulative[-1])]
 
     def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
@@ -127,44 +149,50 @@ class ChatBuilder:
         scenes, drawn = [], []
         everyone = range(len(self.priors))
         for g in range(self.config.grids_per_chat):
-            prior = self.priors[self._pick(rng, everyone)]
-            sample = prior.sample(rng)
+            prior = self.priors[self._pick(rng, self._weights, everyone)]
+            sample, grid = prior.sample(rng)
             name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
-            scenes.append(c.parse(sample.grid, name=name))
+            scenes.append(c.parse(grid, name=name))
             drawn.append({"prior": prior.name, "rejections": sample.rejections})
         return scenes, drawn
 
-    def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[int, Question]]:
-        """Up to `questions_per_chat` questions in random order. Each slot picks a grid, then a
-        prior by weight, then one of that prior's families not yet tried on that grid."""
-        chosen: list[tuple[int, Question]] = []
-        # untried[g][p]: families of prior p not yet asked about grid g; open_priors[g]: priors with some left.
-        untried = [[list(range(len(prior.families))) for prior in self.priors] for _ in scenes]
-        open_priors = [list(range(len(self.priors))) for _ in scenes]
-        open_grids = list(range(len(scenes)))
-        while len(chosen) < self.config.questions_per_chat and open_grids:
-            g = open_grids[int(rng.random() * len(open_grids))]
-            p = self._pick(rng, open_priors[g])
-            families = untried[g][p]
+    def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[tuple[int, ...], Question]]:
+        """Up to `questions_per_chat` questions in random order, each with the grids it reads.
+
+        Each slot picks a target (one grid, or with several grids the comparisons), then an
+        asker by weight, then one of that asker's families not yet tried on that target."""
+        chosen: list[tuple[tuple[int, ...], Question]] = []
+        untried = [[list(f) for f in per_asker] for per_asker in self._families]
+        open_askers = [[p for p, f in enumerate(per_asker) if f] for per_asker in untried]
+        open_targets = [t for t, a in enumerate(open_askers) if a]
+        while len(chosen) < self.config.questions_per_chat and open_targets:
+            t = open_targets[int(rng.random() * len(open_targets))]
+            p = self._pick(rng, self._ask_weights, open_askers[t])
+            families = untried[t][p]
             index = families.pop(int(rng.random() * len(families)))
-            question = self._ask(p, index, scenes[g], rng)
+            if t < len(scenes):
+                grids: tuple[int, ...] = (t,)
+                target = scenes[t]
+            else:
+                k = self.askers[p].families[index].scenes
+                grids = tuple(sorted(rng.permutation(len(scenes))[:k].tolist()))
+                target = tuple(scenes[g] for g in grids)
+            question = self.askers[p].question(index, target, rng)
             if question is not None:
-                chosen.append((g, question))
+                chosen.append((grids, question))
             if not families:
-                open_priors[g].remove(p)
-                if not open_priors[g]:
-                    open_grids.remove(g)
+                open_askers[t].remove(p)
+                if not open_askers[t]:
+                    open_targets.remove(t)
         return chosen
 
-    def _ask(self, p: int, index: int, scene: Scene, rng: np.random.Generator) -> Question | None:
-        prior = self.priors[p]
-        if isinstance(prior, Prior):
-            return prior.question(index, scene, rng)
-        # A plugin that implements only the protocol: ask everything, keep that family's question.
-        family = prior.families[index].id
-        return next((q for q in prior.questions(scene, rng) if q.family == family), None)
-
     def record(self, index: int) -> dict:
+        try:
+            return self._record(index)
+        except PriorFailure as failure:
+            raise failure.at(seed=self.config.seed, record=index) from None
+
+    def _record(self, index: int) -> dict:
         rng = np.random.default_rng([self.config.seed, index])
         discarded = 0  # sampler rejections in grids redrawn for having nothing to ask
         for _ in range(MAX_REDRAWS):
@@ -174,7 +202,7 @@ class ChatBuilder:
                 break
             discarded += sum(d["rejections"] for d in drawn)
         else:  # a chat without a question cannot be trained on
-            names = ", ".join(p.name for p in self.priors)
+            names = ", ".join(p.name for p in self.askers)
             raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
         several = len(scenes) > 1
         if several:
@@ -183,12 +211,14 @@ class ChatBuilder:
             grid_text = self._encode(scenes[0].grid)
         messages = [{"role": "system", "content": self._system}]
         qas = []
-        for turn, (g, q) in enumerate(asked):
+        for turn, (grids_read, q) in enumerate(asked):
             messages.append({"role": "user", "content": f"{grid_text}\n\n{q.question}" if turn == 0 else q.question})
             messages.append({"role": "assistant", "content": q.answer})
             qa = q.as_dict()
-            if several:
-                qa["grid"] = g
+            if several and len(grids_read) == 1:
+                qa["grid"] = grids_read[0]
+            elif several:
+                qa["grids"] = list(grids_read)
             qas.append(qa)
         grids = [s.grid.tolist() for s in scenes]
         backgrounds = [s.background for s in scenes]

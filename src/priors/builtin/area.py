@@ -2,7 +2,8 @@
 
 from generators import SceneSampler
 from priors.prior import Prior
-from priors.questions import Family, join_numbers, unique_argmax
+from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, join_numbers, unique_argmax
+from priors.transforms import DIHEDRAL
 
 
 def sorted_areas(scene, params) -> str | None:
@@ -40,12 +41,17 @@ prior = Prior(
             "area.sorted",
             "Please list the area of all the objects in {grid}, in ascending order and separated by commas",
             sorted_areas,
+            answer_format=NUMBER_LIST,
+            invariant_under=DIHEDRAL,
         ),
-        Family("area.max", "What is the area of the biggest object in {grid}?", max_area),
+        Family("area.max", "What is the area of the biggest object in {grid}?", max_area, answer_format=NUMBER, invariant_under=DIHEDRAL),
         # Single cells are common smallest objects; thinning keeps "1" from dominating.
-        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.3}),
-        Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color),
-        Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color),
+        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.25},
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
+        Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color, answer_format=COLOR,
+               invariant_under=DIHEDRAL),
+        Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color, answer_format=COLOR,
+               invariant_under=DIHEDRAL),
     ),
     sampler=SceneSampler(min_objects=1, max_objects=6, max_area=12).sample,
 )

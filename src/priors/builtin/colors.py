@@ -2,7 +2,8 @@
 
 from generators import SceneSampler
 from priors.prior import Prior
-from priors.questions import ColorParam, Family, unique_argmax
+from priors.questions import COLOR, NUMBER, ColorParam, Family, unique_argmax
+from priors.transforms import DIHEDRAL
 
 
 def _foreground_counts(scene) -> dict[int, int]:
@@ -43,16 +44,22 @@ prior = Prior(
     name="colors",
     description="Colours: cells per colour, background, most and least used, how many.",
     families=(
-        Family("colors.cells", "How many cells have color {color} in {grid}?", cells_of_color, ColorParam(absent_rate=0.15)),
+        Family("colors.cells", "How many cells have color {color} in {grid}?", cells_of_color, ColorParam(absent_rate=0.15),
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
         # Backgrounds are black 80% of the time; asking 15% of those keeps 0 from dominating.
-        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.15}),
-        Family("colors.most", "Which color (other than the background) covers the most cells in {grid}?", most_color),
-        Family("colors.least", "Which color (other than the background) covers the fewest cells in {grid}?", least_color),
+        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.15},
+               answer_format=COLOR, invariant_under=DIHEDRAL),
+        Family("colors.most", "Which color (other than the background) covers the most cells in {grid}?", most_color,
+               answer_format=COLOR, invariant_under=DIHEDRAL),
+        Family("colors.least", "Which color (other than the background) covers the fewest cells in {grid}?", least_color,
+               answer_format=COLOR, invariant_under=DIHEDRAL),
         Family(
             "colors.distinct",
             "How many different colors are there in {grid}, not counting the background?",
             distinct_colors,
             keep={"1": 0.6},
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
         ),
     ),
     # Shapes may touch here: colour questions do not depend on object boundaries.

@@ -2,7 +2,8 @@
 
 from generators import SceneSampler
 from priors.prior import Prior
-from priors.questions import ColorParam, Family
+from priors.questions import NUMBER, ColorParam, Family
+from priors.transforms import DIHEDRAL
 
 
 def count_objects(scene, params) -> str:
@@ -18,13 +19,16 @@ prior = Prior(
     description="Count objects, in all and by colour.",
     families=(
         # Tiny grids hold few objects, so 0 and 1 would dominate without thinning.
-        Family("counting.objects", "How many objects are there in {grid}?", count_objects, keep={"0": 0.3, "1": 0.6}),
+        Family("counting.objects", "How many objects are there in {grid}?", count_objects, keep={"0": 0.3, "1": 0.6},
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
         Family(
             "counting.color",
             "How many objects with color {color} are there in {grid}?",
             count_color,
             ColorParam(absent_rate=0.2),
             keep={"0": 0.5, "1": 0.6},
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
         ),
     ),
     # Object counts drawn uniformly from 0-9, in few colours, so that per-colour counts vary too.

@@ -1,0 +1,74 @@
+"""Comparisons across grids: which has more objects or colours, and what two grids share.
+
+These families read two scenes (`Family.scenes = 2`). In a chat of several grids they
+join the listed priors' questions (see `trainers.chats.ChatBuilder`); `arc-priors ask`
+asks them about consecutive grids of a file, such as an ARC task's input and output.
+"""
+
+import numpy as np
+
+from generators import SceneSampler, SizeCurriculum
+from priors.prior import Prior
+from priors.questions import NUMBER, YES_NO, Family
+from priors.transforms import DIHEDRAL
+
+WHICH_GRID = r"Grid [A-Z]"
+
+
+def _which(scenes, values) -> str | None:
+    """The name of the scene with the larger value; None on a tie."""
+    a, b = values
+    if a == b:
+        return None
+    return scenes[0].name if a > b else scenes[1].name
+
+
+def _colors(scene) -> frozenset[int]:
+    return frozenset(c for c, n in enumerate(scene.color_counts) if n)
+
+
+def more_objects(scenes, params) -> str | None:
+    return _which(scenes, [len(s.areas) for s in scenes])
+
+
+def more_colors(scenes, params) -> str | None:
+    return _which(scenes, [len(_colors(s)) for s in scenes])
+
+
+def same_colors(scenes, params) -> str:
+    return "yes" if _colors(scenes[0]) == _colors(scenes[1]) else "no"
+
+
+def same_size(scenes, params) -> str:
+    return "yes" if scenes[0].shape == scenes[1].shape else "no"
+
+
+def changed_cells(scenes, params) -> str | None:
+    a, b = (s.grid for s in scenes)
+    if a.shape != b.shape:
+        return None
+    return str(int(np.count_nonzero(a != b)))
+
+
+def _family(id, template, rule, **kw) -> Family:
+    return Family(id, template, rule, scenes=2, invariant_under=DIHEDRAL, **kw)
+
+
+prior = Prior(
+    name="compare",
+    description="Two grids compared: more objects or colours, the same colours, the same size, cells that differ.",
+    families=(
+        _family("compare.more_objects", "Which grid has more objects, {grid_a} or {grid_b}?", more_objects, answer_format=WHICH_GRID),
+        _family("compare.more_colors", "Which grid uses more colors (the background included), {grid_a} or {grid_b}?",
+                more_colors, answer_format=WHICH_GRID),
+        # Independent grids rarely share their colours or size: "no" is thinned to keep both answers common.
+        _family("compare.same_colors", "Do {grid_a} and {grid_b} use the same colors (the background included)? Answer yes or no.",
+                same_colors, answer_format=YES_NO, keep={"no": 0.05}),
+        _family("compare.same_size", "Do {grid_a} and {grid_b} have the same number of rows and columns? Answer yes or no.",
+                same_size, answer_format=YES_NO, keep={"no": 0.05}),
+        _family("compare.changed_cells", "{grid_a} and {grid_b} have the same size. How many cells differ between them?",
+                changed_cells, answer_format=NUMBER, keep={"1": 0.5, "2": 0.7}),
+    ),
+    # Small grids in few colours, so that pairs of its own grids often share a size or colours.
+    sampler=SceneSampler(sizes=SizeCurriculum(min_side=3, max_side=8, scale=6.0), min_objects=1, max_objects=6, max_colors=2).sample,
+)
