@@ -16,6 +16,13 @@ def run(*args):
     return result.exit_code, result.output
 
 
+def test_list_json_is_the_registry():
+    code, out = run("list", "--json")
+    listed = {p["name"]: p for p in json.loads(out)}
+    assert code == 0 and listed["area"]["ok"] and listed["area"]["version"]
+    assert {f["id"] for f in listed["area"]["families"]} >= {"area.sorted", "area.max"}
+
+
 def test_list_shows_every_builtin_prior_with_its_families():
     code, out = run("list")
     assert code == 0
@@ -127,6 +134,28 @@ def test_ask_takes_a_list_of_grids(tmp_path):
     assert code == 0 and [r["grid"] for r in json.loads(out)] == ["grids[0]", "grids[1]"]
 
 
+def test_ask_compares_each_task_input_with_its_output():
+    task = {"train": [{"input": [[0, 1], [0, 0]], "output": [[2, 2], [0, 2]]}], "test": [{"input": [[3]]}]}
+    code, out = run_json_task(task, "--priors", "compare")
+    pair = next(r for r in out if r.get("grids"))
+    assert pair["grids"] == ["train[0].input", "train[0].output"]
+    answers = {q["family"]: q["answer"] for q in pair["questions"]}
+    # 0 1 / 0 0 against 2 2 / 0 2: cells (0,0), (0,1) and (1,1) differ; colours {0,1} vs {0,2}.
+    assert answers["compare.changed_cells"] == "3" and answers["compare.same_colors"] == "no"
+    assert answers["compare.same_size"] == "yes" and "compare.more_objects" not in answers  # one object each
+
+
+def run_json_task(task, *args):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "task.json"
+        path.write_text(json.dumps(task))
+        code, out = run("ask", path, *args, "--json")
+    return code, json.loads(out)
+
+
 @pytest.mark.parametrize(
     "content, words",
     [(b"\xff\xfe not utf8\n", "not UTF-8"), (b'{"messages": []}\n', "record 1"),
@@ -139,16 +168,3 @@ def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words
                           capture_output=True, text=True)
     assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "run").exists()
-
-
-def test_an_ask_with_a_protocol_only_plugin_asks_its_questions():
-    from arc_priors.cli import _every_question
-    from priors import parse
-
-    class OnlyProtocol:
-        name, description, families = "plain", "x", ()
-
-        def questions(self, scene, rng):
-            return ["asked"]
-
-    assert _every_question(OnlyProtocol(), parse([[0, 1]])) == ["asked"]

@@ -1,11 +1,11 @@
 """The registry, exercised with real entry points: small distributions installed on sys.path."""
 
-import textwrap
 from importlib import metadata
 
 import pytest
 
 import priors
+from fake_plugins import install
 from priors.registry import DISABLE_ENV, GROUP, OWN_DISTRIBUTION, PluginError, Registry, UnknownPriorError
 
 BUILTIN = {ep.name for ep in metadata.distribution(OWN_DISTRIBUTION).entry_points if ep.group == GROUP}
@@ -35,27 +35,16 @@ prior = NotQuite()
 """
 
 
-def _install(root, dist, entries, modules):
-    """Write a minimal installed distribution: dist-info with entry points, plus its modules."""
-    info = root / f"{dist}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
-    lines = "\n".join(f"{name} = {target}" for name, target in entries.items())
-    (info / "entry_points.txt").write_text(f"[{GROUP}]\n{lines}\n")
-    for module, source in modules.items():
-        (root / f"{module}.py").write_text(textwrap.dedent(source))
-
-
 @pytest.fixture
 def plugins_on_path(tmp_path, monkeypatch):
-    _install(tmp_path, "good-plugin", {"holes": "good_mod:prior"}, {"good_mod": GOOD.format(name="holes")})
-    _install(tmp_path, "broken-plugin", {"broken": "broken_mod:prior"}, {"broken_mod": "raise ImportError('no module named nowhere')\n"})
-    _install(tmp_path, "wrong-type-plugin", {"wrongtype": "wrong_mod:prior"}, {"wrong_mod": "prior = 'not a prior'\n"})
-    _install(tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")})
-    _install(tmp_path, "crashy-plugin", {"crashy": "crashy_mod:prior"}, {"crashy_mod": CRASHY})
-    _install(tmp_path, "nofamilies-plugin", {"nofam": "nofam_mod:prior"}, {"nofam_mod": NO_FAMILIES})
-    _install(tmp_path, "dup-one", {"dup": "dup_one:prior"}, {"dup_one": GOOD.format(name="dup")})
-    _install(tmp_path, "dup-two", {"dup": "dup_two:prior"}, {"dup_two": GOOD.format(name="dup")})
+    install(tmp_path, "good-plugin", {"holes": "good_mod:prior"}, {"good_mod": GOOD.format(name="holes")})
+    install(tmp_path, "broken-plugin", {"broken": "broken_mod:prior"}, {"broken_mod": "raise ImportError('no module named nowhere')\n"})
+    install(tmp_path, "wrong-type-plugin", {"wrongtype": "wrong_mod:prior"}, {"wrong_mod": "prior = 'not a prior'\n"})
+    install(tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")})
+    install(tmp_path, "crashy-plugin", {"crashy": "crashy_mod:prior"}, {"crashy_mod": CRASHY})
+    install(tmp_path, "nofamilies-plugin", {"nofam": "nofam_mod:prior"}, {"nofam_mod": NO_FAMILIES})
+    install(tmp_path, "dup-one", {"dup": "dup_one:prior"}, {"dup_one": GOOD.format(name="dup")})
+    install(tmp_path, "dup-two", {"dup": "dup_two:prior"}, {"dup_two": GOOD.format(name="dup")})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delenv(DISABLE_ENV, raising=False)
     priors.refresh()

@@ -28,7 +28,7 @@ EXIT_BAD_INPUT = 2
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input rather than a bug; imported late to keep start-up light."""
-    from priors import GridError, PluginError, UnknownPriorError
+    from priors import GridError, PluginError, PriorFailure, UnknownPriorError
     from priors.encoders import UnknownEncoderError
     from trainers.chats import ChatConfigError
     from trainers.datasets import DatasetError
@@ -36,7 +36,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from trainers.finetune import TrainConfigError
 
     return (
-        GridError, PluginError, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
+        GridError, PluginError, PriorFailure, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
         TrainConfigError, ModelLoadError, OSError,
     )
 
@@ -71,53 +71,65 @@ def main() -> None:
 
 
 @main.command("list")
-def list_priors() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the registry as JSON: every plugin, its status and families.")
+def list_priors(as_json: bool) -> None:
     """Every prior plugin with its distribution, version, families and status."""
     import priors
 
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in priors.plugins()], indent=1))
+        return
     for plugin in priors.plugins():
-        where = f"{plugin.distribution} {plugin.version}"
         if plugin.ok:
             families = ", ".join(f.id for f in plugin.prior.families)
-            click.echo(f"{plugin.name:<12} {where:<28} ok      {families}")
+            click.echo(f"{plugin.name:<12} {plugin.origin:<28} ok      {families}")
         else:
-            click.echo(f"{plugin.name:<12} {where:<28} BROKEN  {plugin.error.problem}")
+            click.echo(f"{plugin.name:<12} {plugin.origin:<28} BROKEN  {plugin.error.problem}")
 
 
 @main.command()
 @click.argument("prior_name", metavar="PRIOR")
 @seed_option()
-@click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the grid as a PNG.")
+@click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the (first) grid as a PNG.")
 @conventions_options
 def show(prior_name: str, seed: int, png_path: Path | None, **conventions) -> None:
-    """One sample of PRIOR: the grid in ARC colours, then its questions and answers."""
+    """One sample of PRIOR: the grid in ARC colours, then its questions and answers.
+
+    A prior whose families compare grids draws as many grids as they read."""
     import numpy as np
 
     import priors
     from arc_priors.render import ansi, write_png
 
     c = make_conventions(conventions)
-    prior = priors.load(prior_name)
+    prior = priors.guarded(prior_name)
     rng = np.random.default_rng(seed)
-    sample = prior.sample(rng)
-    scene = c.parse(sample.grid)
-    rows, cols = scene.shape
-    click.echo(f"{prior.name} (seed {seed}): {rows}x{cols}, background {scene.background}, {len(scene.areas)} objects")
-    click.echo(ansi(scene.grid) if sys.stdout.isatty() or os.environ.get("FORCE_COLOR") else priors.encode(scene.grid))
-    for q in prior.questions(scene, rng):
+    widest = max(f.scenes for f in prior.families)
+    try:
+        drawn = [prior.sample(rng)[1] for _ in range(widest)]
+    except priors.PriorFailure as failure:
+        raise failure.at(seed=seed) from None
+    scenes = [c.parse(g, name="the grid" if widest == 1 else f"Grid {chr(65 + i)}") for i, g in enumerate(drawn)]
+    color = sys.stdout.isatty() or os.environ.get("FORCE_COLOR")
+    for scene in scenes:
+        rows, cols = scene.shape
+        title = f"{prior.name} (seed {seed})" + ("" if widest == 1 else f", {scene.name}")
+        click.echo(f"{title}: {rows}x{cols}, background {scene.background}, {_count(len(scene.areas), 'object')}")
+        click.echo(ansi(scene.grid) if color else priors.encode(scene.grid))
+    targets = [scenes[0]] + ([tuple(scenes)] if widest > 1 else [])
+    try:
+        asked = [q for target in targets for q in prior.questions(target, rng)]
+    except priors.PriorFailure as failure:
+        raise failure.at(seed=seed) from None
+    for q in asked:
         click.echo(f"[{q.family}] {q.question} -> {q.answer}")
     if png_path:
-        write_png(scene.grid, png_path)
+        write_png(scenes[0].grid, png_path)
         click.echo(f"wrote {png_path}")
 
 
-def _every_question(prior, scene):
-    """All questions of a `Prior`; a plugin with only the protocol's `questions` gets asked once."""
-    import numpy as np
-
-    if hasattr(prior, "all_questions"):
-        return prior.all_questions(scene)
-    return prior.questions(scene, np.random.default_rng(0))
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @main.command()
@@ -128,20 +140,26 @@ def _every_question(prior, scene):
 def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) -> None:
     """Every question the priors can ask about your own grids, with answers.
 
-    GRID_FILE is JSON: a list of rows, or an ARC task file whose grids are each asked about.
+    GRID_FILE is JSON: one grid (a list of rows), a list of grids, or an ARC task file.
+    Families that compare two grids are asked about each input and its output in a task,
+    and about consecutive grids of a list, calling them Grid A and Grid B.
     """
     import priors
-    from arc_priors.grids import load_grids
+    from arc_priors.grids import grid_pairs, load_grids
     from trainers.chats import parse_weights
 
     c = make_conventions(conventions)
     names = [n for n, _ in parse_weights(priors_spec)] if priors_spec else list(priors.available())
-    chosen = [priors.load(n) for n in names]
+    chosen = [priors.guarded(n) for n in names]
+    grids = list(load_grids(grid_file))
     results = []
-    for label, grid in load_grids(grid_file):
+    for label, grid in grids:
         scene = c.parse(grid)
-        asked = [q for p in chosen for q in _every_question(p, scene)]
-        results.append({"grid": label, "questions": [q.as_dict() for q in asked]})
+        results.append({"grid": label, "questions": _asked(chosen, scene, label)})
+    compares = any(f.scenes == 2 for p in chosen for f in p.families)
+    for (a, grid_a), (b, grid_b) in grid_pairs(grids) if compares else ():
+        pair = (c.parse(grid_a, name="Grid A"), c.parse(grid_b, name="Grid B"))
+        results.append({"grid": f"{a} (Grid A) vs {b} (Grid B)", "grids": [a, b], "questions": _asked(chosen, pair, f"{a} vs {b}")})
     if as_json:
         click.echo(json.dumps(results, indent=1))
         return
@@ -149,6 +167,31 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
         click.echo(f"== {result['grid']}")
         for q in result["questions"]:
             click.echo(f"[{q['family']}] {q['question']} -> {q['answer']}")
+
+
+def _asked(chosen, target, label: str) -> list[dict]:
+    import priors
+
+    try:
+        return [q.as_dict() for prior in chosen for q in prior.all_questions(target)]
+    except priors.PriorFailure as failure:
+        raise failure.at(grid=label) from None
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="PRIOR...")
+@click.option("--all", "every", is_flag=True, help="Every available prior, plus an index page (README.md).")
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for NAME.md and NAME.png.")
+def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
+    """Write the docs page of each PRIOR: an example grid (PNG), its questions, its families."""
+    import priors
+    from arc_priors.pages import write_index, write_pages
+
+    if not names and not every:
+        raise click.UsageError("name at least one prior, or pass --all")
+    chosen = list(priors.available()) if every else list(names)
+    for path in write_pages(chosen, folder) + ([write_index(folder)] if every else []):
+        click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -24,6 +24,19 @@ def load_grids(path: Path) -> Iterator[tuple[str, object]]:
         yield path.name, _valid(data, str(path))
 
 
+def grid_pairs(labelled: list[tuple[str, object]]) -> list[tuple[tuple[str, object], tuple[str, object]]]:
+    """The pairs that questions comparing two grids are asked about: each task pair's input
+    and output (what changed is the point of a task), or else consecutive grids of a list."""
+    by_label = dict(labelled)
+    if any(label.endswith(".input") for label, _ in labelled):
+        return [
+            ((label, grid), (out, by_label[out]))
+            for label, grid in labelled
+            if label.endswith(".input") and (out := label[: -len("input")] + "output") in by_label
+        ]
+    return list(zip(labelled, labelled[1:]))
+
+
 def _is_list_of_grids(data) -> bool:
     """A list whose items are lists of lists: one level deeper than a grid."""
     return isinstance(data, list) and bool(data) and all(isinstance(g, list) and g and isinstance(g[0], list) for g in data)

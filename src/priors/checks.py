@@ -101,6 +101,11 @@ class GuardedPrior:
         except Exception as err:
             raise self._failure(f"raised {type(err).__name__}: {err}", family.id) from err
 
+    def questions(self, target: Target, rng: np.random.Generator) -> list[Question]:
+        """Each family that reads this many scenes, asked once (see `Prior.questions`)."""
+        asked = (self.question(i, target, rng) for i in self.prior.indices(arity(target)))
+        return [q for q in asked if q is not None]
+
     def all_questions(self, target: Target) -> list[Question]:
         """Every question over every parameter value, one family at a time so a failure names it."""
         asked = []

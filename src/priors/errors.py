@@ -22,6 +22,10 @@ class PriorFailure(Exception):
         self.prior, self.distribution, self.rule, self.family, self.where = prior, distribution, rule, family, tuple(where)
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuilt from its fields, so it crosses from a worker process to the parent intact.
+        return PriorFailure, (self.prior, self.distribution, self.rule, self.family, self.where)
+
     def at(self, **where) -> "PriorFailure":
         """The same failure, with where it happened (seed=..., record=...) added."""
         return PriorFailure(self.prior, self.distribution, self.rule, self.family, self.where + tuple(where.items()))

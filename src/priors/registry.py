@@ -170,7 +170,7 @@ class Registry:
                 return plugin
         known = ", ".join(self.available()) or "none"
         broken = [p for p in self.plugins if not p.ok]
-        also = "; installed but broken: " + ", ".join(sorted({p.name for p in broken})) if broken else ""
+        also = "".join(f"; installed but broken: {p.name} from {p.origin}: {p.error.problem}" for p in broken)
         raise UnknownPriorError(f"unknown prior {name!r}; available priors: {known}{also}")
 
     def load(self, name: str) -> Prior:

@@ -87,8 +87,9 @@ _PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts}
 
 
 def _question_grid(metadata: Mapping, qa: Mapping) -> list:
+    """The grid a question is bucketed by: its own, or the first of those it compares."""
     if "grids" in metadata:
-        return metadata["grids"][qa.get("grid", 0)]
+        return metadata["grids"][qa.get("grids", [qa.get("grid", 0)])[0]]
     return metadata["grid"]
 
 

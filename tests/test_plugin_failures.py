@@ -1,0 +1,82 @@
+"""A plugin that breaks on some grid, or failed its checks, is named by every command in one
+line: the prior, its distribution, the family, the seed and record (or grid), and the rule."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from fake_plugins import install_all
+
+
+@pytest.fixture
+def env(tmp_path):
+    plugins = tmp_path / "site"
+    plugins.mkdir()
+    install_all(plugins)
+    environ = dict(os.environ)
+    environ["PYTHONPATH"] = os.pathsep.join([str(plugins), environ.get("PYTHONPATH", "")])
+    environ.pop("ARC_PRIORS_DISABLE_PLUGIN_AUTOLOAD", None)
+    return environ
+
+
+def cli(env, cwd, *args):
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _one_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_int_answer_on_one_grid_in_a_hundred_names_prior_family_seed_and_record(env, tmp_path, workers):
+    out = tmp_path / "d.jsonl"
+    code, _, err = cli(env, tmp_path, "generate", "--priors", "flaky", "--n", 400, "--workers", workers, "--seed", 3, "--out", out)
+    line = _one_line(err)
+    assert code == 2
+    assert "prior 'flaky' from flaky-plugin 1.0, family flaky.count, seed 3, record " in line
+    assert "is a int64, not a string" in line
+    assert list(tmp_path.iterdir()) == [tmp_path / "site"]  # no output, no temporary file
+
+
+def test_a_grid_too_big_on_one_sample_in_a_hundred_names_prior_seed_and_record(env, tmp_path):
+    code, _, err = cli(env, tmp_path, "generate", "--priors", "huge,counting", "--n", 600, "--workers", 1, "--out", tmp_path / "d.jsonl")
+    line = _one_line(err)
+    assert code == 2 and "prior 'huge' from huge-plugin 1.0, seed 0, record " in line and "31x31" in line
+    assert not (tmp_path / "d.jsonl").exists()
+
+
+def test_ask_names_the_grid_a_prior_broke_on(env, tmp_path):
+    path = tmp_path / "grids.json"
+    path.write_text(json.dumps([[[1] * 3], [[1] * 7]]))
+    code, _, err = cli(env, tmp_path, "ask", path, "--priors", "flaky")
+    line = _one_line(err)
+    assert code == 2 and "prior 'flaky' from flaky-plugin 1.0, family flaky.count, grid grids[1]:" in line
+
+
+@pytest.mark.parametrize("command", [["show", "misnamed"], ["generate", "--priors", "misnamed", "--n", 5, "--out", "d.jsonl"], ["ask", "g.json", "--priors", "misnamed"]])
+def test_a_plugin_that_failed_its_checks_is_reported_as_broken_with_its_reason(env, tmp_path, command):
+    (tmp_path / "g.json").write_text("[[1]]")
+    code, _, err = cli(env, tmp_path, *command)
+    line = _one_line(err)
+    assert code == 2 and "prior plugin 'misnamed' from misnamed-plugin" in line and "does not match the entry point name" in line
+
+
+def test_asking_for_a_broken_plugin_by_its_own_name_says_it_is_installed_but_broken(env, tmp_path):
+    code, _, err = cli(env, tmp_path, "show", "other")
+    line = _one_line(err)
+    assert code == 2 and "unknown prior 'other'" in line and "installed but broken: misnamed from misnamed-plugin 1.0" in line
+
+
+def test_list_json_shows_every_plugin_with_its_status(env, tmp_path):
+    code, out, _ = cli(env, tmp_path, "list", "--json")
+    listed = {p["name"]: p for p in json.loads(out)}
+    assert code == 0
+    assert listed["counting"]["ok"] and "counting.objects" in [f["id"] for f in listed["counting"]["families"]]
+    assert listed["counting"]["families"][0]["answer_format"] and listed["counting"]["distribution"] == "arc-priors"
+    assert not listed["misnamed"]["ok"] and "does not match" in listed["misnamed"]["error"]
