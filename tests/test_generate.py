@@ -68,7 +68,7 @@ def test_an_interrupt_leaves_no_file_behind(tmp_path, sig):
     time.sleep(0.5)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    assert proc.returncode == 2 and "interrupted; no partial output was left" in err, err
     assert list(tmp_path.iterdir()) == []
     assert "Traceback" not in err
 
@@ -82,3 +82,102 @@ def test_a_corrupt_dataset_is_reported_with_its_line(tmp_path):
     path.write_text('{"messages": "nope"}\n')
     with pytest.raises(DatasetError, match="record 1"):
         list(read_records(path))
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_to_the_same_path(tmp_path):
+    out = tmp_path / "d.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", "1", "--out", str(out), "--quiet"])
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".d.jsonl.*.tmp")) and time.time() < deadline:
+        time.sleep(0.1)
+    proc.kill()  # SIGKILL: no clean-up runs
+    proc.wait()
+    assert list(tmp_path.glob(".d.jsonl.*.tmp")), "the killed run left no temporary to clean"
+    generate(CONFIG, 5, out)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+
+
+def test_a_running_writers_temporary_is_left_alone(tmp_path):
+    import os
+
+    mine = tmp_path / f".d.jsonl.{os.getppid()}.abc.tmp"  # a live process (the test runner's parent)
+    mine.write_text("in progress")
+    generate(CONFIG, 5, tmp_path / "d.jsonl")
+    assert mine.exists()
+
+
+def test_a_file_that_appears_while_generating_is_not_replaced_without_overwrite(tmp_path, monkeypatch):
+    from trainers import files
+
+    out = tmp_path / "d.jsonl"
+    real = files._publish
+
+    def racing(tmp, path, overwrite):
+        path.write_text("the other run's output")  # another run finished first
+        real(tmp, path, overwrite)
+
+    monkeypatch.setattr(files, "_publish", racing)
+    with pytest.raises(files.OutputExistsError, match="already exists"):
+        generate(CONFIG, 5, out)
+    assert out.read_text() == "the other run's output"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+
+
+def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_path):
+    import os
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        proc = subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--n", "5", "--out", str(folder / "d.jsonl")],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2 and f"cannot use {folder / 'd.jsonl'}: Permission denied" in proc.stderr, proc.stderr
+        assert ".tmp" not in proc.stderr
+    finally:
+        folder.chmod(0o755)
+
+
+def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_front(monkeypatch):
+    from trainers import datasets
+
+    started = []
+    monkeypatch.setattr(datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[1] - task[0], 0))
+    results = datasets._results(ChatBuilder(CONFIG), 10**12, 1, "jsonl")
+    next(results)
+    assert len(started) == 1
+
+
+@pytest.mark.parametrize("where", ["mkstemp", "write"])
+def test_a_full_disk_or_refused_folder_is_reported_with_the_users_path(tmp_path, monkeypatch, where):
+    import contextlib
+    import errno
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from arc_priors.cli import main
+    from trainers import datasets
+
+    if where == "mkstemp":
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".d.jsonl.1.x.tmp"))
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+        words = "Permission denied"
+    else:
+        @contextlib.contextmanager
+        def full(tmp, fmt):
+            def write(payload):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            yield write
+
+        monkeypatch.setattr(datasets, "_writer", full)
+        words = "No space left on device"
+    out = tmp_path / "d.jsonl"
+    result = CliRunner().invoke(main, ["generate", "--n", "5", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 2 and f"cannot use {out}: {words}" in result.output, result.output
+    assert ".tmp" not in result.output and list(tmp_path.iterdir()) == []

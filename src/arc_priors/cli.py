@@ -52,11 +52,39 @@ class App(click.Group):
         except click.ClickException as err:
             _fail(err.format_message())
         except (click.Abort, KeyboardInterrupt):
-            click.echo("arc-priors: interrupted; no partial output was left", err=True)
-            sys.exit(130)
+            # An interrupt is treated like bad input: one line, exit 2, nothing half-written.
+            _fail("interrupted; no partial output was left")
         except _expected_errors() as err:
-            message = str(err) if not isinstance(err, OSError) else f"{err.strerror}: {err.filename}"
-            _fail(message)
+            _fail(_message(err))
+
+
+TRAIN_MODULES = ("torch", "transformers", "trl", "peft", "datasets", "accelerate")
+
+
+def _require_train_extra(command: str) -> None:
+    """A clear line instead of ModuleNotFoundError when the train extra is not installed.
+
+    Also quiets the stack's own chatter that a user cannot act on: the hub's progress bars
+    for loading and saving weights, and transformers' advisory warnings (set the variables
+    yourself to see them)."""
+    import importlib.util
+
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise click.ClickException(f"arc-priors {command} needs the train extra (missing: {', '.join(missing)}); install it with: pip install 'arc-priors[train]'")
+
+
+def _message(err: BaseException) -> str:
+    """One line about the error, naming the user's own path for file-system errors."""
+    from trainers.files import OutputExistsError
+
+    if isinstance(err, OSError) and not isinstance(err, OutputExistsError):
+        if err.filename:
+            return f"cannot use {err.filename}: {err.strerror or err}"
+        return f"{err.strerror or err}"
+    return str(err)
 
 
 def _fail(message: str) -> None:
@@ -149,7 +177,7 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
     from trainers.chats import parse_weights
 
     c = make_conventions(conventions)
-    names = [n for n, _ in parse_weights(priors_spec)] if priors_spec else list(priors.available())
+    names = [n for n, _ in parse_weights(priors_spec)] if priors_spec is not None else list(priors.available())
     chosen = [priors.guarded(n) for n in names]
     grids = list(load_grids(grid_file))
     results = []
@@ -198,7 +226,8 @@ def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
 @priors_option(default="counting,area,colors", help="Priors and weights, e.g. counting=2,area,colors.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of chats.")
 @seed_option()
-@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores")
+@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Worker processes; the output is byte-identical for any number.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="A .jsonl or .parquet file.")
 @chat_options
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
@@ -207,7 +236,7 @@ def generate(priors_spec, n, seed, workers, out, questions_per_chat, grids_per_c
     """Write N chats mixing the chosen priors; byte-identical for any --workers."""
     from trainers.datasets import generate as write_dataset
 
-    config = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
+    config = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
     bar = None
 
     def progress(count: int) -> None:
@@ -240,17 +269,17 @@ def _run_dir(kind: str) -> Path:
 @click.option("--n-eval", type=click.IntRange(min=0), default=60, show_default=True, help="Held-out chats evaluated before and after.")
 @click.option("--method", type=click.Choice(["auto", "lora", "dora", "rslora", "full"]), default="auto", show_default=True,
               help="auto: full for the tiny model built from scratch, lora for --model.")
-@click.option("--lora-r", type=click.IntRange(min=1), default=16, show_default=True)
-@click.option("--lora-alpha", type=click.IntRange(min=1), default=32, show_default=True)
-@click.option("--lora-dropout", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--lora-r", type=click.IntRange(min=1), default=16, show_default=True, help="Adapter rank (lora, dora, rslora).")
+@click.option("--lora-alpha", type=click.IntRange(min=1), default=32, show_default=True, help="Adapter scaling numerator (lora, dora, rslora).")
+@click.option("--lora-dropout", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Dropout on the adapter's input.")
 @click.option("--target-modules", default="all-linear", show_default=True, help="Comma-separated module names, or all-linear.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Default: 2e-3 tiny full, 2e-4 adapters, 2e-5 full on --model.")
-@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True)
-@click.option("--max-steps", type=int, default=-1, show_default=True, help="Optimizer steps; overrides --epochs when positive.")
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True, help="Passes over the training chats.")
+@click.option("--max-steps", type=click.IntRange(min=-1), default=-1, show_default=True, help="Optimizer steps; overrides --epochs when positive.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True, help="Packed rows per device per step.")
-@click.option("--grad-accum", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--grad-accum", type=click.IntRange(min=1), default=4, show_default=True, help="Batches accumulated per optimizer step.")
 @click.option("--max-length", type=click.IntRange(min=64), default=1024, show_default=True, help="Tokens per packed row; longer chats are cut.")
-@click.option("--packing/--no-packing", default=True, show_default=True)
+@click.option("--packing/--no-packing", default=True, show_default=True, help="Pack whole chats into rows of --max-length (kept apart by position ids).")
 @click.option("--time-limit", type=click.FloatRange(min=1), default=None, help="Stop training after this many seconds.")
 @seed_option()
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/train-<time>.")
@@ -259,12 +288,16 @@ def _run_dir(kind: str) -> Path:
 def train(model, data, priors_spec, n_train, n_eval, method, lora_r, lora_alpha, lora_dropout, target_modules, lr, epochs,
           max_steps, batch_size, grad_accum, max_length, packing, time_limit, seed, run_dir, overwrite,
           questions_per_chat, grids_per_chat, encoder, **conventions):
-    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after."""
+    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after.
+
+    Needs the train extra (pip install 'arc-priors[train]'). The run is written into a
+    temporary folder beside --run-dir and moved into place only when complete."""
+    _require_train_extra("train")
     from trainers.chats import ChatBuilder
     from trainers.finetune import TrainConfig
     from trainers.finetune import train as run_training
 
-    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
+    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
     ChatBuilder(chats)  # unknown priors fail before any heavy import
     config = TrainConfig(
         run_dir=run_dir or _run_dir("train"), model=model, chats=chats, data=data, n_train=n_train, n_eval=n_eval,
@@ -281,21 +314,30 @@ def train(model, data, priors_spec, n_train, n_eval, method, lora_r, lora_alpha,
 @priors_option(default="counting,area,colors", help="Priors to evaluate on.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
 @seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Prompts decoded together (left-padded).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
 @chat_options
 def evaluate(model, adapter, priors_spec, n, seed, batch_size, out_dir, questions_per_chat, grids_per_chat, encoder, **conventions):
-    """Exact-match accuracy per family and grid size, in-chat and isolated, with 95% intervals."""
-    from trainers.chats import ChatBuilder
-    from trainers.evaluate import evaluate as run_evaluation
-    from trainers.evaluate import load_responder, write_report
+    """Exact-match accuracy per family and grid size, in-chat and isolated, with 95% intervals.
 
-    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions)
+    Needs the train extra (pip install 'arc-priors[train]')."""
+    _require_train_extra("evaluate")
+    from trainers.chats import ChatBuilder
+    from trainers.evaluate import check_folder, load_responder, write_report
+    from trainers.evaluate import evaluate as run_evaluation
+    from trainers.files import check_writable_folder
+
+    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
     builder = ChatBuilder(chats)
-    responder = load_responder(model, adapter, batch_size=batch_size)
-    report = run_evaluation(responder, [builder.record(i) for i in range(n)])
-    click.echo(report.table())
+    # Every input is checked before the model loads: folders, adapter, and where results go.
+    check_folder(model)
+    if adapter is not None:
+        check_folder(adapter, "adapter_config.json", "adapter")
     out_dir = out_dir or _run_dir("eval")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable_folder(out_dir, "--out")
+    records = [builder.record(i) for i in range(n)]
+    responder = load_responder(model, adapter, batch_size=batch_size)
+    report = run_evaluation(responder, records)
+    click.echo(report.table())
     paths = write_report(report, out_dir)
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

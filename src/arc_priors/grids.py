@@ -15,6 +15,8 @@ def load_grids(path: Path) -> Iterator[tuple[str, object]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise GridError(f"{path} is not valid JSON: {err}") from None
+    except RecursionError:
+        raise GridError(f"{path} nests lists far too deeply to hold grids (a grid is a list of rows)") from None
     if isinstance(data, dict):
         yield from _task_grids(data, path)
     elif _is_list_of_grids(data):

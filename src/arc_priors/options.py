@@ -18,7 +18,7 @@ class BackgroundType(click.ParamType):
         text = str(value).strip().lower()
         if text in ("most_common", "none"):
             return None if text == "none" else text
-        if text.isdigit() and 0 <= int(text) <= 9:
+        if len(text) == 1 and text in "0123456789":  # not str.isdigit: it accepts '²', which int() refuses
             return int(text)
         self.fail(f"{value!r} is not 'most_common', 'none' or a colour 0-9", param, ctx)
 
@@ -34,11 +34,12 @@ def conventions_options(command):
     return _apply(command, [
         click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells."),
         click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours."),
-        click.option("--background", type=BackgroundType(), default="most_common", show_default=True),
+        click.option("--background", type=BackgroundType(), default="most_common", show_default=True,
+                     help="The background: the most common colour (ties to the lowest), a colour 0-9, or none (every cell is in an object)."),
     ])
 
 
-def seed_option(default: int = 0, help: str | None = None):
+def seed_option(default: int = 0, help: str = "Random seed: record i depends only on (seed, i)."):
     return click.option("--seed", type=click.IntRange(min=0), default=default, show_default=True, help=help)
 
 
@@ -51,13 +52,18 @@ def make_conventions(options: dict):
 def chat_options(command):
     """--questions-per-chat, --grids-per-chat, --encoder and the conventions."""
     return conventions_options(_apply(command, [
-        click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True),
-        click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True),
-        click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True),
+        click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True,
+                     help="Questions asked in each chat (fewer when a grid has fewer well-posed questions)."),
+        click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True,
+                     help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
+        click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True,
+                     help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
+        click.option("--compare/--no-compare", default=True, show_default=True,
+                     help="With several grids a chat, also ask the compare prior's questions across grids."),
     ]))
 
 
-def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids_per_chat: int, encoder: str, conventions: dict):
+def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids_per_chat: int, encoder: str, compare: bool, conventions: dict):
     from trainers.chats import ChatConfig, parse_weights
 
     return ChatConfig(
@@ -67,4 +73,5 @@ def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids
         conventions=make_conventions(conventions),
         encoder=encoder,
         seed=seed,
+        compare=compare,
     )

@@ -50,9 +50,26 @@ def _from_rows(rows: Any) -> np.ndarray:
     return np.array(rows, dtype=np.int64).reshape(len(rows), width)
 
 
+def sealed(array: np.ndarray) -> np.ndarray:
+    """`array` made read-only for good: a read-only view of a read-only buffer, so that
+    `flags.writeable = True` on it raises instead of letting a caller corrupt cached answers."""
+    if not array.flags.owndata:  # a view of someone's buffer: that buffer could be unfrozen
+        array = array.copy()
+    array.flags.writeable = False
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 def as_grid(data: Any) -> np.ndarray:
-    """Validate `data` and return it as a read-only uint8 array of shape (rows, cols)."""
+    """Validate `data` and return a sealed read-only uint8 copy of shape (rows, cols).
+
+    Always a copy: a caller who later edits (or unfreezes) their own array must never change
+    a grid that questions have been answered about."""
+    if isinstance(data, np.ma.MaskedArray):
+        raise GridTypeError("a masked array is not a grid: fill its masked cells first, e.g. array.filled(0)")
     if isinstance(data, np.ndarray):
+        data = data.view(np.ndarray)  # a matrix or other subclass, taken as the plain array it holds
         if data.dtype == bool or not np.issubdtype(data.dtype, np.integer):
             raise GridTypeError(f"grid array has dtype {data.dtype}; cells must be integers 0-9")
         array = data
@@ -70,8 +87,4 @@ def as_grid(data: Any) -> np.ndarray:
     if low < 0 or high > 9:
         bad = low if low < 0 else high
         raise GridValueError(f"cell value {bad} is outside the colours 0-9")
-    if array.dtype == np.uint8 and not array.flags.writeable:
-        return array
-    grid = array.astype(np.uint8)
-    grid.flags.writeable = False
-    return grid
+    return sealed(np.array(array, dtype=np.uint8, order="C"))

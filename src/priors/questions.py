@@ -19,13 +19,19 @@ from priors.scene import Scene
 from priors.transforms import TRANSFORMS
 
 
+def _frozen_mapping(value) -> Mapping:
+    """A read-only copy: records and families are values, shared by everyone who reads them."""
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class Question:
     """One question with its answer; the record every prior produces."""
 
     prior: str
     family: str
-    params: Mapping[str, Any]
+    params: Mapping[str, Any] = attrs.field(converter=_frozen_mapping)
+    """Read-only: a record's parameters must not change after it was asked."""
     question: str
     answer: str
 
@@ -98,10 +104,6 @@ COLOR = frozenset("0123456789")
 YES_NO = frozenset({"yes", "no"})
 
 
-def _frozen_mapping(value) -> Mapping:
-    return MappingProxyType(dict(value))
-
-
 def _check_format(instance, attribute, value) -> None:
     if value is None or isinstance(value, frozenset):
         if value is not None and not all(isinstance(a, str) and a for a in value):
@@ -164,7 +166,7 @@ class Family:
         if answer is None:
             return None
         text = self.template.format(**self.names(target), **params)
-        return Question(prior, self.id, dict(params), text, answer)
+        return Question(prior, self.id, params, text, answer)
 
 
 def join_numbers(values) -> str:

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 from scipy import ndimage
 
-from priors.grid import as_grid
+from priors.grid import as_grid, sealed
 
 BackgroundSpec = Union[int, None, Literal["most_common"]]
 
@@ -27,10 +27,26 @@ _STRUCTURE = {
 _PLANAR = {k: np.stack([np.zeros_like(v), v, np.zeros_like(v)]) for k, v in _STRUCTURE.items()}
 
 
+def _plain(value):
+    """numpy scalars as the Python values they hold, so `np.int64(8)` is accepted as 8 and
+    recorded as 8; anything else is left for the validators to judge."""
+    return value.item() if isinstance(value, (np.integer, np.bool_)) else value
+
+
+def _check_connectivity(instance, attribute, value) -> None:
+    if type(value) is not int or value not in (4, 8):
+        raise ValueError(f"connectivity must be the integer 4 or 8, got {value!r}")
+
+
+def _check_univalued(instance, attribute, value) -> None:
+    if type(value) is not bool:
+        raise ValueError(f"univalued must be True or False, got {value!r}")
+
+
 def _check_background(instance, attribute, value) -> None:
-    if value is None or value == "most_common":
+    if value is None or (isinstance(value, str) and value == "most_common"):
         return
-    if type(value) is bool or not isinstance(value, int) or not 0 <= value <= 9:
+    if type(value) is not int or not 0 <= value <= 9:
         raise ValueError(f"background must be a colour 0-9, 'most_common' or None, got {value!r}")
 
 
@@ -38,9 +54,9 @@ def _check_background(instance, attribute, value) -> None:
 class Conventions:
     """How a grid becomes objects. Recorded wherever answers are recorded."""
 
-    connectivity: int = attrs.field(default=8, validator=attrs.validators.in_((4, 8)))
-    univalued: bool = attrs.field(default=True, validator=attrs.validators.instance_of(bool))
-    background: BackgroundSpec = attrs.field(default="most_common", validator=_check_background)
+    connectivity: int = attrs.field(default=8, converter=_plain, validator=_check_connectivity)
+    univalued: bool = attrs.field(default=True, converter=_plain, validator=_check_univalued)
+    background: BackgroundSpec = attrs.field(default="most_common", converter=_plain, validator=_check_background)
 
     def describe(self) -> str:
         """One sentence for prompts, so a model is told what counts as an object."""
@@ -157,6 +173,7 @@ def parse(
 ) -> Scene:
     """Validate a grid and split it into objects under the given conventions."""
     conventions = Conventions(connectivity, univalued, background)
+    connectivity, univalued, background = conventions.connectivity, conventions.univalued, conventions.background
     grid = as_grid(grid)
     counts = np.bincount(grid.ravel(), minlength=10)
     bg = resolve_background(background, counts)
@@ -170,9 +187,7 @@ def parse(
     if univalued and np.count_nonzero(palette) > n:  # some component holds two colours or more
         labels, n = _label_per_color(grid, foreground, connectivity)
         palette = _palette(labels, n, grid)
-    labels.flags.writeable = False
-    palette.flags.writeable = False
-    return Scene(grid, bg, conventions, labels, palette, name)
+    return Scene(grid, bg, conventions, sealed(labels), sealed(palette), name)
 
 
 def _palette(labels: np.ndarray, n: int, grid: np.ndarray) -> np.ndarray:

@@ -74,11 +74,28 @@ def _known_encoder(instance, attribute, value) -> None:
         raise ChatConfigError(str(err)) from None
 
 
+def _weights(instance, attribute, value) -> None:
+    if not value:
+        raise ChatConfigError("name at least one prior")
+    top = max(w for _, w in value)
+    for name, w in value:
+        if not math.isfinite(w) or w <= 0:
+            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {w}")
+        if w / top == 0:
+            raise ChatConfigError(f"weight of prior {name!r} ({w}) is too small beside {top} to ever be drawn")
+
+
+def relative(weights) -> list[float]:
+    """Weights scaled so the largest is 1: sums of huge weights (1e308 each) would overflow."""
+    top = max(weights)
+    return [w / top for w in weights]
+
+
 @attrs.frozen
 class ChatConfig:
     """Everything that decides the content of a dataset, recorded with it."""
 
-    priors: tuple[tuple[str, float], ...] = attrs.field(factory=lambda: parse_weights(DEFAULT_PRIORS))
+    priors: tuple[tuple[str, float], ...] = attrs.field(factory=lambda: parse_weights(DEFAULT_PRIORS), validator=_weights)
     questions_per_chat: int = attrs.field(default=4, validator=_positive)
     grids_per_chat: int = attrs.field(default=1, validator=_grids_per_chat)
     conventions: Conventions = Conventions()
@@ -124,7 +141,7 @@ class ChatBuilder:
         self.config = config
         names = [name for name, _ in config.priors]
         self.priors = [priors.guarded(name) for name in names]
-        self._weights = [w for _, w in config.priors]
+        self._weights = relative([w for _, w in config.priors])
         self.askers, self._ask_weights = list(self.priors), list(self._weights)
         if config.grids_per_chat > 1 and config.compare and COMPARE not in names:
             self.askers.append(priors.guarded(COMPARE))

@@ -9,6 +9,7 @@ renamed into place only when complete; an interrupt (Ctrl-C or SIGTERM) removes 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import multiprocessing
@@ -20,7 +21,7 @@ from typing import Callable, Iterator
 import attrs
 
 from trainers.chats import ChatBuilder, ChatConfig
-from trainers.files import atomic_path
+from trainers.files import atomic_path, sigterm_as_interrupt
 
 CHUNK = 1000
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -85,24 +86,6 @@ def _build_chunk(task: tuple[int, int, str]):
     return _encode_records(records, fmt), stop - start, rejections
 
 
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM takes the same clean-up path as Ctrl-C."""
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def check_output(path: Path, *, overwrite: bool) -> str:
     """The output format, after refusing paths that could not be written as asked."""
     path = Path(path)
@@ -115,8 +98,10 @@ def check_output(path: Path, *, overwrite: bool) -> str:
 
 
 def _results(builder: ChatBuilder, n: int, workers: int, fmt: str):
+    """Chunk results in index order. Chunks are handed out a few at a time (never all up
+    front), so memory stays flat however large `n` is."""
     global _builder
-    tasks = [(start, min(start + CHUNK, n), fmt) for start in range(0, n, CHUNK)]
+    tasks = ((start, min(start + CHUNK, n), fmt) for start in range(0, n, CHUNK))
     if workers == 1:
         _builder = builder
         yield from map(_build_chunk, tasks)
@@ -125,7 +110,13 @@ def _results(builder: ChatBuilder, n: int, workers: int, fmt: str):
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
-        yield from pool.imap(_build_chunk, tasks)
+        pending: collections.deque = collections.deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_build_chunk, (task,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def generate(
@@ -150,7 +141,7 @@ def generate(
     fmt = check_output(path, overwrite=overwrite)
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
     started, rejections = time.perf_counter(), 0
-    with _sigterm_as_interrupt(), atomic_path(path) as tmp:
+    with sigterm_as_interrupt(), atomic_path(path, overwrite=overwrite) as tmp:
         with _writer(tmp, fmt) as write:
             for payload, count, rejected in _results(builder, n, workers, fmt):
                 write(payload)
@@ -229,6 +220,16 @@ def _checked(record, path: Path, where: int) -> dict:
         raise DatasetError(f"{path} record {where} has no valid 'messages' list of role/content turns")
     if not any(m["role"] == "assistant" for m in messages):
         raise DatasetError(f"{path} record {where} has no assistant turn, so nothing to train on")
-    if not isinstance(record.get("metadata", {}), dict):
+    metadata = record.get("metadata", {})
+    if not isinstance(metadata, dict):
         raise DatasetError(f"{path} record {where} has metadata that is not a JSON object")
+    qas = metadata.get("qas")
+    if qas is not None:
+        answers = sum(m["role"] == "assistant" for m in messages)
+        if not isinstance(qas, list) or len(qas) != answers:
+            raise DatasetError(f"{path} record {where}: metadata.qas must list one question per assistant turn ({answers})")
+        for i, qa in enumerate(qas):
+            missing = [k for k in ("prior", "family", "question", "answer") if not isinstance(qa, dict) or not isinstance(qa.get(k), str)]
+            if missing:
+                raise DatasetError(f"{path} record {where}: metadata.qas[{i}] lacks the text field(s) {', '.join(missing)}")
     return record

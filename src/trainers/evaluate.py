@@ -217,7 +217,10 @@ def check_folder(path: Path, marker: str = "config.json", what: str = "model") -
         raise ModelLoadError(f"{what} folder {str(path)!r} has no {marker}")
 
 
-_LOAD_ERRORS = (OSError, ValueError, KeyError, RuntimeError, TypeError)
+# Loading runs third-party code (transformers, safetensors, tokenizers, peft) that raises
+# many types for a damaged folder (SafetensorError for a truncated file, for one): any
+# exception while loading means the folder cannot be loaded.
+_LOAD_ERRORS = (Exception,)
 
 
 def load_local_model(

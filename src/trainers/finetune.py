@@ -21,7 +21,7 @@ import attrs
 from priors.scene import Conventions
 from trainers.chats import ChatBuilder, ChatConfig
 from trainers.evaluate import check_folder, load_local_model
-from trainers.files import write_json
+from trainers.files import atomic_folder, check_writable_folder, sigterm_as_interrupt, write_json
 
 Method = Literal["auto", "lora", "dora", "rslora", "full"]
 METHODS = ("auto", "lora", "dora", "rslora", "full")
@@ -107,7 +107,7 @@ def majority_answers(records: list[dict]) -> dict[str, str]:
     """Each family's most common answer in the training chats (ties: the first seen)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for record in records:
-        for qa in record.get("metadata", {}).get("qas", ()):
+        for qa in record.get("metadata", {}).get("qas") or ():
             counts[qa["family"]][qa["answer"]] += 1
     return {family: c.most_common(1)[0][0] for family, c in counts.items()}
 
@@ -132,8 +132,9 @@ def process_rank() -> int:
     return int(os.environ.get("RANK", "0"))
 
 
-def load_model(config: TrainConfig):
-    """The base model and tokenizer, from a local folder only, or the tiny one built into the run.
+def load_model(config: TrainConfig, folder: Path | None = None):
+    """The base model and tokenizer, from a local folder only, or the tiny one built into the
+    run folder (`folder`, by default the configured one).
 
     Under several processes only rank 0 writes the tiny model into the run folder; the
     others build the same weights (same seed) in a temporary folder.
@@ -143,9 +144,24 @@ def load_model(config: TrainConfig):
     if config.model is not None:
         return load_local_model(config.model)
     if process_rank() == 0:
-        return load_local_model(build_tiny_model(config.run_dir / "base_model", seed=config.seed))
+        return load_local_model(build_tiny_model(Path(folder or config.run_dir) / "base_model", seed=config.seed))
     with tempfile.TemporaryDirectory() as tmp:
         return load_local_model(build_tiny_model(Path(tmp), seed=config.seed))
+
+
+def check_target_modules(config: TrainConfig, model) -> None:
+    """Refuse --target-modules that match no module of the model, before any training step."""
+    if config.resolved_method() == "full" or config.target_modules == "all-linear":
+        return
+    import torch
+
+    names = [name for name, _ in model.named_modules()]
+    linear = sorted({name.rsplit(".", 1)[-1] for name, module in model.named_modules() if isinstance(module, torch.nn.Linear)})
+    missing = [t for t in config.target_modules.split(",") if not any(n == t or n.endswith("." + t) for n in names)]
+    if missing:
+        raise TrainConfigError(
+            f"--target-modules {', '.join(missing)} matches no module of the model; its linear modules are {', '.join(linear) or 'none'}"
+        )
 
 
 def peft_config(config: TrainConfig):
@@ -181,14 +197,14 @@ def training_dataset(records: list[dict], tokenizer):
     return pretokenize_dataset(dataset, tokenizer), False
 
 
-def sft_config(config: TrainConfig, assistant_only_loss: bool):
+def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | None = None):
     """SFTConfig with the CPU-safe choices measured for this stack (docs/training.md)."""
     import torch
     from trl import SFTConfig
 
     on_gpu = torch.cuda.is_available()
     return SFTConfig(
-        output_dir=str(config.run_dir / "checkpoints"),
+        output_dir=str(Path(folder or config.run_dir) / "checkpoints"),
         learning_rate=config.resolved_lr(),
         num_train_epochs=config.epochs,
         max_steps=config.max_steps,
@@ -248,20 +264,39 @@ def end_distributed() -> None:
 
 
 def check_run_dir(config: TrainConfig) -> None:
-    """Refuses a used run folder. Only rank 0 judges: other ranks write nothing there."""
+    """Refuses a used run folder, or one that could not be written. Only rank 0 judges:
+    other ranks write nothing there."""
     run_dir = config.run_dir
-    if process_rank() == 0 and run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
+    if process_rank() != 0:
+        return
+    if run_dir.exists() and not run_dir.is_dir():
+        raise TrainConfigError(f"--run-dir {run_dir} is a file, not a folder")
+    if run_dir.exists() and any(run_dir.iterdir()) and not config.overwrite:
         raise TrainConfigError(f"run folder {run_dir} is not empty; pass --overwrite or choose another --run-dir")
+    check_writable_folder(run_dir.parent, "the run folder's parent")
 
 
-def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict]):
+@contextlib.contextmanager
+def run_folder(config: TrainConfig):
+    """Where this process writes its run: for rank 0 a temporary sibling of the run folder,
+    renamed into place only when the run is complete (so an interrupted or failed run leaves
+    nothing, and the same command can simply be run again); for other ranks a scratch folder."""
+    if process_rank() != 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield Path(tmp)
+        return
+    with atomic_folder(config.run_dir, overwrite=config.overwrite) as folder:
+        yield folder
+
+
+def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict], folder: Path | None = None):
     from trl import SFTTrainer
 
     dataset, assistant_only = training_dataset(records, tokenizer)
     callbacks = [_time_limit_callback(config.time_limit)] if config.time_limit else []
     return SFTTrainer(
         model=model,
-        args=sft_config(config, assistant_only),
+        args=sft_config(config, assistant_only, folder),
         train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=peft_config(config),
@@ -269,9 +304,9 @@ def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict]):
     )
 
 
-def save_model(trainer, tokenizer, config: TrainConfig) -> Path:
+def save_model(trainer, tokenizer, config: TrainConfig, folder: Path | None = None) -> Path:
     """The adapter alone for PEFT methods, the whole model for full fine-tuning."""
-    out = config.run_dir / ("model" if config.resolved_method() == "full" else "adapter")
+    out = Path(folder or config.run_dir) / ("model" if config.resolved_method() == "full" else "adapter")
     trainer.model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
@@ -280,59 +315,67 @@ def save_model(trainer, tokenizer, config: TrainConfig) -> Path:
 def train(config: TrainConfig, *, echo=print) -> dict:
     """Build data, model, trainer and evaluator; evaluate, train, evaluate; write the run folder.
 
-    Under several processes (torchrun, accelerate launch) each rank ends its process here
-    once its work is written (see `end_distributed`); alone, it returns the metrics.
+    Every input is checked before any expensive step: the run folder, the model folder, the
+    data and its schema, then (once the model has loaded) the adapter's target modules. The
+    run is written into a temporary sibling folder that becomes `config.run_dir` only when
+    complete. Under several processes (torchrun, accelerate launch) each rank ends its
+    process here once its work is written (see `end_distributed`); alone, it returns the metrics.
     """
-    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
-    from trainers.plots import plot_loss
-    from trainers.report import majority_report
-
-    # Every input is checked before the run folder gets its first file.
     check_run_dir(config)
     if config.model is not None:
         check_folder(config.model)
     records = training_records(config)
+    if not records:
+        raise TrainConfigError(f"--data {config.data} holds no chats to train on")
     held_out = evaluation_records(config, records)
-    model, tokenizer = load_model(config)
-    config.run_dir.mkdir(parents=True, exist_ok=True)
-    if process_rank() == 0:
-        write_json(config.run_dir / "config.json", config.as_dict())
-    trainer = build_trainer(config, model, tokenizer, records)
-    main_process = trainer.is_world_process_zero()
+    majority = majority_answers(records)
+    with sigterm_as_interrupt(), run_folder(config) as folder:
+        metrics = _run(config, folder, records, held_out, majority, echo)
+    end_distributed()
+    if metrics:
+        echo(f"trained {metrics['train_steps']} steps in {metrics['train_seconds']:.0f} s; run folder: {config.run_dir}")
+    return metrics
 
-    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if main_process and held_out else None
+
+def _run(config: TrainConfig, folder: Path, records: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
+    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
+    from trainers.plots import plot_loss
+    from trainers.report import majority_report
+
+    model, tokenizer = load_model(config, folder)
+    check_target_modules(config, model)
+    if process_rank() == 0:
+        write_json(folder / "config.json", config.as_dict())
+    trainer = build_trainer(config, model, tokenizer, records, folder)
+    if not trainer.is_world_process_zero():
+        trainer.train()
+        return {}
+    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
     started = time.monotonic()
     result = trainer.train()
     seconds = time.monotonic() - started
-    if not main_process:
-        end_distributed()
-        return {}
-    saved = save_model(trainer, tokenizer, config)
+    saved = save_model(trainer, tokenizer, config, folder)
     with contextlib.suppress(OSError):  # the trainer's output folder stays empty: checkpoints are off
-        (config.run_dir / "checkpoints").rmdir()
+        (folder / "checkpoints").rmdir()
     after = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
 
-    history = trainer.state.log_history
-    losses = [(h["step"], h["loss"]) for h in history if "loss" in h]
-    plot_loss(losses, config.run_dir / "loss.png")
+    losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
+    plot_loss(losses, folder / "loss.png")
     metrics = {
         "train_seconds": seconds,
         "train_steps": trainer.state.global_step,
         "train_loss": result.training_loss,
         "loss_curve": losses,
-        "saved": str(saved),
+        "saved": str(config.run_dir / saved.relative_to(folder)),
     }
     if after is not None:
-        baseline = majority_report(after, majority_answers(records))
+        baseline = majority_report(after, majority)
         metrics |= {"before": before.as_dict(), "after": after.as_dict(), "majority_baseline": baseline.as_dict()}
-        write_report(after, config.run_dir, name="eval_after")
-        write_report(before, config.run_dir, name="eval_before")
+        write_report(after, folder, name="eval_after")
+        write_report(before, folder, name="eval_before")
         echo("Held-out accuracy, untrained vs trained:")
         echo(comparison_table(before, after))
         echo("Against always giving each family's most common training answer:")
         echo(comparison_table(baseline, after, labels=("majority", "model")))
-    write_json(config.run_dir / "metrics.json", metrics)
-    end_distributed()
-    echo(f"trained {trainer.state.global_step} steps in {seconds:.0f} s; run folder: {config.run_dir}")
+    write_json(folder / "metrics.json", metrics)
     return metrics
-
