@@ -41,7 +41,7 @@ def test_an_int_answer_breaks_the_format_rule_not_the_empty_answer_rule():
     prior = _prior(Family("broken.count", "How many in {grid}?", lambda s, p: len(s.areas), answer_format=NUMBER))
     scene = priors.parse([[1, 0], [0, 2]])
     err = _violation(check_records, prior, scene, prior.all_questions(scene))
-    assert err.rule == "format" and err.family == "broken.count" and "is a int, not a string" in str(err)
+    assert err.rule == "format" and err.family == "broken.count" and "has type int, not str" in str(err)
 
 
 def test_an_answer_outside_the_declared_format_is_named():

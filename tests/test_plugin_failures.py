@@ -40,7 +40,7 @@ def test_an_int_answer_on_one_grid_in_a_hundred_names_prior_family_seed_and_reco
     line = _one_line(err)
     assert code == 2
     assert "prior 'flaky' from flaky-plugin 1.0, family flaky.count, seed 3, record " in line
-    assert "is a int64, not a string" in line
+    assert "has type int64, not str" in line
     assert list(tmp_path.iterdir()) == [tmp_path / "site"]  # no output, no temporary file
 
 

@@ -44,7 +44,7 @@ def check_question(prior: Prior, family: Family, target: Target, q) -> Question:
     if q.prior != prior.name or q.family != fid:
         raise RuleBroken(f"the record says prior {q.prior!r}, family {q.family!r}", fid)
     if not isinstance(q.answer, str):
-        raise RuleBroken(f"answer {q.answer!r} is a {type(q.answer).__name__}, not a string", fid)
+        raise RuleBroken(f"answer {q.answer!r} has type {type(q.answer).__name__}, not str", fid)
     if not q.answer.strip():
         raise RuleBroken("the answer is an empty string", fid)
     if not isinstance(q.question, str) or not q.question.strip():

@@ -152,7 +152,7 @@ def check_records(prior: Prior, target: Target, asked) -> list[Question]:
         try:
             check_question(prior, family, target, q)
         except RuleBroken as broken:
-            rule = "format" if "declared format" in broken.rule or "not a string" in broken.rule else "records"
+            rule = "format" if "declared format" in broken.rule or "not str" in broken.rule else "records"
             raise ContractViolation(prior.name, rule, broken.rule, family.id) from None
     return list(asked)
 
