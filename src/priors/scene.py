@@ -103,7 +103,8 @@ class Scene:
     the table alone. `name` is how questions refer to the grid ("the grid", "Grid B").
     """
 
-    grid: np.ndarray = attrs.field(eq=False, repr=False)
+    # Scenes are equal when their grids are (labels and palette follow from grid and conventions).
+    grid: np.ndarray = attrs.field(eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
     background: int | None
     conventions: Conventions
     labels: np.ndarray = attrs.field(eq=False, repr=False)
