@@ -82,6 +82,13 @@ def rectangle(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np
     return np.ones((h, w), dtype=bool)
 
 
+def square(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndarray:
+    """A filled square of side about sqrt(`area`), at least 2 where the box allows: `rectangle`
+    gives squares only by chance, and square-versus-rectangle questions need many of both."""
+    side = max(1, min(max_h, max_w, max(2, round(area**0.5))))
+    return np.ones((side, side), dtype=bool)
+
+
 def outline(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndarray:
     """A hollow rectangle; at least 3x3 so that it really has a hole."""
     if max_h < 3 or max_w < 3:
@@ -116,6 +123,7 @@ def cell(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndar
 SHAPE_KINDS = {
     "blob": pooled_blob,
     "rectangle": rectangle,
+    "square": square,
     "outline": outline,
     "horizontal": horizontal,
     "vertical": vertical,

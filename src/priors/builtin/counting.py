@@ -1,8 +1,18 @@
-"""Counting: how many objects, and how many of a colour."""
+"""Counting: how many objects, how many of a colour, and which colours have more.
+
+"Objects of colour c" are the objects containing c (`Scene.count_with_color`) in every
+family, so a multicolour object counts once for each of its colours.
+"""
+
+from typing import Sequence
+
+import attrs
+import numpy as np
 
 from generators import SceneSampler
 from priors.prior import Prior
-from priors.questions import NUMBER, ColorParam, Family
+from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, unique_argmax
+from priors.scene import Scene
 from priors.transforms import DIHEDRAL
 
 
@@ -12,6 +22,57 @@ def count_objects(scene, params) -> str:
 
 def count_color(scene, params) -> str:
     return str(scene.count_with_color(params["color"]))
+
+
+def _object_counts(scene) -> dict[int, int]:
+    """Objects per colour, for the colours other than the background that have any."""
+    counts = (scene.palette != 0).sum(axis=0).tolist()
+    return {c: n for c, n in enumerate(counts) if n and c != scene.background}
+
+
+def most_objects_color(scene, params) -> str | None:
+    counts = _object_counts(scene)
+    if len(counts) < 2:  # with one colour, "most" gives itself away
+        return None
+    colors = list(counts)
+    index = unique_argmax([counts[c] for c in colors])
+    return None if index is None else str(colors[index])
+
+
+@attrs.frozen
+class ColorPairParam:
+    """Two colours a < b, both present and other than the background.
+
+    Absent colours are left out: two absent colours would make "the same number" a
+    trick question about zero. Sampling picks a pair of equal counts with probability
+    `equal_rate` when the scene has one (and a pair of different counts otherwise), since
+    colours drawn at random rarely tie and "no" would dominate."""
+
+    equal_rate: float = 0.5
+
+    def domain(self, scene: Scene) -> Sequence[dict]:
+        colors = [c for c in range(10) if c != scene.background]
+        return tuple({"a": a, "b": b} for i, a in enumerate(colors) for b in colors[i + 1 :])
+
+    def choose(self, scene: Scene, rng: np.random.Generator) -> dict | None:
+        counts = _object_counts(scene)
+        colors = sorted(counts)
+        pairs = [(a, b) for i, a in enumerate(colors) for b in colors[i + 1 :]]
+        equal = [p for p in pairs if counts[p[0]] == counts[p[1]]]
+        unequal = [p for p in pairs if counts[p[0]] != counts[p[1]]]
+        u, v = rng.random(2)
+        pool = equal if (u < self.equal_rate and equal) or not unequal else unequal
+        if not pool:
+            return None
+        a, b = pool[int(v * len(pool))]
+        return {"a": a, "b": b}
+
+
+def same_count(scene, params) -> str | None:
+    a, b = scene.count_with_color(params["a"]), scene.count_with_color(params["b"])
+    if not a or not b:
+        return None
+    return "yes" if a == b else "no"
 
 
 prior = Prior(
@@ -30,6 +91,10 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
         ),
+        Family("counting.most_objects_color", "Which color has the most objects in {grid}?", most_objects_color,
+               answer_format=COLOR, invariant_under=DIHEDRAL),
+        Family("counting.same_count", "Do colors {a} and {b} have the same number of objects in {grid}? Answer yes or no.",
+               same_count, ColorPairParam(), keep={"no": 0.6}, answer_format=YES_NO, invariant_under=DIHEDRAL),
     ),
     # Object counts drawn uniformly from 0-9, in few colours, so that per-colour counts vary too.
     sampler=SceneSampler(min_objects=0, max_objects=9, max_colors=3).sample,

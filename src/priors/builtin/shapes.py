@@ -1,0 +1,112 @@
+"""Shapes: what kind of shape an object is, how many of each kind, and the longest line.
+
+Kinds are those of `priors.kinds`. A quarter turn or a transpose swaps horizontal and
+vertical lines, so the families that name a line's direction keep their answers only
+under the mirrors that keep rows rows (`MIRRORS`); a line's length survives every turn.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import attrs
+import numpy as np
+
+from generators import Sample, SceneSampler, SizeCurriculum
+from priors.kinds import (
+    DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, scene_kinds, sole_object,
+)
+from priors.prior import Prior
+from priors.questions import NUMBER, Family
+from priors.scene import Scene
+from priors.transforms import DIHEDRAL, MIRRORS
+
+COUNTED = (HORIZONTAL, VERTICAL, DIAGONAL, SQUARE, RECTANGLE, HOLLOW)
+"""The kinds `shapes.count` asks about: a cell or an 'other' is not a shape one counts."""
+
+
+@attrs.frozen
+class KindParam:
+    """A kind to count. With probability `present_rate` the kind of a random object of the
+    scene, so that counts above one are common; otherwise any kind, so that zero stays a
+    possible answer."""
+
+    present_rate: float = 0.7
+
+    def domain(self, scene: Scene) -> Sequence[dict]:
+        return tuple({"kind": k} for k in COUNTED)
+
+    def choose(self, scene: Scene, rng: np.random.Generator) -> dict:
+        present = [k for k in scene_kinds(scene) if k in COUNTED]  # one entry per object: a kind weighs as many as it has
+        u, v = rng.random(2)
+        pool = present if (u < self.present_rate and present) else COUNTED
+        return {"kind": pool[int(v * len(pool))]}
+
+
+def kind_of(scene, params) -> str | None:
+    index = sole_object(scene, params["color"])
+    return None if index is None else scene_kinds(scene)[index]
+
+
+def count_kind(scene, params) -> str:
+    return str(scene_kinds(scene).count(params["kind"]))
+
+
+def longest_line(scene, params) -> str | None:
+    lengths = [area for area, kind in zip(scene.areas, scene_kinds(scene)) if kind in LINES]
+    return str(max(lengths)) if lengths else None
+
+
+# Mostly the shapes that have a name, with some blobs (mostly 'other') and a few single cells.
+SHAPE_MIX = (
+    ("horizontal", 2.0),
+    ("vertical", 2.0),
+    ("diagonal", 2.0),
+    ("square", 2.0),
+    ("rectangle", 3.0),
+    ("outline", 2.0),
+    ("blob", 1.5),
+    ("cell", 0.3),
+)
+NAMED = ("horizontal", "vertical", "diagonal", "square", "rectangle", "outline")
+"""The sampler's kinds that draw the shapes `shapes.count` asks about."""
+
+
+@attrs.frozen
+class ThemedSampler:
+    """Scenes where, more often than not, one named shape is drawn far more often than the rest:
+    with every kind equally likely, a grid rarely holds two of a kind, and "how many"
+    would almost always be answered 0 or 1."""
+
+    base: SceneSampler
+    themes: tuple[SceneSampler, ...]
+    theme_rate: float = 0.6
+
+    @classmethod
+    def around(cls, mix: tuple[tuple[str, float], ...], boost: float, **kw) -> "ThemedSampler":
+        """One themed sampler per named kind of `mix`, that kind's weight multiplied by `boost`."""
+        themes = tuple(SceneSampler(kinds=tuple((k, w * boost if k == theme else w) for k, w in mix), **kw) for theme in NAMED)
+        return cls(SceneSampler(kinds=mix, **kw), themes)
+
+    def __call__(self, rng: np.random.Generator) -> Sample:
+        u, v = rng.random(2)
+        sampler = self.themes[int(v * len(self.themes))] if u < self.theme_rate else self.base
+        return sampler.sample(rng)
+
+
+prior = Prior(
+    name="shapes",
+    description="Shape kinds: lines, squares, rectangles, outlines; their kinds, counts, and the longest line.",
+    families=(
+        Family("shapes.kind", "What kind of shape is the object of color {color} in {grid}?", kind_of, SoleColorParam(),
+               answer_format=frozenset(KINDS), invariant_under=MIRRORS),
+        # Most grids hold one of a kind or none even when themed; thinning keeps 1 and 0 in check.
+        Family("shapes.count", "How many {kind}s are there in {grid}? (Squares do not count as rectangles here.)", count_kind,
+               KindParam(), keep={"0": 0.8, "1": 0.45}, answer_format=NUMBER, invariant_under=MIRRORS),
+        Family("shapes.longest_line", "What is the length of the longest line in {grid}?", longest_line,
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
+    ),
+    sampler=ThemedSampler.around(
+        SHAPE_MIX, 20.0, sizes=SizeCurriculum(min_side=4, max_side=16, scale=10.0), min_objects=1, max_objects=8, max_area=16,
+    ),
+)
