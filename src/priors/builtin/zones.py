@@ -1,0 +1,181 @@
+"""Zones: full-length lines of one colour divide a grid into a table of rectangles.
+
+The exact rule, shared by every family (tests/ref_zones.py restates it independently):
+
+- For a colour c, a separator row is a row whose every cell is c, and a separator column
+  a column whose every cell is c.
+- The zones of c are the rectangles (maximal run of non-separator rows) x (maximal run of
+  non-separator columns). They form a table of rows x columns of zones, numbered from the
+  top and from the left, counting from 1. Separator cells lie in no zone; a zone may still
+  hold cells of c (shapes of the separator colour, lines that stop short).
+- A colour may be asked about when it is not the background (under background=None every
+  colour may be), it has at least one separator row or column, and its lines make at least
+  2 zones. When several colours qualify, one is drawn with the rng.
+- zones.empty counts the zones whose every cell is the background colour, so it is asked
+  only when there is a background.
+- zones.most asks which zone holds the most cells of a target colour. Any colour but the
+  background may be the target, the separator colour included (its cells inside zones
+  count, the lines do not); the question is asked only when one zone holds strictly more
+  than every other, and at least one cell. The sampler draws targets among the colours
+  present inside the zones.
+
+Objects play no part: connectivity and univalued never change an answer, only the
+background does.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+import numpy as np
+
+from generators.zones import ZoneSampler
+from priors.prior import Prior
+from priors.questions import NUMBER, Family, unique_argmax
+from priors.transforms import DIHEDRAL, MIRRORS
+
+LAYOUT = r"[1-9][0-9]* x [1-9][0-9]*"
+POSITION = r"[1-9][0-9]*, [1-9][0-9]*"
+_LEAD = "The lines of color {color} divide {grid} into zones. "
+
+
+@attrs.frozen
+class Zones:
+    """The zones one colour's lines make: a rows x cols table and what each zone holds."""
+
+    rows: int
+    cols: int
+    tally: np.ndarray = attrs.field(eq=False, repr=False)
+    """tally[z, k]: cells of colour k in zone z, zones numbered row by row from 0."""
+
+    @property
+    def count(self) -> int:
+        return self.rows * self.cols
+
+
+def _bands(is_line: np.ndarray) -> np.ndarray:
+    """Each row's (or column's) band: its maximal run of non-line rows, numbered from 0; -1 on lines."""
+    starts = ~is_line & np.concatenate(([True], is_line[:-1]))
+    return np.where(is_line, -1, np.cumsum(starts) - 1)
+
+
+# Keyed on the grid's bytes rather than the Scene: the zones depend on the cells alone, so
+# the same grid under another name or convention shares the work, and no Scene is kept alive.
+@functools.lru_cache(maxsize=256)
+def _zones(key: bytes, shape: tuple[int, int], color: int) -> Zones:
+    grid = np.frombuffer(key, dtype=np.uint8).reshape(shape)
+    on = grid == color
+    row_band, col_band = _bands(on.all(axis=1)), _bands(on.all(axis=0))
+    rows, cols = int(row_band.max()) + 1, int(col_band.max()) + 1
+    inside = (row_band[:, None] >= 0) & (col_band[None, :] >= 0)
+    zone = row_band[:, None] * cols + col_band[None, :]
+    tally = np.bincount((zone * 10 + grid)[inside], minlength=rows * cols * 10).reshape(rows * cols, 10)
+    tally.flags.writeable = False
+    return Zones(rows, cols, tally)
+
+
+@functools.lru_cache(maxsize=256)
+def _separator_colors(key: bytes, shape: tuple[int, int], background: int | None) -> tuple[int, ...]:
+    grid = np.frombuffer(key, dtype=np.uint8).reshape(shape)
+    uniform_rows = grid[:, 0][(grid == grid[:, :1]).all(axis=1)]
+    uniform_cols = grid[0, :][(grid == grid[:1, :]).all(axis=0)]
+    found = sorted(set(uniform_rows.tolist()) | set(uniform_cols.tolist()))
+    return tuple(c for c in found if c != background and _zones(key, shape, c).count >= 2)
+
+
+def _key(scene) -> tuple[bytes, tuple[int, int]]:
+    return scene.grid.tobytes(), scene.grid.shape
+
+
+def separator_colors(scene) -> tuple[int, ...]:
+    """The colours the families may ask about, in increasing order."""
+    return _separator_colors(*_key(scene), scene.background)
+
+
+def zones_of(scene, color: int) -> Zones | None:
+    """The zones of `color`, or None when the colour may not be asked about."""
+    return _zones(*_key(scene), color) if color in separator_colors(scene) else None
+
+
+@attrs.frozen
+class SeparatorParam:
+    """A separator colour, drawn uniformly among those that qualify."""
+
+    def domain(self, scene) -> tuple[dict, ...]:
+        return tuple({"color": c} for c in separator_colors(scene))
+
+    def choose(self, scene, rng: np.random.Generator) -> dict | None:
+        colors = separator_colors(scene)
+        return {"color": colors[int(rng.random() * len(colors))]} if colors else None
+
+
+SEPARATOR = SeparatorParam()
+
+
+@attrs.frozen
+class TargetParam:
+    """A separator colour and a target colour. The domain holds every target but the
+    background; choices are drawn among the targets present in the zones, since a
+    target found in no zone is never asked about."""
+
+    def domain(self, scene) -> tuple[dict, ...]:
+        targets = [t for t in range(10) if t != scene.background]
+        return tuple({"color": c, "target": t} for c in separator_colors(scene) for t in targets)
+
+    def choose(self, scene, rng: np.random.Generator) -> dict | None:
+        base = SEPARATOR.choose(scene, rng)
+        if base is None:
+            return None
+        held = zones_of(scene, base["color"]).tally.sum(axis=0)
+        present = [t for t in range(10) if held[t] and t != scene.background]
+        return {**base, "target": present[int(rng.random() * len(present))]} if present else None
+
+
+def zone_count(scene, params) -> str | None:
+    zones = zones_of(scene, params["color"])
+    return None if zones is None else str(zones.count)
+
+
+def zone_layout(scene, params) -> str | None:
+    zones = zones_of(scene, params["color"])
+    return None if zones is None else f"{zones.rows} x {zones.cols}"
+
+
+def empty_zones(scene, params) -> str | None:
+    zones = zones_of(scene, params["color"])
+    if zones is None or scene.background is None:
+        return None
+    return str(int(np.count_nonzero(zones.tally[:, scene.background] == zones.tally.sum(axis=1))))
+
+
+def most_zone(scene, params) -> str | None:
+    zones = zones_of(scene, params["color"])
+    if zones is None or params["target"] == scene.background:
+        return None
+    held = zones.tally[:, params["target"]].tolist()
+    best = unique_argmax(held)
+    if best is None:  # with 2 zones or more, a maximum of 0 is a tie
+        return None
+    row, col = divmod(best, zones.cols)
+    return f"{row + 1}, {col + 1}"
+
+
+prior = Prior(
+    name="zones",
+    description="Grids cut by full-length lines: how many zones, in what rows x columns, how many empty, where a colour is most.",
+    families=(
+        Family("zones.count", _LEAD + "How many zones are there?", zone_count, SEPARATOR,
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
+        # A quarter turn or a transpose swaps rows and columns of zones; mirrors keep them.
+        Family("zones.layout", _LEAD + "How many rows and columns of zones are there? Answer as rows x columns",
+               zone_layout, SEPARATOR, answer_format=LAYOUT, invariant_under=MIRRORS),
+        Family("zones.empty", _LEAD + "How many zones hold only the background color?", empty_zones, SEPARATOR,
+               answer_format=NUMBER, invariant_under=DIHEDRAL),
+        # The answer is a position, which every rotation and flip moves.
+        Family("zones.most", _LEAD + "Which zone holds the most cells of color {target}? "
+               "Answer with its row and column of zones, counting from 1, as row, column",
+               most_zone, TargetParam(), answer_format=POSITION, invariant_under=frozenset()),
+    ),
+    sampler=ZoneSampler().sample,
+)
