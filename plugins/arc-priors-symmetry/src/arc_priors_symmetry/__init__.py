@@ -1,51 +1,195 @@
-"""Mirror symmetry: does the grid equal its own left-right or top-bottom flip?
+"""Symmetry: does a grid, or one object in it, equal its own image under a flip or a turn?
 
-Random grids are almost never symmetric, so the sampler mirrors half of its grids on
-purpose; otherwise "no" would be the answer to nearly every question.
+The whole-grid answers compare the grid with a rotated or flipped copy of itself, cell for
+cell, so they never depend on the conventions that split a grid into objects; only the
+object family reads the parsed objects. The diagonal reflections and the quarter turn map a grid onto
+itself only when it is square, so those families are asked on square grids alone, while
+`symmetry.axes` lists all six names on every grid.
 """
+
+from __future__ import annotations
+
+import re
 
 import numpy as np
 
-from generators import SceneSampler
-from priors import Family, Prior
+from arc_priors_symmetry.sampler import SymmetrySampler
+from priors import DIHEDRAL, MIRRORS, NUMBER, TRANSFORMS, YES_NO, ColorParam, Family, Prior
 
-_scenes = SceneSampler(min_objects=1, max_objects=6)
+MAX_BREAKING = 4
+"""`symmetry.breaking_cells` is asked only when at most this many mirror pairs differ:
+beyond a few cells, "how far from symmetric" is counting, not seeing symmetry."""
+
+AXES = (
+    ("left-right", "flip_lr"),
+    ("top-bottom", "flip_ud"),
+    ("diagonal", "transpose"),
+    ("anti-diagonal", "anti_transpose"),
+    ("rotation 180", "rot180"),
+    ("rotation 90", "rot90"),
+)
+"""The six symmetries `symmetry.axes` names, in the order its answers list them, each with
+the transform (priors.transforms) that must leave the grid unchanged."""
 
 
-def sample(rng: np.random.Generator):
-    drawn = _scenes.sample(rng)
-    axis = int(rng.integers(3))  # 0: leave as drawn, 1: mirror left-right, 2: mirror top-bottom
-    if axis == 0:
-        return drawn
-    grid = drawn.grid.copy()
-    if axis == 1:
-        half = grid.shape[1] // 2
-        grid[:, grid.shape[1] - half :] = grid[:, :half][:, ::-1]
-    else:
-        half = grid.shape[0] // 2
-        grid[grid.shape[0] - half :, :] = grid[:half, :][::-1, :]
-    # The mirrored copy may merge shapes, so no separation is promised any more.
-    return type(drawn)(grid, drawn.background, (), None, drawn.rejections)
+def _ordered_subsets(names) -> str:
+    """A regular expression for one or more of `names`, in their order, joined by ", "."""
+    items = [re.escape(n) for n in names]
+    return "|".join(item + "".join(f"(?:, {later})?" for later in items[i + 1 :]) for i, item in enumerate(items))
+
+
+AXES_FORMAT = f"none|{_ordered_subsets(name for name, _ in AXES)}"
+DIAGONALS = frozenset({"rot180", "transpose", "anti_transpose"})
+"""What keeps a grid's diagonal symmetries each as it is: the other reflections and the
+quarter turns swap the main diagonal with the anti-diagonal."""
 
 
 def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _unchanged(grid: np.ndarray, transform: str) -> bool:
+    """Whether the grid equals its image; a transposed non-square grid changes shape, so never."""
+    return np.array_equal(grid, TRANSFORMS[transform](grid))
+
+
+def _square(scene) -> bool:
+    return scene.shape[0] == scene.shape[1]
+
+
 def left_right(scene, params) -> str:
-    return _yes_no(np.array_equal(scene.grid, scene.grid[:, ::-1]))
+    return _yes_no(_unchanged(scene.grid, "flip_lr"))
 
 
 def top_bottom(scene, params) -> str:
-    return _yes_no(np.array_equal(scene.grid, scene.grid[::-1, :]))
+    return _yes_no(_unchanged(scene.grid, "flip_ud"))
 
 
+def diagonal(scene, params) -> str | None:
+    return _yes_no(_unchanged(scene.grid, "transpose")) if _square(scene) else None
+
+
+def anti_diagonal(scene, params) -> str | None:
+    return _yes_no(_unchanged(scene.grid, "anti_transpose")) if _square(scene) else None
+
+
+def rotation_180(scene, params) -> str:
+    return _yes_no(_unchanged(scene.grid, "rot180"))
+
+
+def rotation_90(scene, params) -> str | None:
+    return _yes_no(_unchanged(scene.grid, "rot90")) if _square(scene) else None
+
+
+def axes(scene, params) -> str:
+    held = [name for name, transform in AXES if _unchanged(scene.grid, transform)]
+    return ", ".join(held) or "none"
+
+
+def breaking_cells(scene, params) -> str | None:
+    """Mirror pairs (c, w-1-c) that differ; changing one cell of each pair is the fewest changes."""
+    grid = scene.grid
+    half = grid.shape[1] // 2
+    differing = int(np.count_nonzero(grid[:, :half] != grid[:, ::-1][:, :half]))
+    return str(differing) if differing <= MAX_BREAKING else None
+
+
+def object_left_right(scene, params) -> str | None:
+    """Asked only when exactly one object holds the colour and it holds no other, so that
+    "the object of color c" names one object of that colour."""
+    holders = np.flatnonzero(scene.palette[:, params["color"]])
+    if len(holders) != 1 or np.count_nonzero(scene.palette[holders[0]]) != 1:
+        return None
+    cells = scene.labels == holders[0] + 1
+    rows, cols = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
+    box = cells[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return _yes_no(np.array_equal(box, box[:, ::-1]))
+
+
+# Samples hold about two "no" for every "yes" of a whole-grid question (object scenes and
+# broken patterns are seldom symmetric), so `keep` asks only some of the "no"s; likewise
+# for "none" of axes, 0 of breaking_cells and "yes" of the object question.
 prior = Prior(
     name="symmetry",
-    description="Mirror symmetry of the whole grid, left-right and top-bottom.",
+    description="Symmetry of the whole grid under flips and turns, how far it is from left-right symmetry, and mirrored objects.",
     families=(
-        Family("symmetry.left_right", "Is {grid} the same when flipped left to right? Answer yes or no.", left_right),
-        Family("symmetry.top_bottom", "Is {grid} the same when flipped top to bottom? Answer yes or no.", top_bottom),
+        Family(
+            "symmetry.left_right",
+            "Is {grid} the same when flipped left to right? Answer yes or no.",
+            left_right,
+            keep={"no": 0.52},
+            answer_format=YES_NO,
+            invariant_under=MIRRORS,
+        ),
+        Family(
+            "symmetry.top_bottom",
+            "Is {grid} the same when flipped top to bottom? Answer yes or no.",
+            top_bottom,
+            keep={"no": 0.45},
+            answer_format=YES_NO,
+            invariant_under=MIRRORS,
+        ),
+        Family(
+            "symmetry.diagonal",
+            "Is {grid} the same when reflected across its main diagonal, from the top-left to the bottom-right corner? "
+            "Answer yes or no.",
+            diagonal,
+            keep={"no": 0.5},
+            answer_format=YES_NO,
+            invariant_under=DIAGONALS,
+        ),
+        Family(
+            "symmetry.anti_diagonal",
+            "Is {grid} the same when reflected across its anti-diagonal, from the top-right to the bottom-left corner? "
+            "Answer yes or no.",
+            anti_diagonal,
+            keep={"no": 0.5},
+            answer_format=YES_NO,
+            invariant_under=DIAGONALS,
+        ),
+        Family(
+            "symmetry.rotation_180",
+            "Is {grid} the same when rotated by a half turn (180 degrees)? Answer yes or no.",
+            rotation_180,
+            keep={"no": 0.5},
+            answer_format=YES_NO,
+            invariant_under=DIHEDRAL,
+        ),
+        Family(
+            "symmetry.rotation_90",
+            "Is {grid} the same when rotated by a quarter turn (90 degrees)? Answer yes or no.",
+            rotation_90,
+            keep={"no": 0.4},
+            answer_format=YES_NO,
+            invariant_under=DIHEDRAL,
+        ),
+        Family(
+            "symmetry.axes",
+            "Which of these symmetries does {grid} have: left-right, top-bottom, diagonal, anti-diagonal, rotation 180, "
+            "rotation 90? List them separated by commas, or answer none",
+            axes,
+            keep={"none": 0.6},
+            answer_format=AXES_FORMAT,
+            # A half turn commutes with every rotation and flip; anything else swaps two of the six.
+            invariant_under={"rot180"},
+        ),
+        Family(
+            "symmetry.breaking_cells",
+            "How many cells would have to change to make {grid} symmetric from left to right?",
+            breaking_cells,
+            keep={"0": 0.4},
+            answer_format=NUMBER,
+            invariant_under=MIRRORS,
+        ),
+        Family(
+            "symmetry.object_left_right",
+            "Is the object of color {color} in {grid} symmetric from left to right? Answer yes or no.",
+            object_left_right,
+            ColorParam(absent_rate=0.0),
+            keep={"yes": 0.65},
+            answer_format=YES_NO,
+            invariant_under=MIRRORS,
+        ),
     ),
-    sampler=sample,
+    sampler=SymmetrySampler().sample,
 )
