@@ -87,3 +87,36 @@ def test_the_docs_cite_only_the_projects_own_files():
     pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     cited = [(p.name, m) for p in pages for m in re.findall(r"(?:\.\./|[`( ])shared/\S*", p.read_text())]
     assert not cited
+
+
+def test_every_prior_has_its_generated_page_and_picture_up_to_date():
+    """The pages are generated; this fails when code changed and `arc-priors page --all
+    --out docs/priors` was not run again."""
+    import priors
+    from arc_priors.pages import examples, index, page
+    from arc_priors.render import png_bytes_many
+    from priors.registry import default_registry
+
+    folder = ROOT / "docs" / "priors"
+    registry = default_registry()
+    infos = [registry.info(name) for name in priors.available()]
+    for info in infos:
+        assert (folder / f"{info.name}.md").read_text() == page(info), f"docs/priors/{info.name}.md is stale"
+        scenes = examples(info)[1]
+        assert (folder / f"{info.name}.png").read_bytes() == png_bytes_many([s.grid for s in scenes]), info.name
+    assert (folder / "README.md").read_text() == index(infos)
+
+
+def test_the_readme_examples_show_what_they_promise(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    show = next(line for line in readme.splitlines() if line.startswith("arc-priors show "))
+    args = show.split("#")[0].split()[1:]
+    args[args.index("--png") + 1] = str(tmp_path / "grid.png")
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", *args], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.count("\n[") >= 3, proc.stdout  # a grid with several questions
+    assert " 0 objects" not in proc.stdout.splitlines()[0]
+    for lang, code in _blocks(ROOT / "README.md"):
+        if lang == "python":
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(code, "README.md", "exec"), {})
+    assert "runs/train-*" not in readme  # a glob breaks once there are two runs

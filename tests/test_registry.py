@@ -118,3 +118,23 @@ def test_entry_points_built_in_memory_are_checked_too():
     assert "does not match" in str(Registry.from_entry_points([bad]).problems()[0])
     not_a_prior = metadata.EntryPoint("pi", "math:pi", GROUP)
     assert "not a priors.Prior" in str(Registry.from_entry_points([not_a_prior]).problems()[0])
+
+
+@pytest.mark.parametrize("distribution", ["arc-priors-containment", "arc-priors-symmetry"])
+def test_without_a_plugin_distribution_its_prior_is_gone_and_the_others_still_work(monkeypatch, distribution):
+    from priors import registry
+    from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+
+    installed = registry.entry_points()
+    if not any(registry._origin(ep)[0] == distribution for ep in installed):
+        pytest.skip(f"{distribution} is not installed")
+    name = {"arc-priors-containment": "containment", "arc-priors-symmetry": "symmetry"}[distribution]
+    remaining = Registry.from_entry_points([ep for ep in installed if registry._origin(ep)[0] != distribution])
+    monkeypatch.setattr(registry, "default_registry", lambda: remaining)
+    assert name not in priors.available() and {"counting", "shapes", "zones"} <= set(priors.available())
+    assert not remaining.problems()
+    with pytest.raises(UnknownPriorError, match=f"unknown prior '{name}'"):
+        priors.load(name)
+    others = ",".join(n for n in priors.available())
+    builder = ChatBuilder(ChatConfig(priors=parse_weights(others), grids_per_chat=2))
+    assert all(builder.record(i)["metadata"]["qas"] for i in range(20))

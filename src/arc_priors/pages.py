@@ -34,26 +34,34 @@ def _draw(info: PluginInfo, seed: int) -> tuple:
     return prior, scenes, [q for t in targets for q in prior.all_questions(t)]
 
 
+_PLAIN = frozenset({"0", "no", "none"})
+
+
 def _first_per_family(asked) -> dict:
-    first = {}
+    """One question per family: the first whose answer is not a plain 0 / no / none, when
+    the grid has one, since an example that answers "0" shows little."""
+    first: dict = {}
     for q in asked:
-        first.setdefault(q.family, q)
+        if q.family not in first or (first[q.family].answer in _PLAIN and q.answer not in _PLAIN):
+            first[q.family] = q
     return first
 
 
 def examples(info: PluginInfo) -> tuple[int, list, dict, dict]:
     """(seed of the example grid, its scenes, its questions by family, a first example of
     every family with the seed it came from). The example grid is the small one on which the
-    most families are asked; ties go to the lowest seed."""
-    best, per_family = None, {}
+    most families are asked, then the one with the most objects (up to 6); ties go to the
+    lowest seed."""
+    best, best_key, per_family = None, None, {}
     for seed in SEEDS:
         _, scenes, asked = _draw(info, seed)
         found = _first_per_family(asked)
         for family, q in found.items():
-            per_family.setdefault(family, (seed, q))
-        small = all(max(s.shape) <= MAX_EXAMPLE_SIDE for s in scenes)
-        if small and (best is None or len(found) > len(best[2])):
-            best = (seed, scenes, found)
+            if family not in per_family or (per_family[family][1].answer in _PLAIN and q.answer not in _PLAIN):
+                per_family[family] = (seed, q)
+        key = (len(found), min(6, sum(len(s.areas) for s in scenes)))
+        if all(max(s.shape) <= MAX_EXAMPLE_SIDE for s in scenes) and (best_key is None or key > best_key):
+            best, best_key = (seed, scenes, found), key
     if best is None:
         raise ValueError(f"prior {info.name!r} drew no grid of at most {MAX_EXAMPLE_SIDE} a side in seeds 0-{SEEDS[-1]}")
     return (*best, per_family)
@@ -101,8 +109,8 @@ def page(info: PluginInfo) -> str:
         "",
         "## Families",
         "",
-        "One example each, from the first seed whose grid the family can ask about "
-        "(every parameter value tried). \"unchanged by\" lists the rotations and flips that "
+        "One example each, from the first seed whose grid the family can ask about with an "
+        "answer other than 0, no or none where there is one (every parameter value tried). \"unchanged by\" lists the rotations and flips that "
         "leave every answer of the family as it is (checked by the conformance kit).",
         "",
         "| family | grids | example question | answer | answer format | unchanged by |",
