@@ -71,7 +71,7 @@ def test_a_scene_owns_its_grid_whatever_the_caller_does_with_theirs():
     data.flags.writeable = True
     data[1, 1] = 1
     assert scene.grid.tolist() == [[1, 1], [0, 0]] and scene.areas == (2,)
-    for array in (scene.grid, scene.labels, scene.palette):
+    for array in (scene.grid, scene.labels, scene.cells_by_color):
         with pytest.raises(ValueError):
             array.flags.writeable = True
 

@@ -1,4 +1,4 @@
-"""Drawing grids: terminal colours and PNG files, in the ARC palette, with no dependency
+"""Drawing grids: terminal colours and PNG files, in the ARC colours, with no dependency
 beyond numpy and the standard library."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import numpy as np
 
 from trainers.files import atomic_write
 
-# The palette of the ARC testing interface, colours 0-9.
-ARC_PALETTE = np.array(
+# The RGB colours of the ARC testing interface, colours 0-9.
+ARC_RGB = np.array(
     [
         (0x00, 0x00, 0x00), (0x00, 0x74, 0xD9), (0xFF, 0x41, 0x36), (0x2E, 0xCC, 0x40), (0xFF, 0xDC, 0x00),
         (0xAA, 0xAA, 0xAA), (0xF0, 0x12, 0xBE), (0xFF, 0x85, 0x1B), (0x7F, 0xDB, 0xFF), (0x87, 0x0C, 0x25),
@@ -27,7 +27,7 @@ def ansi(grid: np.ndarray) -> str:
     for row in grid.tolist():
         cells = []
         for v in row:
-            r, g, b = ARC_PALETTE[v].tolist()
+            r, g, b = ARC_RGB[v].tolist()
             ink = "30" if (r + g + b) > 380 else "97"
             cells.append(f"\x1b[48;2;{r};{g};{b}m\x1b[{ink}m{v} \x1b[0m")
         lines.append("".join(cells))
@@ -45,7 +45,7 @@ def _image(grid: np.ndarray, cell: int, gap: int) -> np.ndarray:
     image = np.full((h * step + gap, w * step + gap, 3), 0x55, dtype=np.uint8)
     for r in range(h):
         for c in range(w):
-            image[gap + r * step : gap + r * step + cell, gap + c * step : gap + c * step + cell] = ARC_PALETTE[grid[r, c]]
+            image[gap + r * step : gap + r * step + cell, gap + c * step : gap + c * step + cell] = ARC_RGB[grid[r, c]]
     return image
 
 

@@ -138,7 +138,7 @@ class SceneSampler:
         # A tiny grid cannot hold many separate shapes; asking anyway only inflates rejections.
         wanted = min(wanted, max(self.min_objects, height * width // 4))
         others = [c for c in range(COLORS) if c != background]
-        palette = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
+        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
         intents: list[ShapeIntent] = []
         rejections = 0
         for _ in range(wanted):
@@ -154,7 +154,7 @@ class SceneSampler:
                 rejections += 1  # no free spot for this shape anywhere: draw another
             else:
                 continue
-            color = palette[int(color_u * len(palette))]
+            color = shape_colors[int(color_u * len(shape_colors))]
             top, left = spot
             h, w = mask.shape
             grid[top : top + h, left : left + w][mask] = color

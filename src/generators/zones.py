@@ -115,9 +115,9 @@ class ZoneSampler:
                 grid[i, :] = color
             else:
                 grid[:, i] = color
-        palette = others[2 : 3 + int(rng.random() * self.max_colors)]
+        shape_colors = others[2 : 3 + int(rng.random() * self.max_colors)]
         if rng.random() < self.separator_shape_rate:
-            palette.append(separator)
+            shape_colors.append(separator)
         counts = np.bincount(grid.ravel(), minlength=COLORS).tolist()
         bands = [(r, c) for r in range(n_rows) for c in range(n_cols)]
         to_fill = rng.permutation(len(bands))[: int(rng.random() * (len(bands) + 1))]
@@ -127,7 +127,7 @@ class ZoneSampler:
             r, c = bands[k]
             box = (*row_bands[r], *col_bands[c])
             for _ in range(1 + int(rng.random() * self.max_shapes)):
-                intent, failed = self._shape(rng, grid, counts, background, palette, box)
+                intent, failed = self._shape(rng, grid, counts, background, shape_colors, box)
                 rejections += failed
                 if intent is not None:
                     intents.append(intent)
@@ -151,7 +151,7 @@ class ZoneSampler:
                 return _bounds(heights), _bounds(widths)
         return _bounds([3] * n_rows), _bounds([3] * n_cols)
 
-    def _shape(self, rng, grid, counts, background, palette, box) -> tuple[ShapeIntent | None, int]:
+    def _shape(self, rng, grid, counts, background, shape_colors, box) -> tuple[ShapeIntent | None, int]:
         """One shape inside the band `box` (top, bottom, left, right), on background cells only,
         and the number of draws rejected before it (or before giving up)."""
         top, bottom, left, right = box
@@ -160,7 +160,7 @@ class ZoneSampler:
             kind_u, area_u, color_u, row_u, col_u = rng.random(5)
             kind = self.kinds[pick_index(self._kind_cdf, kind_u)][0]
             mask = make_shape(kind, rng, 1 + int(area_u * min(self.max_area, max(1, h * w // 2))), h, w)
-            color = palette[int(color_u * len(palette))]
+            color = shape_colors[int(color_u * len(shape_colors))]
             mh, mw = mask.shape
             y, x = top + int(row_u * (h - mh + 1)), left + int(col_u * (w - mw + 1))
             window = grid[y : y + mh, x : x + mw]

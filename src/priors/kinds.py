@@ -77,12 +77,12 @@ def sole_objects(scene: Scene) -> dict[int, int]:
     """Colour -> index of "the object of that colour": the only object containing the colour,
     and made of it alone. Colours with none, several, or one multicolour object are left
     out, since the phrase then names no object. (The background is in no object.)"""
-    present = scene.palette > 0
+    present = scene.cells_by_color > 0
     once = np.flatnonzero(present.sum(axis=0) == 1)
     if not len(once):
         return {}
     owners = present[:, once].argmax(axis=0)
-    pure = scene.palette.max(axis=1) == scene.areas
+    pure = scene.cells_by_color.max(axis=1) == scene.areas
     return {int(c): int(i) for c, i in zip(once, owners) if pure[i]}
 
 

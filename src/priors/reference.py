@@ -48,8 +48,8 @@ def reference_scene(grid, *, connectivity: int = 8, univalued: bool = True, back
     for label, cells in enumerate(components, start=1):
         for r, c in cells:
             labels[r, c] = label
-    palette = np.zeros((len(components), 10), dtype=np.int64)
+    cells_by_color = np.zeros((len(components), 10), dtype=np.int64)
     for i, cells in enumerate(components):
         for r, c in cells:
-            palette[i, grid[r, c]] += 1
-    return Scene(grid, resolve_background(background, counts), Conventions(connectivity, univalued, background), labels, palette)
+            cells_by_color[i, grid[r, c]] += 1
+    return Scene(grid, resolve_background(background, counts), Conventions(connectivity, univalued, background), labels, cells_by_color)

@@ -97,19 +97,19 @@ class GridObject:
 class Scene:
     """A parsed grid. Objects are ordered by their first cell in row-major order.
 
-    Parsing stores the label array and the per-object colour table (`palette`); the
+    Parsing stores the label array and the per-object colour table (`cells_by_color`); the
     object table (`areas`, `object_colors`) is derived from it with a numpy reduction, and
     the `objects` with their cell lists only when first read, because most questions need
     the table alone. `name` is how questions refer to the grid ("the grid", "Grid B").
     """
 
-    # Scenes are equal when their grids are (labels and palette follow from grid and conventions).
+    # Scenes are equal when their grids are (labels and cells_by_color follow from grid and conventions).
     grid: np.ndarray = attrs.field(eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
     background: int | None
     conventions: Conventions
     labels: np.ndarray = attrs.field(eq=False, repr=False)
-    palette: np.ndarray = attrs.field(eq=False, repr=False)
-    """palette[i, c]: cells of colour c in object i."""
+    cells_by_color: np.ndarray = attrs.field(eq=False, repr=False)
+    """cells_by_color[i, c]: cells of colour c in object i."""
     name: str = "the grid"
 
     @property
@@ -123,19 +123,19 @@ class Scene:
 
     @functools.cached_property
     def areas(self) -> tuple[int, ...]:
-        return tuple(self.palette.sum(axis=1).tolist())
+        return tuple(self.cells_by_color.sum(axis=1).tolist())
 
     @functools.cached_property
     def object_colors(self) -> tuple[int, ...]:
-        return tuple(self.palette.argmax(axis=1).tolist())  # first maximum: ties go to the lowest colour
+        return tuple(self.cells_by_color.argmax(axis=1).tolist())  # first maximum: ties go to the lowest colour
 
     @functools.cached_property
     def objects(self) -> tuple[GridObject, ...]:
-        return _objects(self.grid, self.labels, self.palette, self.object_colors)
+        return _objects(self.grid, self.labels, self.cells_by_color, self.object_colors)
 
     def count_with_color(self, color: int) -> int:
         """How many objects contain `color` (for univalued objects: have that colour)."""
-        return int(np.count_nonzero(self.palette[:, color]))
+        return int(np.count_nonzero(self.cells_by_color[:, color]))
 
     def graph(self):
         """The object graph: node i is `objects[i]`, an edge joins objects that touch under the connectivity."""
@@ -184,15 +184,15 @@ def parse(
     # one colour, which is the common case for sampled grids; only otherwise is each colour
     # labelled on its own.
     labels, n = ndimage.label(foreground, _STRUCTURE[connectivity])
-    palette = _palette(labels, n, grid)
-    if univalued and np.count_nonzero(palette) > n:  # some component holds two colours or more
+    cells_by_color = _cells_by_color(labels, n, grid)
+    if univalued and np.count_nonzero(cells_by_color) > n:  # some component holds two colours or more
         labels, n = _label_per_color(grid, foreground, connectivity)
-        palette = _palette(labels, n, grid)
-    return Scene(grid, bg, conventions, sealed(labels), sealed(palette), name)
+        cells_by_color = _cells_by_color(labels, n, grid)
+    return Scene(grid, bg, conventions, sealed(labels), sealed(cells_by_color), name)
 
 
-def _palette(labels: np.ndarray, n: int, grid: np.ndarray) -> np.ndarray:
-    """palette[i, c]: cells of colour c in object i + 1."""
+def _cells_by_color(labels: np.ndarray, n: int, grid: np.ndarray) -> np.ndarray:
+    """cells_by_color[i, c]: cells of colour c in object i + 1."""
     return np.bincount((labels * 10 + grid).ravel(), minlength=(n + 1) * 10).reshape(n + 1, 10)[1:]
 
 
@@ -212,7 +212,7 @@ def _label_per_color(grid: np.ndarray, foreground: np.ndarray, connectivity: int
     return renumber[labels], total
 
 
-def _objects(grid: np.ndarray, labels: np.ndarray, palette: np.ndarray, colors: tuple[int, ...]) -> tuple[GridObject, ...]:
+def _objects(grid: np.ndarray, labels: np.ndarray, cells_by_color: np.ndarray, colors: tuple[int, ...]) -> tuple[GridObject, ...]:
     flat = labels.ravel()
     n = len(colors)
     if n == 0:
@@ -229,7 +229,7 @@ def _objects(grid: np.ndarray, labels: np.ndarray, palette: np.ndarray, colors: 
         objects.append(
             GridObject(
                 color=color,
-                colors=tuple(np.flatnonzero(palette[i]).tolist()),
+                colors=tuple(np.flatnonzero(cells_by_color[i]).tolist()),
                 area=b - a,
                 cells=tuple(zip(row_list[a:b], obj_cols)),
                 bbox=(row_list[a], min(obj_cols), row_list[b - 1], max(obj_cols)),

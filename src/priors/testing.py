@@ -54,12 +54,12 @@ class ContractViolation(AssertionError):
 
 @st.composite
 def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
-    """Arbitrary valid grids. A small palette per grid makes touching same-colour cells,
+    """Arbitrary valid grids. A few colours per grid makes touching same-colour cells,
     and so non-trivial objects, common; a skewed size keeps most examples small."""
     rows = draw(st.integers(min_side, max_side))
     cols = draw(st.integers(min_side, max_side))
-    palette = draw(st.lists(st.integers(0, 9), min_size=1, max_size=max_colors, unique=True))
-    grid = draw(hnp.arrays(np.uint8, (rows, cols), elements=st.sampled_from(palette)))
+    colors = draw(st.lists(st.integers(0, 9), min_size=1, max_size=max_colors, unique=True))
+    grid = draw(hnp.arrays(np.uint8, (rows, cols), elements=st.sampled_from(colors)))
     return as_grid(grid)
 
 

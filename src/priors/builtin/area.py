@@ -25,7 +25,7 @@ def min_area(scene, params) -> str | None:
 
 def _color_of_unique(scene, index) -> str | None:
     # A multicolour object has no single colour to name.
-    if index is None or scene.palette[index].max() != scene.areas[index]:
+    if index is None or scene.cells_by_color[index].max() != scene.areas[index]:
         return None
     return str(scene.object_colors[index])
 

@@ -26,7 +26,7 @@ def count_color(scene, params) -> str:
 
 def _object_counts(scene) -> dict[int, int]:
     """Objects per colour, for the colours other than the background that have any."""
-    counts = (scene.palette != 0).sum(axis=0).tolist()
+    counts = (scene.cells_by_color != 0).sum(axis=0).tolist()
     return {c: n for c, n in enumerate(counts) if n and c != scene.background}
 
 

@@ -23,7 +23,7 @@ DESCRIPTION = rf"{_ENTRY}(; {_ENTRY}){{0,{MAX_DESCRIBED - 1}}}"
 
 def describe(scene, params) -> str | None:
     n = len(scene.areas)
-    if not 1 <= n <= MAX_DESCRIBED or (scene.palette.max(axis=1) != scene.areas).any():
+    if not 1 <= n <= MAX_DESCRIBED or (scene.cells_by_color.max(axis=1) != scene.areas).any():
         return None
     return "; ".join(f"{color} {area} {kind}" for color, area, kind in zip(scene.object_colors, scene.areas, scene_kinds(scene)))
 

@@ -36,11 +36,11 @@ INSIDE = (
 def single_object(scene, color: int) -> int | None:
     """The index of the only object holding `color`, when that object has no other colour:
     otherwise "the object of color c" names no one object."""
-    holding = np.flatnonzero(scene.palette[:, color])
+    holding = np.flatnonzero(scene.cells_by_color[:, color])
     if holding.size != 1:
         return None
     index = int(holding[0])
-    return index if scene.palette[index, color] == scene.areas[index] else None
+    return index if scene.cells_by_color[index, color] == scene.areas[index] else None
 
 
 def enclosed(scene, wall: int) -> np.ndarray:
@@ -111,7 +111,7 @@ def enclosing_color(scene, params) -> str | None:
     if index is None:
         return None
     found = list(islice(outlines_around(scene, index), 2))
-    if len(found) != 1 or np.count_nonzero(scene.palette[found[0]]) != 1:
+    if len(found) != 1 or np.count_nonzero(scene.cells_by_color[found[0]]) != 1:
         return None
     return str(scene.object_colors[found[0]])
 

@@ -287,10 +287,10 @@ def _draw(rng: np.random.Generator) -> Sample:
     height = MIN_SIDE + int(u[0] * (MAX_SIDE - MIN_SIDE + 1))
     width = height if u[1] < 0.3 else MIN_SIDE + int(u[2] * (MAX_SIDE - MIN_SIDE + 1))
     background = 0 if u[3] < 0.8 else 1 + int(u[4] * 9)
-    palette = rng.permutation([c for c in range(10) if c != background]).tolist()
+    shape_colors = rng.permutation([c for c in range(10) if c != background]).tolist()
     canvas = _Canvas(height, width, background)
-    holes = _outlines(rng, canvas, palette)
-    spare = palette[len(holes) :]  # outline colours are never reused: each can be asked about
+    holes = _outlines(rng, canvas, shape_colors)
+    spare = shape_colors[len(holes) :]  # outline colours are never reused: each can be asked about
     used: list[int] = []
 
     def pick_color() -> int:

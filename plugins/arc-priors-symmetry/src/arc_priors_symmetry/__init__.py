@@ -97,8 +97,8 @@ def breaking_cells(scene, params) -> str | None:
 def object_left_right(scene, params) -> str | None:
     """Asked only when exactly one object holds the colour and it holds no other, so that
     "the object of color c" names one object of that colour."""
-    holders = np.flatnonzero(scene.palette[:, params["color"]])
-    if len(holders) != 1 or np.count_nonzero(scene.palette[holders[0]]) != 1:
+    holders = np.flatnonzero(scene.cells_by_color[:, params["color"]])
+    if len(holders) != 1 or np.count_nonzero(scene.cells_by_color[holders[0]]) != 1:
         return None
     cells = scene.labels == holders[0] + 1
     rows, cols = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))

@@ -145,14 +145,14 @@ class SymmetrySampler:
         height, width = self.sizes.sample(rng)
         background = self.background.sample(rng)
         others = [c for c in range(10) if c != background]
-        palette = rng.permutation(others)[: 1 + int(rng.random() * 3)].tolist()
+        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * 3)].tolist()
         density = 0.2 + 0.6 * rng.random()
         u, v = rng.random((2, height, width))
-        grid = np.where(u < density, np.array(palette, dtype=np.uint8)[(v * len(palette)).astype(int)], background).astype(np.uint8)
+        grid = np.where(u < density, np.array(shape_colors, dtype=np.uint8)[(v * len(shape_colors)).astype(int)], background).astype(np.uint8)
         group = _pick_group(rng, square=height == width)
         grid = symmetrize(grid, group.elements)
         if group.elements and rng.random() < self.break_rate:
-            grid = break_pairs(grid, 1 + int(rng.random() * self.max_breaks), [background, *palette], rng)
+            grid = break_pairs(grid, 1 + int(rng.random() * self.max_breaks), [background, *shape_colors], rng)
         grid.flags.writeable = False
         return Sample(grid=grid, background=background, intent=(), separated_under=None, rejections=0)
 
