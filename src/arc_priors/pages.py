@@ -122,7 +122,32 @@ def page(info: PluginInfo) -> str:
         answer = f"`{_cell(found[1].answer)}`" if found else "-"
         invariant = "every rotation and flip" if family.invariant_under >= DIHEDRAL else ", ".join(sorted(family.invariant_under)) or "-"
         lines.append(f"| `{family.id}` | {family.scenes} | {example} | {answer} | {_format(family.answer_format)} | {invariant} |")
+    lines += levels_section(prior)
     return "\n".join(lines) + "\n"
+
+
+LEVEL_SAMPLES = 200
+
+
+def levels_section(prior) -> list[str]:
+    """The prior's settings per level, and what they draw (mean largest side and objects)."""
+    if not prior.levels:
+        return []
+    from priors.checks import level_stats
+
+    names = list(prior.levels)
+    fields = [f for f in prior.settings.as_dict() if len({str(prior.levels[n].as_dict()[f]) for n in names}) > 1]
+    lines = ["", "## Levels", "",
+             f"`--level NAME` draws every grid at that level; medium is the default. Measured over {LEVEL_SAMPLES} grids each "
+             "(objects under the default conventions). Settings the levels share are left out.", "",
+             "| level | " + " | ".join(f"`{f}`" for f in fields) + " | mean largest side | mean objects |",
+             "| --- | " + " | ".join("---:" for _ in fields) + " | ---: | ---: |"]
+    for name in names:
+        stats = level_stats(prior.configured(name), LEVEL_SAMPLES)
+        values = [str(prior.levels[name].as_dict()[f]).lower() for f in fields]
+        default = " (default)" if prior.levels[name] == prior.settings else ""
+        lines.append(f"| {name}{default} | " + " | ".join(values) + f" | {stats['mean_side']:.1f} | {stats['mean_objects']:.1f} |")
+    return lines
 
 
 def index(infos: list[PluginInfo]) -> str:

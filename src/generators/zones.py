@@ -3,7 +3,8 @@
 A grid is drawn as bands: rows of zones and columns of zones, each min_side to max_side
 cells wide, with a one-cell separator line between neighbouring bands (never on the border,
 so every line has a zone on both sides). Band counts are uniform over 1-max_bands rows by
-1-max_bands columns of bands, 1 x 1 excepted; with the default 4, one grid in five has only
+1-max_bands columns of bands, 1 x 1 excepted (and those that cannot fit the grid's
+side bounds, when it has any); with the default 4, one grid in five has only
 horizontal lines and one in five only vertical ones. Where all lines run one way, a share of grids paint some of them
 in a second colour, so that "the lines of color c" names a choice.
 
@@ -37,8 +38,6 @@ class ZoneLayout:
 
 
 def _band_sides(rng: np.random.Generator, bands: int, low: int, high: int, equal_rate: float) -> list[int]:
-    """Sides of `bands` bands that fit in MAX_SIDE with one-cell lines between them."""
-    high = max(low, min(high, (MAX_SIDE - (bands - 1)) // bands))
     u = rng.random(bands + 1)
     sides = (low + (u[1:] * (high - low + 1)).astype(int)).tolist()
     return [sides[0]] * bands if u[0] < equal_rate else sides
@@ -54,7 +53,7 @@ class ZoneSampler:
     """Draws zone grids; `sample` is the prior's sampler, `draw` also returns the layout.
 
     Band counts (rows x columns of bands) are uniform over 1..max_bands each, 1 x 1
-    excepted. The number of empty bands is uniform from none to all of them, so that empty
+    excepted, and those that cannot fit the grid's side bounds. The number of empty bands is uniform from none to all of them, so that empty
     counts are spread; a band meant to hold shapes stays empty only when none of its shapes fits.
     """
 
@@ -75,13 +74,32 @@ class ZoneSampler:
     max_tries: int = 3
     """Draws per shape before its band gives it up, and of band sizes before sides of 3."""
     kinds: tuple[tuple[str, float], ...] = DEFAULT_KINDS
+    min_grid_side: int = 1
+    max_grid_side: int = MAX_SIDE
+    """Bounds on the grid's height and width, lines included: band counts whose bands cannot
+    fit them are never drawn, and band sides are narrowed so that the grid does."""
+    min_filled: int = 0
+    """Bands given shapes, at least (all of them when there are fewer)."""
+    max_shapes_in_all: int = 60
+    """Shapes drawn in the whole grid, at most: a band's shapes beyond it are not drawn."""
     _kind_cdf: list[float] = field(init=False, repr=False, compare=False)
+    _pairs: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_side <= self.max_side:
             raise ValueError(f"need 1 <= min_side <= max_side, got {self.min_side}, {self.max_side}")
         if not 2 <= self.max_bands <= (MAX_SIDE + 1) // (self.min_side + 1):
             raise ValueError(f"max_bands must allow 2 bands and fit {MAX_SIDE} cells, got {self.max_bands}")
+        if not 1 <= self.min_grid_side <= self.max_grid_side <= MAX_SIDE:
+            raise ValueError(f"need 1 <= min_grid_side <= max_grid_side <= {MAX_SIDE}, got {self.min_grid_side}, {self.max_grid_side}")
+        if self.min_filled < 0 or self.max_shapes_in_all < 0:
+            raise ValueError("min_filled and max_shapes_in_all must not be negative")
+        # Pairs numbered as draw() reads them: rows = 1 + pair // max_bands, columns = 1 + pair % max_bands.
+        pairs = tuple(p for p in range(1, self.max_bands**2) if self._fits(1 + p // self.max_bands) and self._fits(1 + p % self.max_bands))
+        if not pairs:
+            raise ValueError(f"no 2 bands or more of {self.min_side}-{self.max_side} cells, with lines between, make a grid "
+                             f"of {self.min_grid_side}-{self.max_grid_side} cells a side")
+        object.__setattr__(self, "_pairs", pairs)
         if not 1 <= self.max_colors <= COLORS - 2 or self.max_shapes < 1 or self.max_area < 1 or self.max_tries < 1:
             raise ValueError("max_colors must be 1-8, and max_shapes, max_area and max_tries at least 1")
         unknown = [k for k, _ in self.kinds if k not in SHAPE_KINDS]
@@ -99,7 +117,7 @@ class ZoneSampler:
         background = self.background.sample(rng)
         others = rng.permutation([c for c in range(COLORS) if c != background]).tolist()
         separator, second = others[0], others[1]
-        pair = int(rng.random() * (self.max_bands**2 - 1)) + 1  # 1 x 1 excluded: it has no line
+        pair = self._pairs[int(rng.random() * len(self._pairs))]  # 1 x 1 excluded: it has no line
         n_rows, n_cols = 1 + pair // self.max_bands, 1 + pair % self.max_bands
         row_bands, col_bands = self._bands(rng, n_rows, n_cols)
         height, width = row_bands[-1][1], col_bands[-1][1]
@@ -120,13 +138,16 @@ class ZoneSampler:
             shape_colors.append(separator)
         counts = np.bincount(grid.ravel(), minlength=COLORS).tolist()
         bands = [(r, c) for r in range(n_rows) for c in range(n_cols)]
-        to_fill = rng.permutation(len(bands))[: int(rng.random() * (len(bands) + 1))]
+        least = min(self.min_filled, len(bands))
+        to_fill = rng.permutation(len(bands))[: least + int(rng.random() * (len(bands) - least + 1))]
         intents: list[ShapeIntent] = []
         rejections = 0
         for k in sorted(to_fill.tolist()):
             r, c = bands[k]
             box = (*row_bands[r], *col_bands[c])
             for _ in range(1 + int(rng.random() * self.max_shapes)):
+                if len(intents) >= self.max_shapes_in_all:
+                    break
                 intent, failed = self._shape(rng, grid, counts, background, shape_colors, box)
                 rejections += failed
                 if intent is not None:
@@ -139,17 +160,27 @@ class ZoneSampler:
         sample = Sample(grid=grid, background=background, intent=tuple(intents), separated_under=None, rejections=rejections)
         return sample, ZoneLayout(tuple(lines), row_bands, col_bands, filled)
 
+    def _side_range(self, bands: int) -> tuple[int, int]:
+        """The band sides that keep `bands` bands and their lines within the grid's bounds."""
+        low = max(self.min_side, -(-(self.min_grid_side - (bands - 1)) // bands))
+        return low, min(self.max_side, (self.max_grid_side - (bands - 1)) // bands)
+
+    def _fits(self, bands: int) -> bool:
+        low, high = self._side_range(bands)
+        return low <= high
+
     def _bands(self, rng: np.random.Generator, n_rows: int, n_cols: int):
         """Band bounds whose zones outnumber the line cells, so the lines never become the
-        background; after a few draws, sides of 3, which always do."""
+        background; after a few draws, sides of 3 (or the nearest the bounds allow), which do."""
+        (row_low, row_high), (col_low, col_high) = self._side_range(n_rows), self._side_range(n_cols)
         for _ in range(self.max_tries):
-            heights = _band_sides(rng, n_rows, self.min_side, self.max_side, self.equal_rate)
-            widths = _band_sides(rng, n_cols, self.min_side, self.max_side, self.equal_rate)
+            heights = _band_sides(rng, n_rows, row_low, row_high, self.equal_rate)
+            widths = _band_sides(rng, n_cols, col_low, col_high, self.equal_rate)
             zone_cells = sum(heights) * sum(widths)
             line_cells = (sum(heights) + n_rows - 1) * (sum(widths) + n_cols - 1) - zone_cells
             if zone_cells > line_cells + 2:
                 return _bounds(heights), _bounds(widths)
-        return _bounds([3] * n_rows), _bounds([3] * n_cols)
+        return _bounds([min(max(3, row_low), row_high)] * n_rows), _bounds([min(max(3, col_low), col_high)] * n_cols)
 
     def _shape(self, rng, grid, counts, background, shape_colors, box) -> tuple[ShapeIntent | None, int]:
         """One shape inside the band `box` (top, bottom, left, right), on background cells only,

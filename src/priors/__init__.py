@@ -37,10 +37,11 @@ from priors.registry import (
     refresh,
 )
 from priors.scene import Conventions, GridObject, Scene, parse
+from priors.settings import LEVELS, SamplerSettings, SettingsError
 from priors.transforms import DIHEDRAL, MIRRORS, TRANSFORMS, transform
 
 __all__ = [
-    "COLOR", "DIHEDRAL", "ENCODERS", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
+    "COLOR", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
     "ColorParam", "Conventions", "Encoder", "EncodingError", "Family", "GridError", "GridObject", "GridShapeError",
     "GridTypeError", "GridValueError", "GuardedPrior", "PluginError", "PluginInfo", "Prior", "PriorFailure", "Question",
     "RaggedGridError", "Scene", "UnknownPriorError", "as_grid", "available", "encode", "get_encoder", "guarded",

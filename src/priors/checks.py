@@ -15,6 +15,7 @@ from generators import Sample
 from priors.errors import PriorFailure
 from priors.grid import GridError, as_grid
 from priors.prior import Prior, arity
+from priors.scene import parse
 from priors.questions import Family, Question, Target
 
 
@@ -121,3 +122,14 @@ class GuardedPrior:
             except Exception as err:
                 raise self._failure(f"raised {type(err).__name__}: {err}", family.id) from err
         return asked
+
+
+def level_stats(prior: Prior, samples: int = 300, seed: int = 0) -> dict[str, float]:
+    """Mean largest side and mean object count (default conventions) of the prior's grids."""
+    rng = np.random.default_rng(seed)
+    sides, objects = [], []
+    for _ in range(samples):
+        grid = checked_grid(prior.sample(rng))
+        sides.append(max(grid.shape))
+        objects.append(len(parse(grid).areas))
+    return {"mean_side": float(np.mean(sides)), "mean_objects": float(np.mean(objects))}

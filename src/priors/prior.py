@@ -7,7 +7,8 @@ that builds one `Prior` and an entry point that names it.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -15,6 +16,9 @@ import numpy as np
 from generators import Sample, SceneSampler
 from priors.questions import Family, Question, Target
 from priors.scene import Scene
+from priors.settings import SamplerSettings, SettingsError
+
+Sampler = Callable[[np.random.Generator], Sample]
 
 
 def _check_families(instance, attribute, families) -> None:
@@ -50,10 +54,49 @@ class Prior:
     name: str = attrs.field(validator=attrs.validators.matches_re(r"^[a-z][a-z0-9_]*$"))
     description: str
     families: tuple[Family, ...] = attrs.field(converter=tuple, validator=_check_families)
-    sampler: Callable[[np.random.Generator], Sample] = attrs.field(factory=lambda: SceneSampler().sample)
+    sampler: Sampler | None = None
+    """Draws the prior's grids. Left out when `build` is given: it is then `build(settings)`."""
+    settings: SamplerSettings | None = None
+    """The sampler's default settings, for priors whose sampler is built from settings."""
+    levels: Mapping[str, SamplerSettings] = attrs.field(factory=dict, converter=lambda m: MappingProxyType(dict(m)))
+    """Named difficulty levels (easy, medium, hard), each a value of the settings."""
+    build: Callable[[Any], Sampler] | None = attrs.field(default=None, repr=False)
+    """settings -> sampler; what lets a level or a mixture config change how grids are drawn."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.build is None) != (self.settings is None):
+            raise ValueError(f"prior {self.name!r}: give both build and settings, or neither")
+        if self.sampler is None:
+            sampler = self.build(self.settings) if self.build is not None else SceneSampler().sample
+            object.__setattr__(self, "sampler", sampler)
 
     def sample(self, rng: np.random.Generator) -> Sample:
         return self.sampler(rng)
+
+    def configured(self, choice: "str | Mapping[str, Any] | SamplerSettings | None") -> "Prior":
+        """This prior drawing grids another way: at a named level, with some settings changed
+        (a mapping applied over the defaults), or with whole settings. None: unchanged."""
+        if choice is None:
+            return self
+        if self.build is None:
+            raise SettingsError(f"prior {self.name!r} has a fixed sampler: it defines no settings or levels")
+        if isinstance(choice, str):
+            if choice not in self.levels:
+                known = ", ".join(self.levels) or "none"
+                raise SettingsError(f"prior {self.name!r} has no level {choice!r}; its levels: {known}")
+            settings = self.levels[choice]
+        elif isinstance(choice, type(self.settings)):
+            settings = choice
+        elif isinstance(choice, SamplerSettings):  # the common knobs of another settings class
+            settings = self.settings.updated(choice.as_dict(), where=f"settings of prior {self.name!r}")
+        else:
+            settings = self.settings.updated(choice, where=f"settings of prior {self.name!r}")
+        return attrs.evolve(self, sampler=None, settings=settings)
+
+    def level_of(self, settings: SamplerSettings | None = None) -> str | None:
+        """The name of the level equal to `settings` (by default the prior's own), if any."""
+        settings = self.settings if settings is None else settings
+        return next((name for name, value in self.levels.items() if value == settings), None)
 
     def indices(self, scenes: int = 1) -> list[int]:
         """Positions of the families that read `scenes` scenes."""

@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from generators import Sample
-from priors.checks import RuleBroken, check_question, checked_grid
+from priors.checks import RuleBroken, check_question, checked_grid, level_stats
 from priors.grid import MAX_SIDE, as_grid
 from priors.prior import Prior
 from priors.questions import Question, Target
 from priors.scene import Conventions, Scene, parse
+from priors.settings import LEVELS
 from priors.transforms import transform
 
 RULES = {
@@ -38,6 +39,7 @@ RULES = {
     "invariance": "a family's answers are unchanged by the rotations and flips it declares",
     "balance": "no answer value dominates its family over the prior's own samples",
     "coverage": "every family is asked on the prior's own samples",
+    "levels": "the prior defines easy, medium and hard settings, and each level draws larger grids with more objects than the one before",
 }
 
 
@@ -221,6 +223,25 @@ def check_balance(prior: Prior, counts: dict[str, Counter], *, limit: float = 0.
             raise ContractViolation(prior.name, "balance", f"answer {value!r} is {top / total:.0%} of {total} answers, above {allowed:.0%}", family)
 
 
+def check_levels(prior: Prior, samples: int = 300) -> dict[str, dict[str, float]]:
+    """Rule 'levels': easy, medium and hard exist, each draws valid grids, and each level's grids
+    are larger (mean largest side) and hold more objects (mean count) than the level before."""
+    missing = [name for name in LEVELS if name not in prior.levels]
+    if prior.build is None or missing:
+        raise ContractViolation(prior.name, "levels", f"no settings builder, or levels {missing} missing (it has {list(prior.levels)})")
+    stats = {}
+    for name in LEVELS:
+        try:
+            stats[name] = level_stats(prior.configured(name), samples)
+        except RuleBroken as broken:
+            raise ContractViolation(prior.name, "levels", f"level {name}: {broken.rule}") from None
+    for easier, harder in zip(LEVELS, LEVELS[1:]):
+        for measure in ("mean_side", "mean_objects"):
+            if not stats[harder][measure] > stats[easier][measure]:
+                raise ContractViolation(prior.name, "levels", f"{measure} is {stats[easier][measure]:.2f} at {easier} but {stats[harder][measure]:.2f} at {harder}")
+    return stats
+
+
 # --- the suite -----------------------------------------------------------------------------
 
 def check_questions(prior: Prior, scene: Scene, asked) -> None:
@@ -305,6 +326,9 @@ def conformance_suite(prior: Prior, *, max_examples: int = 100, samples: int = 2
                 check_invariance(prior, [s.grid for s in scene_list], scene_list[0].conventions)
 
             run()
+
+        def test_levels_get_harder(self):
+            check_levels(prior)
 
         def test_answers_are_balanced_and_every_family_is_asked(self):
             if "counts" not in cached:

@@ -1,14 +1,25 @@
-"""Area: the sizes of objects, their order, the colour of the extremes, and equal sizes."""
+"""Area: the sizes of objects, their order, the colour of the extremes, and equal sizes.
+
+Levels (`AreaSettings`): easy draws 3-8 cells a side with 1-3 apart shapes in at most 3
+colours, or 2-3 copies of one shape; medium is the default (1-30 a side, 1-6 apart shapes,
+or 3-7 copies on grids of 4-14 a side); hard draws 12-30 a side with 8-16 shapes that may
+touch and merge, or 5-9 copies, and recolours 2% of the cells at random, which adds
+single-cell objects and nicks the shapes. Copies never touch at any level: equal areas of
+distinct objects are their point.
+"""
 
 import attrs
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from generators import BackgroundPolicy, Sample, SceneSampler, ShapeIntent, SizeCurriculum, make_shape
+from priors.builtin import scene_options
 from priors.kinds import SoleColorParam, sole_object
 from priors.prior import Prior
 from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, join_numbers, unique_argmax
+from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.transforms import DIHEDRAL
+from priors.validation import whole
 
 
 def sorted_areas(scene, params) -> str | None:
@@ -110,13 +121,51 @@ class AreaSampler:
     """Independent shapes as the other families were tuned on, and at `copies_rate` copies
     of one shape, so that objects of equal area are common too."""
 
-    shapes: SceneSampler = SceneSampler(min_objects=1, max_objects=6, max_area=12)
-    copies: CopiesSampler = CopiesSampler()
+    shapes: SceneSampler
+    copies: CopiesSampler
     copies_rate: float = 0.3
 
     def __call__(self, rng: np.random.Generator) -> Sample:
         return self.copies(rng) if rng.random() < self.copies_rate else self.shapes.sample(rng)
 
+
+COPIES_MIN_SIDE = 4
+"""Copies scenes are at least this wide where the settings allow: each copy is drawn in half
+the grid, and a few must fit apart."""
+
+
+@attrs.frozen(kw_only=True)
+class AreaSettings(SamplerSettings):
+    """The common settings, plus the copies scenes' own: how many copies of one shape (each in
+    a colour of its own, so at most 9), and their grids' largest side, kept within
+    min_side..max_side like every grid."""
+
+    min_copies: int = attrs.field(default=3, validator=whole(SettingsError, 1, 9))
+    max_copies: int = attrs.field(default=7, validator=whole(SettingsError, 1, 9))
+    copies_max_side: int = attrs.field(default=14, validator=whole(SettingsError, COPIES_MIN_SIDE, 30))
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.min_copies > self.max_copies:
+            raise SettingsError(f"min_copies {self.min_copies} is above max_copies {self.max_copies}")
+
+
+def build(settings: AreaSettings):
+    def side(value: int) -> int:
+        return min(max(value, settings.min_side), settings.max_side)
+
+    copies = CopiesSampler(
+        sizes=SizeCurriculum(min_side=side(COPIES_MIN_SIDE), max_side=side(settings.copies_max_side)),
+        min_copies=settings.min_copies,
+        max_copies=settings.max_copies,
+    )
+    return with_noise(AreaSampler(SceneSampler(max_area=12, **scene_options(settings)), copies), settings)
+
+
+EASY = AreaSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3, min_copies=2, max_copies=3, copies_max_side=8)
+MEDIUM = AreaSettings(min_objects=1, max_objects=6)
+HARD = AreaSettings(min_side=12, max_side=30, min_objects=8, max_objects=16, touching=True, noise=0.02,
+                    min_copies=5, max_copies=9, copies_max_side=30)
 
 prior = Prior(
     name="area",
@@ -140,5 +189,7 @@ prior = Prior(
         Family("area.same_size", "How many other objects have the same area as the object of color {color} in {grid}?", same_size,
                SoleColorParam(), keep={"0": 0.35}, answer_format=NUMBER, invariant_under=DIHEDRAL),
     ),
-    sampler=AreaSampler(),
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

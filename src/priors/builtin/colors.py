@@ -1,8 +1,14 @@
-"""Colours: cell counts per colour, the background, the most and least used colours."""
+"""Colours: cell counts per colour, the background, the most and least used colours.
 
-from generators import SceneSampler
+Levels: easy draws 3-8 cells a side with 1-3 apart shapes in at most 3 colours; medium is
+the default (1-30 a side, 1-8 shapes that may touch, any colours); hard draws 12-30 a side
+with 8-20 touching shapes and 3% of the cells recoloured at random, so that counting cells
+of a colour means counting scattered ones too.
+"""
+
 from priors.prior import Prior
 from priors.questions import COLOR, NUMBER, ColorParam, Family, unique_argmax
+from priors.settings import SamplerSettings, scene_sampler
 from priors.transforms import DIHEDRAL
 
 
@@ -40,6 +46,10 @@ def distinct_colors(scene, params) -> str:
     return str(len(_foreground_counts(scene)))
 
 
+EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3)
+MEDIUM = SamplerSettings(min_objects=1, max_objects=8, touching=True)
+HARD = SamplerSettings(min_side=12, max_side=30, min_objects=8, max_objects=20, touching=True, noise=0.03)
+
 prior = Prior(
     name="colors",
     description="Colours: cells per colour, background, most and least used, how many.",
@@ -63,5 +73,7 @@ prior = Prior(
         ),
     ),
     # Shapes may touch here: colour questions do not depend on object boundaries.
-    sampler=SceneSampler(min_objects=1, max_objects=8, separate=False).sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=scene_sampler,
 )

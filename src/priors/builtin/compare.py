@@ -3,13 +3,20 @@
 These families read two scenes (`Family.scenes = 2`). In a chat of several grids they
 join the listed priors' questions (see `trainers.chats.ChatBuilder`); `arc-priors ask`
 asks them about consecutive grids of a file, such as an ARC task's input and output.
+
+Levels: easy draws 2-5 cells a side with 1-3 apart shapes in at most 2 colours; medium is
+the default (3-8 a side, 1-6 apart shapes in at most 2 colours, so that pairs often share
+a size or their colours); hard draws 10-30 a side with 6-15 shapes in at most 3 colours
+that may touch, and 2% of the cells recoloured at random.
 """
 
 import numpy as np
 
-from generators import SceneSampler, SizeCurriculum
+from generators import SceneSampler
+from priors.builtin import scene_options
 from priors.prior import Prior
 from priors.questions import NUMBER, YES_NO, Family
+from priors.settings import SamplerSettings, with_noise
 from priors.transforms import DIHEDRAL
 
 WHICH_GRID = r"Grid [A-Z]"
@@ -54,6 +61,16 @@ def _family(id, template, rule, **kw) -> Family:
     return Family(id, template, rule, scenes=2, invariant_under=DIHEDRAL, **kw)
 
 
+def build(settings: SamplerSettings):
+    """Sides decay faster than elsewhere (scale 6), so that two grids often share a size."""
+    return with_noise(SceneSampler(**scene_options(settings, scale=6.0)).sample, settings)
+
+
+EASY = SamplerSettings(min_side=2, max_side=5, min_objects=1, max_objects=3, max_colors=2)
+# Small grids in few colours, so that pairs of its own grids often share a size or colours.
+MEDIUM = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=6, max_colors=2)
+HARD = SamplerSettings(min_side=10, max_side=30, min_objects=6, max_objects=15, max_colors=3, touching=True, noise=0.02)
+
 prior = Prior(
     name="compare",
     description="Two grids compared: more objects or colours, the same colours, the same size, cells that differ.",
@@ -69,6 +86,7 @@ prior = Prior(
         _family("compare.changed_cells", "{grid_a} and {grid_b} have the same size. How many cells differ between them?",
                 changed_cells, answer_format=NUMBER, keep={"1": 0.5, "2": 0.7}),
     ),
-    # Small grids in few colours, so that pairs of its own grids often share a size or colours.
-    sampler=SceneSampler(sizes=SizeCurriculum(min_side=3, max_side=8, scale=6.0), min_objects=1, max_objects=6, max_colors=2).sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

@@ -2,6 +2,11 @@
 
 "Objects of colour c" are the objects containing c (`Scene.count_with_color`) in every
 family, so a multicolour object counts once for each of its colours.
+
+Levels: easy draws 3-8 cells a side with 1-4 apart shapes in at most 2 colours; medium is
+the default (1-30 a side, 0-9 apart shapes in at most 3 colours); hard draws 12-30 a side
+with 8-20 shapes in at most 4 colours that may touch and merge, and 2% of the cells
+recoloured at random: counting then needs the parse, not the drawing.
 """
 
 from typing import Sequence
@@ -9,10 +14,10 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from generators import SceneSampler
 from priors.prior import Prior
 from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, unique_argmax
 from priors.scene import Scene
+from priors.settings import SamplerSettings, scene_sampler
 from priors.transforms import DIHEDRAL
 
 
@@ -75,6 +80,11 @@ def same_count(scene, params) -> str | None:
     return "yes" if a == b else "no"
 
 
+EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=4, max_colors=2)
+# Object counts drawn uniformly from 0-9, in few colours, so that per-colour counts vary too.
+MEDIUM = SamplerSettings(min_objects=0, max_objects=9, max_colors=3)
+HARD = SamplerSettings(min_side=12, max_side=30, min_objects=8, max_objects=20, max_colors=4, touching=True, noise=0.02)
+
 prior = Prior(
     name="counting",
     description="Count objects, in all and by colour.",
@@ -96,6 +106,7 @@ prior = Prior(
         Family("counting.same_count", "Do colors {a} and {b} have the same number of objects in {grid}? Answer yes or no.",
                same_count, ColorPairParam(), keep={"no": 0.6}, answer_format=YES_NO, invariant_under=DIHEDRAL),
     ),
-    # Object counts drawn uniformly from 0-9, in few colours, so that per-colour counts vary too.
-    sampler=SceneSampler(min_objects=0, max_objects=9, max_colors=3).sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=scene_sampler,
 )

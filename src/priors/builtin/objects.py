@@ -5,15 +5,23 @@ before anything else. Objects are listed in `Scene.objects` order (reading order
 their first cells), so any rotation or flip may reorder them: the family declares no
 invariance. It is asked only for scenes of 1 to `MAX_DESCRIBED` objects, each of one
 colour: more would make a long answer, and a multicolour object has no one colour to name.
+
+Levels: easy draws 3-8 cells a side with 1-2 apart shapes in at most 3 colours; medium is
+the default (3-12 a side, 1-5 apart shapes); hard draws 12-30 a side with 3-5 shapes that
+may touch, so that same-coloured neighbours merge into one object of another kind. No
+level adds noise: every noisy cell is an object of its own, and scenes of more than
+MAX_DESCRIBED objects are never asked about.
 """
 
 from __future__ import annotations
 
-from generators import SceneSampler, SizeCurriculum
+import functools
+
 from priors.builtin.shapes import SHAPE_MIX
 from priors.kinds import KIND_PATTERN, scene_kinds
 from priors.prior import Prior
 from priors.questions import Family
+from priors.settings import SamplerSettings, scene_sampler
 
 MAX_DESCRIBED = 5
 _ENTRY = rf"[0-9] [1-9][0-9]* {KIND_PATTERN}"
@@ -28,6 +36,11 @@ def describe(scene, params) -> str | None:
     return "; ".join(f"{color} {area} {kind}" for color, area, kind in zip(scene.object_colors, scene.areas, scene_kinds(scene)))
 
 
+EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=2, max_colors=3)
+# Small grids with a few separated shapes of every kind: short answers, and most scenes describable.
+MEDIUM = SamplerSettings(min_side=3, max_side=12, min_objects=1, max_objects=MAX_DESCRIBED)
+HARD = SamplerSettings(min_side=12, max_side=30, min_objects=3, max_objects=MAX_DESCRIBED, touching=True)
+
 prior = Prior(
     name="objects",
     description="Every object of a grid listed in reading order as colour, area and shape kind.",
@@ -39,7 +52,7 @@ prior = Prior(
             answer_format=DESCRIPTION,
         ),
     ),
-    # Small grids with a few separated shapes of every kind: short answers, and most scenes describable.
-    sampler=SceneSampler(sizes=SizeCurriculum(min_side=3, max_side=12), min_objects=1, max_objects=MAX_DESCRIBED, max_area=12,
-                         kinds=SHAPE_MIX).sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=functools.partial(scene_sampler, max_area=12, kinds=SHAPE_MIX),
 )

@@ -3,6 +3,12 @@
 Kinds are those of `priors.kinds`. A quarter turn or a transpose swaps horizontal and
 vertical lines, so the families that name a line's direction keep their answers only
 under the mirrors that keep rows rows (`MIRRORS`); a line's length survives every turn.
+
+Levels: easy draws 3-8 cells a side with 1-3 apart shapes in at most 3 colours; medium is
+the default (4-16 a side, 1-8 apart shapes); hard draws 12-30 a side with 8-16 shapes that
+may touch (same-coloured neighbours merge into an 'other' shape) and 2% of the cells
+recoloured at random, which turns some lines and rectangles into other shapes: the kinds
+asked about are those of the grid as drawn.
 """
 
 from __future__ import annotations
@@ -12,13 +18,15 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from generators import Sample, SceneSampler, SizeCurriculum
+from generators import Sample, SceneSampler
+from priors.builtin import scene_options
 from priors.kinds import (
     DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, scene_kinds, sole_object,
 )
 from priors.prior import Prior
 from priors.questions import NUMBER, Family
 from priors.scene import Scene
+from priors.settings import SamplerSettings, with_noise
 from priors.transforms import DIHEDRAL, MIRRORS
 
 COUNTED = (HORIZONTAL, VERTICAL, DIAGONAL, SQUARE, RECTANGLE, HOLLOW)
@@ -94,6 +102,15 @@ class ThemedSampler:
         return sampler.sample(rng)
 
 
+def build(settings: SamplerSettings):
+    """Sides decay slowly (scale 10), so that long lines and big outlines have room."""
+    return with_noise(ThemedSampler.around(SHAPE_MIX, 20.0, max_area=16, **scene_options(settings, scale=10.0)), settings)
+
+
+EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3)
+MEDIUM = SamplerSettings(min_side=4, max_side=16, min_objects=1, max_objects=8)
+HARD = SamplerSettings(min_side=12, max_side=30, min_objects=8, max_objects=16, touching=True, noise=0.02)
+
 prior = Prior(
     name="shapes",
     description="Shape kinds: lines, squares, rectangles, outlines; their kinds, counts, and the longest line.",
@@ -106,7 +123,7 @@ prior = Prior(
         Family("shapes.longest_line", "What is the length of the longest line in {grid}?", longest_line,
                answer_format=NUMBER, invariant_under=DIHEDRAL),
     ),
-    sampler=ThemedSampler.around(
-        SHAPE_MIX, 20.0, sizes=SizeCurriculum(min_side=4, max_side=16, scale=10.0), min_objects=1, max_objects=8, max_area=16,
-    ),
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

@@ -21,6 +21,15 @@ The exact rule, shared by every family (tests/ref_zones.py restates it independe
 
 Objects play no part: connectivity and univalued never change an answer, only the
 background does.
+
+Levels (`ZoneSettings`): easy draws grids of 3-8 cells a side in at most 2 x 2 bands of
+2-4 cells, 1-3 shapes of one colour (or the lines'), at most one per band; medium is the default (1-4 x
+1-4 bands of 2-6 cells, up to 2 shapes per band in 1-3 colours); hard draws 12-30 a side
+in up to 6 x 6 bands of 2-12 cells, shapes in at least 6 bands, up to 3 each in 1-5
+colours. Shapes may touch at every level, since no answer reads objects. No level adds
+noise: one recoloured cell on a line stops it being a full line, and the grid would then
+be about lines nobody drew; noise asked for in settings still acts as in every prior, and
+the answers are those of the grid as drawn.
 """
 
 from __future__ import annotations
@@ -30,10 +39,13 @@ import functools
 import attrs
 import numpy as np
 
+from generators.policies import COLORS
 from generators.zones import ZoneSampler
 from priors.prior import Prior
 from priors.questions import NUMBER, Family, unique_argmax
+from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.transforms import DIHEDRAL, MIRRORS
+from priors.validation import flag, whole
 
 LAYOUT = r"[1-9][0-9]* x [1-9][0-9]*"
 POSITION = r"[1-9][0-9]*, [1-9][0-9]*"
@@ -161,6 +173,56 @@ def most_zone(scene, params) -> str | None:
     return f"{row + 1}, {col + 1}"
 
 
+@attrs.frozen(kw_only=True)
+class ZoneSettings(SamplerSettings):
+    """The common settings read the zones' way, plus the bands'. Sides bound the whole grid,
+    lines included; min_objects is the fewest bands given shapes and max_objects the most
+    shapes in all (the lines are objects too, and not counted); max_colors is the most shape
+    colours besides the lines' (7 remain; a share of grids also draws shapes in the line
+    colour). Shapes always may touch. The defaults are the prior's default (`MEDIUM`): up to
+    4 x 4 bands of up to 2 shapes, 32 shapes at most, so max_objects never binds there."""
+
+    max_objects: int = attrs.field(default=32, validator=whole(SettingsError, 0, 60))
+    max_colors: int = attrs.field(default=3, validator=whole(SettingsError, 1, 9))
+    touching: bool = attrs.field(default=True, validator=flag(SettingsError))
+    max_bands: int = attrs.field(default=4, validator=whole(SettingsError, 2, 10))
+    """Bands of zones across and down, each 1 to max_bands (not both 1)."""
+    min_band: int = attrs.field(default=2, validator=whole(SettingsError, 1, 30))
+    max_band: int = attrs.field(default=6, validator=whole(SettingsError, 1, 30))
+    """Cells across a band, between its lines."""
+    max_shapes: int = attrs.field(default=2, validator=whole(SettingsError, 1, 9))
+    """Shapes drawn in a band that gets any, 1 to max_shapes."""
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.min_band > self.max_band:
+            raise SettingsError(f"min_band {self.min_band} is above max_band {self.max_band}")
+        if not self.touching:
+            raise SettingsError("zones cannot keep shapes apart (touching must be true): its questions never read objects")
+
+
+def build(settings: ZoneSettings):
+    try:
+        sampler = ZoneSampler(
+            max_bands=settings.max_bands,
+            min_side=settings.min_band,
+            max_side=settings.max_band,
+            max_colors=min(settings.max_colors, COLORS - 2),
+            max_shapes=settings.max_shapes,
+            min_grid_side=settings.min_side,
+            max_grid_side=settings.max_side,
+            min_filled=settings.min_objects,
+            max_shapes_in_all=settings.max_objects,
+        )
+    except ValueError as err:
+        raise SettingsError(f"zones: {err}") from None
+    return with_noise(sampler.sample, settings)
+
+
+EASY = ZoneSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=1, max_bands=2, max_band=4, max_shapes=1)
+MEDIUM = ZoneSettings()
+HARD = ZoneSettings(min_side=12, max_side=30, min_objects=6, max_objects=60, max_colors=5, max_bands=6, max_band=12, max_shapes=3)
+
 prior = Prior(
     name="zones",
     description="Grids cut by full-length lines: how many zones, in what rows x columns, how many empty, where a colour is most.",
@@ -177,5 +239,7 @@ prior = Prior(
                "Answer with its row and column of zones, counting from 1, as row, column",
                most_zone, TargetParam(), answer_format=POSITION, invariant_under=frozenset()),
     ),
-    sampler=ZoneSampler().sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

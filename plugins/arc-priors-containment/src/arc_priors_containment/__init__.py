@@ -11,6 +11,14 @@ Each question costs one 4-connected labelling of the grid without the candidate 
 cells, and only for the outlines the question needs: an outline's inside lies strictly
 within its bounding box, so only objects whose box strictly contains the asked object's box
 are tried.
+
+Levels (`ContainmentSettings`): easy draws grids of 6-10 cells a side with one outline, at
+most 2 small shapes inside it and 1 around it; medium is the default (6-20 a side, 1-3
+outlines, up to 4 shapes inside each and 3 around them); hard draws 14-30 a side with 3-5
+outlines, some nested, and up to 8 shapes around them. No level adds noise: one
+recoloured cell of an outline opens it, and the grid would then be about outlines that
+were drawn closed; noise asked for in settings still acts as in every prior, and the
+answers are those of the grid as drawn.
 """
 
 from __future__ import annotations
@@ -22,8 +30,10 @@ import attrs
 import numpy as np
 from scipy import ndimage
 
-from arc_priors_containment.sampler import sample
+from arc_priors_containment.sampler import MAX_OUTLINES, MAX_SIDE, MIN_SIDE, ContainmentSampler
 from priors import COLOR, DIHEDRAL, NUMBER, YES_NO, ColorParam, Family, Prior
+from priors.settings import SamplerSettings, SettingsError, with_noise
+from priors.validation import whole
 
 _CROSS = ndimage.generate_binary_structure(2, 1)
 
@@ -116,6 +126,54 @@ def enclosing_color(scene, params) -> str | None:
     return str(scene.object_colors[found[0]])
 
 
+@attrs.frozen(kw_only=True)
+class ContainmentSettings(SamplerSettings):
+    """Read: the sides (at least 6: an outline with room inside needs 5 cells), max_objects
+    (shapes in all, outlines included), noise, and the outlines' own knobs. Every shape
+    keeps a cell away from every other and each outline has a colour of its own, so
+    min_objects, max_colors and touching are no knobs here and must keep their defaults.
+    The defaults are the prior's default (`MEDIUM`)."""
+
+    min_side: int = attrs.field(default=MIN_SIDE, validator=whole(SettingsError, MIN_SIDE, 30))
+    max_side: int = attrs.field(default=MAX_SIDE, validator=whole(SettingsError, MIN_SIDE, 30))
+    max_objects: int = attrs.field(default=18, validator=whole(SettingsError, 1, 60))
+    """3 outlines, 4 shapes in each and 3 around them: 18, so it never binds by default."""
+    min_outlines: int = attrs.field(default=1, validator=whole(SettingsError, 1, MAX_OUTLINES))
+    max_outlines: int = attrs.field(default=3, validator=whole(SettingsError, 1, MAX_OUTLINES))
+    """Outlines drawn: min_outlines plus 0, 1 or 2, at most max_outlines (fewer where they do not fit)."""
+    max_inside: int = attrs.field(default=4, validator=whole(SettingsError, 0, 4))
+    """Small shapes drawn inside one outline, at most."""
+    max_outside: int = attrs.field(default=3, validator=whole(SettingsError, 0, 20))
+    """Small shapes drawn outside the outlines: 0 to max_outside."""
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        for name in ("min_objects", "max_colors", "touching"):
+            if getattr(self, name) != getattr(SamplerSettings(), name):
+                raise SettingsError(f"containment does not read {name}: its shapes are always apart, outlines each of their own colour")
+        if self.min_outlines > self.max_outlines:
+            raise SettingsError(f"min_outlines {self.min_outlines} is above max_outlines {self.max_outlines}")
+        if self.max_objects < self.max_outlines:
+            raise SettingsError(f"max_objects {self.max_objects} leaves no room for max_outlines {self.max_outlines}")
+
+
+def build(settings: ContainmentSettings):
+    sampler = ContainmentSampler(
+        min_side=settings.min_side,
+        max_side=settings.max_side,
+        min_outlines=settings.min_outlines,
+        max_outlines=settings.max_outlines,
+        max_inside=settings.max_inside,
+        max_outside=settings.max_outside,
+        max_shapes=settings.max_objects,
+    )
+    return with_noise(sampler, settings)
+
+
+EASY = ContainmentSettings(min_side=6, max_side=10, max_objects=4, max_outlines=1, max_inside=2, max_outside=1)
+MEDIUM = ContainmentSettings()
+HARD = ContainmentSettings(min_side=14, max_side=30, max_objects=40, min_outlines=3, max_outlines=5, max_outside=8)
+
 prior = Prior(
     name="containment",
     description="Containment: which objects an outline closes in, under 4-neighbour paths to the border.",
@@ -148,5 +206,7 @@ prior = Prior(
             invariant_under=DIHEDRAL,
         ),
     ),
-    sampler=sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

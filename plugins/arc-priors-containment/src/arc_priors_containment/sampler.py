@@ -16,7 +16,7 @@ removing one straight-side cell of the rim (a gap) opens the inside to the borde
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,12 +24,15 @@ from generators import Sample, ShapeIntent, make_shape
 from generators.policies import pick_index
 
 MIN_SIDE, MAX_SIDE = 6, 20
+"""The default sides; no grid is narrower than MIN_BOX + 1."""
 MIN_BOX = 5
 """The smallest region: its rim leaves one inner cell clear of the rim's neighbours."""
 PARENT_BOX = MIN_BOX + 4
 """The smallest region that holds the smallest region inside, a cell away from its rim."""
 OUTLINES_CDF = (0.45, 0.8, 1.0)
-"""P(at most 1, 2, 3 outlines)."""
+"""P(at most 0, 1, 2 outlines beyond min_outlines)."""
+MAX_OUTLINES = 6
+"""Outline colours are never reused, so this leaves at least 3 colours for small shapes."""
 REGION_CDF = (0.35, 0.65, 1.0)
 """Rectangle, rectangle with cut corners, union of two rectangles."""
 GAP_RATE = 0.25
@@ -244,11 +247,10 @@ def _outline(rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color:
     return hole
 
 
-def _outlines(rng: np.random.Generator, canvas: _Canvas, colors: list[int]) -> list[np.ndarray]:
-    """1-3 outlines, each after the first nested in an earlier one's inside at NEST_RATE and
-    otherwise given a box of its own; returns their insides. When some will nest, the first
-    is drawn big enough to hold the smallest region with a margin."""
-    wanted = 1 + pick_index(list(OUTLINES_CDF), rng.random())
+def _outlines(rng: np.random.Generator, canvas: _Canvas, colors: list[int], wanted: int) -> list[np.ndarray]:
+    """`wanted` outlines, each after the first nested in an earlier one's inside at NEST_RATE
+    and otherwise given a box of its own; returns their insides. When some will nest, the
+    first is drawn big enough to hold the smallest region with a margin."""
     nested = int(np.count_nonzero(rng.random(wanted - 1) < NEST_RATE))
     holes: list[np.ndarray] = []
     rooms = _rooms(rng, *canvas.grid.shape, wanted - nested)
@@ -281,41 +283,73 @@ def _small(rng: np.random.Generator, canvas: _Canvas, allowed: np.ndarray, pick_
         canvas.draw(kind, pick_color(), *spot, mask)
 
 
-def _draw(rng: np.random.Generator) -> Sample:
-    """Outlines first, each colour its own; then small shapes inside each and around them."""
-    u = rng.random(5)
-    height = MIN_SIDE + int(u[0] * (MAX_SIDE - MIN_SIDE + 1))
-    width = height if u[1] < 0.3 else MIN_SIDE + int(u[2] * (MAX_SIDE - MIN_SIDE + 1))
-    background = 0 if u[3] < 0.8 else 1 + int(u[4] * 9)
-    shape_colors = rng.permutation([c for c in range(10) if c != background]).tolist()
-    canvas = _Canvas(height, width, background)
-    holes = _outlines(rng, canvas, shape_colors)
-    spare = shape_colors[len(holes) :]  # outline colours are never reused: each can be asked about
-    used: list[int] = []
+@dataclass(frozen=True)
+class ContainmentSampler:
+    """Draws containment grids: sides uniform over min_side..max_side, then outlines (each
+    colour its own), then small shapes inside each outline and around them.
 
-    def pick_color() -> int:
-        if used and (len(used) == len(spare) or rng.random() < SHARED_COLOR_RATE):
-            return used[int(rng.random() * len(used))]
-        used.append(spare[len(used)])
-        return used[-1]
+    The outline count is min_outlines plus 0, 1 or 2 (OUTLINES_CDF), at most max_outlines;
+    fewer are drawn where they do not fit. Each outline gets up to 4 small shapes
+    (INSIDE_CDF), at most max_inside, and 0..max_outside are drawn around them; no small
+    shape is drawn once the grid holds max_shapes shapes, outlines included.
+    """
 
-    outside = ~np.any(holes, axis=0)  # the first outline always fits: its room is empty
-    for hole in holes:
-        for _ in range(pick_index(list(INSIDE_CDF), rng.random())):
-            _small(rng, canvas, hole, pick_color)
-    for _ in range(int(rng.random() * 4)):
-        _small(rng, canvas, outside, pick_color)
-    canvas.grid.flags.writeable = False
-    return Sample(canvas.grid, background, tuple(canvas.intents), 8, canvas.rejections)
+    min_side: int = MIN_SIDE
+    max_side: int = MAX_SIDE
+    min_outlines: int = 1
+    max_outlines: int = 3
+    max_inside: int = 4
+    max_outside: int = 3
+    max_shapes: int = 60
 
+    def __post_init__(self) -> None:
+        if not MIN_BOX + 1 <= self.min_side <= self.max_side <= 30:
+            raise ValueError(f"need {MIN_BOX + 1} <= min_side <= max_side <= 30 (an outline with room inside needs "
+                             f"{MIN_BOX} cells), got {self.min_side}, {self.max_side}")
+        if not 1 <= self.min_outlines <= self.max_outlines <= MAX_OUTLINES:
+            raise ValueError(f"need 1 <= min_outlines <= max_outlines <= {MAX_OUTLINES}, got {self.min_outlines}, {self.max_outlines}")
+        if min(self.max_inside, self.max_outside) < 0 or self.max_shapes < self.max_outlines:
+            raise ValueError("max_inside and max_outside must not be negative, and max_shapes must leave room for the outlines")
 
-def sample(rng: np.random.Generator) -> Sample:
-    """One grid; redrawn in the rare case where shapes outnumber the background, so that the
-    background painted is also the most common colour that parsing would pick."""
-    rejected = 0
-    while True:
-        drawn = _draw(rng)
-        counts = np.bincount(drawn.grid.ravel(), minlength=10)
-        if counts[drawn.background] > np.delete(counts, drawn.background).max():
-            return replace(drawn, rejections=drawn.rejections + rejected)
-        rejected += drawn.rejections
+    def __call__(self, rng: np.random.Generator) -> Sample:
+        """One grid; redrawn in the rare case where shapes outnumber the background, so that the
+        background painted is also the most common colour that parsing would pick."""
+        rejected = 0
+        while True:
+            drawn = self._draw(rng)
+            counts = np.bincount(drawn.grid.ravel(), minlength=10)
+            if counts[drawn.background] > np.delete(counts, drawn.background).max():
+                return replace(drawn, rejections=drawn.rejections + rejected)
+            rejected += drawn.rejections
+
+    def _draw(self, rng: np.random.Generator) -> Sample:
+        u = rng.random(5)
+        span = self.max_side - self.min_side + 1
+        height = self.min_side + int(u[0] * span)
+        width = height if u[1] < 0.3 else self.min_side + int(u[2] * span)
+        background = 0 if u[3] < 0.8 else 1 + int(u[4] * 9)
+        shape_colors = rng.permutation([c for c in range(10) if c != background]).tolist()
+        canvas = _Canvas(height, width, background)
+        wanted = min(self.max_outlines, self.min_outlines + pick_index(list(OUTLINES_CDF), rng.random()))
+        holes = _outlines(rng, canvas, shape_colors, wanted)
+        spare = shape_colors[len(holes) :]  # outline colours are never reused: each can be asked about
+        used: list[int] = []
+
+        def pick_color() -> int:
+            if used and (len(used) == len(spare) or rng.random() < SHARED_COLOR_RATE):
+                return used[int(rng.random() * len(used))]
+            used.append(spare[len(used)])
+            return used[-1]
+
+        def small(allowed: np.ndarray) -> None:
+            if len(canvas.intents) < self.max_shapes:
+                _small(rng, canvas, allowed, pick_color)
+
+        outside = ~np.any(holes, axis=0)  # the first outline always fits: its room is empty
+        for hole in holes:
+            for _ in range(min(self.max_inside, pick_index(list(INSIDE_CDF), rng.random()))):
+                small(hole)
+        for _ in range(int(rng.random() * (self.max_outside + 1))):
+            small(outside)
+        canvas.grid.flags.writeable = False
+        return Sample(canvas.grid, background, tuple(canvas.intents), 8, canvas.rejections)

@@ -5,16 +5,27 @@ cell, so they never depend on the conventions that split a grid into objects; on
 object family reads the parsed objects. The diagonal reflections and the quarter turn map a grid onto
 itself only when it is square, so those families are asked on square grids alone, while
 `symmetry.axes` lists all six names on every grid.
+
+Levels (`SymmetrySettings`): easy draws grids of 3-6 cells a side in 1-2 colours besides
+the background; medium is the default (2-12 a side, 1-3 colours); hard draws 12-30 a side
+in 1-5 colours, so that many more cells must match their mirror images. No level adds
+noise: a recoloured cell breaks an exact symmetry, and near misses are already drawn on
+purpose (a few broken mirror pairs, objects one cell short of mirrored). Noise asked for
+in settings still acts as in every prior; the answers are those of the grid as drawn.
 """
 
 from __future__ import annotations
 
 import re
 
+import attrs
 import numpy as np
 
 from arc_priors_symmetry.sampler import SymmetrySampler
+from generators import SizeCurriculum
 from priors import DIHEDRAL, MIRRORS, NUMBER, TRANSFORMS, YES_NO, ColorParam, Family, Prior
+from priors.settings import SamplerSettings, SettingsError, with_noise
+from priors.validation import whole
 
 MAX_BREAKING = 4
 """`symmetry.breaking_cells` is asked only when at most this many mirror pairs differ:
@@ -106,6 +117,46 @@ def object_left_right(scene, params) -> str | None:
     return _yes_no(np.array_equal(box, box[:, ::-1]))
 
 
+@attrs.frozen(kw_only=True)
+class SymmetrySettings(SamplerSettings):
+    """Read: the sides (of every grid), max_colors (besides the background; an object scene's
+    shape and distractors count too) and noise. Patterns are coloured cell by cell, so
+    object counts and touching are no knobs here: min_objects, max_objects and touching
+    must keep their defaults. The defaults are the prior's default (`MEDIUM`)."""
+
+    min_side: int = attrs.field(default=2, validator=whole(SettingsError, 1, 30))
+    max_side: int = attrs.field(default=12, validator=whole(SettingsError, 1, 30))
+    max_colors: int = attrs.field(default=3, validator=whole(SettingsError, 1, 9))
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        for name in ("min_objects", "max_objects", "touching"):
+            if getattr(self, name) != getattr(SamplerSettings(), name):
+                raise SettingsError(f"symmetry does not read {name}: its patterns are coloured cell by cell")
+
+
+OBJECT_SCENE_MIN_SIDE = 3
+"""The sampler's own smallest object scene, kept where the settings allow."""
+
+
+def build(settings: SymmetrySettings):
+    """Object scenes are drawn up to two cells narrower than max_side, since the mirrored shape
+    may widen the grid by two; where that leaves them no room, every grid is a pattern."""
+    low = min(max(OBJECT_SCENE_MIN_SIDE, settings.min_side), settings.max_side)
+    high = settings.max_side - 2
+    sampler = SymmetrySampler(
+        sizes=SizeCurriculum(min_side=settings.min_side, max_side=settings.max_side, scale=10.0, square_rate=0.6),
+        object_sizes=SizeCurriculum(min_side=low, max_side=max(low, high), scale=6.0, square_rate=0.3),
+        object_rate=SymmetrySampler.object_rate if low <= high else 0.0,
+        max_colors=settings.max_colors,
+    )
+    return with_noise(sampler.sample, settings)
+
+
+EASY = SymmetrySettings(min_side=3, max_side=6, max_colors=2)
+MEDIUM = SymmetrySettings()
+HARD = SymmetrySettings(min_side=12, max_side=30, max_colors=5)
+
 # Samples hold about two "no" for every "yes" of a whole-grid question (object scenes and
 # broken patterns are seldom symmetric), so `keep` asks only some of the "no"s; likewise
 # for "none" of axes, 0 of breaking_cells and "yes" of the object question.
@@ -191,5 +242,7 @@ prior = Prior(
             invariant_under=MIRRORS,
         ),
     ),
-    sampler=SymmetrySampler().sample,
+    settings=MEDIUM,
+    levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
+    build=build,
 )

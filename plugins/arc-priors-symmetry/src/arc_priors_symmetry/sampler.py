@@ -121,11 +121,13 @@ def _grown(mask: np.ndarray) -> np.ndarray:
 class SymmetrySampler:
     """Whole symmetric patterns, and (at `object_rate`) one object on a background.
 
-    Patterns: sides from `sizes`, a background and up to three other colours at a random
+    Patterns: sides from `sizes`, a background and 1..`max_colors` other colours at a random
     density, made symmetric under a group drawn from GROUPS, then at `break_rate` broken in
     1..`max_breaks` left-right mirror pairs. Object scenes: one shape, left-right mirrored at
-    `mirrored_rate` and otherwise a near miss, with up to two distractors of other colours;
-    no two shapes touch, even at a corner, so each is one object under 8-connectivity.
+    `mirrored_rate` and otherwise a near miss, with up to `max_colors` - 1 distractors of
+    other colours; no two shapes touch, even at a corner, so each is one object under
+    8-connectivity. The mirrored shape may widen an object scene's grid by up to two cells
+    and heighten it by one beyond what `object_sizes` drew.
     """
 
     sizes: SizeCurriculum = SizeCurriculum(min_side=2, max_side=12, scale=10.0, square_rate=0.6)
@@ -135,6 +137,7 @@ class SymmetrySampler:
     break_rate: float = 0.3
     max_breaks: int = 4
     mirrored_rate: float = 0.35
+    max_colors: int = 3
 
     def sample(self, rng: np.random.Generator) -> Sample:
         if rng.random() < self.object_rate:
@@ -145,7 +148,7 @@ class SymmetrySampler:
         height, width = self.sizes.sample(rng)
         background = self.background.sample(rng)
         others = [c for c in range(10) if c != background]
-        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * 3)].tolist()
+        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
         density = 0.2 + 0.6 * rng.random()
         u, v = rng.random((2, height, width))
         grid = np.where(u < density, np.array(shape_colors, dtype=np.uint8)[(v * len(shape_colors)).astype(int)], background).astype(np.uint8)
@@ -170,7 +173,7 @@ class SymmetrySampler:
         blocked = np.zeros((height + 2, width + 2), dtype=bool)  # padded by 1, like the grown masks
         main = "mirrored" if np.array_equal(mask, mask[:, ::-1]) else "near miss"
         intents = [_place(rng, grid, blocked, mask, colors[0], main)]
-        for color in colors[1 : 1 + int(rng.random() * 3)]:
+        for color in colors[1 : 1 + int(rng.random() * self.max_colors)]:
             kind = _DISTRACTOR_KINDS[int(rng.random() * len(_DISTRACTOR_KINDS))]
             shape = make_shape(kind, rng, 1 + int(rng.random() * 5), height, width)
             placed = _place(rng, grid, blocked, shape, color, kind)
