@@ -6,12 +6,12 @@ import os
 import sys
 from pathlib import Path
 
-from trainers.finetune import TrainConfig, build_trainer, end_distributed, load_model, training_records
+from trainers.finetune import TrainConfig, build_trainer, end_distributed, load_model
 
 out, run = Path(sys.argv[1]), Path(sys.argv[2])
 config = TrainConfig(run_dir=run, n_train=64, n_eval=0, max_steps=2, max_length=256, grad_accum=1, method="full", overwrite=True)
 model, tokenizer = load_model(config)
-trainer = build_trainer(config, model, tokenizer, training_records(config))
+trainer = build_trainer(config, model, tokenizer)
 trainer.args.disable_tqdm = True
 batches = [b["input_ids"].flatten().tolist() for _, b in zip(range(3), trainer.get_train_dataloader())]
 trainer.train()

@@ -81,7 +81,7 @@ def test_train_on_data_whose_questions_lack_their_family(tmp_path, chats):
             del qa["family"]
     (tmp_path / "bad.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     line = one_line_exit_2(cli("train", "--data", "bad.jsonl", "--n-eval", 1, "--run-dir", "run", cwd=tmp_path))
-    assert "bad.jsonl record 1: metadata.qas[0] lacks the text field(s) family" in line
+    assert "bad.jsonl line 1: field metadata.qas[0].family is missing" in line
     only(tmp_path, "bad.jsonl")
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priors import get_encoder
+from priors import Conventions, get_encoder
 from priors.testing import conventions
 from reference import Reference, answer_for
 from trainers.chats import ChatBuilder, ChatConfig, ChatConfigError, parse_weights
@@ -28,13 +28,12 @@ configs = st.builds(
 def test_every_answer_in_a_chat_is_the_reference_answer_for_its_grid(config, index):
     record = ChatBuilder(config).record(index)
     meta = record["metadata"]
-    grids = meta["grids"] if config.grids_per_chat > 1 else [meta["grid"]]
     c = config.conventions
-    refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in grids]
+    refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in meta["grids"]]
     for qa in meta["qas"]:
-        read = qa.get("grids", [qa.get("grid", 0)])
-        names = [f"Grid {chr(65 + g)}" for g in read]
-        assert qa["answer"] == answer_for(qa["family"], [refs[g] for g in read], names, qa["params"]), qa
+        names = [f"Grid {chr(65 + g)}" for g in qa["grids"]]
+        params = json.loads(qa["params"])
+        assert qa["answer"] == answer_for(qa["family"], [refs[g] for g in qa["grids"]], names, params), qa
 
 
 @settings(max_examples=60)
@@ -49,15 +48,17 @@ def test_a_chat_is_system_then_grid_and_question_then_alternating_answers(config
     assert [m["content"] for m in messages[3::2]] == [qa["question"] for qa in meta["qas"][1:]]
     assert messages[1]["content"].endswith("\n\n" + meta["qas"][0]["question"])
     encode = get_encoder(config.encoder).encode
-    grids = meta["grids"] if config.grids_per_chat > 1 else [meta["grid"]]
-    for g in grids:
+    assert len(meta["grids"]) == len(meta["backgrounds"]) == len(meta["sampled_by"]) == config.grids_per_chat
+    for g in meta["grids"]:
         assert encode(np.array(g, dtype=np.uint8)) in messages[1]["content"]
-    assert meta["conventions"] == config.conventions.as_dict() | {"encoder": config.encoder}
+    c = config.conventions
+    background = "none" if c.background is None else str(c.background)
+    assert meta["conventions"] == {"connectivity": c.connectivity, "univalued": c.univalued, "background": background, "encoder": config.encoder}
     assert (meta["seed"], meta["index"]) == (config.seed, index)
     assert "8 neighbours" in messages[0]["content"] if config.conventions.connectivity == 8 else "4 neighbours" in messages[0]["content"]
     if config.grids_per_chat > 1:
         for qa in meta["qas"]:
-            assert all(f"Grid {chr(65 + g)}" in qa["question"] for g in qa.get("grids", [qa.get("grid")])), qa
+            assert all(f"Grid {chr(65 + g)}" in qa["question"] for g in qa["grids"]), qa
 
 
 @given(config=configs, index=st.integers(0, 10**9))
@@ -86,14 +87,11 @@ def test_bad_weights_are_refused_with_the_reason(spec, words):
         parse_weights(spec)
 
 
-def test_the_dataset_loads_with_hf_datasets(tmp_path):
-    datasets = pytest.importorskip("datasets")
-    from trainers.datasets import generate
+def test_every_record_has_the_same_keys_whatever_the_options():
+    from trainers.schema import check_record
 
-    path = tmp_path / "d.jsonl"
-    generate(ChatConfig(), 50, path)
-    loaded = datasets.load_dataset("json", data_files=str(path), split="train")
-    assert len(loaded) == 50 and loaded[0]["messages"][0]["role"] == "system"
-    parquet = tmp_path / "d.parquet"
-    generate(ChatConfig(), 50, parquet)
-    assert datasets.load_dataset("parquet", data_files=str(parquet), split="train")[7]["messages"] == loaded[7]["messages"]
+    shapes = set()
+    for config in (ChatConfig(), ChatConfig(grids_per_chat=3, conventions=Conventions(4, False, None)), ChatConfig(encoder="header")):
+        record = check_record(ChatBuilder(config).record(5))
+        shapes.add((tuple(record), tuple(record["metadata"]), tuple(record["metadata"]["qas"][0])))
+    assert len(shapes) == 1

@@ -158,8 +158,8 @@ def run_json_task(task, *args):
 
 @pytest.mark.parametrize(
     "content, words",
-    [(b"\xff\xfe not utf8\n", "not UTF-8"), (b'{"messages": []}\n', "record 1"),
-     (b'{"messages": [{"role": "user", "content": "hi"}]}\n', "no assistant turn")],
+    [(b"\xff\xfe not utf8\n", "not UTF-8"), (b'{"messages": []}\n', "line 1: field schema_version is missing"),
+     (b'{"schema_version": 1, "messages": [{"role": "user", "content": "hi"}], "metadata": {}}\n', "field metadata.seed is missing")],
 )
 def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words):
     data = tmp_path / "bad.jsonl"

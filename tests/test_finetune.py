@@ -12,14 +12,14 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("trl")
 
 from trainers.chats import ChatConfig, parse_weights  # noqa: E402
-from trainers.finetune import TrainConfig, build_trainer, load_model, training_records  # noqa: E402
+from trainers.finetune import TrainConfig, build_trainer, load_model  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
 
-def _config(tmp_path, **changes) -> TrainConfig:
+def _config(tmp_path, seed=0, **changes) -> TrainConfig:
     base = TrainConfig(
-        run_dir=tmp_path / "run", chats=ChatConfig(priors=parse_weights("counting,colors")), n_train=80, n_eval=0,
+        run_dir=tmp_path / "run", chats=ChatConfig(priors=parse_weights("counting,colors"), seed=seed), n_train=80, n_eval=0,
         max_steps=4, max_length=512, grad_accum=1, method="full",
     )
     return attrs.evolve(base, **changes)
@@ -28,7 +28,7 @@ def _config(tmp_path, **changes) -> TrainConfig:
 def _trained(config):
     config.run_dir.mkdir(parents=True, exist_ok=True)
     model, tokenizer = load_model(config)
-    trainer = build_trainer(config, model, tokenizer, training_records(config))
+    trainer = build_trainer(config, model, tokenizer)
     trainer.args.disable_tqdm = True
     trainer.train()
     return trainer, tokenizer
@@ -133,18 +133,20 @@ def test_the_evaluation_seed_cannot_be_the_training_seed(tmp_path):
         _config(tmp_path, seed=1_000_003)
 
 
-def test_held_out_chats_use_the_conventions_the_training_data_was_written_in(tmp_path):
+def test_held_out_chats_follow_the_mixture_the_training_data_records(tmp_path):
     from priors import Conventions
     from trainers.datasets import generate
-    from trainers.finetune import evaluation_records
+    from trainers.training_data import evaluation_records
 
     data = tmp_path / "d.jsonl"
-    generate(ChatConfig(encoder="spaced", conventions=Conventions(4, False, 0)), 10, data)
-    config = _config(tmp_path, data=data, n_eval=3)
-    held_out = evaluation_records(config, training_records(config))
+    generate(ChatConfig(priors=parse_weights("area"), encoder="spaced", conventions=Conventions(4, False, 0)), 10, data)
+    config = _config(tmp_path, data=data, n_eval=3)  # the options say counting,colors; the file says area
+    held_out = evaluation_records(config)
     assert {json.dumps(r["metadata"]["conventions"], sort_keys=True) for r in held_out} == {
-        json.dumps({"connectivity": 4, "univalued": False, "background": 0, "encoder": "spaced"}, sort_keys=True)
+        json.dumps({"connectivity": 4, "univalued": False, "background": "0", "encoder": "spaced"}, sort_keys=True)
     }
+    assert {qa["prior"] for r in held_out for qa in r["metadata"]["qas"]} == {"area"}
+    assert {r["metadata"]["seed"] for r in held_out} == {config.eval_seed}
 
 
 def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):

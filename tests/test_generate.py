@@ -79,8 +79,8 @@ def test_a_corrupt_dataset_is_reported_with_its_line(tmp_path):
     path.write_text(path.read_text() + "{not json\n")
     with pytest.raises(DatasetError, match="line 4"):
         list(read_records(path))
-    path.write_text('{"messages": "nope"}\n')
-    with pytest.raises(DatasetError, match="record 1"):
+    path.write_text('{"schema_version": 1, "messages": "nope", "metadata": {}}\n')
+    with pytest.raises(DatasetError, match="line 1: field metadata.seed is missing"):
         list(read_records(path))
 
 
@@ -94,7 +94,7 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_to_the_same_path(
     proc.wait()
     assert list(tmp_path.glob(".d.jsonl.*.tmp")), "the killed run left no temporary to clean"
     generate(CONFIG, 5, out)
-    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "d.jsonl.README.md"]
 
 
 def test_a_running_writers_temporary_is_left_alone(tmp_path):
@@ -120,7 +120,7 @@ def test_a_file_that_appears_while_generating_is_not_replaced_without_overwrite(
     with pytest.raises(files.OutputExistsError, match="already exists"):
         generate(CONFIG, 5, out)
     assert out.read_text() == "the other run's output"
-    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]  # no card for a file this run did not write
 
 
 def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_path):

@@ -1,1 +1,43 @@
-"""The `arc-priors` command line. Nothing imports this package; it imports the rest."""
+"""arc-priors' public Python API, in reasoning-gym's shape.
+
+    import arc_priors
+    data = arc_priors.create_dataset("counting", size=1000, seed=1)
+    arc_priors.score_answer("The answer is 4.", data[17])
+
+Names are loaded on first use, so that the `arc-priors` command (which lives in this
+package, and imports nothing from this facade) starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_NAMES = {
+    "create_dataset": "arc_priors.api",
+    "ProceduralDataset": "arc_priors.api",
+    "score_answer": "priors.scoring",
+    "Curriculum": "trainers.curriculum",
+    "ChatConfig": "trainers.mixture",
+    "read_mixture": "trainers.mixture",
+    "features": "trainers.schema",
+    "grpo_features": "trainers.schema",
+    "SCHEMA_VERSION": "trainers.schema",
+    "exact_match_reward": "trainers.rewards",
+    "graded_reward": "trainers.rewards",
+    "LEVELS": "priors.settings",
+    "SamplerSettings": "priors.settings",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str):
+    if name not in _NAMES:
+        raise AttributeError(f"module 'arc_priors' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_NAMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -15,11 +15,12 @@ from pathlib import Path
 import click
 
 from arc_priors.options import (
-    chat_options,
+    chat_config,
     conventions_options,
-    make_chat_config,
     make_conventions,
+    mixture_options,
     priors_option,
+    read_config_file,
     seed_option,
 )
 
@@ -33,11 +34,12 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from trainers.chats import ChatConfigError
     from trainers.datasets import DatasetError
     from trainers.evaluate import ModelLoadError
-    from trainers.finetune import TrainConfigError
+    from priors.settings import SettingsError
+    from trainers.train_config import TrainConfigError
 
     return (
         GridError, PluginError, PriorFailure, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
-        TrainConfigError, ModelLoadError, OSError,
+        TrainConfigError, ModelLoadError, SettingsError, OSError,
     )
 
 
@@ -223,121 +225,42 @@ def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
 
 
 @main.command()
-@priors_option(default="counting,area,colors", help="Priors and weights, e.g. counting=2,area,colors.")
+@mixture_options("Priors and weights, e.g. counting=2,area,colors.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of chats.")
 @seed_option()
 @click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Worker processes; the output is byte-identical for any number.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="A .jsonl or .parquet file.")
-@chat_options
-@click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="A .jsonl or .parquet file; its card goes beside it as OUT.README.md.")
+@click.option("--format", "kind", type=click.Choice(["chat", "grpo"]), default="chat", show_default=True,
+              help="chat: one chat per record; grpo: one prompt/answer row per question, for TRL's GRPOTrainer.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output file (and its card).")
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
-def generate(priors_spec, n, seed, workers, out, questions_per_chat, grids_per_chat, encoder, overwrite, quiet, **conventions):
-    """Write N chats mixing the chosen priors; byte-identical for any --workers."""
+@click.pass_context
+def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values):
+    """Write N chats mixing the chosen priors, and a dataset card; byte-identical for any --workers."""
+    from tqdm.auto import tqdm
+
     from trainers.datasets import generate as write_dataset
 
-    config = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
+    config = chat_config(ctx, values, file=read_config_file(config_file))
     bar = None
 
     def progress(count: int) -> None:
         nonlocal bar  # opened on the first chunk: `generate` has checked every input by then
         if bar is None:
-            bar = click.progressbar(length=n, label="chats", file=sys.stderr)
-            bar.__enter__()
+            bar = tqdm(total=n, unit="chat", desc="generate", file=sys.stderr)
         bar.update(count)
 
     try:
-        stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, on_progress=None if quiet else progress)
+        stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, kind=kind, on_progress=None if quiet else progress)
     finally:
         if bar is not None:
-            bar.__exit__(None, None, None)
+            bar.close()
     if not quiet:
         rate = stats.records / stats.seconds if stats.seconds else float("inf")
-        click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s); sampler rejections: {stats.rejections}", err=True)
-
-def _run_dir(kind: str) -> Path:
-    import time
-
-    return Path("runs") / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}"
+        click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s), card {stats.card}; "
+                   f"sampler rejections: {stats.rejections}", err=True)
 
 
-@main.command()
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path), help="A local Hugging Face causal-LM folder; default: build the tiny model.")
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Train on a file written by `generate` instead of fresh chats.")
-@priors_option(default="counting,area,colors", help="Priors and weights for fresh chats and evaluation.")
-@click.option("--n-train", type=click.IntRange(min=1), default=6000, show_default=True, help="Fresh training chats.")
-@click.option("--n-eval", type=click.IntRange(min=0), default=60, show_default=True, help="Held-out chats evaluated before and after.")
-@click.option("--method", type=click.Choice(["auto", "lora", "dora", "rslora", "full"]), default="auto", show_default=True,
-              help="auto: full for the tiny model built from scratch, lora for --model.")
-@click.option("--lora-r", type=click.IntRange(min=1), default=16, show_default=True, help="Adapter rank (lora, dora, rslora).")
-@click.option("--lora-alpha", type=click.IntRange(min=1), default=32, show_default=True, help="Adapter scaling numerator (lora, dora, rslora).")
-@click.option("--lora-dropout", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Dropout on the adapter's input.")
-@click.option("--target-modules", default="all-linear", show_default=True, help="Comma-separated module names, or all-linear.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Default: 2e-3 tiny full, 2e-4 adapters, 2e-5 full on --model.")
-@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True, help="Passes over the training chats.")
-@click.option("--max-steps", type=click.IntRange(min=-1), default=-1, show_default=True, help="Optimizer steps; overrides --epochs when positive.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=1, show_default=True, help="Packed rows per device per step.")
-@click.option("--grad-accum", type=click.IntRange(min=1), default=4, show_default=True, help="Batches accumulated per optimizer step.")
-@click.option("--max-length", type=click.IntRange(min=64), default=1024, show_default=True, help="Tokens per packed row; longer chats are cut.")
-@click.option("--packing/--no-packing", default=True, show_default=True, help="Pack whole chats into rows of --max-length (kept apart by position ids).")
-@click.option("--time-limit", type=click.FloatRange(min=1), default=None, help="Stop training after this many seconds.")
-@seed_option()
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/train-<time>.")
-@click.option("--overwrite", is_flag=True, help="Reuse a non-empty run folder.")
-@chat_options
-def train(model, data, priors_spec, n_train, n_eval, method, lora_r, lora_alpha, lora_dropout, target_modules, lr, epochs,
-          max_steps, batch_size, grad_accum, max_length, packing, time_limit, seed, run_dir, overwrite,
-          questions_per_chat, grids_per_chat, encoder, **conventions):
-    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after.
-
-    Needs the train extra (pip install 'arc-priors[train]'). The run is written into a
-    temporary folder beside --run-dir and moved into place only when complete."""
-    _require_train_extra("train")
-    from trainers.chats import ChatBuilder
-    from trainers.finetune import TrainConfig
-    from trainers.finetune import train as run_training
-
-    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
-    ChatBuilder(chats)  # unknown priors fail before any heavy import
-    config = TrainConfig(
-        run_dir=run_dir or _run_dir("train"), model=model, chats=chats, data=data, n_train=n_train, n_eval=n_eval,
-        method=method, lora_r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=target_modules,
-        lr=lr, epochs=epochs, max_steps=max_steps, batch_size=batch_size, grad_accum=grad_accum, max_length=max_length,
-        packing=packing, time_limit=time_limit, seed=seed, overwrite=overwrite,
-    )
-    run_training(config, echo=click.echo)
-
-
-@main.command()
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path), required=True, help="A local Hugging Face causal-LM folder.")
-@click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`.")
-@priors_option(default="counting,area,colors", help="Priors to evaluate on.")
-@click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
-@seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Prompts decoded together (left-padded).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
-@chat_options
-def evaluate(model, adapter, priors_spec, n, seed, batch_size, out_dir, questions_per_chat, grids_per_chat, encoder, **conventions):
-    """Exact-match accuracy per family and grid size, in-chat and isolated, with 95% intervals.
-
-    Needs the train extra (pip install 'arc-priors[train]')."""
-    _require_train_extra("evaluate")
-    from trainers.chats import ChatBuilder
-    from trainers.evaluate import check_folder, load_responder, write_report
-    from trainers.evaluate import evaluate as run_evaluation
-    from trainers.files import check_writable_folder
-
-    chats = make_chat_config(priors_spec, seed, questions_per_chat, grids_per_chat, encoder, conventions.pop("compare"), conventions)
-    builder = ChatBuilder(chats)
-    # Every input is checked before the model loads: folders, adapter, and where results go.
-    check_folder(model)
-    if adapter is not None:
-        check_folder(adapter, "adapter_config.json", "adapter")
-    out_dir = out_dir or _run_dir("eval")
-    check_writable_folder(out_dir, "--out")
-    records = [builder.record(i) for i in range(n)]
-    responder = load_responder(model, adapter, batch_size=batch_size)
-    report = run_evaluation(responder, records)
-    click.echo(report.table())
-    paths = write_report(report, out_dir)
-    click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")
+from arc_priors import training_cli  # noqa: E402,F401  (registers train and evaluate)

@@ -1,8 +1,20 @@
-"""Options shared by several commands, declared once."""
+"""Options shared by several commands, declared once, and how they meet a --config file.
+
+A value comes from, in order of precedence: the command line, the --config file, the
+mixture a --data file's card records, and the defaults. Only options the user actually
+typed override the file, which is why every mixture option defaults to None here and the
+real default lives in `ChatConfig`.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
+from click.core import ParameterSource
+
+LEVEL_NAMES = ("easy", "medium", "hard")
 
 
 def priors_option(default: str | None, help: str):
@@ -30,7 +42,7 @@ def _apply(command, options):
 
 
 def conventions_options(command):
-    """--connectivity, --univalued/--multicolor and --background, as `**conventions`."""
+    """--connectivity, --univalued/--multicolor and --background."""
     return _apply(command, [
         click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells."),
         click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours."),
@@ -49,29 +61,107 @@ def make_conventions(options: dict):
     return Conventions(int(options["connectivity"]), options["univalued"], options["background"])
 
 
-def chat_options(command):
-    """--questions-per-chat, --grids-per-chat, --encoder and the conventions."""
-    return conventions_options(_apply(command, [
-        click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True,
-                     help="Questions asked in each chat (fewer when a grid has fewer well-posed questions)."),
-        click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True,
-                     help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
-        click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True,
-                     help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
-        click.option("--compare/--no-compare", default=True, show_default=True,
-                     help="With several grids a chat, also ask the compare prior's questions across grids."),
-    ]))
+def mixture_options(priors_help: str):
+    """Every option of a mixture: --config, --priors, --level, the chat shape and the conventions."""
+
+    def decorate(command):
+        return conventions_options(_apply(command, [
+            click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                         help="A YAML or JSON mixture file (priors, weights, levels, settings, chat shape, conventions); options typed here override it."),
+            priors_option(default="counting,area,colors", help=priors_help),
+            click.option("--level", type=click.Choice(LEVEL_NAMES), default=None,
+                         help="Draw every prior's grids at this difficulty level (default: each prior's own default settings)."),
+            click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True,
+                         help="Questions asked in each chat (fewer when a grid has fewer well-posed questions)."),
+            click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True,
+                         help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
+            click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True,
+                         help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
+            click.option("--compare/--no-compare", default=True, show_default=True,
+                         help="With several grids a chat, also ask the compare prior's questions across grids."),
+        ]))
+
+    return decorate
 
 
-def make_chat_config(priors_spec: str, seed: int, questions_per_chat: int, grids_per_chat: int, encoder: str, compare: bool, conventions: dict):
-    from trainers.chats import ChatConfig, parse_weights
+MIXTURE_PARAMS = ("priors_spec", "level", "questions_per_chat", "grids_per_chat", "encoder", "compare", "seed")
+CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 
-    return ChatConfig(
-        priors=parse_weights(priors_spec),
-        questions_per_chat=questions_per_chat,
-        grids_per_chat=grids_per_chat,
-        conventions=make_conventions(conventions),
-        encoder=encoder,
-        seed=seed,
-        compare=compare,
-    )
+
+def typed(ctx: click.Context, name: str) -> bool:
+    """Whether the user gave option `name` (as opposed to its default)."""
+    return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, recorded=None, seed_default: int | None = None):
+    """The mixture: defaults, then a recorded mixture (a --data file's card), then the --config
+    file, then what was typed. `seed_default` replaces the seed of the layers below the
+    command line (evaluate keeps its held-out seed whatever the file says)."""
+    import attrs
+
+    from priors import Conventions
+    from trainers.mixture import ChatConfig, make_chat_config, parse_weights
+
+    fields: dict[str, Any] = {}
+    if recorded is not None:
+        fields |= {f.name: getattr(recorded, f.name) for f in attrs.fields(ChatConfig)}
+    if file is not None:
+        fields |= dict(file.chat)
+    typed_fields = {}
+    for name in MIXTURE_PARAMS:
+        if typed(ctx, name):
+            typed_fields["priors" if name == "priors_spec" else name] = parse_weights(values[name]) if name == "priors_spec" else values[name]
+    if seed_default is not None and "seed" not in typed_fields:
+        typed_fields["seed"] = seed_default
+    conventions = fields.get("conventions", Conventions())
+    changes = {name: values[name] for name in CONVENTION_PARAMS if typed(ctx, name)}
+    if changes:
+        if "connectivity" in changes:
+            changes["connectivity"] = int(changes["connectivity"])
+        fields["conventions"] = attrs.evolve(conventions, **changes)
+    fields |= typed_fields
+    if not fields:  # nothing from anywhere: the defaults, as the options show them
+        fields = {"seed": values.get("seed", 0)}
+    where = f"{file.path}" if file is not None else "options"
+    return make_chat_config(fields, where)
+
+
+def read_config_file(path):
+    from trainers.mixture import read_mixture
+
+    return None if path is None else read_mixture(path)
+
+
+def train_options(command):
+    """One click option per field of `TrainConfig` (trainers.train_config): its one declaration.
+    Defaults are None here so that a --config file can fill what the command line leaves out."""
+    from trainers.train_config import cli_fields
+
+    options = []
+    for field in cli_fields():
+        flag = "--" + field.name.replace("_", "-")
+        default = field.default
+        shown = "none" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+        help_text = f"{field.metadata['help']}  [default: {shown}]"
+        kind = field.type
+        if field.metadata.get("choices"):
+            options.append(click.option(flag, field.name, type=click.Choice(field.metadata["choices"]), default=None, help=help_text))
+        elif kind is bool:
+            options.append(click.option(f"{flag}/--no-{flag[2:]}", field.name, default=None, help=help_text))
+        elif "Path" in str(kind):
+            options.append(click.option(flag, field.name, type=click.Path(path_type=Path), default=None, help=help_text))
+        else:
+            base = int if kind is int else float if "float" in str(kind) else str
+            options.append(click.option(flag, field.name, type=base, default=None, help=help_text))
+    return _apply(command, options)
+
+
+def train_values(ctx: click.Context, values: dict[str, Any], file) -> dict[str, Any]:
+    """TrainConfig keyword arguments: the --config file's `train:` section, then typed options."""
+    from trainers.train_config import cli_fields
+
+    out = dict(file.train) if file is not None else {}
+    for field in cli_fields():
+        if values.get(field.name) is not None and typed(ctx, field.name):
+            out[field.name] = values[field.name]
+    return out

@@ -9,7 +9,6 @@ which is what makes datasets byte-identical for any number of workers.
 from __future__ import annotations
 
 import itertools
-import math
 import string
 from typing import Sequence
 
@@ -18,102 +17,18 @@ import numpy as np
 
 import priors
 from generators.policies import pick_index
+from priors.checks import GuardedPrior
 from priors.encoders import get_encoder
 from priors.errors import PriorFailure
 from priors.questions import Question
-from priors.scene import Conventions, Scene
+from priors.scene import Scene
+from priors.settings import SettingsError
+from trainers.mixture import DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
+from trainers.schema import SCHEMA_VERSION, background_text, params_text
 
-DEFAULT_PRIORS = "counting,area,colors"
+__all__ = ["COMPARE", "ChatBuilder", "ChatConfig", "ChatConfigError", "DEFAULT_PRIORS", "parse_weights", "system_message"]
+
 MAX_REDRAWS = 20
-
-
-class ChatConfigError(ValueError):
-    """Options that cannot make chats: bad weights, counts, unknown names."""
-
-
-def parse_weights(spec: str) -> tuple[tuple[str, float], ...]:
-    """'counting=2,area,colors' -> (('counting', 2.0), ('area', 1.0), ('colors', 1.0))."""
-    weights: dict[str, float] = {}
-    for part in (p.strip() for p in spec.split(",")):
-        if not part:
-            raise ChatConfigError(f"empty prior name in {spec!r}; write e.g. counting=2,area,colors")
-        name, _, value = part.partition("=")
-        name = name.strip()
-        try:
-            weight = float(value) if value else 1.0
-        except ValueError:
-            raise ChatConfigError(f"weight {value!r} of prior {name!r} is not a number") from None
-        if not math.isfinite(weight) or weight <= 0:
-            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {value}")
-        if name in weights:
-            raise ChatConfigError(f"prior {name!r} is listed twice in {spec!r}")
-        weights[name] = weight
-    return tuple(weights.items())
-
-
-def _positive(instance, attribute, value) -> None:
-    if type(value) is bool or not isinstance(value, int) or value < 1:
-        raise ChatConfigError(f"{attribute.name.replace('_', '-')} must be a whole number of at least 1, got {value!r}")
-
-
-def _grids_per_chat(instance, attribute, value) -> None:
-    _positive(instance, attribute, value)
-    if value > len(string.ascii_uppercase):
-        raise ChatConfigError(f"grids-per-chat is at most {len(string.ascii_uppercase)}, got {value}")
-
-
-def _non_negative(instance, attribute, value) -> None:
-    if type(value) is bool or not isinstance(value, int) or value < 0:
-        raise ChatConfigError(f"{attribute.name} must be a whole number of at least 0, got {value!r}")
-
-
-def _known_encoder(instance, attribute, value) -> None:
-    try:
-        get_encoder(value)
-    except KeyError as err:
-        raise ChatConfigError(str(err)) from None
-
-
-def _weights(instance, attribute, value) -> None:
-    if not value:
-        raise ChatConfigError("name at least one prior")
-    top = max(w for _, w in value)
-    for name, w in value:
-        if not math.isfinite(w) or w <= 0:
-            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {w}")
-        if w / top == 0:
-            raise ChatConfigError(f"weight of prior {name!r} ({w}) is too small beside {top} to ever be drawn")
-
-
-def relative(weights) -> list[float]:
-    """Weights scaled so the largest is 1: sums of huge weights (1e308 each) would overflow."""
-    top = max(weights)
-    return [w / top for w in weights]
-
-
-@attrs.frozen
-class ChatConfig:
-    """Everything that decides the content of a dataset, recorded with it."""
-
-    priors: tuple[tuple[str, float], ...] = attrs.field(factory=lambda: parse_weights(DEFAULT_PRIORS), validator=_weights)
-    questions_per_chat: int = attrs.field(default=4, validator=_positive)
-    grids_per_chat: int = attrs.field(default=1, validator=_grids_per_chat)
-    conventions: Conventions = Conventions()
-    encoder: str = attrs.field(default="digits", validator=_known_encoder)
-    seed: int = attrs.field(default=0, validator=_non_negative)
-    compare: bool = True
-    """With several grids a chat, also ask the `compare` prior's questions across grids."""
-
-    def as_dict(self) -> dict:
-        return {
-            "priors": dict(self.priors),
-            "questions_per_chat": self.questions_per_chat,
-            "grids_per_chat": self.grids_per_chat,
-            "conventions": self.conventions.as_dict(),
-            "encoder": self.encoder,
-            "seed": self.seed,
-            "compare": self.compare,
-        }
 
 
 def system_message(config: ChatConfig) -> str:
@@ -140,7 +55,8 @@ class ChatBuilder:
     def __init__(self, config: ChatConfig):
         self.config = config
         names = [name for name, _ in config.priors]
-        self.priors = [priors.guarded(name) for name in names]
+        self.priors = [configured(priors.guarded(name), *config.choices(name)) for name in names]
+        self.levels = [p.prior.level_of() for p in self.priors]
         self._weights = relative([w for _, w in config.priors])
         self.askers, self._ask_weights = list(self.priors), list(self._weights)
         if config.grids_per_chat > 1 and config.compare and COMPARE not in names:
@@ -148,7 +64,8 @@ class ChatBuilder:
             self._ask_weights.append(1.0)
         self._encode = get_encoder(config.encoder).encode
         self._system = system_message(config)
-        self._conventions = config.conventions.as_dict() | {"encoder": config.encoder}
+        c = config.conventions
+        self._conventions = {"connectivity": c.connectivity, "univalued": c.univalued, "background": background_text(c.background), "encoder": config.encoder}
         n = config.grids_per_chat
         # Per question target (each grid alone, then "several grids"), each asker's families for it.
         self._families = [[a.prior.indices(1) for a in self.askers]] * n
@@ -166,11 +83,12 @@ class ChatBuilder:
         scenes, drawn = [], []
         everyone = range(len(self.priors))
         for g in range(self.config.grids_per_chat):
-            prior = self.priors[self._pick(rng, self._weights, everyone)]
-            sample, grid = prior.sample(rng)
+            p = self._pick(rng, self._weights, everyone)
+            sample, grid = self.priors[p].sample(rng)
             name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
-            scenes.append(c.parse(grid, name=name))
-            drawn.append({"prior": prior.name, "rejections": sample.rejections})
+            scene = c.parse(grid, name=name)
+            scenes.append(scene)
+            drawn.append({"prior": self.priors[p].name, "level": self.levels[p], "rejections": sample.rejections, "objects": len(scene.areas)})
         return scenes, drawn
 
     def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[tuple[int, ...], Question]]:
@@ -221,8 +139,7 @@ class ChatBuilder:
         else:  # a chat without a question cannot be trained on
             names = ", ".join(p.name for p in self.askers)
             raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
-        several = len(scenes) > 1
-        if several:
+        if len(scenes) > 1:
             grid_text = "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
         else:
             grid_text = self._encode(scenes[0].grid)
@@ -231,16 +148,25 @@ class ChatBuilder:
         for turn, (grids_read, q) in enumerate(asked):
             messages.append({"role": "user", "content": f"{grid_text}\n\n{q.question}" if turn == 0 else q.question})
             messages.append({"role": "assistant", "content": q.answer})
-            qa = q.as_dict()
-            if several and len(grids_read) == 1:
-                qa["grid"] = grids_read[0]
-            elif several:
-                qa["grids"] = list(grids_read)
-            qas.append(qa)
-        grids = [s.grid.tolist() for s in scenes]
-        backgrounds = [s.background for s in scenes]
-        metadata = {"grids": grids, "background": backgrounds} if several else {"grid": grids[0], "background": backgrounds[0]}
-        metadata |= {"conventions": self._conventions, "qas": qas, "sampled_by": drawn, "seed": self.config.seed, "index": index}
-        if discarded:
-            metadata["discarded_rejections"] = discarded
-        return {"messages": messages, "metadata": metadata}
+            qas.append({"prior": q.prior, "family": q.family, "params": params_text(q.params), "question": q.question,
+                        "answer": q.answer, "grids": list(grids_read)})
+        metadata = {
+            "seed": self.config.seed,
+            "index": index,
+            "grids": [s.grid.tolist() for s in scenes],
+            "backgrounds": [s.background for s in scenes],
+            "sampled_by": drawn,
+            "discarded_rejections": discarded,
+            "conventions": self._conventions,
+            "qas": qas,
+        }
+        return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": metadata}
+
+
+def configured(prior: GuardedPrior, level: str | None, settings) -> GuardedPrior:
+    """A listed prior drawing at its chosen level, with its chosen settings changes on top."""
+    try:
+        chosen = prior.prior.configured(level).configured(settings)
+    except SettingsError as err:
+        raise ChatConfigError(f"priors.{prior.name}: {err}") from None
+    return attrs.evolve(prior, prior=chosen)

@@ -20,8 +20,10 @@ from typing import Callable, Iterator
 
 import attrs
 
-from trainers.chats import ChatBuilder, ChatConfig
+from trainers.cards import Tally, card_path, card_text, write_card
+from trainers.chats import ChatBuilder, ChatConfig, system_message
 from trainers.files import atomic_path, sigterm_as_interrupt
+from trainers.schema import SchemaError, check_record, features, grpo_features, grpo_rows
 
 CHUNK = 1000
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -38,6 +40,7 @@ class GenerateStats:
     seconds: float
     rejections: int
     """Sampler shapes that fitted nowhere and were redrawn or dropped, over all grids."""
+    card: Path
 
 
 def output_format(path: Path) -> str:
@@ -68,40 +71,46 @@ def _encode_records(records: list[dict], fmt: str):
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    # Metadata stays a JSON string: its params differ in shape from family to family.
-    return pa.table(
-        {
-            "messages": [r["messages"] for r in records],
-            "metadata": [json.dumps(r["metadata"], separators=(",", ":")) for r in records],
-        }
-    )
+    return pa.Table.from_pylist(records, schema=_arrow_schema(records))
 
 
-def _build_chunk(task: tuple[int, int, str]):
-    start, stop, fmt = task
+_schemas: dict[bool, object] = {}
+
+
+def _arrow_schema(records: list[dict]):
+    """The parquet schema: the published `datasets.Features`, nested columns throughout."""
+    kind = "turn" in records[0]
+    if kind not in _schemas:
+        _schemas[kind] = (grpo_features() if kind else features()).arrow_schema
+    return _schemas[kind]
+
+
+def _build_chunk(task: tuple[int, int, str, str]):
+    start, stop, fmt, kind = task
     records = [_builder.record(i) for i in range(start, stop)]
-    rejections = sum(
-        sum(d["rejections"] for d in r["metadata"]["sampled_by"]) + r["metadata"].get("discarded_rejections", 0) for r in records
-    )
-    return _encode_records(records, fmt), stop - start, rejections
+    tally = Tally.of(records)
+    if kind == "grpo":
+        records = [row for record in records for row in grpo_rows(record)]
+    return _encode_records(records, fmt), stop - start, tally
 
 
 def check_output(path: Path, *, overwrite: bool) -> str:
     """The output format, after refusing paths that could not be written as asked."""
     path = Path(path)
     fmt = output_format(path)
-    if path.exists() and not overwrite:
-        raise DatasetError(f"{path} already exists; pass --overwrite to replace it")
+    for target in (path, card_path(path)):
+        if target.exists() and not overwrite:
+            raise DatasetError(f"{target} already exists; pass --overwrite to replace it")
     if not path.parent.is_dir():
         raise DatasetError(f"folder {path.parent} does not exist")
     return fmt
 
 
-def _results(builder: ChatBuilder, n: int, workers: int, fmt: str):
+def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat"):
     """Chunk results in index order. Chunks are handed out a few at a time (never all up
     front), so memory stays flat however large `n` is."""
     global _builder
-    tasks = ((start, min(start + CHUNK, n), fmt) for start in range(0, n, CHUNK))
+    tasks = ((start, min(start + CHUNK, n), fmt, kind) for start in range(0, n, CHUNK))
     if workers == 1:
         _builder = builder
         yield from map(_build_chunk, tasks)
@@ -119,6 +128,9 @@ def _results(builder: ChatBuilder, n: int, workers: int, fmt: str):
             yield pending.popleft().get()
 
 
+KINDS = ("chat", "grpo")
+
+
 def generate(
     config: ChatConfig,
     n: int,
@@ -126,29 +138,38 @@ def generate(
     *,
     workers: int = 1,
     overwrite: bool = False,
+    kind: str = "chat",
     on_progress: Callable[[int], None] | None = None,
 ) -> GenerateStats:
-    """Write records 0..n-1 of the dataset that `config` defines to `path`.
+    """Write records 0..n-1 of the dataset that `config` defines to `path`, and its card.
 
-    Everything is checked (counts, path, format, priors) before `on_progress` is first
+    `kind="grpo"` writes one prompt/answer row per question instead of one chat per record.
+    Everything is checked (counts, path, format, card, priors) before `on_progress` is first
     called, so a caller can open its progress display lazily and bad input never shows one.
     """
     if n < 1:
         raise DatasetError(f"the number of records must be at least 1, got {n}")
     if workers < 1:
         raise DatasetError(f"workers must be at least 1, got {workers}")
+    if kind not in KINDS:
+        raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
     path = Path(path)
     fmt = check_output(path, overwrite=overwrite)
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
-    started, rejections = time.perf_counter(), 0
-    with sigterm_as_interrupt(), atomic_path(path, overwrite=overwrite) as tmp:
-        with _writer(tmp, fmt) as write:
-            for payload, count, rejected in _results(builder, n, workers, fmt):
+    started, tally = time.perf_counter(), Tally()
+    with sigterm_as_interrupt():
+        with atomic_path(path, overwrite=overwrite) as tmp, _writer(tmp, fmt) as write:
+            for payload, count, chunk in _results(builder, n, workers, fmt, kind):
                 write(payload)
-                rejections += rejected
+                tally.merge(chunk)
                 if on_progress:
                     on_progress(count)
-    return GenerateStats(path, n, time.perf_counter() - started, rejections)
+        try:  # the card follows its file; a file whose card cannot be written is taken back
+            write_card(path, card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config)))
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return GenerateStats(path, n, time.perf_counter() - started, tally.rejections, card_path(path))
 
 
 @contextlib.contextmanager
@@ -175,61 +196,42 @@ def _writer(tmp: Path, fmt: str):
 
 
 def read_records(path: Path) -> Iterator[dict]:
-    """Records of a dataset written by `generate`, checked enough to fail with the record at fault."""
+    """Records of a chat dataset written by `generate`, streamed, each checked against the
+    schema so that an older or foreign file fails at its first record, naming the field."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"dataset {path} does not exist")
-    if output_format(path) == "parquet":
-        yield from _parquet_records(path)
-        return
+    rows = _parquet_rows(path) if output_format(path) == "parquet" else _jsonl_rows(path)
+    for where, record in rows:
+        try:
+            yield check_record(record)
+        except SchemaError as err:
+            raise DatasetError(f"{path} {where}: {err}") from None
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[str, object]]:
     try:
         with open(path, encoding="utf-8") as f:
             for line_number, line in enumerate(f, start=1):
                 try:
-                    record = json.loads(line)
+                    yield f"line {line_number}", json.loads(line)
                 except json.JSONDecodeError as err:
                     raise DatasetError(f"{path} line {line_number} is not valid JSON: {err.msg}") from None
-                yield _checked(record, path, line_number)
     except UnicodeDecodeError:
         raise DatasetError(f"{path} is not UTF-8 text, so not a JSONL dataset") from None
 
 
-def _parquet_records(path: Path) -> Iterator[dict]:
+def _parquet_rows(path: Path) -> Iterator[tuple[str, object]]:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        batches = pq.ParquetFile(path).iter_batches(batch_size=1024)
+        number = 0
+        for batch in batches:
+            for row in batch.to_pylist():
+                number += 1
+                yield f"record {number}", row
+    except DatasetError:
+        raise
     except Exception as err:  # pyarrow raises several types for a damaged file
-        raise DatasetError(f"{path} is not a readable parquet file: {err}") from None
-    missing = {"messages", "metadata"} - set(table.column_names)
-    if missing:
-        raise DatasetError(f"{path} lacks the column(s) {', '.join(sorted(missing))}")
-    for i, (messages, metadata) in enumerate(zip(table["messages"].to_pylist(), table["metadata"].to_pylist()), start=1):
-        try:
-            meta = json.loads(metadata)
-        except (TypeError, json.JSONDecodeError):
-            raise DatasetError(f"{path} record {i} has metadata that is not a JSON object") from None
-        yield _checked({"messages": messages, "metadata": meta}, path, i)
-
-
-def _checked(record, path: Path, where: int) -> dict:
-    messages = record.get("messages") if isinstance(record, dict) else None
-    if not isinstance(messages, list) or not messages or not all(
-        isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and isinstance(m.get("content"), str) for m in messages
-    ):
-        raise DatasetError(f"{path} record {where} has no valid 'messages' list of role/content turns")
-    if not any(m["role"] == "assistant" for m in messages):
-        raise DatasetError(f"{path} record {where} has no assistant turn, so nothing to train on")
-    metadata = record.get("metadata", {})
-    if not isinstance(metadata, dict):
-        raise DatasetError(f"{path} record {where} has metadata that is not a JSON object")
-    qas = metadata.get("qas")
-    if qas is not None:
-        answers = sum(m["role"] == "assistant" for m in messages)
-        if not isinstance(qas, list) or len(qas) != answers:
-            raise DatasetError(f"{path} record {where}: metadata.qas must list one question per assistant turn ({answers})")
-        for i, qa in enumerate(qas):
-            missing = [k for k in ("prior", "family", "question", "answer") if not isinstance(qa, dict) or not isinstance(qa.get(k), str)]
-            if missing:
-                raise DatasetError(f"{path} record {where}: metadata.qas[{i}] lacks the text field(s) {', '.join(missing)}")
-    return record
+        raise DatasetError(f"{path} is not a readable parquet file: {' '.join(str(err).split())}") from None

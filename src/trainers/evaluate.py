@@ -86,11 +86,9 @@ def isolated_prompts(record: Mapping) -> list[list[dict]]:
 _PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts}
 
 
-def _question_grid(metadata: Mapping, qa: Mapping) -> list:
+def _question_grid(metadata: Mapping, qa: Mapping) -> int:
     """The grid a question is bucketed by: its own, or the first of those it compares."""
-    if "grids" in metadata:
-        return metadata["grids"][qa.get("grids", [qa.get("grid", 0)])[0]]
-    return metadata["grid"]
+    return qa["grids"][0]
 
 
 # --- evaluation --------------------------------------------------------------------------
@@ -128,10 +126,12 @@ def evaluate(
             if len(replies) != len(prompts):
                 raise ValueError(f"responder returned {len(replies)} replies for {len(prompts)} prompts")
             for (index, turn, metadata, qa), reply in zip(keys, replies):
-                grid = _question_grid(metadata, qa)
+                g = _question_grid(metadata, qa)
+                grid = metadata["grids"][g]
                 rows.append(Row(
                     mode=mode, record=int(index), turn=turn, prior=qa["prior"], family=qa["family"],
-                    size=size_bucket(len(grid), len(grid[0])), question=qa["question"], answer=qa["answer"],
+                    size=size_bucket(len(grid), len(grid[0])), level=metadata["sampled_by"][g]["level"] or "default",
+                    question=qa["question"], answer=qa["answer"],
                     prediction=str(reply), correct=priors.score(reply, qa["answer"]),
                 ))
     finally:

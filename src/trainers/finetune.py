@@ -1,135 +1,37 @@
 """Fine-tuning a causal LM on prior chats: answer-only loss, packing on, CPU-safe defaults.
 
-The run reads top to bottom in `train`: build the data, the model, the trainer and the
-evaluator, then train and evaluate. Everything that decides a run is one `TrainConfig`,
-saved beside the results.
+The run reads top to bottom in `train`: check every input, build the data (streamed), the
+model, the trainer and the evaluator, then train and evaluate. Everything that decides a
+run is one `TrainConfig` (trainers.train_config), saved beside the results.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Literal
 
-import attrs
-
-from priors.scene import Conventions
-from trainers.chats import ChatBuilder, ChatConfig
 from trainers.evaluate import check_folder, load_local_model
 from trainers.files import atomic_folder, check_writable_folder, sigterm_as_interrupt, write_json
+from trainers.train_config import METHODS, TrainConfig, TrainConfigError
+from trainers.training_data import baseline, estimated_steps, evaluation_records, first_records, record_stream
 
-Method = Literal["auto", "lora", "dora", "rslora", "full"]
-METHODS = ("auto", "lora", "dora", "rslora", "full")
-
-
-class TrainConfigError(ValueError):
-    """Options that cannot make a training run."""
+__all__ = ["METHODS", "TrainConfig", "TrainConfigError", "build_trainer", "load_model", "train"]
 
 
-def _at_least(minimum):
-    def check(instance, attribute, value):
-        if value is not None and value < minimum:
-            raise TrainConfigError(f"{attribute.name.replace('_', '-')} must be at least {minimum}, got {value}")
-
-    return check
-
-
-@attrs.frozen
-class TrainConfig:
-    """One training run. `model=None` builds the project's tiny model from scratch.
-
-    `method="auto"` means full fine-tuning for the freshly built tiny model (adapters on
-    random weights learn little) and LoRA for any model you pass.
-    """
-
-    run_dir: Path = attrs.field(converter=Path, default=Path("runs/default"))
-    model: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
-    chats: ChatConfig = ChatConfig()
-    data: Path | None = attrs.field(default=None, converter=attrs.converters.optional(Path))
-    n_train: int = attrs.field(default=6000, validator=_at_least(1))
-    n_eval: int = attrs.field(default=60, validator=_at_least(0))
-    eval_seed: int = 1_000_003
-    method: Method = attrs.field(default="auto", validator=attrs.validators.in_(METHODS))
-    lora_r: int = attrs.field(default=16, validator=_at_least(1))
-    lora_alpha: int = attrs.field(default=32, validator=_at_least(1))
-    lora_dropout: float = attrs.field(default=0.0, validator=_at_least(0.0))
-    target_modules: str = "all-linear"
-    lr: float | None = attrs.field(default=None, validator=_at_least(0.0))
-    epochs: float = attrs.field(default=1.0, validator=_at_least(0.0))
-    max_steps: int = attrs.field(default=-1)
-    batch_size: int = attrs.field(default=1, validator=_at_least(1))
-    grad_accum: int = attrs.field(default=4, validator=_at_least(1))
-    max_length: int = attrs.field(default=1024, validator=_at_least(64))
-    packing: bool = True
-    time_limit: float | None = attrs.field(default=None, validator=_at_least(1.0))
-    """Seconds of training after which the run stops at the next step and still evaluates."""
-    seed: int = 0
-    overwrite: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        if self.seed == self.eval_seed:
-            raise TrainConfigError(f"--seed {self.seed} is the evaluation seed: training and held-out chats would be the same")
-
-    def resolved_method(self) -> str:
-        if self.method != "auto":
-            return self.method
-        return "full" if self.model is None else "lora"
-
-    def resolved_lr(self) -> float:
-        if self.lr is not None:
-            return self.lr
-        # A tiny model from scratch wants a large step; adapters on a real model a moderate one.
-        return {"full": 2e-3 if self.model is None else 2e-5}.get(self.resolved_method(), 2e-4)
-
-    def as_dict(self) -> dict:
-        out = attrs.asdict(self, recurse=False)
-        out |= {"run_dir": str(self.run_dir), "model": str(self.model) if self.model else None, "data": str(self.data) if self.data else None}
-        out |= {"chats": self.chats.as_dict(), "resolved_method": self.resolved_method(), "resolved_lr": self.resolved_lr()}
-        return out
-
-
-def training_records(config: TrainConfig) -> list[dict]:
-    """Chats to train on: read from `data`, or built on the fly from (chat seed, index)."""
-    from trainers.datasets import read_records
-
-    if config.data is not None:
-        return list(read_records(config.data))
-    builder = ChatBuilder(config.chats)
-    return [builder.record(i) for i in range(config.n_train)]
-
-
-def majority_answers(records: list[dict]) -> dict[str, str]:
-    """Each family's most common answer in the training chats (ties: the first seen)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for record in records:
-        for qa in record.get("metadata", {}).get("qas") or ():
-            counts[qa["family"]][qa["answer"]] += 1
-    return {family: c.most_common(1)[0][0] for family, c in counts.items()}
-
-
-def evaluation_records(config: TrainConfig, training: list[dict]) -> list[dict]:
-    """Held-out chats: a different seed from training, so no record is shared, and the
-    conventions and encoder the training chats were written in (a --data file records them)."""
-    chats = attrs.evolve(config.chats, seed=config.eval_seed)
-    recorded = training[0].get("metadata", {}).get("conventions") if training else None
-    if recorded:
-        try:
-            conventions = Conventions(recorded["connectivity"], recorded["univalued"], recorded["background"])
-            chats = attrs.evolve(chats, conventions=conventions, encoder=recorded["encoder"])
-        except (KeyError, TypeError, ValueError) as err:
-            raise TrainConfigError(f"the training data records conventions that cannot be used: {recorded!r} ({err})") from None
-    builder = ChatBuilder(chats)
-    return [builder.record(i) for i in range(config.n_eval)]
+SHUFFLE_ROWS = 1000
+"""Packed rows mixed at a time: more than one window of chats packs into."""
 
 
 def process_rank() -> int:
     """This process's rank under torchrun or accelerate (both set RANK); 0 when run alone."""
     return int(os.environ.get("RANK", "0"))
+
+
+def world_size() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
 
 
 def load_model(config: TrainConfig, folder: Path | None = None):
@@ -181,24 +83,31 @@ def peft_config(config: TrainConfig):
     )
 
 
-def training_dataset(records: list[dict], tokenizer):
-    """A dataset TRL trains on with the loss on answers only.
+def training_dataset(records, tokenizer):
+    """A streamed dataset TRL trains on with the loss on answers only. `records` is a function
+    returning an iterator of chat records (called again for each epoch).
 
     Templates with generation markers go to TRL as chats (`assistant_only_loss=True`);
-    others are tokenized here with masks computed turn by turn (see trainers.masking).
+    others are tokenized here, lazily too, with masks computed turn by turn (trainers.masking).
     """
-    from datasets import Dataset
+    from datasets import Features, IterableDataset, List, Value
 
     from trainers.masking import loss_mask_strategy, pretokenize_dataset
 
-    dataset = Dataset.from_list([{"messages": r["messages"]} for r in records])
+    def chats():
+        for record in records():
+            yield {"messages": record["messages"]}
+
+    text = Value("string")
+    dataset = IterableDataset.from_generator(chats, features=Features({"messages": List({"role": text, "content": text})}))
     if loss_mask_strategy(tokenizer) == "trl":
         return dataset, True
     return pretokenize_dataset(dataset, tokenizer), False
 
 
-def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | None = None):
-    """SFTConfig with the CPU-safe choices measured for this stack (docs/training.md)."""
+def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | None = None, max_steps: int | None = None):
+    """SFTConfig with the CPU-safe choices measured for this stack (docs/training.md). A
+    stream has no length, so the trainer is told its step count (`max_steps`)."""
     import torch
     from trl import SFTConfig
 
@@ -206,8 +115,7 @@ def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | No
     return SFTConfig(
         output_dir=str(Path(folder or config.run_dir) / "checkpoints"),
         learning_rate=config.resolved_lr(),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps,
+        max_steps=max_steps if max_steps is not None else config.max_steps,
         per_device_train_batch_size=config.batch_size,  # bfd at batch > 1 flattens into one long row: slow on CPU
         gradient_accumulation_steps=config.grad_accum,
         lr_scheduler_type="cosine",
@@ -236,7 +144,8 @@ def _time_limit_callback(seconds: float):
     from transformers import TrainerCallback
 
     class StopAfter(TrainerCallback):
-        """Ends training at the first step boundary past the limit; evaluation still runs."""
+        """Ends training at the first step boundary past the limit; evaluation still runs.
+        Chats are tokenized as training reads them, so the limit covers tokenizing too."""
 
         def on_train_begin(self, args, state, control, **kwargs):
             self.start = time.monotonic()
@@ -249,18 +158,11 @@ def _time_limit_callback(seconds: float):
 
 
 def end_distributed() -> None:
-    """Leave a multi-process run without interpreter teardown, once this rank's work is
-    written. Under torchrun on CPU, gloo's threads abort a process at exit about one run
-    in eight ("terminate called without an active exception"), even after the process
-    group is destroyed; skipping the teardown of a finished rank avoids that."""
+    """Leave the process group of a multi-process run (torchrun, accelerate launch)."""
     import torch.distributed as dist
 
-    if not (dist.is_available() and dist.is_initialized()):
-        return
-    dist.destroy_process_group()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def check_run_dir(config: TrainConfig) -> None:
@@ -289,19 +191,30 @@ def run_folder(config: TrainConfig):
         yield folder
 
 
-def build_trainer(config: TrainConfig, model, tokenizer, records: list[dict], folder: Path | None = None):
+def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: Path | None = None, callbacks=(), sample=None):
+    """The SFTTrainer for a run. `records` is a function returning an iterator of training
+    records (default: the run's own stream)."""
     from trl import SFTTrainer
 
+    records = records or record_stream(config)
     dataset, assistant_only = training_dataset(records, tokenizer)
-    callbacks = [_time_limit_callback(config.time_limit)] if config.time_limit else []
-    return SFTTrainer(
+    if config.max_steps > 0:
+        steps = config.max_steps
+    else:  # each optimizer step takes a batch on every process
+        steps = max(1, estimated_steps(config, sample or first_records(config, 200), tokenizer) // world_size())
+    callbacks = [*callbacks, *([_time_limit_callback(config.time_limit)] if config.time_limit else [])]
+    trainer = SFTTrainer(
         model=model,
-        args=sft_config(config, assistant_only, folder),
+        args=sft_config(config, assistant_only, folder, max_steps=steps),
         train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=peft_config(config),
         callbacks=callbacks,
     )
+    # bfd packs each window of 1,000 chats longest first, and a stream has no sampler to mix
+    # the rows: shuffled here, consecutive batches are alike, as with a map-style dataset.
+    trainer.train_dataset = trainer.train_dataset.shuffle(seed=config.seed, buffer_size=SHUFFLE_ROWS)
+    return trainer
 
 
 def save_model(trainer, tokenizer, config: TrainConfig, folder: Path | None = None) -> Path:
@@ -316,66 +229,23 @@ def train(config: TrainConfig, *, echo=print) -> dict:
     """Build data, model, trainer and evaluator; evaluate, train, evaluate; write the run folder.
 
     Every input is checked before any expensive step: the run folder, the model folder, the
-    data and its schema, then (once the model has loaded) the adapter's target modules. The
-    run is written into a temporary sibling folder that becomes `config.run_dir` only when
-    complete. Under several processes (torchrun, accelerate launch) each rank ends its
-    process here once its work is written (see `end_distributed`); alone, it returns the metrics.
+    data (its first records) and its schema, then, once the model has loaded, the adapter's
+    target modules. The run is written into a temporary sibling folder that becomes
+    `config.run_dir` only when complete. Returns the metrics (empty on ranks other than 0).
     """
+    if config.run_dir is None:
+        raise TrainConfigError("a training run needs a run folder (run_dir)")
     check_run_dir(config)
     if config.model is not None:
         check_folder(config.model)
-    records = training_records(config)
-    if not records:
-        raise TrainConfigError(f"--data {config.data} holds no chats to train on")
-    held_out = evaluation_records(config, records)
-    majority = majority_answers(records)
+    sample = first_records(config, 1000)
+    held_out = evaluation_records(config)
+    majority = baseline(config)
     with sigterm_as_interrupt(), run_folder(config) as folder:
-        metrics = _run(config, folder, records, held_out, majority, echo)
+        from trainers.run import run
+
+        metrics = run(config, folder, sample, held_out, majority, echo)
     end_distributed()
     if metrics:
         echo(f"trained {metrics['train_steps']} steps in {metrics['train_seconds']:.0f} s; run folder: {config.run_dir}")
-    return metrics
-
-
-def _run(config: TrainConfig, folder: Path, records: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
-    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
-    from trainers.plots import plot_loss
-    from trainers.report import majority_report
-
-    model, tokenizer = load_model(config, folder)
-    check_target_modules(config, model)
-    if process_rank() == 0:
-        write_json(folder / "config.json", config.as_dict())
-    trainer = build_trainer(config, model, tokenizer, records, folder)
-    if not trainer.is_world_process_zero():
-        trainer.train()
-        return {}
-    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
-    started = time.monotonic()
-    result = trainer.train()
-    seconds = time.monotonic() - started
-    saved = save_model(trainer, tokenizer, config, folder)
-    with contextlib.suppress(OSError):  # the trainer's output folder stays empty: checkpoints are off
-        (folder / "checkpoints").rmdir()
-    after = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
-
-    losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
-    plot_loss(losses, folder / "loss.png")
-    metrics = {
-        "train_seconds": seconds,
-        "train_steps": trainer.state.global_step,
-        "train_loss": result.training_loss,
-        "loss_curve": losses,
-        "saved": str(config.run_dir / saved.relative_to(folder)),
-    }
-    if after is not None:
-        baseline = majority_report(after, majority)
-        metrics |= {"before": before.as_dict(), "after": after.as_dict(), "majority_baseline": baseline.as_dict()}
-        write_report(after, folder, name="eval_after")
-        write_report(before, folder, name="eval_before")
-        echo("Held-out accuracy, untrained vs trained:")
-        echo(comparison_table(before, after))
-        echo("Against always giving each family's most common training answer:")
-        echo(comparison_table(baseline, after, labels=("majority", "model")))
-    write_json(folder / "metrics.json", metrics)
     return metrics

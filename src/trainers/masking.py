@@ -236,7 +236,8 @@ def pretokenize_dataset(
     messages_field: str = "messages",
     num_proc: int | None = None,
 ):
-    """Turn a ``datasets.Dataset`` of chats into TRL-ready ``input_ids`` + ``assistant_masks``.
+    """Turn a ``datasets.Dataset`` (or a streamed ``IterableDataset``, lazily) of chats into
+    TRL-ready ``input_ids`` + ``assistant_masks``.
 
     Every other column is dropped: TRL would drop them anyway, and a leftover
     ``messages`` column would let ``assistant_only_loss=True`` get past TRL's
@@ -247,4 +248,5 @@ def pretokenize_dataset(
     def _one(example):
         return tokenize_chat(tokenizer, example[messages_field], chat_template=chat_template)
 
-    return dataset.map(_one, remove_columns=list(dataset.column_names), num_proc=num_proc)
+    parallel = {"num_proc": num_proc} if num_proc else {}  # a stream maps lazily, in one process
+    return dataset.map(_one, remove_columns=list(dataset.column_names), **parallel)

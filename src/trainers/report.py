@@ -9,7 +9,6 @@ still honest at 0% and 100%, which is exactly where an untrained or a solved fam
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -18,26 +17,21 @@ import attrs
 
 from trainers.files import atomic_write
 
-Z95 = 1.959963984540054  # two-sided 95% normal quantile
 SIZE_BUCKETS: tuple[tuple[str, int, int], ...] = (("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-30", 21, 30))
 MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
 
 
-def wilson_interval(correct: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion; (0, 1) when there is no data."""
+def wilson_interval(correct: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (scipy's); (0, 1) when there is no data."""
     if n < 0 or not 0 <= correct <= n:
         raise ValueError(f"need 0 <= correct <= n, got correct={correct}, n={n}")
     if n == 0:
         return 0.0, 1.0
-    p = correct / n
-    z2 = z * z
-    denom = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    from scipy.stats import binomtest
+
+    ci = binomtest(correct, n).proportion_ci(confidence_level=confidence, method="wilson")
     # At p = 0 or 1 the bound is exactly 0 or 1; rounding would leave it a hair off.
-    low = 0.0 if correct == 0 else max(0.0, centre - half)
-    high = 1.0 if correct == n else min(1.0, centre + half)
-    return low, high
+    return (0.0 if correct == 0 else float(ci.low)), (1.0 if correct == n else float(ci.high))
 
 
 def size_bucket(rows: int, cols: int) -> str:
@@ -83,6 +77,8 @@ class Row:
     prior: str
     family: str
     size: str
+    level: str
+    """The difficulty level the question's grid was drawn at ("default": the prior's own settings)."""
     question: str
     answer: str
     prediction: str
@@ -106,6 +102,7 @@ class ModeSummary:
     overall: Cell
     families: Mapping[str, Cell]
     sizes: Mapping[str, Cell]
+    levels: Mapping[str, Cell]
 
     @classmethod
     def of(cls, rows: Sequence[Row]) -> "ModeSummary":
@@ -113,14 +110,22 @@ class ModeSummary:
         families = dict(sorted(_cells(rows, lambda r: r.family).items()))
         sizes = _cells(rows, lambda r: r.size)
         sizes = {name: sizes[name] for name, _, _ in SIZE_BUCKETS if name in sizes}
-        return cls(overall, families, sizes)
+        levels = _cells(rows, lambda r: r.level)
+        levels = {name: levels[name] for name in sorted(levels, key=_level_order)}
+        return cls(overall, families, sizes, levels)
 
     def as_dict(self) -> dict:
         return {
             "overall": self.overall.as_dict(),
             "families": {k: c.as_dict() for k, c in self.families.items()},
             "sizes": {k: c.as_dict() for k, c in self.sizes.items()},
+            "levels": {k: c.as_dict() for k, c in self.levels.items()},
         }
+
+
+def _level_order(name: str) -> tuple[int, str]:
+    order = ("easy", "medium", "hard", "default")
+    return (order.index(name) if name in order else len(order), name)
 
 
 @attrs.frozen
@@ -202,6 +207,11 @@ def report_table(report: EvalReport) -> str:
     for name, _, _ in SIZE_BUCKETS:
         if any(name in report[m].sizes for m in modes):
             body.append(row(f"size {name}", lambda s, name=name: s.sizes.get(name)))
+    levels = list(report[modes[0]].levels) if modes else []
+    if len(levels) > 1 or levels not in ([], ["default"]):
+        rules.append(len(body))
+        for name in levels:
+            body.append(row(f"level {name}", lambda s, name=name: s.levels.get(name)))
     return _grid(header, body, rules)
 
 

@@ -1,0 +1,105 @@
+"""The Python API in reasoning-gym's shape: procedural datasets with random access, a graded
+scorer, difficulty levels and curricula. `import arc_priors` exposes these names.
+
+    import arc_priors
+    data = arc_priors.create_dataset("counting", size=1000, seed=1, level="easy")
+    item = data[17]                       # the same item in any process: it depends on (seed, 17) only
+    arc_priors.score_answer("The answer is 4.", item)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+import attrs
+
+from priors.settings import SamplerSettings
+from trainers.chats import ChatBuilder
+from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
+
+SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
+CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions"})
+
+
+def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatConfig:
+    """A ChatConfig from any form a user hands over, with `settings` applied on top."""
+    if isinstance(name_or_mixture, ChatConfig):
+        base = name_or_mixture
+    elif isinstance(name_or_mixture, Mapping):
+        base = chat_config_from_dict(name_or_mixture, "mixture")
+    elif isinstance(name_or_mixture, (str, Path)) and Path(name_or_mixture).suffix.lower() in (".yaml", ".yml", ".json"):
+        base = ChatConfig(**read_mixture(Path(name_or_mixture)).chat)
+    elif isinstance(name_or_mixture, str):
+        base = ChatConfig(priors=parse_weights(name_or_mixture), questions_per_chat=1)
+    else:
+        raise ChatConfigError(f"create_dataset takes a prior name, a 'name=weight,...' spec, a mixture mapping or file, or a ChatConfig; got {type(name_or_mixture).__name__}")
+    unknown = sorted(set(settings) - SETTING_KEYS - CHAT_KEYS)
+    if unknown:
+        raise ChatConfigError(f"unknown setting {unknown[0]!r}; chat settings: {', '.join(sorted(CHAT_KEYS))}; sampler settings: {', '.join(sorted(SETTING_KEYS))}")
+    chat = {k: v for k, v in settings.items() if k in CHAT_KEYS}
+    if isinstance(chat.get("conventions"), Mapping):
+        from priors import Conventions
+
+        chat["conventions"] = Conventions(**chat["conventions"])
+    sampler = {k: v for k, v in settings.items() if k in SETTING_KEYS}
+    per_prior = {name: {**base.prior_settings.get(name, {}), **sampler} for name, _ in base.priors} if sampler else base.prior_settings
+    try:
+        return attrs.evolve(base, seed=seed, prior_settings=per_prior, **chat)
+    except (TypeError, ValueError) as err:
+        raise ChatConfigError(str(err)) from None
+
+
+class ProceduralDataset(Sequence):
+    """`size` items, item i built from (seed, i) alone: indexable, iterable, reproducible in any
+    process. Each item is one chat; its `question`, `answer` and `prompt` are the chat's last
+    question (earlier questions, if any, stand in the prompt with their gold answers)."""
+
+    def __init__(self, config: ChatConfig, size: int):
+        if type(size) is not int or size < 0:
+            raise ChatConfigError(f"size must be a whole number of at least 0, got {size!r}")
+        self.config, self.size = config, size
+        self._builder = ChatBuilder(config)  # unknown priors, levels and settings fail here
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(f"item {index} of a dataset of {self.size}")
+        return item(self._builder.record(index))
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self[i] for i in range(self.size))
+
+    def score_answer(self, answer: str | None, entry: Mapping[str, Any]) -> float:
+        from priors.scoring import score_answer
+
+        return score_answer(answer, entry)
+
+
+def item(record: dict) -> dict:
+    """A chat record as a reasoning-gym-style item."""
+    messages = record["messages"]
+    last = record["metadata"]["qas"][-1]
+    return {
+        "question": messages[-2]["content"],
+        "answer": last["answer"],
+        "prompt": [dict(m) for m in messages[:-1]],
+        "messages": messages,
+        "metadata": {**record["metadata"], "family": last["family"], "prior": last["prior"], "schema_version": record["schema_version"]},
+    }
+
+
+def create_dataset(name_or_mixture: "str | Mapping | ChatConfig | Path", size: int = 500, seed: int = 0, **settings) -> ProceduralDataset:
+    """A procedural dataset of `size` items. `name_or_mixture` is a prior name ("counting"),
+    a weighted list ("counting=2,area"), a mixture mapping or file (the `--config` form), or a
+    ChatConfig. `settings` are chat settings (level, questions_per_chat, grids_per_chat,
+    encoder, compare, conventions) or sampler settings applied to every prior (min_side,
+    max_side, min_objects, max_objects, max_colors, touching, noise). A prior name alone asks
+    one question per item, as reasoning-gym's datasets do."""
+    return ProceduralDataset(_mixture(name_or_mixture, seed, settings), size)

@@ -1,0 +1,97 @@
+"""The `train` and `evaluate` commands: thin layers over trainers.finetune and trainers.evaluate.
+
+Both need the train extra; torch, transformers and TRL are imported inside the commands,
+never when the CLI starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from arc_priors.cli import _require_train_extra, main
+from arc_priors.options import chat_config, mixture_options, read_config_file, seed_option, train_options, train_values
+
+
+def _run_dir(kind: str) -> Path:
+    return Path("runs") / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def _recorded(data: Path | None):
+    """The mixture a --data file's card records (None without a file or a card)."""
+    if data is None:
+        return None
+    from trainers.cards import recorded_mixture
+
+    return recorded_mixture(data)
+
+
+@main.command()
+@mixture_options("Priors and weights of fresh training chats (a --data file brings its own).")
+@seed_option()
+@train_options
+@click.pass_context
+def train(ctx, config_file, **values):
+    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after.
+
+    Needs the train extra (pip install 'arc-priors[train]'). The run is written into a
+    temporary folder beside --run-dir and moved into place only when complete; with
+    --data, the held-out chats follow the mixture the file's card records."""
+    _require_train_extra("train")
+    from trainers.finetune import train as run_training
+    from trainers.train_config import make_train_config
+
+    file = read_config_file(config_file)
+    options = train_values(ctx, values, file)
+    data = options.get("data")
+    chats = chat_config(ctx, values, file=file, recorded=_recorded(Path(data) if data else None))
+    options.setdefault("run_dir", _run_dir("train"))
+    config = make_train_config(options | {"chats": chats}, str(file.path) if file else "options")
+    run_training(config, echo=click.echo)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        # Under torchrun on CPU, gloo's threads abort a finished process at interpreter exit
+        # about one run in eight; the work is written, so skip the teardown.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+@main.command()
+@click.option("--model", type=click.Path(file_okay=False, path_type=Path), required=True, help="A local Hugging Face causal-LM folder.")
+@click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`.")
+@click.option("--data", type=click.Path(dir_okay=False, path_type=Path),
+              help="Evaluate on fresh held-out chats of the mixture this `generate` file's card records.")
+@mixture_options("Priors to evaluate on.")
+@click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
+@seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Prompts decoded together (left-padded).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
+@click.pass_context
+def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **values):
+    """Exact-match accuracy per family, grid size and level, in-chat and isolated, with 95% intervals.
+
+    Needs the train extra (pip install 'arc-priors[train]')."""
+    _require_train_extra("evaluate")
+    from trainers.chats import ChatBuilder
+    from trainers.evaluate import check_folder, load_responder, write_report
+    from trainers.evaluate import evaluate as run_evaluation
+    from trainers.files import check_writable_folder
+
+    chats = chat_config(ctx, values, file=read_config_file(config_file), recorded=_recorded(data), seed_default=values["seed"])
+    builder = ChatBuilder(chats)
+    # Every input is checked before the model loads: folders, adapter, and where results go.
+    check_folder(model)
+    if adapter is not None:
+        check_folder(adapter, "adapter_config.json", "adapter")
+    out_dir = out_dir or _run_dir("eval")
+    check_writable_folder(out_dir, "--out")
+    records = [builder.record(i) for i in range(n)]
+    responder = load_responder(model, adapter, batch_size=batch_size)
+    report = run_evaluation(responder, records)
+    click.echo(report.table())
+    paths = write_report(report, out_dir)
+    click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -1,0 +1,164 @@
+"""Dataset cards: one sidecar per dataset file, `NAME.README.md`, in the Hugging Face card
+format (YAML front matter, then prose).
+
+The front matter's `arc_priors` block is the machine-readable part: the schema version,
+the library version, the mixture that made the file (the same shape as a `--config` file)
+and what was drawn, per prior and level. `train --data` and `evaluate --data` read the
+mixture back, so that they evaluate on the data's own priors and conventions. The card is
+named after the whole file name, so that `d.jsonl` and `d.parquet` keep a card each;
+renamed `README.md` beside the file, it is a valid card for the Hugging Face Hub.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import attrs
+
+from trainers.files import atomic_write
+from trainers.mixture import ChatConfig, chat_config_from_dict
+from trainers.schema import SCHEMA_VERSION
+
+
+def card_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + ".README.md")
+
+
+@attrs.define
+class Tally:
+    """What a file's grids were drawn as: per (prior, level), grids, summed largest side and
+    summed object count; per family, questions. Chunks are tallied apart and merged."""
+
+    draws: dict = attrs.field(factory=dict)
+    families: Counter = attrs.field(factory=Counter)
+    rejections: int = 0
+
+    @classmethod
+    def of(cls, records: Iterable[dict]) -> "Tally":
+        tally = cls()
+        for record in records:
+            meta = record["metadata"]
+            tally.rejections += meta["discarded_rejections"]
+            for grid, drawn in zip(meta["grids"], meta["sampled_by"]):
+                key = (drawn["prior"], drawn["level"] or "default")
+                row = tally.draws.setdefault(key, [0, 0, 0])
+                row[0] += 1
+                row[1] += max(len(grid), len(grid[0]))
+                row[2] += drawn["objects"]
+                tally.rejections += drawn["rejections"]
+            tally.families.update(qa["family"] for qa in meta["qas"])
+        return tally
+
+    def merge(self, other: "Tally") -> None:
+        for key, (n, side, objects) in other.draws.items():
+            row = self.draws.setdefault(key, [0, 0, 0])
+            row[0] += n
+            row[1] += side
+            row[2] += objects
+        self.families.update(other.families)
+        self.rejections += other.rejections
+
+    def as_dict(self) -> dict:
+        draws = [
+            {"prior": prior, "level": level, "grids": n, "mean_side": round(side / n, 2), "mean_objects": round(objects / n, 2)}
+            for (prior, level), (n, side, objects) in sorted(self.draws.items())
+        ]
+        return {"draws": draws, "questions": dict(sorted(self.families.items())), "sampler_rejections": self.rejections}
+
+
+def _version() -> str:
+    try:
+        return metadata.version("arc-priors")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kind: str, system_prompt: str) -> str:
+    import yaml
+
+    path = Path(path)
+    stats = tally.as_dict()
+    header = {
+        "pretty_name": f"arc-priors {kind} data: {path.name}",
+        "tags": ["arc", "abstraction-and-reasoning", "visual-question-answering", "synthetic"],
+        "task_categories": ["question-answering"],
+        "configs": [{"config_name": "default", "data_files": path.name}],
+        "arc_priors": {
+            "schema_version": SCHEMA_VERSION,
+            "version": _version(),
+            "kind": kind,
+            "records": records,
+            "mixture": config.as_dict(),
+            "system_prompt": system_prompt,
+            "stats": stats,
+        },
+    }
+    rows = "\n".join(f"| {d['prior']} | {d['level']} | {d['grids']:,} | {d['mean_side']} | {d['mean_objects']} |" for d in stats["draws"])
+    families = "\n".join(f"| `{family}` | {n:,} |" for family, n in stats["questions"].items())
+    loader = "json" if path.suffix == ".jsonl" else "parquet"
+    what = "one chat per record (grids, then questions, each answered in its own assistant turn)" if kind == "chat" else (
+        "one row per question: `prompt` (the chat up to and including the question) and its gold `answer`, for GRPO")
+    return f"""---
+{yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
+# {path.name}
+
+{records:,} records of arc-priors data: {what}. Made by arc-priors {_version()}, record schema
+version {SCHEMA_VERSION}; the mixture that made it is in this card's front matter
+(`arc_priors.mixture`, the form of an `arc-priors --config` file), so the file can be made
+again byte for byte.
+
+## Load it
+```python
+from datasets import load_dataset
+from trainers.schema import {"features" if kind == "chat" else "grpo_features"}
+
+data = load_dataset("{loader}", data_files="{path.name}", features={"features" if kind == "chat" else "grpo_features"}(), split="train")
+```
+
+## What was drawn
+| prior | level | grids | mean largest side | mean objects |
+| --- | --- | ---: | ---: | ---: |
+{rows}
+
+## Questions per family
+| family | questions |
+| --- | ---: |
+{families}
+
+## Conventions
+{system_prompt}
+"""
+
+
+def write_card(path: Path, text: str) -> Path:
+    out = card_path(path)
+    atomic_write(out, lambda fh: fh.write(text.encode("utf-8")))
+    return out
+
+
+def read_card(path: Path) -> dict[str, Any] | None:
+    """The `arc_priors` block of a dataset file's card; None when the file has no card."""
+    import yaml
+
+    card = card_path(path)
+    if not card.is_file():
+        return None
+    text = card.read_text(encoding="utf-8")
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        return None
+    try:
+        header = yaml.safe_load(text[4 : text.index("\n---\n", 4)])
+    except yaml.YAMLError:
+        return None
+    return header.get("arc_priors") if isinstance(header, dict) else None
+
+
+def recorded_mixture(path: Path) -> ChatConfig | None:
+    """The mixture a dataset file was made with, from its card; None when it has none."""
+    card = read_card(path)
+    if not card or "mixture" not in card:
+        return None
+    return chat_config_from_dict(card["mixture"], f"the card of {path}: mixture")

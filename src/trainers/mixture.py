@@ -1,0 +1,282 @@
+"""The mixture: everything that decides a dataset's content, in one value, and the file form
+of it (`--config mix.yaml`, YAML or JSON).
+
+The file and `ChatConfig.as_dict` have one shape, so the config recorded in a dataset card
+or a run folder can be read back as a `--config`:
+
+    priors:                      # name: weight, or name: {weight, level, settings}
+      counting: 2
+      shapes: {level: hard}
+      zones: {weight: 0.5, settings: {max_side: 12}}
+    level: easy                  # every prior without a level of its own
+    questions_per_chat: 4
+    grids_per_chat: 1
+    compare: true
+    conventions: {connectivity: 8, univalued: true, background: most_common}
+    encoder: digits
+    seed: 0
+    train: {lr: 0.002}           # training options (`arc-priors train`), by option name
+
+Every problem is one line naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import attrs
+
+from priors.encoders import get_encoder
+from priors.scene import Conventions
+from priors.settings import SettingsError
+from priors.validation import flag, whole
+
+DEFAULT_PRIORS = "counting,area,colors"
+
+
+class ChatConfigError(ValueError):
+    """Options that cannot make chats: bad weights, counts, unknown names, a bad config file."""
+
+
+def parse_weights(spec: str) -> tuple[tuple[str, float], ...]:
+    """'counting=2,area,colors' -> (('counting', 2.0), ('area', 1.0), ('colors', 1.0))."""
+    weights: dict[str, float] = {}
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            raise ChatConfigError(f"empty prior name in {spec!r}; write e.g. counting=2,area,colors")
+        name, _, value = part.partition("=")
+        name = name.strip()
+        try:
+            weight = float(value) if value else 1.0
+        except ValueError:
+            raise ChatConfigError(f"weight {value!r} of prior {name!r} is not a number") from None
+        if not math.isfinite(weight) or weight <= 0:
+            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {value}")
+        if name in weights:
+            raise ChatConfigError(f"prior {name!r} is listed twice in {spec!r}")
+        weights[name] = weight
+    return tuple(weights.items())
+
+
+def _weights(instance, attribute, value) -> None:
+    if not value:
+        raise ChatConfigError("name at least one prior")
+    top = max(w for _, w in value)
+    for name, w in value:
+        if not math.isfinite(w) or w <= 0:
+            raise ChatConfigError(f"weight of prior {name!r} must be a positive number, got {w}")
+        if w / top == 0:
+            raise ChatConfigError(f"weight of prior {name!r} ({w}) is too small beside {top} to ever be drawn")
+
+
+def relative(weights) -> list[float]:
+    """Weights scaled so the largest is 1: sums of huge weights (1e308 each) would overflow."""
+    top = max(weights)
+    return [w / top for w in weights]
+
+
+def _known_encoder(instance, attribute, value) -> None:
+    try:
+        get_encoder(value)
+    except KeyError as err:
+        raise ChatConfigError(str(err)) from None
+
+
+def _frozen(mapping) -> Mapping:
+    return MappingProxyType({k: (MappingProxyType(dict(v)) if isinstance(v, Mapping) else v) for k, v in dict(mapping).items()})
+
+
+@attrs.frozen
+class ChatConfig:
+    """Everything that decides the content of a dataset, recorded with it."""
+
+    priors: tuple[tuple[str, float], ...] = attrs.field(
+        factory=lambda: parse_weights(DEFAULT_PRIORS), converter=lambda p: tuple((str(n), float(w)) for n, w in p), validator=_weights
+    )
+    questions_per_chat: int = attrs.field(default=4, validator=whole(ChatConfigError, 1))
+    grids_per_chat: int = attrs.field(default=1, validator=whole(ChatConfigError, 1, 26))
+    conventions: Conventions = Conventions()
+    encoder: str = attrs.field(default="digits", validator=_known_encoder)
+    seed: int = attrs.field(default=0, validator=whole(ChatConfigError, 0))
+    compare: bool = attrs.field(default=True, validator=flag(ChatConfigError))
+    """With several grids a chat, also ask the `compare` prior's questions across grids."""
+    level: str | None = None
+    """The level of every prior that names none of its own (None: each prior's default settings)."""
+    prior_levels: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
+    prior_settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen)
+    """Per prior, settings changed over its level's (or default) settings."""
+
+    def choices(self, name: str) -> tuple[str | None, Mapping[str, Any] | None]:
+        """(level, settings changes) for one prior."""
+        return self.prior_levels.get(name, self.level), self.prior_settings.get(name)
+
+    def as_dict(self) -> dict:
+        priors: dict[str, Any] = {}
+        for name, weight in self.priors:
+            extra = {"level": self.prior_levels.get(name), "settings": dict(self.prior_settings.get(name) or {})}
+            extra = {k: v for k, v in extra.items() if v}
+            priors[name] = {"weight": weight, **extra} if extra else weight
+        return {
+            "priors": priors,
+            "level": self.level,
+            "questions_per_chat": self.questions_per_chat,
+            "grids_per_chat": self.grids_per_chat,
+            "compare": self.compare,
+            "conventions": self.conventions.as_dict(),
+            "encoder": self.encoder,
+            "seed": self.seed,
+        }
+
+
+CHAT_KEYS = ("priors", "level", "questions_per_chat", "grids_per_chat", "compare", "conventions", "encoder", "seed")
+SECTIONS = ("train", "evaluate")
+
+
+def _priors(value, where: str) -> dict[str, Any]:
+    """The `priors` entry in any of its forms, as ChatConfig fields."""
+    if isinstance(value, str):
+        return {"priors": parse_weights(value)}
+    if isinstance(value, list):
+        value = {name: 1.0 for name in value}
+    if not isinstance(value, Mapping) or not value:
+        raise ChatConfigError(f"{where}: priors must name at least one prior, as a mapping of name to weight or to {{weight, level, settings}}")
+    weights, levels, settings = [], {}, {}
+    for name, spec in value.items():
+        key = f"{where}: priors.{name}"
+        if not isinstance(spec, Mapping):
+            spec = {"weight": spec}
+        unknown = sorted(set(spec) - {"weight", "level", "settings"})
+        if unknown:
+            raise ChatConfigError(f"{key}.{unknown[0]}: unknown key; a prior takes weight, level and settings")
+        weight = spec.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+            raise ChatConfigError(f"{key}.weight must be a positive number, got {weight!r}")
+        weights.append((str(name), float(weight)))
+        if spec.get("level") is not None:
+            levels[name] = _text(spec["level"], f"{key}.level")
+        if spec.get("settings"):
+            if not isinstance(spec["settings"], Mapping):
+                raise ChatConfigError(f"{key}.settings must be a mapping of setting to value")
+            settings[name] = dict(spec["settings"])
+    return {"priors": tuple(weights), "prior_levels": levels, "prior_settings": settings}
+
+
+def _text(value, key: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ChatConfigError(f"{key} must be a name, got {value!r}")
+    return value
+
+
+def _conventions(value, where: str) -> Conventions:
+    if not isinstance(value, Mapping):
+        raise ChatConfigError(f"{where}: conventions must be a mapping of connectivity, univalued and background")
+    unknown = sorted(set(value) - {"connectivity", "univalued", "background"})
+    if unknown:
+        raise ChatConfigError(f"{where}: conventions.{unknown[0]}: unknown key; conventions take connectivity, univalued and background")
+    background = value.get("background", "most_common")
+    background = None if background in ("none", None) else int(background) if isinstance(background, str) and background.isdecimal() else background
+    try:
+        return Conventions(value.get("connectivity", 8), value.get("univalued", True), background)
+    except ValueError as err:
+        raise ChatConfigError(f"{where}: conventions: {err}") from None
+
+
+def chat_fields(data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """ChatConfig keyword arguments from the mixture keys present in `data` (file form)."""
+    fields: dict[str, Any] = {}
+    for key in CHAT_KEYS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "priors":
+            fields |= _priors(value, where)
+        elif key == "conventions":
+            fields["conventions"] = _conventions(value, where)
+        elif key == "level":
+            fields["level"] = None if value is None else _text(value, f"{where}: level")
+        else:
+            fields[key] = value
+    return fields
+
+
+def make_chat_config(fields: Mapping[str, Any], where: str = "options") -> ChatConfig:
+    """A ChatConfig, with any problem named by `where` and the field's key."""
+    try:
+        return ChatConfig(**fields)
+    except (ChatConfigError, SettingsError, ValueError, TypeError) as err:
+        raise ChatConfigError(f"{where}: {err}") from None
+
+
+def chat_config_from_dict(data: Mapping[str, Any], where: str) -> ChatConfig:
+    """The inverse of `ChatConfig.as_dict` (and the file form without sections)."""
+    return make_chat_config(chat_fields(data, where), where)
+
+
+@attrs.frozen
+class MixtureFile:
+    """A `--config` file read and checked: its mixture keys and its per-command sections."""
+
+    path: Path
+    chat: Mapping[str, Any]
+    train: Mapping[str, Any]
+    evaluate: Mapping[str, Any]
+
+
+def read_mixture(path: Path) -> MixtureFile:
+    """Read and check a YAML or JSON mixture file; one-line errors name the file and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ChatConfigError(f"cannot read --config {path}: {getattr(err, 'strerror', None) or err}") from None
+    data = _load(text, path)
+    if not isinstance(data, Mapping):
+        raise ChatConfigError(f"{path}: a mixture file holds a mapping of keys ({', '.join(CHAT_KEYS + SECTIONS)})")
+    unknown = sorted(set(data) - set(CHAT_KEYS) - set(SECTIONS))
+    if unknown:
+        raise ChatConfigError(f"{path}: {unknown[0]}: unknown key; known: {', '.join(CHAT_KEYS + SECTIONS)}")
+    sections = {}
+    for name in SECTIONS:
+        section = data.get(name) or {}
+        if not isinstance(section, Mapping):
+            raise ChatConfigError(f"{path}: {name} must be a mapping of option to value")
+        sections[name] = MappingProxyType(dict(section))
+    chat = chat_fields(data, str(path))
+    check_choices(make_chat_config(chat, str(path)), str(path))  # every mixture key checked now, before any work
+    return MixtureFile(path, MappingProxyType(chat), sections["train"], sections["evaluate"])
+
+
+def check_choices(config: ChatConfig, where: str) -> None:
+    """Every prior named exists, and takes its level and settings; problems name the key."""
+    import priors
+    from priors.errors import UnknownNameError
+
+    for name, _ in config.priors:
+        level, settings = config.choices(name)
+        key = "level" if name not in config.prior_levels else f"priors.{name}.level"
+        try:
+            prior = priors.load(name).configured(level)
+        except (UnknownNameError, SettingsError) as err:
+            raise ChatConfigError(f"{where}: {key if level else f'priors.{name}'}: {err}") from None
+        try:
+            prior.configured(settings)
+        except SettingsError as err:
+            raise ChatConfigError(f"{where}: priors.{name}.settings: {err}") from None
+
+
+def _load(text: str, path: Path):
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ChatConfigError(f"{path} is not valid JSON: {err}") from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ChatConfigError(f"{path} is not valid YAML: {' '.join(str(err).split())}") from None

@@ -1,0 +1,112 @@
+"""One training run inside its (temporary) folder: model, trainer, evaluation before and after,
+the curriculum when asked, and what is written. `trainers.finetune.train` checks the inputs
+and provides the folder; this module does the work."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from trainers.chats import ChatBuilder
+from trainers.curriculum import Curriculum
+from trainers.files import write_json
+from trainers.finetune import build_trainer, check_target_modules, load_model, process_rank, save_model
+from trainers.train_config import TrainConfig
+from trainers.training_data import record_stream
+
+PROBE_CHATS = 4
+"""Held-out chats per prior at each curriculum check: enough to move the rolling accuracy."""
+
+
+def _curriculum_parts(config: TrainConfig, echo):
+    """The curriculum, the builder of the next fresh chat (at the current levels), and the
+    callback that scores the model on a few chats per prior every `curriculum_every` steps."""
+    import attrs
+    from transformers import TrainerCallback
+
+    from trainers.evaluate import HFResponder, isolated_prompts
+    from priors import score
+
+    names = [name for name, _ in config.chats.priors]
+    curriculum = Curriculum(names, threshold=config.curriculum_threshold)
+    builders: dict[tuple, ChatBuilder] = {}
+
+    def builder() -> ChatBuilder:
+        key = tuple(sorted(curriculum.current().items()))
+        if key not in builders:
+            builders[key] = ChatBuilder(curriculum.chat_config(config.chats))
+        return builders[key]
+
+    class Probe(TrainerCallback):
+        def __init__(self, tokenizer):
+            self.tokenizer = tokenizer
+
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            if state.global_step % config.curriculum_every:
+                return
+            prompts, keys = [], []
+            for name in names:
+                probe = attrs.evolve(curriculum.chat_config(config.chats), priors=((name, 1.0),), seed=config.eval_seed + state.global_step)
+                chats = ChatBuilder(probe)
+                for i in range(PROBE_CHATS):
+                    record = chats.record(i)
+                    for prompt, qa in zip(isolated_prompts(record), record["metadata"]["qas"]):
+                        prompts.append(prompt)
+                        keys.append((name, qa["answer"]))
+            replies = HFResponder(model, self.tokenizer, progress=False).respond(prompts)
+            moved = curriculum.record_many((name, bool(score(reply, answer))) for (name, answer), reply in zip(keys, replies))
+            for name in moved:
+                echo(f"curriculum: {name} moves up to {curriculum.level(name)} at step {state.global_step}")
+
+    return curriculum, builder, Probe
+
+
+def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
+    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
+    from trainers.plots import plot_loss
+    from trainers.report import majority_report
+
+    model, tokenizer = load_model(config, folder)
+    check_target_modules(config, model)
+    if process_rank() == 0:
+        write_json(folder / "config.json", config.as_dict())
+    curriculum, callbacks, records = None, [], None
+    if config.curriculum:
+        curriculum, builder, Probe = _curriculum_parts(config, echo)
+        records, callbacks = record_stream(config, level_of=builder), [Probe(tokenizer)]
+    trainer = build_trainer(config, model, tokenizer, records, folder, callbacks, sample)
+    if not trainer.is_world_process_zero():
+        trainer.train()
+        return {}
+    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
+    started = time.monotonic()
+    result = trainer.train()
+    seconds = time.monotonic() - started
+    saved = save_model(trainer, tokenizer, config, folder)
+    with contextlib.suppress(OSError):  # the trainer's output folder stays empty: checkpoints are off
+        (folder / "checkpoints").rmdir()
+    after = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
+
+    losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
+    plot_loss(losses, folder / "loss.png")
+    metrics = {
+        "train_seconds": seconds,
+        "train_steps": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "loss_curve": losses,
+        "saved": str(config.run_dir / saved.relative_to(folder)),
+    }
+    if curriculum is not None:
+        metrics["curriculum"] = curriculum.as_dict()
+    if after is not None:
+        baseline = majority_report(after, majority)
+        metrics |= {"before": before.as_dict(), "after": after.as_dict(), "majority_baseline": baseline.as_dict()}
+        write_report(after, folder, name="eval_after")
+        write_report(before, folder, name="eval_before")
+        echo("Held-out accuracy, untrained vs trained:")
+        echo(comparison_table(before, after))
+        echo("Against always giving each family's most common training answer:")
+        echo(comparison_table(baseline, after, labels=("majority", "model")))
+    write_json(folder / "metrics.json", metrics)
+    return metrics

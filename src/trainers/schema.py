@@ -1,0 +1,128 @@
+"""The record schema: one shape for every chat record, whatever the options that made it.
+
+Files made with one grid or three, any background or object convention, in JSONL or
+parquet, load under one `datasets.Features` and concatenate. Fields whose content differs
+by family (a question's parameters) are JSON text, so that their column keeps one type.
+`schema_version` is in every record; a reader refuses anything else in one line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+SCHEMA_VERSION = 1
+
+
+class SchemaError(ValueError):
+    """A record that is not of this schema version; the message names the field."""
+
+
+def _parts():
+    from datasets import List, Value
+
+    text = Value("string")
+    qa = {"prior": text, "family": text, "params": text, "question": text, "answer": text, "grids": List(Value("int8"))}
+    drawn = {"prior": text, "level": text, "rejections": Value("int32"), "objects": Value("int32")}
+    conventions = {"connectivity": Value("int8"), "univalued": Value("bool"), "background": text, "encoder": text}
+    metadata = {
+        "seed": Value("int64"),
+        "index": Value("int64"),
+        "grids": List(List(List(Value("int8")))),
+        "backgrounds": List(Value("int8")),
+        "sampled_by": List(drawn),
+        "discarded_rejections": Value("int32"),
+        "conventions": conventions,
+        "qas": List(qa),
+    }
+    return text, List({"role": text, "content": text}), metadata
+
+
+def features():
+    """The chat record schema as `datasets.Features` (datasets is imported here, not before)."""
+    from datasets import Features, Value
+
+    _, messages, metadata = _parts()
+    return Features({"schema_version": Value("int16"), "messages": messages, "metadata": metadata})
+
+
+def grpo_features():
+    """The schema of GRPO rows (`generate --format grpo`): one question each, with its chat's metadata."""
+    from datasets import Features, Value
+
+    text, messages, metadata = _parts()
+    return Features({
+        "schema_version": Value("int16"), "prompt": messages, "answer": text, "family": text, "prior": text,
+        "turn": Value("int16"), "metadata": metadata,
+    })
+
+
+def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
+    """One GRPO row per question of a chat record: the prompt is the chat up to and including
+    that question (earlier gold answers in context, as in training), the answer its gold answer.
+    TRL's GRPOTrainer reads `prompt` (conversational) and passes the other columns to rewards."""
+    messages, qas = record["messages"], record["metadata"]["qas"]
+    users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    return [
+        {"schema_version": SCHEMA_VERSION, "prompt": [dict(m) for m in messages[: u + 1]], "answer": qa["answer"],
+         "family": qa["family"], "prior": qa["prior"], "turn": turn, "metadata": record["metadata"]}
+        for turn, (u, qa) in enumerate(zip(users, qas, strict=True))
+    ]
+
+
+def background_text(spec) -> str:
+    """A background convention as text ('most_common', 'none' or '0'-'9'): one column type."""
+    return "none" if spec is None else str(spec)
+
+
+def background_spec(text: str):
+    """The inverse of `background_text`."""
+    if text == "none":
+        return None
+    return text if text == "most_common" else int(text)
+
+
+def params_text(params: Mapping[str, Any]) -> str:
+    return json.dumps(dict(params), sort_keys=True, separators=(",", ":"))
+
+
+_TOP = ("schema_version", "messages", "metadata")
+_METADATA = ("seed", "index", "grids", "backgrounds", "sampled_by", "discarded_rejections", "conventions", "qas")
+_QA = ("prior", "family", "params", "question", "answer", "grids")
+
+
+def check_record(record: Any) -> dict:
+    """`record` if it has this schema's fields and version; otherwise the first field at fault."""
+    if not isinstance(record, dict):
+        raise SchemaError(f"the record is a {type(record).__name__}, not an object")
+    version = record.get("schema_version")
+    if version != SCHEMA_VERSION:
+        found = "missing" if version is None else f"{version!r}"
+        raise SchemaError(
+            f"field schema_version is {found}; this arc-priors reads schema version {SCHEMA_VERSION} "
+            "(an older or foreign file: write it again with `arc-priors generate`)"
+        )
+    for key in _TOP:
+        if key not in record:
+            raise SchemaError(f"field {key} is missing (schema version {SCHEMA_VERSION})")
+    metadata = record["metadata"]
+    missing = [k for k in _METADATA if not isinstance(metadata, dict) or k not in metadata]
+    if missing:
+        raise SchemaError(f"field metadata.{missing[0]} is missing (schema version {SCHEMA_VERSION})")
+    messages = record["messages"]
+    if not isinstance(messages, list) or not messages or not all(
+        isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and isinstance(m.get("content"), str) for m in messages
+    ):
+        raise SchemaError("field messages is not a list of role/content turns")
+    answers = sum(m["role"] == "assistant" for m in messages)
+    if not answers:
+        raise SchemaError("field messages has no assistant turn, so nothing to train on")
+    qas = metadata["qas"]
+    if not isinstance(qas, list) or len(qas) != answers:
+        raise SchemaError(f"field metadata.qas must list one question per assistant turn ({answers})")
+    for i, qa in enumerate(qas):
+        for key in _QA:
+            value = qa.get(key) if isinstance(qa, dict) else None
+            if not (isinstance(value, list) if key == "grids" else isinstance(value, str)):
+                raise SchemaError(f"field metadata.qas[{i}].{key} is missing or of the wrong type (schema version {SCHEMA_VERSION})")
+    return record

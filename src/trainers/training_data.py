@@ -1,0 +1,105 @@
+"""The chats a run trains on, streamed; the held-out chats it is judged on; and the baseline.
+
+Training never holds its data in a list: a `--data` file is read record by record as the
+trainer asks (so a million-chat file starts at once, in flat memory), and fresh chats are
+made as they are read. The first records are checked against the schema before anything
+expensive starts; a bad record further in ends the run with one line, and the run leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from typing import Callable, Iterable, Iterator
+
+import attrs
+
+from trainers.chats import ChatBuilder
+from trainers.mixture import ChatConfig
+from trainers.train_config import TrainConfig, TrainConfigError
+
+CHECKED_UP_FRONT = 1000
+"""Records of a --data file read and checked before the model loads."""
+BASELINE_SAMPLE = 20_000
+"""Training records the majority-answer baseline is counted over (a bounded sample: a file may hold millions)."""
+
+
+def data_mixture(config: TrainConfig) -> ChatConfig:
+    """The mixture the training chats follow: a --data file's own (its card) unless the file
+    has no card, in which case the options given; fresh chats follow the options."""
+    if config.data is None:
+        return config.chats
+    from trainers.cards import recorded_mixture
+
+    recorded = recorded_mixture(config.data)
+    return recorded if recorded is not None else config.chats
+
+
+def record_stream(config: TrainConfig, level_of: Callable[[], ChatBuilder] | None = None) -> Callable[[], Iterator[dict]]:
+    """A function returning a fresh iterator over the training records, each time it is called
+    (the trainer starts over for each epoch). `level_of` gives the builder to use for the
+    next fresh chat: the curriculum's, which changes as priors move up."""
+    if config.data is not None:
+        from trainers.datasets import read_records
+
+        path = config.data
+        return lambda: read_records(path)
+    fixed = ChatBuilder(config.chats)
+    builder = level_of or (lambda: fixed)
+    count = config.n_train
+    return lambda: (builder().record(i) for i in range(count))
+
+
+def first_records(config: TrainConfig, n: int) -> list[dict]:
+    """The first `n` training records, read and checked now, so that a bad file fails before
+    the model loads; an empty file fails here too."""
+    records = list(itertools.islice(record_stream(config)(), n))
+    if not records:
+        raise TrainConfigError(f"--data {config.data} holds no chats to train on")
+    return records
+
+
+def majority_answers(records: Iterable[dict]) -> dict[str, str]:
+    """Each family's most common answer in the training chats (ties: the first seen)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for record in records:
+        for qa in record["metadata"]["qas"]:
+            counts[qa["family"]][qa["answer"]] += 1
+    return {family: c.most_common(1)[0][0] for family, c in counts.items()}
+
+
+def baseline(config: TrainConfig) -> dict[str, str]:
+    """Majority answers over the first BASELINE_SAMPLE training records."""
+    return majority_answers(itertools.islice(record_stream(config)(), BASELINE_SAMPLE))
+
+
+def evaluation_records(config: TrainConfig) -> list[dict]:
+    """Held-out chats: the training mixture (a --data file's own), under the evaluation seed,
+    so that no record is shared with training and the text is written as training saw it."""
+    chats = attrs.evolve(data_mixture(config), seed=config.eval_seed)
+    builder = ChatBuilder(chats)
+    return [builder.record(i) for i in range(config.n_eval)]
+
+
+def count_records(config: TrainConfig) -> int:
+    """How many training records there are: --n-train, or a file's count (its card's, else counted)."""
+    if config.data is None:
+        return config.n_train
+    from trainers.cards import read_card
+
+    card = read_card(config.data)
+    if card and isinstance(card.get("records"), int):
+        return card["records"]
+    return sum(1 for _ in record_stream(config)())
+
+
+def estimated_steps(config: TrainConfig, sample: list[dict], tokenizer) -> int:
+    """Optimizer steps (all processes together) for --epochs over a stream, which has no
+    length: packed rows are estimated from the tokens of a sample of chats."""
+    texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
+    tokens = sum(min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]) / len(texts)
+    per_row = config.max_length if config.packing else tokens
+    rows = count_records(config) * tokens / per_row
+    return max(1, math.ceil(config.epochs * rows / (config.batch_size * config.grad_accum)))
