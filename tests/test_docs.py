@@ -120,3 +120,17 @@ def test_the_readme_examples_show_what_they_promise(tmp_path):
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(code, "README.md", "exec"), {})
     assert "runs/train-*" not in readme  # a glob breaks once there are two runs
+
+
+def test_the_rl_guide_facade_and_grpo_file_blocks_run(tmp_path):
+    pytest.importorskip("trl")
+    blocks = _blocks(ROOT / "docs" / "rl.md")
+    facade = next(code for lang, code in blocks if lang == "python" and "arc_priors.create_dataset" in code)
+    exec(compile(facade.replace("size=500", "size=40"), "rl.md", "exec"), {})
+    console = next(code for lang, code in blocks if lang == "console" and "--format grpo" in code)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    for line in console.splitlines():
+        command = line[2:].replace("--n 500", "--n 20")
+        proc = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert proc.returncode == 0, (command, proc.stderr[-2000:])

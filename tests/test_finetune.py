@@ -166,3 +166,42 @@ def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((out / "eval.json").read_text())
     assert report and (out / "eval.png").is_file() and "counting.objects" in result.output
+
+
+def test_the_run_folder_holds_its_config_in_the_config_file_form_and_it_runs_again(tmp_path):
+    from trainers.finetune import train
+    from trainers.mixture import read_mixture
+    from trainers.train_config import make_train_config
+
+    config = _config(tmp_path, n_train=20, max_steps=1, max_length=256)
+    train(config, echo=lambda line: None)
+    again = read_mixture(config.run_dir / "config.yaml")
+    rebuilt = make_train_config(dict(again.train) | {"chats": ChatConfig(**again.chat), "run_dir": tmp_path / "again"})
+    assert attrs.evolve(rebuilt, run_dir=config.run_dir) == config
+
+
+def test_a_curriculum_run_moves_priors_up_as_they_pass_the_threshold(tmp_path):
+    from trainers.finetune import train
+
+    lines = []
+    config = _config(tmp_path, n_train=200, max_steps=3, max_length=256, curriculum=True, curriculum_every=1, curriculum_threshold=0.0,
+                     curriculum_window=4)
+    metrics = train(config, echo=lines.append)
+    moves = metrics["curriculum"]["moves"]
+    assert moves and all(m["level"] in ("medium", "hard") for m in moves)
+    assert any(line.startswith("curriculum: ") and "moves up to medium" in line for line in lines)
+
+
+def test_evaluation_reports_accuracy_per_level(tmp_path):
+    from trainers.chats import ChatBuilder
+    from trainers.evaluate import evaluate
+
+    class Echo:
+        def respond(self, prompts):
+            return ["1"] * len(prompts)
+
+    records = [ChatBuilder(ChatConfig(level=level, seed=5)).record(i) for level in ("easy", "hard") for i in range(6)]
+    report = evaluate(Echo(), records, progress=False)
+    assert set(report["isolated"].levels) == {"easy", "hard"}
+    assert sum(c.n for c in report["isolated"].levels.values()) == report["isolated"].overall.n
+    assert "level easy" in report.table() and "level hard" in report.table()

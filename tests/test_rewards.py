@@ -1,8 +1,20 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from priors.scoring import score_answer
 from trainers.chats import ChatBuilder, ChatConfig
-from trainers.rewards import exact_match_reward, grpo_rows
+from trainers.rewards import completion_text, exact_match_reward, graded_reward, grpo_rows
+
+
+def _trl_call(reward, completions, rows):
+    """Call a reward function exactly as trl 1.16's GRPOTrainer does: every column but the
+    prompt as a list, plus the trainer's own keyword arguments."""
+    columns = {key: [row[key] for row in rows] for key in rows[0] if key != "prompt"}
+    return reward(
+        prompts=[row["prompt"] for row in rows], completions=completions, completion_ids=[[1, 2]] * len(rows),
+        trainer_state=None, log_extra=lambda *a, **k: None, log_metric=lambda *a, **k: None, **columns,
+    )
 
 
 @given(index=st.integers(0, 10**6))
@@ -14,6 +26,43 @@ def test_the_gold_answer_scores_one_and_a_wrong_answer_zero_in_both_completion_f
     assert exact_match_reward(wrong, answer=answers) == [0.0] * len(rows)
     conversational = [[{"role": "assistant", "content": f" {a}. "}] for a in answers]
     assert exact_match_reward(conversational, answer=answers) == [1.0] * len(rows)
+
+
+@given(index=st.integers(0, 10**6), wrapper=st.sampled_from(["{}", "The answer is {}.", "<answer>{}</answer>", "**{}**"]))
+def test_both_rewards_take_trls_call_and_find_the_answer_in_free_text(index, wrapper):
+    rows = list(grpo_rows(ChatBuilder(ChatConfig()).record(index)))
+    rows = [row | {"metadata": {"family": row["family"], "index": index}} for row in rows]
+    completions = [[{"role": "assistant", "content": wrapper.format(row["answer"])}] for row in rows]
+    assert _trl_call(exact_match_reward, completions, rows) == [1.0] * len(rows)
+    assert _trl_call(graded_reward, completions, rows) == [1.0] * len(rows)
+
+
+@given(index=st.integers(0, 10**6), shift=st.integers(1, 3))
+def test_the_graded_reward_is_the_score_of_each_completion_and_one_only_where_exact_match_is(index, shift):
+    rows = list(grpo_rows(ChatBuilder(ChatConfig()).record(index)))
+    completions = [str(int(r["answer"]) + shift) if r["answer"].isdigit() else r["answer"] for r in rows]
+    graded = _trl_call(graded_reward, completions, rows)
+    exact = _trl_call(exact_match_reward, completions, rows)
+    assert graded == [score_answer(c, r) for c, r in zip(completions, rows)]
+    assert [g == 1.0 for g in graded] == [e == 1.0 for e in exact]
+
+
+def test_the_family_column_or_the_metadata_column_decides_the_grading():
+    completions, answer = ["4", "4"], ["3", "3"]
+    assert graded_reward(completions, answer)[0] > 0  # a lone number: graded by distance
+    assert graded_reward(completions, answer, family=["colors.most", "area.max"]) == [0.0, score_answer("4", {"answer": "3"})]
+    assert graded_reward(completions, answer, metadata=[{"family": "colors.most"}, {}])[0] == 0.0
+
+
+def test_a_completion_is_text_a_message_list_or_a_message_of_typed_parts():
+    assert completion_text("7") == "7"
+    assert completion_text([{"role": "assistant", "content": "7"}]) == "7"
+    assert completion_text([{"role": "assistant", "content": [{"type": "text", "text": "The answer is "}, {"type": "text", "text": "7"}]}]) == "The answer is 7"
+
+
+def test_a_misaligned_answer_column_is_refused():
+    with pytest.raises(ValueError, match="2 completions but 1 answers"):
+        graded_reward(["1", "2"], answer=["1"])
 
 
 @given(index=st.integers(0, 10**6))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from trainers.chats import ChatBuilder
 from trainers.curriculum import Curriculum
-from trainers.files import write_json
+from trainers.files import atomic_write, write_json
 from trainers.finetune import build_trainer, check_target_modules, load_model, process_rank, save_model
 from trainers.train_config import TrainConfig
 from trainers.training_data import record_stream
@@ -29,7 +29,7 @@ def _curriculum_parts(config: TrainConfig, echo):
     from priors import score
 
     names = [name for name, _ in config.chats.priors]
-    curriculum = Curriculum(names, threshold=config.curriculum_threshold)
+    curriculum = Curriculum(names, threshold=config.curriculum_threshold, window=config.curriculum_window)
     builders: dict[tuple, ChatBuilder] = {}
 
     def builder() -> ChatBuilder:
@@ -62,6 +62,16 @@ def _curriculum_parts(config: TrainConfig, echo):
     return curriculum, builder, Probe
 
 
+def write_mixture(path: Path, config: TrainConfig) -> None:
+    """The run's mixture and training options in the --config form: `arc-priors train --config
+    RUN/config.yaml` runs it again (give another --run-dir)."""
+    import yaml
+
+    options = {k: v for k, v in config.as_dict().items() if k not in ("chats", "run_dir", "resolved_method", "resolved_lr")}
+    text = yaml.safe_dump({**config.chats.as_dict(), "train": options}, sort_keys=False)
+    atomic_write(path, lambda fh: fh.write(text.encode()))
+
+
 def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
     from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
     from trainers.plots import plot_loss
@@ -71,6 +81,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     check_target_modules(config, model)
     if process_rank() == 0:
         write_json(folder / "config.json", config.as_dict())
+        write_mixture(folder / "config.yaml", config)
     curriculum, callbacks, records = None, [], None
     if config.curriculum:
         curriculum, builder, Probe = _curriculum_parts(config, echo)

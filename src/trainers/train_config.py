@@ -34,7 +34,8 @@ def _path(value):
 
 
 def _positive(low: float, *, optional: bool = False):
-    return number(TrainConfigError, low, optional=optional)
+    """Above zero and at least `low`."""
+    return number(TrainConfigError, low, above=0.0, optional=optional)
 
 
 @attrs.frozen
@@ -72,6 +73,7 @@ class TrainConfig:
                               validator=flag(TrainConfigError))
     curriculum_threshold: float = option(0.8, "Rolling accuracy at which a prior moves up a level.", validator=number(TrainConfigError, 0.0, 1.0))
     curriculum_every: int = option(50, "Optimizer steps between the curriculum's accuracy checks.", validator=whole(TrainConfigError, 1))
+    curriculum_window: int = option(32, "Held-out questions per prior in the curriculum's rolling accuracy.", validator=whole(TrainConfigError, 1))
     overwrite: bool = option(False, "Replace a non-empty run folder (only once the new run is complete).", validator=flag(TrainConfigError))
 
     def __attrs_post_init__(self) -> None:
@@ -117,4 +119,7 @@ def make_train_config(values: dict[str, Any], where: str = "options") -> TrainCo
     try:
         return TrainConfig(**values)
     except TrainConfigError as err:
-        raise TrainConfigError(f"{where}: {err}") from None
+        message = str(err)
+        for name in known:  # attrs names the field; the user typed an option or a file key
+            message = message.replace(f"'{name}'", f"--{name.replace('_', '-')}" if where == "options" else f"train.{name}")
+        raise TrainConfigError(message if where == "options" else f"{where}: {message}") from None
