@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from trainers.chats import ChatBuilder, ChatConfig
+from trainers.report import verdicts
 from trainers.evaluate import (
     MODES,
     EvalReport,
     ModelLoadError,
-    comparison_table,
     evaluate,
     grid_text,
     in_chat_prompts,
@@ -134,16 +134,19 @@ def test_in_chat_prompts_carry_earlier_gold_answers(records):
         assert prompt[-1]["content"].endswith(record["metadata"]["qas"][k]["question"])
 
 
-def test_reports_table_json_png_and_comparison(records, tmp_path):
+def test_reports_table_json_png_and_baseline(records, tmp_path):
     good = evaluate(Oracle(records), records, progress=False)
     bad = evaluate(Oracle(records, wrong=True), records, progress=False)
     table = good.table()
     assert "in-chat" in table and "isolated" in table and "gap" in table and "overall" in table
     assert all(f in table for f in good.families) and "size 1-5" in table
     assert "+0.000" in table and "1.000 [" in table
-    compared = comparison_table(bad, good)
-    assert "before" in compared and "+1.000" in compared
-    paths = write_report(good, tmp_path / "out", name="after")
+    with_baseline = good.table(bad)
+    assert with_baseline.splitlines()[0].rstrip().endswith("majority") and " 0.000" in with_baseline
+    lines = verdicts(good, bad).splitlines()
+    assert "always-the-most-common-answer" in lines[0] and all(line.endswith(")") and ": learned" in line for line in lines[1:])
+    assert ": worse than the baseline" in verdicts(bad, good)
+    paths = write_report(good, tmp_path / "out", name="after", baseline=bad)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["after.json", "after.png"]  # no temp files left
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(paths["json"].read_text())

@@ -82,12 +82,15 @@ def test_train_writes_the_run_folder(tmp_path):
     lines = []
     metrics = train(config, echo=lines.append)
     run = config.run_dir
-    for name in ("config.json", "metrics.json", "loss.png", "eval_before.json", "eval_after.json", "eval_after.png", "model/config.json"):
+    for name in ("config.json", "config.yaml", "metrics.json", "loss.png", "eval.json", "eval.png", "model/config.json"):
         assert (run / name).is_file(), name
     saved = json.loads((run / "metrics.json").read_text())
     assert saved["train_steps"] == metrics["train_steps"] == 2
     assert json.loads((run / "config.json").read_text())["resolved_method"] == "full"
     assert any("counting." in line for line in lines)
+    assert [line[:5] for line in lines if line.startswith("[")] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    assert any(": learned" in line or ": not clearly learned" in line or ": worse" in line for line in lines)
+    assert {"after", "majority_baseline"} <= set(saved) and "before" not in saved
 
 
 def test_a_missing_model_folder_is_one_line_and_exit_2(tmp_path):

@@ -24,14 +24,13 @@ import priors
 from trainers.report import (
     EvalReport,
     Row,
-    comparison_table,
     size_bucket,
     wilson_interval,
     write_report,
 )
 
 __all__ = [
-    "MODES", "EvalReport", "HFResponder", "ModelLoadError", "Responder", "comparison_table",
+    "MODES", "EvalReport", "HFResponder", "ModelLoadError", "Responder",
     "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "load_responder",
     "wilson_interval", "write_report",
 ]

@@ -137,6 +137,7 @@ def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | No
         packing_strategy="bfd",  # never "wrapped": it cuts chats and lets them attend to each other
         assistant_only_loss=assistant_only_loss,
         dataset_num_proc=None,
+        disable_tqdm=True,  # the run prints its own progress lines
     )
 
 

@@ -159,8 +159,8 @@ class EvalReport:
         """Rebuild from :meth:`as_dict` output (e.g. a saved ``eval.json``) to compare runs."""
         return cls(tuple(data["modes"]), tuple(Row(**r) for r in data["rows"]))
 
-    def table(self) -> str:
-        return report_table(self)
+    def table(self, baseline: "EvalReport | None" = None) -> str:
+        return report_table(self, baseline)
 
 
 def _grid(header: Sequence[str], body: Sequence[Sequence[str]], rules: Sequence[int] = ()) -> str:
@@ -185,12 +185,16 @@ def _gap(a: Cell | None, b: Cell | None) -> str:
     return f"{a.accuracy - b.accuracy:+.3f}"
 
 
-def report_table(report: EvalReport) -> str:
-    """One row per family, then overall, then size buckets; the in-chat minus isolated gap
-    shows how much the earlier gold answers in a chat help (or hint)."""
+def report_table(report: EvalReport, baseline: EvalReport | None = None) -> str:
+    """One row per family, then overall, grid sizes and levels: n, accuracy with its 95%
+    interval per mode, the in-chat minus isolated gap (how much earlier gold answers in a
+    chat help, or hint), and with a `baseline`, its accuracy (one column: it answers every
+    mode alike). `train` and `evaluate` print this same layout."""
     modes = list(report.modes)
     both = "in_chat" in modes and "isolated" in modes
     header = ["", "n", *(MODE_LABELS.get(m, m) + " acc [95% CI]" for m in modes)] + (["gap"] if both else [])
+    header += ["majority"] if baseline is not None else []
+    first = modes[0] if modes else None
 
     def row(label, pick):
         cells = [pick(report[m]) for m in modes]
@@ -198,6 +202,9 @@ def report_table(report: EvalReport) -> str:
         out = [label, str(n), *(c.text() if c is not None else "-" for c in cells)]
         if both:
             out.append(_gap(pick(report["in_chat"]), pick(report["isolated"])))
+        if baseline is not None:
+            cell = pick(baseline[first]) if first in baseline.modes else None
+            out.append(f"{cell.accuracy:.3f}" if cell is not None and cell.n else "-")
         return out
 
     body = [row(f, lambda s, f=f: s.families.get(f)) for f in report.families]
@@ -207,7 +214,7 @@ def report_table(report: EvalReport) -> str:
     for name, _, _ in SIZE_BUCKETS:
         if any(name in report[m].sizes for m in modes):
             body.append(row(f"size {name}", lambda s, name=name: s.sizes.get(name)))
-    levels = list(report[modes[0]].levels) if modes else []
+    levels = list(report[first].levels) if first else []
     if len(levels) > 1 or levels not in ([], ["default"]):
         rules.append(len(body))
         for name in levels:
@@ -215,27 +222,32 @@ def report_table(report: EvalReport) -> str:
     return _grid(header, body, rules)
 
 
-def comparison_table(before: EvalReport, after: EvalReport, labels: tuple[str, str] = ("before", "after")) -> str:
-    """Accuracy per family of two reports side by side (before and after training, or a
-    baseline and the model), per mode both reports share."""
-    modes = [m for m in before.modes if m in after.modes]
-    header = [""]
-    for m in modes:
-        label = MODE_LABELS.get(m, m)
-        header += [f"{label} {labels[0]}", f"{label} {labels[1]}", "change"]
+MAJORITY_WORDS = "always-the-most-common-answer"
 
-    def row(label, pick):
-        out = [label]
-        for m in modes:
-            a, b = pick(before[m]), pick(after[m])
-            out += [a.text() if a else "-", b.text() if b else "-", _gap(b, a)]
-        return out
 
-    families = sorted(set(before.families) | set(after.families))
-    body = [row(f, lambda s, f=f: s.families.get(f)) for f in families]
-    rules = [len(body)]
-    body.append(row("overall", lambda s: s.overall))
-    return _grid(header, body, rules)
+def verdict(model: Cell, baseline: Cell) -> str:
+    """learned: the model's 95% interval lies above the baseline; no better: it does not reach it."""
+    low, high = model.interval
+    if low > (baseline.accuracy or 0.0):
+        return "learned"
+    if high < (baseline.accuracy or 0.0):
+        return "worse than the baseline"
+    return "not clearly learned"
+
+
+def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated") -> str:
+    """A line per family a newcomer can read: the model's accuracy against always giving the
+    family's most common training answer, and what that means."""
+    mode = mode if mode in report.modes else report.modes[0]
+    lines = [
+        f"What was learned ({MODE_LABELS.get(mode, mode)} questions; {MAJORITY_WORDS} = the accuracy of always giving the "
+        "family's most common answer in the training data, which a model gets from answer frequencies alone):"
+    ]
+    width = max(len(f) for f in report.families) if report.families else 0
+    for family in report.families:
+        model, base = report[mode].families[family], baseline[mode].families[family]
+        lines.append(f"  {family:<{width}}  {model.accuracy:4.0%} vs {base.accuracy:4.0%} {MAJORITY_WORDS}: {verdict(model, base)} (n={model.n})")
+    return "\n".join(lines)
 
 
 def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalReport:
@@ -250,37 +262,15 @@ def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalRepo
     return attrs.evolve(report, rows=tuple(rows))
 
 
-def plot_report(report: EvalReport, fh) -> None:
-    """Per-family bars per mode with Wilson error bars, as PNG into a binary file object."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval", baseline: EvalReport | None = None) -> dict[str, Path]:
+    """Write ``{name}.json`` and ``{name}.png`` (with the baseline marked, when given) into
+    ``out_dir``; returns their paths."""
+    from trainers.plots import plot_report
 
-    families = report.families + ["overall"]
-    modes = list(report.modes)
-    fig = Figure(figsize=(max(6.0, 0.9 * len(families) + 2), 4.5), layout="constrained")
-    FigureCanvasAgg(fig)  # Agg without touching pyplot's global backend
-    ax = fig.add_subplot()
-    width = 0.8 / max(1, len(modes))
-    for j, m in enumerate(modes):
-        cells = [report[m].families.get(f) if f != "overall" else report[m].overall for f in families]
-        acc = [(c.accuracy or 0.0) if c else 0.0 for c in cells]
-        lo = [a - (c.interval[0] if c else 0.0) for a, c in zip(acc, cells)]
-        hi = [(c.interval[1] if c else 0.0) - a for a, c in zip(acc, cells)]
-        xs = [i + (j - (len(modes) - 1) / 2) * width for i in range(len(families))]
-        ax.bar(xs, acc, width, yerr=[lo, hi], capsize=3, label=MODE_LABELS.get(m, m))
-    ax.set_xticks(range(len(families)), families, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("exact-match accuracy (95% Wilson CI)")
-    ax.legend()
-    fig.savefig(fh, format="png", dpi=100)
-
-
-def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval") -> dict[str, Path]:
-    """Write ``{name}.json`` and ``{name}.png`` into ``out_dir``; returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / f"{name}.json", "png": out / f"{name}.png"}
     text = json.dumps(report.as_dict(), indent=1, ensure_ascii=False) + "\n"
     atomic_write(paths["json"], lambda fh: fh.write(text.encode("utf-8")))
-    atomic_write(paths["png"], lambda fh: plot_report(report, fh))
+    atomic_write(paths["png"], lambda fh: plot_report(report, fh, baseline))
     return paths

@@ -72,13 +72,55 @@ def write_mixture(path: Path, config: TrainConfig) -> None:
     atomic_write(path, lambda fh: fh.write(text.encode()))
 
 
-def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
-    from trainers.evaluate import HFResponder, comparison_table, evaluate, write_report
-    from trainers.plots import plot_loss
-    from trainers.report import majority_report
+def _progress_callback(echo, every: int):
+    """The run's own progress line every `every` steps: step, loss and time left, in place of
+    the trainer's progress bar and its raw log dictionaries."""
+    from transformers import TrainerCallback
 
+    class Progress(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.start, self.loss = time.monotonic(), None
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if logs and "loss" in logs:
+                self.loss = float(logs["loss"])
+
+        def on_step_end(self, args, state, control, **kwargs):
+            step, total = state.global_step, state.max_steps
+            if step % every and step != total:
+                return
+            elapsed = time.monotonic() - self.start
+            left = elapsed / step * (total - step)
+            loss = f", loss {self.loss:.3f}" if self.loss is not None else ""
+            echo(f"      step {step}/{total}{loss}, {_clock(elapsed)} so far, about {_clock(left)} left")
+
+    return Progress()
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _quiet(trainer) -> None:
+    """Drop the trainer's own progress bar and printed log dictionaries: the run prints its own lines."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+    trainer.remove_callback(ProgressCallback)
+    trainer.remove_callback(PrinterCallback)
+
+
+def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
+    from trainers.evaluate import HFResponder, evaluate, write_report
+    from trainers.plots import plot_loss
+    from trainers.report import majority_report, verdicts
+    from trainers.tiny_model import count_parameters
+
+    what = f"the model in {config.model}" if config.model else "the tiny model from scratch"
+    echo(f"[1/4] loading {what}")
     model, tokenizer = load_model(config, folder)
     check_target_modules(config, model)
+    echo(f"      {count_parameters(model):,} parameters; method {config.resolved_method()}, learning rate {config.resolved_lr():g}")
     if process_rank() == 0:
         write_json(folder / "config.json", config.as_dict())
         write_mixture(folder / "config.yaml", config)
@@ -86,18 +128,27 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     if config.curriculum:
         curriculum, builder, Probe = _curriculum_parts(config, echo)
         records, callbacks = record_stream(config, level_of=builder), [Probe(tokenizer)]
+    source = f"--data {config.data} (streamed)" if config.data else f"{config.n_train:,} fresh chats of {', '.join(n for n, _ in config.chats.priors)}"
+    echo(f"[2/4] training data: {source}, made and tokenized as training reads them")
     trainer = build_trainer(config, model, tokenizer, records, folder, callbacks, sample)
+    _quiet(trainer)
+    steps = trainer.args.max_steps
+    trainer.add_callback(_progress_callback(echo, max(1, steps // 10)))
+    limit = f", at most {config.time_limit:g} s" if config.time_limit else ""
+    echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} packed rows of {config.max_length} tokens{limit}")
     if not trainer.is_world_process_zero():
         trainer.train()
         return {}
-    before = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
     started = time.monotonic()
     result = trainer.train()
     seconds = time.monotonic() - started
     saved = save_model(trainer, tokenizer, config, folder)
     with contextlib.suppress(OSError):  # the trainer's output folder stays empty: checkpoints are off
         (folder / "checkpoints").rmdir()
-    after = evaluate(HFResponder(trainer.model, tokenizer), held_out) if held_out else None
+    questions = sum(len(r["metadata"]["qas"]) for r in held_out)
+    if held_out:
+        echo(f"[4/4] evaluating on {len(held_out)} held-out chats ({questions} questions, each in its chat and alone)")
+    after = evaluate(HFResponder(trainer.model, tokenizer, progress=False), held_out, progress=False) if held_out else None
 
     losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
     plot_loss(losses, folder / "loss.png")
@@ -112,12 +163,11 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
         metrics["curriculum"] = curriculum.as_dict()
     if after is not None:
         baseline = majority_report(after, majority)
-        metrics |= {"before": before.as_dict(), "after": after.as_dict(), "majority_baseline": baseline.as_dict()}
-        write_report(after, folder, name="eval_after")
-        write_report(before, folder, name="eval_before")
-        echo("Held-out accuracy, untrained vs trained:")
-        echo(comparison_table(before, after))
-        echo("Against always giving each family's most common training answer:")
-        echo(comparison_table(baseline, after, labels=("majority", "model")))
+        metrics |= {"after": after.as_dict(), "majority_baseline": baseline.as_dict()}
+        write_report(after, folder, name="eval", baseline=baseline)
+        echo("Held-out accuracy of the trained model (exact match, 95% intervals); 'majority' is the accuracy of always")
+        echo("giving each family's most common training answer, the bar for having learned more than answer frequencies:")
+        echo(after.table(baseline))
+        echo(verdicts(after, baseline))
     write_json(folder / "metrics.json", metrics)
     return metrics
