@@ -181,3 +181,13 @@ def test_a_family_no_installed_prior_declares_is_graded_by_the_answer_shape():
 ])
 def test_worked_examples(text, gold, family, expected):
     assert score_answer(text, {"answer": gold, "family": family}) == pytest.approx(expected)
+
+
+def test_a_grid_answer_is_read_whole_and_graded_by_equal_cells():
+    entry = {"answer": "012\n345\n678", "family": "arc-tasks.solve"}
+    assert score_answer("The output is:\n012\n345\n678", entry) == 1.0
+    assert score_answer("012\n345\n670", entry) == pytest.approx(0.9 * 8 / 9)
+    assert score_answer("678", entry) == 0.0  # the last row alone is not the grid
+    assert score_answer("01\n34\n67", entry) == 0.0  # another shape
+    worse = score_answer("000\n000\n678", entry)
+    assert 0 < worse < score_answer("012\n345\n670", entry) < 1

@@ -35,11 +35,12 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from trainers.datasets import DatasetError
     from trainers.evaluate import ModelLoadError
     from priors.settings import SettingsError
+    from trainers.arc import ArcDataError
     from trainers.train_config import TrainConfigError
 
     return (
         GridError, PluginError, PriorFailure, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
-        TrainConfigError, ModelLoadError, SettingsError, OSError,
+        TrainConfigError, ModelLoadError, SettingsError, ArcDataError, OSError,
     )
 
 
@@ -71,8 +72,12 @@ def _require_train_extra(command: str) -> None:
     yourself to see them)."""
     import importlib.util
 
+    import warnings
+
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    for category in (FutureWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
     missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
     if missing:
         raise click.ClickException(f"arc-priors {command} needs the train extra (missing: {', '.join(missing)}); install it with: pip install 'arc-priors[train]'")

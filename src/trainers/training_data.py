@@ -77,8 +77,9 @@ def baseline(config: TrainConfig) -> dict[str, str]:
 
 def evaluation_records(config: TrainConfig) -> list[dict]:
     """Held-out chats: the training mixture (a --data file's own), under the evaluation seed,
-    so that no record is shared with training and the text is written as training saw it."""
-    chats = attrs.evolve(data_mixture(config), seed=config.eval_seed)
+    so that no record is shared with training and the text is written as training saw it;
+    real ARC grids and tasks come from the evaluation split, training's from the training split."""
+    chats = attrs.evolve(data_mixture(config), seed=config.eval_seed, split="evaluation")
     builder = ChatBuilder(chats)
     return [builder.record(i) for i in range(config.n_eval)]
 
