@@ -85,6 +85,8 @@ def mixture_options(priors_help: str):
                          help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
             click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True,
                          help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
+            click.option("--question-order", type=click.Choice(["shuffled", "fixed"]), default="shuffled", show_default=True,
+                         help="Questions in random order, or grid by grid, prior by prior, family by family."),
             click.option("--compare/--no-compare", default=True, show_default=True,
                          help="With several grids a chat, also ask the compare prior's questions across grids."),
         ]))
@@ -92,7 +94,8 @@ def mixture_options(priors_help: str):
     return decorate
 
 
-MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder", "compare", "seed")
+MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder",
+                  "question_order", "compare", "seed")
 RENAMED = {"priors_spec": "priors", "grids_spec": "grids"}
 CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 

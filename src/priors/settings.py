@@ -35,6 +35,11 @@ class SamplerSettings:
     max_objects: int = attrs.field(default=9, validator=whole(SettingsError, 0, 60))
     max_colors: int = attrs.field(default=9, validator=whole(SettingsError, 1, 9))
     """Distinct colours for shapes in one grid, the background apart."""
+    max_area: int = attrs.field(default=10, validator=whole(SettingsError, 1, 900))
+    """Cells of the largest shape (priors that fix their shapes' size ignore it)."""
+    side_scale: float = attrs.field(default=8.0, validator=number(SettingsError, above=0.0))
+    """How fast larger sides get rarer (weight exp(-(side - min_side) / side_scale)); a large
+    value draws sides almost uniformly."""
     touching: bool = attrs.field(default=False, validator=flag(SettingsError))
     """Whether shapes may touch, and so merge into one object."""
     noise: float = attrs.field(default=0.0, validator=number(SettingsError, 0.0, 0.5))
@@ -86,9 +91,10 @@ def with_noise(sampler, settings: SamplerSettings):
 
 def scene_sampler(settings: SamplerSettings, **fixed):
     """The common case: a `SceneSampler` drawn as the settings say, plus what the prior fixes
-    (shape kinds, largest area, ...), with noise when asked."""
+    (shape kinds, a largest area of its own, ...), with noise when asked."""
+    fixed.setdefault("max_area", settings.max_area)
     base = SceneSampler(
-        sizes=SizeCurriculum(min_side=settings.min_side, max_side=settings.max_side),
+        sizes=SizeCurriculum(min_side=settings.min_side, max_side=settings.max_side, scale=settings.side_scale),
         min_objects=settings.min_objects,
         max_objects=settings.max_objects,
         max_colors=settings.max_colors,

@@ -15,7 +15,7 @@ or a run folder can be read back as a `--config`:
     conventions: {connectivity: 8, univalued: true, background: most_common}
     encoder: digits
     seed: 0
-    train: {lr: 0.002}           # training options (`arc-priors train`), by option name
+    train: {lr: 0.001}           # training options (`arc-priors train`), by option name
 
 Every problem is one line naming the file and the key.
 """
@@ -117,6 +117,9 @@ class ChatConfig:
     """The ARC tasks of `arc-tasks` chats, when the priors list `arc-tasks`."""
     task_max_cells: int = attrs.field(default=1000, validator=whole(ChatConfigError, 1))
     """ARC tasks showing more cells than this (answer included) are left out: too long for small models."""
+    question_order: str = attrs.field(default="shuffled", validator=checked(ChatConfigError, attrs.validators.in_(("shuffled", "fixed"))))
+    """Shuffled (earlier answers cannot be relied on to hint at later ones), or fixed: grid by
+    grid, prior by prior, family by family (to measure how much the order teaches)."""
     split: str = attrs.field(default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation"))))
     """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
 
@@ -136,6 +139,7 @@ class ChatConfig:
             "tasks": self.tasks,
             "task_max_cells": self.task_max_cells,
             "split": self.split,
+            "question_order": self.question_order,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -146,7 +150,7 @@ class ChatConfig:
         }
 
 
-CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "level", "questions_per_chat", "grids_per_chat", "compare",
+CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "level", "questions_per_chat", "grids_per_chat", "compare",
              "conventions", "encoder", "seed")
 ARC_TASKS = "arc-tasks"
 """The name that puts ARC task chats in a mixture, beside the priors (not a prior itself)."""

@@ -60,7 +60,7 @@ class TrainConfig:
     lora_dropout: float = option(0.0, "Dropout on the adapter's input.", validator=number(TrainConfigError, 0.0, 1.0))
     target_modules: str = option("all-linear", "Comma-separated module names the adapters wrap, or all-linear.",
                                  validator=checked(TrainConfigError, attrs.validators.instance_of(str)))
-    lr: float | None = option(None, "Learning rate. Default: 2e-3 tiny full, 2e-4 adapters, 2e-5 full on --model.", validator=_positive(0.0, optional=True))
+    lr: float | None = option(None, "Learning rate. Default: 1e-3 tiny full, 2e-4 adapters, 2e-5 full on --model.", validator=_positive(0.0, optional=True))
     epochs: float = option(1.0, "Passes over the training chats.", validator=_positive(0.0))
     max_steps: int = option(-1, "Optimizer steps; overrides --epochs when positive.", validator=whole(TrainConfigError, -1))
     batch_size: int = option(1, "Packed rows per device per step.", validator=whole(TrainConfigError, 1))
@@ -96,7 +96,7 @@ class TrainConfig:
         if self.lr is not None:
             return self.lr
         # A tiny model from scratch wants a large step; adapters on a real model a moderate one.
-        return {"full": 2e-3 if self.model is None else 2e-5}.get(self.resolved_method(), 2e-4)
+        return {"full": 1e-3 if self.model is None else 2e-5}.get(self.resolved_method(), 2e-4)
 
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in attrs.fields(TrainConfig) if f.name != "chats"}
