@@ -11,6 +11,7 @@ import pytest
 
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
 from trainers.datasets import DatasetError, generate, read_records
+from trainers.engine import Engine
 
 CONFIG = ChatConfig(priors=parse_weights("counting=2,area,colors"), seed=11)
 
@@ -29,11 +30,16 @@ def test_the_output_is_byte_identical_for_1_2_and_4_workers(tmp_path, suffix):
     assert len(digests) == 1
 
 
-def test_records_are_the_builder_records_in_index_order(tmp_path):
+@pytest.mark.parametrize("mixture", ["counting=2,shapes", "counting=2,area,colors"])
+def test_records_are_the_engines_in_index_order_and_made_per_record_they_are_the_builders(tmp_path, mixture):
+    config = ChatConfig(priors=parse_weights(mixture), seed=11)
     path = tmp_path / "d.jsonl"
-    generate(CONFIG, 30, path, workers=2)
-    builder = ChatBuilder(CONFIG)
-    assert list(read_records(path)) == [json.loads(json.dumps(builder.record(i))) for i in range(30)]
+    generate(config, 30, path, workers=2)
+    engine = Engine(ChatBuilder(config))
+    assert path.read_text() == "".join(engine.records(0, 30).lines)
+    if engine.way == "per record":
+        builder = ChatBuilder(config)
+        assert list(read_records(path)) == [json.loads(json.dumps(builder.record(i))) for i in range(30)]
 
 
 def test_an_existing_output_is_kept_without_overwrite(tmp_path):

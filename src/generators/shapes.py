@@ -23,7 +23,7 @@ def blob(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndar
     taken = {(0, 0)}
     top = left = bottom = right = 0
     attempts = rng.random((8 * area, 2))
-    for pick, step in attempts:
+    for pick, step in attempts.tolist():  # Python floats: the same values, read far faster
         if len(cells) >= area:
             break
         r, c = cells[int(pick * len(cells))]
@@ -52,7 +52,35 @@ def _frozen(mask: np.ndarray) -> np.ndarray:
     mask = np.ascontiguousarray(mask)
     mask.flags.writeable = False
     return mask
-_pools: dict[int, list[np.ndarray]] = {}
+ORIENTATIONS = 8
+_grown: dict[int, list[np.ndarray]] = {}
+_pools: dict[int, list[np.ndarray | None]] = {}
+
+
+def grown_blobs(area: int) -> list[np.ndarray]:
+    """The POOL_SIZE blobs of `area`, grown on first use from a fixed seed (the same in
+    every process, which keeps datasets reproducible)."""
+    grown = _grown.get(area)
+    if grown is None:
+        grower = np.random.default_rng(area)
+        grown = _grown[area] = [blob(grower, area, area, area) for _ in range(POOL_SIZE)]
+    return grown
+
+
+def pool_mask(area: int, index: int) -> np.ndarray:
+    """Shape `index` (0 .. POOL_SIZE * ORIENTATIONS - 1) of the pool of blobs of `area`:
+    blob index // 8 in orientation index % 8 (four rotations of it, then of its transpose).
+
+    Each orientation is made only when first drawn: making all 2,048 of an area up front
+    cost more than the rest of `arc-priors list`."""
+    pool = _pools.get(area)
+    if pool is None:
+        pool = _pools[area] = [None] * (POOL_SIZE * ORIENTATIONS)
+    mask = pool[index]
+    if mask is None:
+        grown = grown_blobs(area)[index // ORIENTATIONS]
+        mask = pool[index] = _frozen(np.rot90(grown.T if index & 4 else grown, index & 3))
+    return mask
 
 
 def pooled_blob(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> np.ndarray:
@@ -64,12 +92,7 @@ def pooled_blob(rng: np.random.Generator, area: int, max_h: int, max_w: int) -> 
     rotations and flips that is 2,048 shapes per area; all polyominoes up to area 5 occur.
     """
     area = max(1, min(area, max_h * max_w))
-    pool = _pools.get(area)
-    if pool is None:
-        grower = np.random.default_rng(area)
-        grown = [blob(grower, area, area, area) for _ in range(POOL_SIZE)]
-        pool = _pools[area] = [_frozen(np.rot90(m.T if k & 4 else m, k & 3)) for m in grown for k in range(8)]
-    mask = pool[int(rng.random() * len(pool))]
+    mask = pool_mask(area, int(rng.random() * POOL_SIZE * ORIENTATIONS))
     if mask.shape[0] > max_h or mask.shape[1] > max_w:
         return blob(rng, area, max_h, max_w)  # too big for this grid: grow one that fits
     return mask

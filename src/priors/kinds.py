@@ -13,7 +13,6 @@ from typing import Sequence
 
 import attrs
 import numpy as np
-from scipy import ndimage
 
 from priors.scene import Scene
 
@@ -67,6 +66,8 @@ def scene_kinds(scene: Scene) -> tuple[str, ...]:
     seen, kinds = _last
     if seen is scene:
         return kinds
+    from scipy import ndimage  # here, not at import: see priors.scene.label
+
     boxes = ndimage.find_objects(scene.labels)
     kinds = tuple(classify(scene.labels[box] == i + 1) for i, box in enumerate(boxes))
     _last = (scene, kinds)

@@ -13,18 +13,27 @@ from typing import Literal, Union
 
 import attrs
 import numpy as np
-from scipy import ndimage
 
 from priors.grid import as_grid, sealed
 
 BackgroundSpec = Union[int, None, Literal["most_common"]]
 
-_STRUCTURE = {
-    4: ndimage.generate_binary_structure(2, 1),
-    8: ndimage.generate_binary_structure(2, 2),
+# What scipy's generate_binary_structure(2, 1) and (2, 2) give, written out: importing
+# scipy.ndimage costs about 0.25 s, which commands that never parse should not pay.
+STRUCTURE = {
+    4: np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool),
+    8: np.ones((3, 3), dtype=bool),
 }
 # For one label call over a stack of colour planes: joins within a plane, never across.
-_PLANAR = {k: np.stack([np.zeros_like(v), v, np.zeros_like(v)]) for k, v in _STRUCTURE.items()}
+PLANAR = {k: np.stack([np.zeros_like(v), v, np.zeros_like(v)]) for k, v in STRUCTURE.items()}
+
+
+def label(image: np.ndarray, structure: np.ndarray) -> tuple[np.ndarray, int]:
+    """scipy's connected-component labelling, imported on the first parse rather than with
+    the package, so that `arc-priors list` and the other commands that never parse start fast."""
+    from scipy import ndimage
+
+    return ndimage.label(image, structure)
 
 
 def _plain(value):
@@ -183,7 +192,7 @@ def parse(
     # scan order of their first cell. They are the univalued objects too whenever each is of
     # one colour, which is the common case for sampled grids; only otherwise is each colour
     # labelled on its own.
-    labels, n = ndimage.label(foreground, _STRUCTURE[connectivity])
+    labels, n = label(foreground, STRUCTURE[connectivity])
     cells_by_color = _cells_by_color(labels, n, grid)
     if univalued and np.count_nonzero(cells_by_color) > n:  # some component holds two colours or more
         labels, n = _label_per_color(grid, foreground, connectivity)
@@ -202,7 +211,7 @@ def _label_per_color(grid: np.ndarray, foreground: np.ndarray, connectivity: int
     # One plane per colour, labelled in a single call: the structure joins cells within a
     # plane only, so each colour is split on its own. Labels come out colour-major.
     planes = grid[None, :, :] == colors[:, None, None]
-    stacked, total = ndimage.label(planes, _PLANAR[connectivity])
+    stacked, total = label(planes, PLANAR[connectivity])
     labels = stacked.max(axis=0)
     found, first = np.unique(labels.ravel(), return_index=True)
     if found[0] == 0:

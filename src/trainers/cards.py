@@ -43,14 +43,17 @@ class Tally:
             meta = record["metadata"]
             tally.rejections += meta["discarded_rejections"]
             for grid, drawn in zip(meta["grids"], meta["sampled_by"]):
-                key = (drawn["prior"], drawn["level"] or "default")
-                row = tally.draws.setdefault(key, [0, 0, 0])
-                row[0] += 1
-                row[1] += max(len(grid), len(grid[0]))
-                row[2] += drawn["objects"]
-                tally.rejections += drawn["rejections"]
+                tally.draw(drawn["prior"], drawn["level"], max(len(grid), len(grid[0])), drawn["objects"], drawn["rejections"])
             tally.families.update(qa["family"] for qa in meta["qas"])
         return tally
+
+    def draw(self, prior: str, level: str | None, side: int, objects: int, rejections: int, grids: int = 1) -> None:
+        """Grids drawn by `prior` at `level`: their largest sides, objects and sampler rejections, summed."""
+        row = self.draws.setdefault((prior, level or "default"), [0, 0, 0])
+        row[0] += grids
+        row[1] += side
+        row[2] += objects
+        self.rejections += rejections
 
     def merge(self, other: "Tally") -> None:
         for key, (n, side, objects) in other.draws.items():

@@ -19,6 +19,7 @@ import priors
 from generators.policies import pick_index
 from priors.checks import GuardedPrior
 from priors.encoders import get_encoder
+from priors.grid import as_grid
 from priors.errors import PriorFailure
 from priors.questions import Question
 from priors.scene import Scene
@@ -88,10 +89,11 @@ class ChatBuilder:
         cumulative = list(itertools.accumulate(weights[i] for i in allowed))
         return allowed[pick_index(cumulative, rng.random() * cumulative[-1])]
 
-    def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
-        """The chat's grids, each drawn by a prior chosen by weight, parsed under the conventions."""
-        c, several = self.config.conventions, self.config.grids_per_chat > 1
-        scenes, drawn = [], []
+    def draw(self, rng: np.random.Generator) -> list[tuple[np.ndarray, str, dict]]:
+        """The chat's grids, each drawn by a prior chosen by weight (or taken from a grid
+        source), validated but not parsed: (grid, name, what drew it)."""
+        several = self.config.grids_per_chat > 1
+        drawn = []
         everyone = range(len(self.priors))
         sources = range(len(self.sources))
         for g in range(self.config.grids_per_chat):
@@ -103,19 +105,28 @@ class ChatBuilder:
                 by, level = self.priors[p].name, self.levels[p]
             else:
                 sample = source(rng)
-                grid, by, level = sample.grid, source.label, None
+                grid, by, level = as_grid(sample.grid), source.label, None
             name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
-            scene = c.parse(grid, name=name)
+            drawn.append((grid, name, {"prior": by, "level": level, "rejections": sample.rejections}))
+        return drawn
+
+    def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
+        """The chat's grids (`draw`), parsed under the conventions."""
+        scenes, drawn = [], []
+        for grid, name, by in self.draw(rng):
+            scene = self.config.conventions.parse(grid, name=name)
             scenes.append(scene)
-            drawn.append({"prior": by, "level": level, "rejections": sample.rejections, "objects": len(scene.areas)})
+            drawn.append({**by, "objects": len(scene.areas)})
         return scenes, drawn
 
     def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[tuple[int, ...], Question]]:
-        """Up to `questions_per_chat` questions in random order, each with the grids it reads.
+        """Up to `questions_per_chat` questions in random order (or, with `question_order`
+        "fixed", in the order of grids, askers and families), each with the grids it reads.
 
         Each slot picks a target (one grid, or with several grids the comparisons), then an
         asker by weight, then one of that asker's families not yet tried on that target."""
         chosen: list[tuple[tuple[int, ...], Question]] = []
+        order: list[tuple[int, int, int]] = []
         untried = [[list(f) for f in per_asker] for per_asker in self._families]
         open_askers = [[p for p, f in enumerate(per_asker) if f] for per_asker in untried]
         open_targets = [t for t, a in enumerate(open_askers) if a]
@@ -134,10 +145,13 @@ class ChatBuilder:
             question = self.askers[p].question(index, target, rng)
             if question is not None:
                 chosen.append((grids, question))
+                order.append((t, p, index))
             if not families:
                 open_askers[t].remove(p)
                 if not open_askers[t]:
                     open_targets.remove(t)
+        if self.config.question_order == "fixed":
+            chosen = [q for _, q in sorted(zip(order, chosen), key=lambda pair: pair[0])]
         return chosen
 
     def record(self, index: int) -> dict:
@@ -148,22 +162,35 @@ class ChatBuilder:
 
     def _record(self, index: int) -> dict:
         rng = np.random.default_rng([self.config.seed, index])
-        if self.tasks is not None and (not self.priors or rng.random() < self._task_share):
+        if self.is_task(rng):
             return self.tasks.record(index, rng)
+        return self.assemble(index, *self.chat(index, rng))
+
+    def is_task(self, rng: np.random.Generator) -> bool:
+        """Whether the record of this generator (fresh from its seed) is an ARC task chat."""
+        return self.tasks is not None and (not self.priors or rng.random() < self._task_share)
+
+    def chat(self, index: int, rng: np.random.Generator, first: tuple[list[Scene], list[dict]] | None = None):
+        """(scenes, drawn, asked, discarded): grids drawn until one has something to ask.
+        `first` is the first draw already parsed (the chunk engine parses many at once)."""
         discarded = 0  # sampler rejections in grids redrawn for having nothing to ask
-        for _ in range(MAX_REDRAWS):
-            scenes, drawn = self.scenes(rng)
+        for attempt in range(MAX_REDRAWS):
+            scenes, drawn = first if attempt == 0 and first is not None else self.scenes(rng)
             asked = self.questions(scenes, rng)
             if asked:
-                break
+                return scenes, drawn, asked, discarded
             discarded += sum(d["rejections"] for d in drawn)
-        else:  # a chat without a question cannot be trained on
-            names = ", ".join(p.name for p in self.askers)
-            raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
+        # a chat without a question cannot be trained on
+        names = ", ".join(p.name for p in self.askers)
+        raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
+
+    def grid_text(self, scenes: Sequence[Scene]) -> str:
         if len(scenes) > 1:
-            grid_text = "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
-        else:
-            grid_text = self._encode(scenes[0].grid)
+            return "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
+        return self._encode(scenes[0].grid)
+
+    def assemble(self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int) -> dict:
+        grid_text = self.grid_text(scenes)
         messages = [{"role": "system", "content": self._system}]
         qas = []
         for turn, (grids_read, q) in enumerate(asked):

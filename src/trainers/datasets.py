@@ -1,9 +1,9 @@
 """Writing and reading chat datasets: streamed, parallel, atomic, byte-identical for any
 number of workers.
 
-Records are built in fixed-size chunks of consecutive indices. Chunks go to worker
-processes and come back in order, so neither the output nor its parquet row groups depend
-on how many workers ran. Output goes to a hidden temporary file beside the target and is
+Records are built in fixed-size chunks of consecutive indices by the chunk engine
+(`trainers.engine`). Chunks go to worker processes and come back in order, so neither the
+output nor its parquet row groups depend on how many workers ran. Output goes to a hidden temporary file beside the target and is
 renamed into place only when complete; an interrupt (Ctrl-C or SIGTERM) removes it.
 """
 
@@ -22,10 +22,9 @@ import attrs
 
 from trainers.cards import Tally, card_path, card_text, write_card
 from trainers.chats import ChatBuilder, ChatConfig, system_message
+from trainers.engine import CHUNK, Engine
 from trainers.files import atomic_path, sigterm_as_interrupt
 from trainers.schema import SchemaError, check_record, features, grpo_features, grpo_rows
-
-CHUNK = 1000
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
 
@@ -56,14 +55,14 @@ def output_format(path: Path) -> str:
     return fmt
 
 
-_builder: ChatBuilder | None = None
+_engine: Engine | None = None
 
 
 def _start_worker(config: ChatConfig) -> None:
-    global _builder
+    global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles interrupts and cleans up,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # then ends its workers quietly with SIGTERM
-    _builder = ChatBuilder(config)
+    _engine = Engine(ChatBuilder(config))
 
 
 def _encode_records(records: list[dict], fmt: str):
@@ -87,11 +86,13 @@ def _arrow_schema(records: list[dict]):
 
 def _build_chunk(task: tuple[int, int, str, str]):
     start, stop, fmt, kind = task
-    records = [_builder.record(i) for i in range(start, stop)]
-    tally = Tally.of(records)
+    chunk = _engine.records(start, stop)
+    if fmt == "jsonl" and kind == "chat":  # the engine's lines are the file's bytes
+        return "".join(chunk.lines).encode(), stop - start, chunk.tally
+    records = [json.loads(text) for text in chunk.lines]
     if kind == "grpo":
         records = [row for record in records for row in grpo_rows(record)]
-    return _encode_records(records, fmt), stop - start, tally
+    return _encode_records(records, fmt), stop - start, chunk.tally
 
 
 def check_output(path: Path, *, overwrite: bool) -> str:
@@ -109,10 +110,10 @@ def check_output(path: Path, *, overwrite: bool) -> str:
 def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat"):
     """Chunk results in index order. Chunks are handed out a few at a time (never all up
     front), so memory stays flat however large `n` is."""
-    global _builder
+    global _engine
     tasks = ((start, min(start + CHUNK, n), fmt, kind) for start in range(0, n, CHUNK))
     if workers == 1:
-        _builder = builder
+        _engine = Engine(builder)
         yield from map(_build_chunk, tasks)
         return
     config = builder.config

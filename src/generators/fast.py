@@ -1,0 +1,267 @@
+"""Chunk samplers: the grids of `SceneSampler` (and of one shape copied, and of noise),
+drawn for hundreds of grids at once.
+
+`SceneSampler.sample` draws one grid in Python, shape after shape; at a few microseconds
+per numpy call that costs more than everything else a chat needs. Here every step of its
+loop (draw a shape, try a spot, paint it, block its surroundings) runs once for all the
+grids of a chunk that are at that step, as a few numpy calls over flat boards.
+
+The grids follow the per-grid sampler's distribution, not its bytes: the same size and
+background policies, object counts, colour choices, shape kinds and masks (`fast_shapes`
+shares the shape makers' rules and pool), and the same placement law (a uniformly random
+free spot; a shape with none is a rejection, and `max_tries` of those give the object
+up). Random numbers are drawn in blocks per step, so a grid depends on its chunk. A test
+compares the two samplers' distributions.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from generators.fast_shapes import BOARD, PADDED, POOL, Catalogue
+from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
+from generators.sampler import SceneSampler
+
+OUT = 10
+"""Board value of cells outside the grid (no colour)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _shapes() -> Catalogue:
+    """The process's mask catalogue, built on first use rather than on import."""
+    return Catalogue()
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A chunk of grids: grid g is board[g, :heights[g], :widths[g]]; OUT elsewhere."""
+
+    board: np.ndarray
+    heights: np.ndarray
+    widths: np.ndarray
+    backgrounds: np.ndarray
+    rejections: np.ndarray
+
+
+def sizes(curriculum: SizeCurriculum, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`SizeCurriculum.sample`, n times."""
+    u = rng.random((n, 3))
+    side = lambda x: curriculum.min_side + np.minimum(np.searchsorted(curriculum._cdf, x, side="right"), len(curriculum._cdf) - 1)  # noqa: E731
+    height = side(u[:, 0])
+    return height, np.where(u[:, 2] < curriculum.square_rate, height, side(u[:, 1]))
+
+
+def backgrounds(policy: BackgroundPolicy, rng: np.random.Generator, n: int) -> np.ndarray:
+    """`BackgroundPolicy.sample`, n times."""
+    u = rng.random((n, 2))
+    return np.where(u[:, 0] < policy.black_rate, 0, 1 + (u[:, 1] * (COLORS - 1)).astype(np.int64))
+
+
+def palettes(background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Per grid, the colours other than its background in random order (`rng.permutation(others)`)."""
+    order = np.argsort(rng.random((len(background), COLORS - 1)), axis=1)
+    return order + (order >= background[:, None])
+
+
+def blank(heights: np.ndarray, widths: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Boards of the background colour inside each grid, OUT outside."""
+    inside = (np.arange(BOARD)[None, :, None] < heights[:, None, None]) & (np.arange(BOARD)[None, None, :] < widths[:, None, None])
+    return np.where(inside, background.astype(np.uint8)[:, None, None], np.uint8(OUT))
+
+
+_KINDS = ("blob", "rectangle", "square", "outline", "horizontal", "vertical", "diagonal", "cell")
+
+
+def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np.ndarray, max_w: np.ndarray,
+           rng: np.random.Generator) -> np.ndarray:
+    """Mask ids of `make_shape(kinds[kind], rng, area, max_h, max_w)`, element by element:
+    every kind's rule is computed for all elements, then each takes its own kind's."""
+    unknown = set(kinds) - set(_KINDS)
+    if unknown:
+        raise ValueError(f"unknown shape kinds {sorted(unknown)}")
+    code = np.array([_KINDS.index(k) for k in kinds])[kind]
+    u = rng.random((len(kind), 2))
+    blob, rectangle, square, outline, horizontal, vertical, diagonal, cell = (code == k for k in range(len(_KINDS)))
+    small = (max_h < 3) | (max_w < 3)
+    tall = 1 + (u[:, 0] * np.minimum(max_h, area)).astype(np.int64)  # shapes.rectangle; round() and rint both round halves to even
+    wide = np.maximum(1, np.minimum(max_w, np.rint(area / tall).astype(np.int64)))
+    side = np.maximum(1, np.minimum(np.minimum(max_h, max_w), np.maximum(2, np.rint(np.sqrt(area)).astype(np.int64))))
+    boxed = rectangle | (outline & small)
+    h = np.select([boxed, square, vertical], [tall, side, np.maximum(1, np.minimum(area, max_h))], 1)
+    w = np.select([boxed, square, horizontal], [wide, side, np.maximum(1, np.minimum(area, max_w))], 1)
+    ids = _shapes().rectangles(h, w)
+    hollow = np.flatnonzero(outline & ~small)
+    ids[hollow] = _shapes().outlines(3 + (u[hollow, 0] * (max_h[hollow] - 2)).astype(np.int64),
+                                      3 + (u[hollow, 1] * (max_w[hollow] - 2)).astype(np.int64))
+    line = np.flatnonzero(diagonal)
+    ids[line] = _shapes().diagonals(np.maximum(1, np.minimum(area[line], np.minimum(max_h[line], max_w[line]))),
+                                     (u[line, 0] >= 0.5).astype(np.int64))
+    grown = np.flatnonzero(blob)
+    if grown.size:
+        a = np.maximum(1, np.minimum(area[grown], max_h[grown] * max_w[grown]))
+        ids[grown] = _shapes().blobs(a, (u[grown, 0] * POOL).astype(np.int64))
+        bh, bw = _shapes().shape(ids[grown])
+        big = np.flatnonzero((bh > max_h[grown]) | (bw > max_w[grown]))  # too big for this box: grow one that fits
+        ids[grown[big]] = _shapes().grown(rng, a[big], max_h[grown[big]], max_w[grown[big]])
+    return ids
+
+
+def place(blocked: np.ndarray, grids: np.ndarray, ids: np.ndarray, heights: np.ndarray, widths: np.ndarray,
+          rng: np.random.Generator, tries: int = 2) -> np.ndarray:
+    """A uniformly random free spot for mask ids[i] in grid grids[i], as a blocked-board
+    offset (top * PADDED + left), or -1 where none is free.
+
+    A few random spots are tried for all at once, which places most shapes on sparse
+    grids; the rest get a search of every spot. Either way the spot is uniform over the
+    free ones, as SceneSampler's (one random try, then a search)."""
+    h, w = _shapes().shape(ids)
+    spots_h, spots_w = heights - h + 1, widths - w + 1
+    spot = np.full(len(ids), -1, dtype=np.int64)
+    which, offset = _shapes().offsets("blocked", ids)
+    todo = (spots_h > 0) & (spots_w > 0)
+    for _ in range(tries):
+        if not todo.any():
+            return spot
+        u = rng.random((len(ids), 2))
+        trial = (u[:, 0] * spots_h).astype(np.int64) * PADDED + (u[:, 1] * spots_w).astype(np.int64)
+        live = todo[which]
+        hit = np.zeros(len(ids), dtype=bool)
+        hit[which[live][blocked[grids[which[live]], trial[which[live]] + offset[live]]]] = True
+        free = todo & ~hit
+        spot[free] = trial[free]
+        todo &= hit
+    rest = np.flatnonzero(todo)
+    if rest.size:
+        spot[rest] = _search(blocked, grids[rest], ids[rest], spots_h[rest], spots_w[rest], rng)
+    return spot
+
+
+_TOPS = np.arange(PADDED - 2)
+
+
+def _search(blocked, grids, ids, spots_h, spots_w, rng) -> np.ndarray:
+    """Every spot of every shape tested at once, on bitboards: row r of a grid's blocked
+    board as a 32-bit word, bit c for column c. Shifting the rows a mask covers by the mask
+    cells' columns and OR-ing them gives, per top row, a word whose bit `left` says whether
+    the mask collides there; a uniformly random clear bit among all tops is the spot."""
+    rows = np.packbits(blocked[grids].reshape(len(grids), PADDED, PADDED), axis=2, bitorder="little").view("<u4")[..., 0]
+    which, offset = _shapes().offsets("blocked", ids)
+    dr, dc = np.divmod(offset, PADDED)  # the mask's cells, shifted by the padding
+    tops = _TOPS[: max(1, int(spots_h.max()))]
+    at = np.minimum(dr[:, None] + tops[None, :], PADDED - 1)  # tops past the last spot read row 31 and are masked below
+    shifted = rows[which[:, None], at] >> dc[:, None].astype(np.uint32)
+    starts = np.flatnonzero(np.diff(which, prepend=-1))
+    collide = np.bitwise_or.reduceat(shifted, starts, axis=0)
+    lefts = ((np.uint64(1) << spots_w.astype(np.uint64)) - np.uint64(1)).astype(np.uint32)
+    free = ~collide & lefts[:, None] & np.where(tops[None, :] < spots_h[:, None], np.uint32(0xFFFFFFFF), np.uint32(0))
+    per_top = np.bitwise_count(free).astype(np.int64)
+    cumulative = np.cumsum(per_top, axis=1)
+    total = cumulative[:, -1]
+    pick = (rng.random(len(ids)) * total).astype(np.int64)
+    top = np.argmax(cumulative > pick[:, None], axis=1)
+    rank = pick - (cumulative[np.arange(len(ids)), top] - per_top[np.arange(len(ids)), top])
+    bits = np.unpackbits(free[np.arange(len(ids)), top].astype("<u4").view(np.uint8).reshape(-1, 4), axis=1, bitorder="little")
+    left = np.argmax(np.cumsum(bits, axis=1) > rank[:, None], axis=1)
+    return np.where(total > 0, top * PADDED + left, -1)
+
+
+def paint(board, blocked, grids, ids, spot, colors, halo: int | None) -> None:
+    """Draw mask ids[i] at spot[i] of grid grids[i] in colors[i], and block its cells (halo
+    None) or its cells grown under connectivity `halo`, as SceneSampler does."""
+    top, left = np.divmod(spot, PADDED)
+    which, offset = _shapes().offsets("board", ids)
+    board.reshape(len(board), -1)[grids[which], (top * BOARD + left)[which] + offset] = colors[which]
+    which, offset = _shapes().offsets("blocked" if halo is None else f"halo{halo}", ids)
+    blocked[grids[which], spot[which] + offset] = True
+
+
+def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator) -> Drawn:
+    """Grid i drawn as samplers[which[i]] draws (see the module docstring for how the two
+    relate). Grids of different samplers share every step, so a mixture of priors costs
+    the steps of one."""
+    _shapes().start_chunk()
+    n = len(which)
+    heights, widths, background = (np.empty(n, dtype=np.int64) for _ in range(3))
+    for s, sampler in enumerate(samplers):
+        mine = np.flatnonzero(which == s)
+        heights[mine], widths[mine] = sizes(sampler.sizes, rng, len(mine))
+        background[mine] = backgrounds(sampler.background, rng, len(mine))
+    per = lambda field: np.array([getattr(x, field) for x in samplers], dtype=np.int64)[which]  # noqa: E731
+    low, high, max_area, max_tries = per("min_objects"), per("max_objects"), per("max_area"), per("max_tries")
+    u = rng.random((n, 2))
+    wanted = np.minimum(low + (u[:, 0] * (high - low + 1)).astype(np.int64), np.maximum(low, heights * widths // 4))
+    palette = palettes(background, rng)
+    colors_used = 1 + (u[:, 1] * per("max_colors")).astype(np.int64)
+    halo = np.array([x.connectivity if x.separate else 0 for x in samplers])[which]
+    kinds = sorted({k for x in samplers for k in x._kind_names})
+    cdf = np.ones((len(samplers), len(kinds)))  # each sampler's kind weights, cumulated, over the kinds of all
+    for s, x in enumerate(samplers):
+        cdf[s, : len(x._kind_cdf)] = x._kind_cdf
+    local = [[kinds.index(k) for k in x._kind_names] + [0] * (len(kinds) - len(x._kind_names)) for x in samplers]
+    kind_of, last = np.array(local)[which], np.array([len(x._kind_names) - 1 for x in samplers])[which]
+    board = blank(heights, widths, background)
+    blocked = np.zeros((n, PADDED * PADDED), dtype=bool)
+    rejections = np.zeros(n, dtype=np.int64)
+    limit = np.minimum(max_area, np.maximum(1, heights * widths // (wanted + 1)))
+    for k in range(int(wanted.max(initial=0))):
+        pending = np.flatnonzero(wanted > k)
+        for attempt in range(int(max_tries.max(initial=0))):
+            pending = pending[max_tries[pending] > attempt]
+            if not pending.size:
+                break
+            v = rng.random((len(pending), 3))
+            chosen = np.minimum((cdf[which[pending]] <= v[:, :1]).sum(axis=1), last[pending])
+            kind = kind_of[pending, chosen]
+            area = 1 + (v[:, 1] * limit[pending]).astype(np.int64)
+            h, w = heights[pending], widths[pending]
+            ids = shapes(tuple(kinds), kind, area, h, w, rng)
+            spot = place(blocked, pending, ids, h, w, rng)
+            ok = spot >= 0
+            color = palette[pending, (v[:, 2] * colors_used[pending]).astype(np.int64)]
+            for grown in np.unique(halo[pending[ok]]).tolist():
+                at = ok & (halo[pending] == grown)
+                paint(board, blocked, pending[at], ids[at], spot[at], color[at], grown or None)
+            rejections[pending[~ok]] += 1
+            pending = pending[~ok]
+    return Drawn(board, heights, widths, background, rejections)
+
+
+def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tuple[str, ...], min_copies: int, max_copies: int,
+                 max_area: int, rng: np.random.Generator, n: int) -> Drawn:
+    """n grids of one shape drawn several times, each copy in a colour of its own and kept
+    apart from the others under 8-connectivity (`priors.builtin.area.CopiesSampler`): a
+    copy that fits nowhere ends the grid, and each copy left undrawn is a rejection."""
+    _shapes().start_chunk()
+    heights, widths = sizes(curriculum, rng, n)
+    background = backgrounds(policy, rng, n)
+    u = rng.random((n, 3))
+    kind = (u[:, 0] * len(kinds)).astype(np.int64)
+    area = 1 + (u[:, 1] * max_area).astype(np.int64)
+    copies = min_copies + (u[:, 2] * (max_copies - min_copies + 1)).astype(np.int64)
+    ids = shapes(kinds, kind, area, np.maximum(1, heights // 2), np.maximum(1, widths // 2), rng)
+    palette = palettes(background, rng)
+    board = blank(heights, widths, background)
+    blocked = np.zeros((n, PADDED * PADDED), dtype=bool)
+    drawn = np.zeros(n, dtype=np.int64)
+    pending = np.flatnonzero(copies > 0)
+    for k in range(max_copies):
+        pending = pending[copies[pending] > k]
+        if not pending.size:
+            break
+        spot = place(blocked, pending, ids[pending], heights[pending], widths[pending], rng)
+        ok = spot >= 0
+        paint(board, blocked, pending[ok], ids[pending[ok]], spot[ok], palette[pending[ok], k], 8)
+        drawn[pending[ok]] += 1
+        pending = pending[ok]
+    return Drawn(board, heights, widths, background, copies - drawn)
+
+
+def noisy(board: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """`priors.settings.Noisy`: each cell of each grid recoloured at random with probability `rate`."""
+    board = board.copy()
+    hit = (rng.random(board.shape) < rate) & (board != OUT)
+    board[hit] = rng.integers(0, COLORS, int(hit.sum()), dtype=np.uint8)
+    return board

@@ -1,0 +1,175 @@
+"""Shape masks for chunk samplers: every mask a number, its cells offsets into flat boards.
+
+The chunk samplers (`generators.fast`) place one shape in each of hundreds of grids with
+a handful of numpy calls. That needs each grid's shape as plain numbers: a mask id whose
+cells, and whose halo (the mask grown by one, for keeping shapes apart), are runs of a
+few shared arrays. The masks are those the shape makers of `generators.shapes` return for
+the same choices: the same pool of blobs, the same rectangle, outline and line rules.
+
+Masks are added a whole family at a time (every rectangle, or the 2,048 pool blobs of one
+area), because building the tables costs per call, not per mask.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from generators.policies import MAX_SIDE
+from generators.shapes import ORIENTATIONS, POOL_SIZE, blob, grown_blobs
+
+BOARD = MAX_SIDE + 1
+"""Columns of a chunk sampler's board of colours: a grid and one column of nothing."""
+PADDED = MAX_SIDE + 2
+"""Columns of its board of blocked cells: padded by one on each side, as SceneSampler's."""
+POOL = POOL_SIZE * ORIENTATIONS
+
+
+def oriented(mask: np.ndarray, k: int) -> np.ndarray:
+    """`np.rot90(mask.T if k & 4 else mask, k & 3)` (what `shapes.pool_mask` returns), as plain slicing."""
+    m = mask.T if k & 4 else mask
+    return (m, m.T[::-1], m[::-1, ::-1], m[::-1].T)[k & 3]
+
+
+class Catalogue:
+    """Masks by id: `shape(ids)` gives heights and widths, and `offsets(part, ids)` the
+    cells of each mask as offsets on a colour board ("board", row stride BOARD), on a
+    blocked board ("blocked", stride PADDED, shifted by the padding), or the mask grown by
+    one cell in the directions connectivity 4 or 8 joins ("halo4", "halo8": SceneSampler's
+    `_dilate`, whose cell (i, j) covers blocked cell (top + i, left + j))."""
+
+    PARTS = ("board", "blocked", "halo4", "halo8")
+
+    def __init__(self) -> None:
+        self._blob_ids = np.full((1, POOL), -1, dtype=np.int64)
+        self._height, self._width = _Column(), _Column()
+        self._starts = {part: _Column() for part in self.PARTS}
+        self._sizes = {part: _Column() for part in self.PARTS}
+        self._flat = {part: _Column() for part in self.PARTS}
+        self._masks: list[np.ndarray] = []
+        self._kept = 0
+        side = np.arange(BOARD)
+        h, w = np.meshgrid(side, side, indexing="ij")
+        box = (h > 0) & (w > 0)
+        self._rect_ids = np.full((BOARD, BOARD), -1, dtype=np.int64)
+        self._rect_ids[box] = self._add([np.ones((a, b), dtype=bool) for a, b in zip(h[box].tolist(), w[box].tolist())])
+        hollow = (h >= 3) & (w >= 3)
+        self._outline_ids = np.full((BOARD, BOARD), -1, dtype=np.int64)
+        self._outline_ids[hollow] = self._add([_outline(a, b) for a, b in zip(h[hollow].tolist(), w[hollow].tolist())])
+        eyes = [np.eye(n, dtype=bool) for n in range(1, BOARD)]
+        self._diag_ids = np.full((BOARD, 2), -1, dtype=np.int64)
+        self._diag_ids[1:, 0] = self._add(eyes)
+        self._diag_ids[1:, 1] = self._add([e[:, ::-1] for e in eyes])
+
+    def _add(self, masks: list[np.ndarray], keep: bool = True) -> np.ndarray:
+        """Ids of new masks; their tables are built together from one padded stack. Masks
+        not kept are dropped by the next `start_chunk`."""
+        first = len(self._masks)
+        self._masks.extend(masks)
+        heights = np.array([m.shape[0] for m in masks], dtype=np.int64)
+        widths = np.array([m.shape[1] for m in masks], dtype=np.int64)
+        stack = np.zeros((len(masks), int(heights.max()) + 4, int(widths.max()) + 4), dtype=bool)
+        for i, m in enumerate(masks):
+            stack[i, 2 : 2 + m.shape[0], 2 : 2 + m.shape[1]] = m
+        rows = stack[:, :-2] | stack[:, 1:-1] | stack[:, 2:]  # grown up and down, as _dilate
+        grown = {
+            8: rows[:, :, :-2] | rows[:, :, 1:-1] | rows[:, :, 2:],
+            4: rows[:, :, 1:-1] | stack[:, 1:-1, :-2] | stack[:, 1:-1, 2:],
+        }
+        k, r, c = np.nonzero(stack)
+        r, c = r - 2, c - 2
+        cells = {"board": (k, r * BOARD + c), "blocked": (k, (r + 1) * PADDED + c + 1)}
+        for conn, halo in grown.items():
+            k2, r2, c2 = np.nonzero(halo)  # halo cell (i, j) covers mask cell (i - 1, j - 1): stack cell (i + 1, j + 1)
+            cells[f"halo{conn}"] = (k2, r2 * PADDED + c2)
+        for part, (which, offset) in cells.items():
+            sizes = np.bincount(which, minlength=len(masks))
+            self._starts[part].extend(len(self._flat[part]) + np.cumsum(sizes) - sizes)
+            self._sizes[part].extend(sizes)
+            self._flat[part].extend(offset)
+        self._height.extend(heights)
+        self._width.extend(widths)
+        if keep:
+            self._kept = len(self._masks)
+        return np.arange(first, len(self._masks))
+
+    def start_chunk(self) -> None:
+        """Forget the one-off masks of earlier chunks, so that memory stays flat."""
+        if len(self._masks) > self._kept:
+            del self._masks[self._kept :]
+            for column in (self._height, self._width, *self._starts.values(), *self._sizes.values()):
+                column.truncate(self._kept)
+            for part in self.PARTS:
+                self._flat[part].truncate(int(self._starts[part].values[-1] + self._sizes[part].values[-1]))
+
+    def blobs(self, area: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """Ids of pool blobs: `generators.shapes.pool_mask(area, index)`."""
+        top = int(area.max(initial=0))
+        if top >= len(self._blob_ids):
+            table = np.full((top + 1, POOL), -1, dtype=np.int64)
+            table[: len(self._blob_ids)] = self._blob_ids
+            self._blob_ids = table
+        for a in set(area[self._blob_ids[area, 0] < 0].tolist()):
+            self._blob_ids[a] = self._add([oriented(m, k) for m in grown_blobs(a) for k in range(ORIENTATIONS)])
+        return self._blob_ids[area, index]
+
+    def grown(self, rng: np.random.Generator, area: np.ndarray, max_h: np.ndarray, max_w: np.ndarray) -> np.ndarray:
+        """Ids of blobs grown to fit boxes smaller than their pool blobs, as `pooled_blob`
+        then grows one; kept until the next chunk."""
+        masks = [blob(rng, a, h, w) for a, h, w in zip(area.tolist(), max_h.tolist(), max_w.tolist())]
+        return self._add(masks, keep=False) if masks else np.zeros(0, dtype=np.int64)
+
+    def rectangles(self, h: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return self._rect_ids[h, w]
+
+    def outlines(self, h: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return self._outline_ids[h, w]
+
+    def diagonals(self, n: np.ndarray, flip: np.ndarray) -> np.ndarray:
+        return self._diag_ids[n, flip]
+
+    def shape(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._height.values[ids], self._width.values[ids]
+
+    def offsets(self, part: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which, offset) for every cell of every mask in `ids`: its position in `ids`, and
+        its offset. Cells of one mask are consecutive, in row-major order."""
+        sizes = self._sizes[part].values[ids]
+        which = np.repeat(np.arange(len(ids)), sizes)
+        within = np.arange(len(which)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        return which, self._flat[part].values[self._starts[part].values[ids][which] + within]
+
+    def mask(self, number: int) -> np.ndarray:
+        return self._masks[number]
+
+
+def _outline(h: int, w: int) -> np.ndarray:
+    mask = np.ones((h, w), dtype=bool)
+    mask[1:-1, 1:-1] = False
+    return mask
+
+
+class _Column:
+    """An int32 array that grows by doubling, so that adding a few values costs only them."""
+
+    def __init__(self) -> None:
+        self._data = np.empty(1 << 12, dtype=np.int32)
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self._size]
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self._size + len(values)
+        if end > len(self._data):
+            grown = np.empty(max(end, 2 * len(self._data)), dtype=np.int32)
+            grown[: self._size] = self.values
+            self._data = grown
+        self._data[self._size : end] = values
+        self._size = end
+
+    def truncate(self, size: int) -> None:
+        self._size = size

@@ -1,0 +1,247 @@
+"""Chats whose samplers and families all have chunk versions, made a whole chunk at a time.
+
+The steps are `ChatBuilder`'s, run for every record of a chunk at once: pick each
+record's prior by weight and draw its grid (`priors.builtin.chunked`), parse the chunk
+(`priors.batch`), ask every family of every grid (`priors.builtin.tables`: parameters,
+answer, `keep` thinning), then choose each chat's questions. `ChatBuilder.questions`
+tries families one at a time (an asker by weight, then one of its untried families) and
+keeps the first `questions_per_chat` that are asked; here every family is asked of every
+grid first and the same weighted order is drawn as arrays, which chooses with the same law.
+A record with nothing to ask is redrawn, as `ChatBuilder.chat` does.
+
+All random numbers come from one generator seeded by (seed, FAST_STREAM, chunk number), so
+a record depends on its chunk, and a chunk is always made whole.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring_ascii as quote
+
+import attrs
+import numpy as np
+
+from generators.fast import Drawn
+from generators.fast_shapes import BOARD
+from priors.batch import NO_BACKGROUND, Parsed, parse_board
+from priors.builtin.chunked import chunk_sampler, draw
+from priors.builtin.tables import NUMBER, Tables, answer_text, keep_rates, kth, spec_for
+from trainers.cards import Tally
+from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
+from trainers.lines import Fixed, board_texts, drawn_json, line
+from trainers.schema import params_text
+
+FAST_STREAM = 1
+"""Set apart the chunk generators' seeds ((seed, 1, chunk)) from the per-record ones ((seed, index))."""
+
+
+@attrs.frozen
+class Round:
+    """Grids drawn, parsed and asked together; `picks` holds each grid's chosen families (-1 pads)."""
+
+    prior: np.ndarray
+    drawn: Drawn
+    parsed: Parsed
+    tables: Tables
+    asked: list
+    picks: np.ndarray
+
+
+class FastChats:
+    """The array way of one mixture (see the module docstring). Build once per process."""
+
+    def __init__(self, builder: ChatBuilder, fixed: Fixed, size: int, samplers, families, specs, askers):
+        self.builder, self.fixed, self.size = builder, fixed, size
+        self.samplers = samplers
+        self.families, self.specs = families, specs
+        self.asker_of = np.array(askers)
+        self.weights = np.cumsum(builder._weights)
+        self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
+        self.per_asker = np.bincount(self.asker_of, minlength=len(self.ask_weights))
+        self.picks = min(builder.config.questions_per_chat, len(families))
+        self._texts: dict[int, tuple[str, str]] = {}
+
+    @classmethod
+    def of(cls, builder: ChatBuilder, fixed: Fixed, size: int) -> "FastChats | None":
+        """The array way for this mixture, or None when some part of it has no chunk version."""
+        config = builder.config
+        if config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None] or not builder.priors:
+            return None
+        samplers = [chunk_sampler(p.prior.sampler) for p in builder.priors]
+        families, specs, askers = [], [], []
+        for a, asker in enumerate(builder.askers):
+            for i in asker.prior.indices(1):
+                families.append(asker.families[i])
+                specs.append(spec_for(asker.families[i]))
+                askers.append(a)
+        if any(s is None for s in samplers) or any(s is None for s in specs):
+            return None
+        return cls(builder, fixed, size, samplers, families, specs, askers)
+
+    def chunk(self, number: int, start: int, count: int):
+        """The first `count` records of chunk `number` (whose first index is `start`), always made whole."""
+        from trainers.engine import Chunk
+
+        rng = np.random.default_rng([self.builder.config.seed, FAST_STREAM, number])
+        rounds = []
+        where = np.zeros((self.size, 2), dtype=np.int64)  # (round, position in it) of each record's grid
+        discarded = np.zeros(self.size, dtype=np.int64)
+        todo = np.arange(self.size)
+        for r in range(MAX_REDRAWS):
+            made = self._round(rng, len(todo))
+            asked = made.picks[:, 0] >= 0
+            where[todo[asked]] = np.stack([np.full(asked.sum(), r), np.flatnonzero(asked)], axis=1)
+            discarded[todo[~asked]] += made.drawn.rejections[~asked]
+            rounds.append(made)
+            todo = todo[~asked]
+            if not todo.size:
+                break
+        else:
+            names = ", ".join(a.name for a in self.builder.askers)
+            raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {start + int(todo[0])})")
+        return Chunk(self._lines(rounds, where[:count], discarded[:count], start), self._tally(rounds, where[:count], discarded[:count]))
+
+    def _round(self, rng: np.random.Generator, n: int) -> Round:
+        """n grids drawn, parsed and asked, and each one's questions chosen."""
+        prior = np.minimum(np.searchsorted(self.weights, rng.random(n) * self.weights[-1], side="right"), len(self.weights) - 1)
+        drawn = draw(self.samplers, prior, rng)
+        rows = np.repeat(np.arange(n) * BOARD, drawn.heights + 1)
+        rows += np.arange(len(rows)) - np.repeat(np.cumsum(drawn.heights + 1) - drawn.heights - 1, drawn.heights + 1)
+        top = np.concatenate([[0], np.cumsum(drawn.heights + 1)[:-1]])
+        parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, self.builder.config.conventions,
+                             labels=False)
+        tables = Tables(parsed)
+        asked = [spec.table(tables, family, rng) for family, spec in zip(self.families, self.specs)]
+        ok = np.stack([a.ok for a in asked], axis=1)
+        for f, (family, spec, a) in enumerate(zip(self.families, self.specs, asked)):
+            if family.keep:
+                ok[:, f] &= rng.random(n) < keep_rates(spec, family, a.value)
+        picks = self._choose(ok, rng)
+        return Round(prior, drawn, parsed, tables, asked, picks)
+
+    def _choose(self, ok: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Per grid, the families `ChatBuilder.questions` would keep, in its order (-1 pads).
+
+        Step by step, each grid still short of questions tries one more family: an asker by
+        weight among those with untried families, then one of its untried families."""
+        n, total = ok.shape
+        untried = np.ones((n, total), dtype=bool)
+        left = np.tile(self.per_asker, (n, 1))
+        order = np.full((n, total), total, dtype=np.int64)  # `total`: no family tried at this step
+        found = np.zeros(n, dtype=np.int64)
+        active = np.arange(n)
+        for step in range(total):
+            if not active.size:
+                break
+            u = rng.random((len(active), 2))
+            mine_left = left[active]
+            cumulative = np.cumsum(np.where(mine_left > 0, self.ask_weights, 0.0), axis=1)
+            asker = np.minimum((cumulative <= (u[:, 0] * cumulative[:, -1])[:, None]).sum(axis=1), len(self.ask_weights) - 1)
+            rows = np.arange(len(active))
+            last_open = np.argmax(np.cumsum(mine_left > 0, axis=1) == (mine_left > 0).sum(axis=1)[:, None], axis=1)
+            asker = np.where(mine_left[rows, asker] > 0, asker, last_open)  # float rounding at the top of the weights
+            family = kth(untried[active] & (self.asker_of[None, :] == asker[:, None]), (u[:, 1] * mine_left[rows, asker]).astype(np.int64))
+            order[active, step] = family
+            untried[active, family] = False
+            left[active, asker] -= 1
+            found[active] += ok[active, family]
+            active = active[found[active] < self.picks]
+        kept = np.concatenate([ok, np.zeros((n, 1), dtype=bool)], axis=1)[np.arange(n)[:, None], order]
+        chosen = np.where(kept & (np.cumsum(kept, axis=1) <= self.picks), order, total)
+        chosen = np.sort(chosen, axis=1) if self.builder.config.question_order == "fixed" else _compact(chosen, total)
+        chosen = chosen[:, : self.picks]
+        return np.where(chosen == total, -1, chosen)
+
+    def _asked(self, made: Round) -> tuple[list, list, list, list]:
+        """Per grid of a round, its chosen questions: how many, and (as lists of rows) the
+        quoted questions, the qa records' JSON up to the answer, and the quoted answers."""
+        picks, asked, tables = made.picks, made.asked, made.tables
+        rows = np.arange(len(picks))[:, None]
+        chosen = picks >= 0
+        f = np.maximum(picks, 0)
+        keys = np.stack([_param_key(a.params, len(picks)) for a in asked], axis=1)[rows, f] + 1000 * f
+        values = np.stack([a.value for a in asked], axis=1)[rows, f]
+        unique, which = np.unique(keys[chosen], return_inverse=True)
+        for key in set(unique.tolist()) - set(self._texts):
+            g = int(np.nonzero(keys == key)[0][0])
+            self._texts[key] = self._question(key // 1000, {name: int(v[g]) for name, v in asked[key // 1000].params.items()})
+        questions, heads = (np.full(picks.shape, "", dtype=object) for _ in range(2))
+        questions[chosen] = np.array([self._texts[k][0] for k in unique.tolist()] + [""], dtype=object)[which]
+        heads[chosen] = np.array([self._texts[k][1] for k in unique.tolist()] + [""], dtype=object)[which]
+        answers = _NUMBERS[np.minimum(values, len(_NUMBERS) - 1)]
+        for family, spec in enumerate(self.specs):
+            if spec.text != NUMBER or values[picks == family].max(initial=0) >= len(_NUMBERS) - 1:
+                at = np.flatnonzero((picks == family).ravel())
+                answers.ravel()[at] = [quote(answer_text(spec, tables, v)) for v in values.ravel()[at].tolist()]
+        return chosen.sum(axis=1).tolist(), questions.tolist(), heads.tolist(), answers.tolist()
+
+    def _question(self, f: int, params: dict) -> tuple[str, str]:
+        """(quoted question, the qa record's JSON up to its answer) of family f with `params`."""
+        family = self.families[f]
+        question = family.template.format(grid="the grid", **params)
+        prior = self.builder.askers[self.asker_of[f]].name
+        head = f'{{"prior":{quote(prior)},"family":{quote(family.id)},"params":{quote(params_text(params))},"question":{quote(question)},"answer":'
+        return quote(question), head
+
+    def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> list[str]:
+        per_round = []
+        for made in rounds:
+            p = made.parsed
+            prompts, nested = board_texts(p.board, p.top, p.heights, p.widths) if self.builder.config.encoder == "digits" else (None, None)
+            per_round.append((prompts, nested, self._asked(made), p.backgrounds.tolist(), made.prior.tolist(),
+                              made.drawn.rejections.tolist(), p.objects.tolist()))
+        names = [(p.name, self.builder.levels[i]) for i, p in enumerate(self.builder.priors)]
+        fixed, out = self.fixed, []
+        for i, ((r, g), lost) in enumerate(zip(where.tolist(), discarded.tolist())):
+            prompts, nested, (count, questions, heads, answers), backgrounds, priors, rejections, objects = per_round[r]
+            answered = answers[g][: count[g]]
+            turns = list(zip(questions[g], answered))
+            qas = ",".join([f'{head}{a},"grids":[0]}}' for head, a in zip(heads[g], answered)])
+            if prompts is None:
+                prompt, cells = self._grid_text(rounds[r].parsed, g)
+            else:
+                prompt, cells = prompts[g], nested[g]
+            bg = backgrounds[g]
+            name, level = names[priors[g]]
+            out.append(line(fixed, start + i, prompt, turns, cells, "null" if bg == NO_BACKGROUND else str(bg),
+                            drawn_json(name, level, rejections[g], objects[g]), lost, qas))
+        return out
+
+    def _grid_text(self, parsed: Parsed, g: int) -> tuple[str, str]:
+        """A grid's prompt text and JSON lists, one at a time: encoders other than digits."""
+        grid = parsed.grid(g)
+        return quote(self.builder._encode(grid))[1:-1], json.dumps(grid.tolist(), separators=(",", ":"))
+
+    def _tally(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray) -> Tally:
+        tally = Tally(rejections=int(discarded.sum()))
+        for r, made in enumerate(rounds):
+            g = where[where[:, 0] == r, 1]
+            sides = np.maximum(made.drawn.heights[g], made.drawn.widths[g])
+            for p, prior in enumerate(self.builder.priors):
+                mine = made.prior[g] == p
+                if mine.any():
+                    tally.draw(prior.name, self.builder.levels[p], int(sides[mine].sum()), int(made.parsed.objects[g[mine]].sum()),
+                               int(made.drawn.rejections[g[mine]].sum()), grids=int(mine.sum()))
+            picks = made.picks[g]
+            counts = np.bincount(picks[picks >= 0], minlength=len(self.families))
+            tally.families.update({self.families[f].id: int(c) for f, c in enumerate(counts) if c})
+        return tally
+
+
+def _param_key(params: dict, n: int) -> np.ndarray:
+    """One number per grid for a family's parameters (colours 0-9, at most two of them)."""
+    key = np.zeros(n, dtype=np.int64)
+    for j, values in enumerate(params.values()):
+        key += values * 10**j
+    return key
+
+
+_NUMBERS = np.array([f'"{i}"' for i in range(1000)], dtype=object)
+"""Quoted number answers by value, looked up for a whole round at once."""
+
+
+def _compact(chosen: np.ndarray, pad: int) -> np.ndarray:
+    """Each row's entries other than `pad`, moved to the front in their order."""
+    key = chosen == pad
+    order = np.argsort(key, axis=1, kind="stable")
+    return np.take_along_axis(chosen, order, axis=1)

@@ -1,0 +1,90 @@
+"""The chunk parse and the chunk answer tables are `parse` and the families' own rules,
+computed for many grids at once."""
+
+import json
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import priors
+from priors.batch import parse_grids, parse_many
+from priors.builtin.tables import SPECS, Tables, answer_text, spec_for
+from priors.testing import conventions, grids
+from reference import Reference
+from trainers.lines import board_texts
+
+chunks = st.lists(grids(max_side=14), min_size=1, max_size=8)
+
+
+@settings(max_examples=150)
+@given(gs=chunks, c=conventions())
+def test_a_chunk_parses_each_grid_exactly_as_parse_does(gs, c):
+    for grid, scene in zip(gs, parse_many(gs, c), strict=True):
+        alone = c.parse(grid)
+        assert scene == alone and scene.background == alone.background
+        assert np.array_equal(scene.labels, alone.labels) and scene.labels.dtype == alone.labels.dtype
+        assert np.array_equal(scene.cells_by_color, alone.cells_by_color)
+
+
+def test_grids_of_every_width_and_height_parse_alike_side_by_side_in_one_chunk():
+    rng = np.random.default_rng(3)
+    gs = [priors.as_grid(rng.integers(0, 3, (h, w))) for h in (1, 2, 30) for w in (1, 2, 29, 30)]
+    for c in (priors.Conventions(4, True), priors.Conventions(8, False, None), priors.Conventions(8, True, 0)):
+        for grid, scene in zip(gs, parse_many(gs, c)):
+            assert np.array_equal(scene.labels, c.parse(grid).labels)
+
+
+@settings(max_examples=100)
+@given(gs=chunks)
+def test_board_texts_are_the_digits_encoding_and_the_json_lists_of_each_grid(gs):
+    parsed = parse_grids(gs, priors.Conventions())
+    prompts, nested = board_texts(parsed.board, parsed.top, parsed.heights, parsed.widths)
+    for grid, prompt, cells in zip(gs, prompts, nested, strict=True):
+        assert prompt == json.dumps(priors.encode(grid))[1:-1]
+        assert cells == json.dumps(grid.tolist(), separators=(",", ":"))
+
+
+def _families():
+    return {f.id: f for name in ("counting", "area", "colors") for f in priors.load(name).families}
+
+
+def test_every_family_of_counting_area_and_colors_has_a_table():
+    assert set(SPECS) == set(_families()) and all(spec_for(f) is not None for f in _families().values())
+
+
+class _Fixed:
+    """A generator stand-in whose every uniform is one chosen value: the table and the
+    family's own parameter choice then see the same numbers, so they must pick the same."""
+
+    def __init__(self, u):
+        self.u = u
+
+    def random(self, size=None):
+        return self.u if size is None else np.full(size, self.u)
+
+
+@settings(max_examples=120)
+@given(gs=chunks, c=conventions(), u=st.floats(0, 0.999))
+def test_each_table_asks_what_the_family_asks_with_the_same_numbers_and_answers_as_the_reference(gs, c, u):
+    families = _families()
+    tables = Tables(parse_grids(gs, c))
+    scenes = [c.parse(g) for g in gs]
+    refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in gs]
+    for fid, spec in SPECS.items():
+        family = families[fid]
+        asked = spec.table(tables, family, _Fixed(u))
+        for g, scene in enumerate(scenes):
+            params = _choose(family, scene, u)
+            answer = None if params is None else family.answer(scene, params)
+            assert bool(asked.ok[g]) == (answer is not None), (fid, g)
+            if answer is None:
+                continue
+            assert {k: int(v[g]) for k, v in asked.params.items()} == params, fid
+            text = answer_text(spec, tables, int(asked.value[g]))
+            assert text == answer == refs[g].answer(fid, params), fid
+
+
+def _choose(family, scene, u):
+    """The family's own parameter choice, fed `u` for every uniform it draws."""
+    return family.params.choose(scene, _Fixed(u))
