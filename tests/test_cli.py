@@ -45,6 +45,19 @@ def test_list_and_ask_never_import_torch(tmp_path):
     subprocess.run([sys.executable, "-c", probe, str(grid)], check=True, capture_output=True)
 
 
+def test_list_never_imports_scipy_or_networkx():
+    """`arc-priors list` starts in well under half a second only while it parses nothing
+    with scipy: the plugins' smoke samples are labelled in plain Python."""
+    probe = (
+        "import sys; from arc_priors.cli import main\n"
+        "try: main(['list'])\n"
+        "except SystemExit: pass\n"
+        "heavy = [m for m in ('scipy', 'scipy.ndimage', 'networkx') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True)
+
+
 def test_show_prints_the_grid_and_its_questions_and_writes_a_png(tmp_path):
     png = tmp_path / "g.png"
     code, out = run("show", "area", "--seed", 5, "--png", png)

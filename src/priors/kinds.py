@@ -14,7 +14,7 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from priors.scene import Scene
+from priors.scene import Scene, find_objects
 
 CELL = "cell"
 HORIZONTAL = "horizontal line"
@@ -66,9 +66,7 @@ def scene_kinds(scene: Scene) -> tuple[str, ...]:
     seen, kinds = _last
     if seen is scene:
         return kinds
-    from scipy import ndimage  # here, not at import: see priors.scene.label
-
-    boxes = ndimage.find_objects(scene.labels)
+    boxes = find_objects(scene.labels)
     kinds = tuple(classify(scene.labels[box] == i + 1) for i, box in enumerate(boxes))
     _last = (scene, kinds)
     return kinds

@@ -19,7 +19,7 @@ import numpy as np
 from priors.checks import GuardedPrior, RuleBroken, check_question, checked_grid
 from priors.errors import UnknownNameError
 from priors.prior import Prior
-from priors.scene import parse
+from priors.scene import parse, without_scipy
 
 GROUP = "arc_priors.priors"
 DISABLE_ENV = "ARC_PRIORS_DISABLE_PLUGIN_AUTOLOAD"
@@ -93,12 +93,13 @@ def check_prior(obj, expected_name: str) -> str | None:
     try:
         rng = np.random.default_rng(0)
         widest = max(f.scenes for f in obj.families)
-        scenes = tuple(parse(checked_grid(obj.sample(rng)), name=f"Grid {chr(65 + i)}") for i in range(widest))
-        for i, family in enumerate(obj.families):
-            target = scenes[0] if family.scenes == 1 else scenes[: family.scenes]
-            q = obj.question(i, target, rng)
-            if q is not None:
-                check_question(obj, family, target, q)
+        with without_scipy():  # so that listing priors never imports scipy
+            scenes = tuple(parse(checked_grid(obj.sample(rng)), name=f"Grid {chr(65 + i)}") for i in range(widest))
+            for i, family in enumerate(obj.families):
+                target = scenes[0] if family.scenes == 1 else scenes[: family.scenes]
+                q = obj.question(i, target, rng)
+                if q is not None:
+                    check_question(obj, family, target, q)
     except RuleBroken as broken:
         where = f"family {broken.family}: " if broken.family else ""
         return f"smoke sample broke a rule: {where}{broken.rule}"

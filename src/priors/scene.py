@@ -8,6 +8,8 @@ computes the same partition with scipy's labelling, which is many times faster.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 from typing import Literal, Union
 
@@ -28,12 +30,77 @@ STRUCTURE = {
 PLANAR = {k: np.stack([np.zeros_like(v), v, np.zeros_like(v)]) for k, v in STRUCTURE.items()}
 
 
+_python_labels = contextvars.ContextVar("python_labels", default=False)
+
+
 def label(image: np.ndarray, structure: np.ndarray) -> tuple[np.ndarray, int]:
     """scipy's connected-component labelling, imported on the first parse rather than with
-    the package, so that `arc-priors list` and the other commands that never parse start fast."""
+    the package, so that `arc-priors list` and the other commands that never parse start fast.
+    Inside `without_scipy()` the same labels come from `flood_label`."""
+    if _python_labels.get():
+        return flood_label(image, structure)
     from scipy import ndimage
 
     return ndimage.label(image, structure)
+
+
+def find_objects(labels: np.ndarray, max_label: int = 0) -> list[tuple[slice, ...]]:
+    """scipy's `ndimage.find_objects` for a 2-D label array (every label present), or the
+    same boxes from numpy inside `without_scipy()`."""
+    if not _python_labels.get():
+        from scipy import ndimage
+
+        return ndimage.find_objects(labels, max_label=max_label)
+    n = max_label or int(labels.max(initial=0))
+    rows, cols = np.nonzero((labels > 0) & (labels <= n))
+    which = labels[rows, cols] - 1
+    top, left = np.full(n, labels.shape[0]), np.full(n, labels.shape[1])
+    bottom, right = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    np.minimum.at(top, which, rows), np.minimum.at(left, which, cols)
+    np.maximum.at(bottom, which, rows + 1), np.maximum.at(right, which, cols + 1)
+    return [(slice(int(t), int(b)), slice(int(l), int(r))) for t, b, l, r in zip(top, bottom, left, right)]
+
+
+@contextlib.contextmanager
+def without_scipy():
+    """Parse without importing scipy: the registry's smoke check of each plugin parses a
+    grid or two, and importing scipy.ndimage for them would double `arc-priors list`'s start."""
+    token = _python_labels.set(True)
+    try:
+        yield
+    finally:
+        _python_labels.reset(token)
+
+
+def flood_label(image: np.ndarray, structure: np.ndarray) -> tuple[np.ndarray, int]:
+    """`ndimage.label` in plain Python: components numbered in raster order of their first
+    cell, joined through the structure's neighbours. Far slower per cell, but free of imports."""
+    shape = image.shape
+    centre = tuple(s // 2 for s in structure.shape)
+    steps = [tuple(int(i) - c for i, c in zip(at, centre)) for at in np.argwhere(structure) if tuple(at) != centre]
+    filled = image.astype(bool).tolist() if image.ndim else bool(image)
+    labels = np.zeros(shape, dtype=np.int32)
+    n = 0
+    for start in map(tuple, np.argwhere(image)):
+        if labels[start]:
+            continue
+        n += 1
+        labels[start] = n
+        todo = [start]
+        while todo:
+            at = todo.pop()
+            for step in steps:
+                nb = tuple(a + d for a, d in zip(at, step))
+                if all(0 <= x < s for x, s in zip(nb, shape)) and not labels[nb] and _at(filled, nb):
+                    labels[nb] = n
+                    todo.append(nb)
+    return labels, n
+
+
+def _at(nested, index):
+    for i in index:
+        nested = nested[i]
+    return nested
 
 
 def _plain(value):

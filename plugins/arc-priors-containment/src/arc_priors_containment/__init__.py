@@ -28,14 +28,16 @@ from itertools import islice
 
 import attrs
 import numpy as np
-from scipy import ndimage
 
 from arc_priors_containment.sampler import MAX_OUTLINES, MAX_SIDE, MIN_SIDE, ContainmentSampler
 from priors import COLOR, DIHEDRAL, NUMBER, YES_NO, ColorParam, Family, Prior
+from priors.scene import find_objects, label
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
 
-_CROSS = ndimage.generate_binary_structure(2, 1)
+_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
+"""4-neighbour joins, as scipy's generate_binary_structure(2, 1) gives them. Labelling goes
+through `priors.scene`, which imports scipy only when a grid is parsed."""
 
 INSIDE = (
     "An object is inside an outline (any other object) when no path of cells joined through their 4 neighbours "
@@ -56,7 +58,7 @@ def single_object(scene, color: int) -> int | None:
 def enclosed(scene, wall: int) -> np.ndarray:
     """The cells that object `wall` cuts off from the border: those in a 4-connected region
     of the other cells that touches no border cell."""
-    regions, n = ndimage.label(scene.labels != wall + 1, _CROSS)
+    regions, n = label(scene.labels != wall + 1, _CROSS)
     reached = np.zeros(n + 1, dtype=bool)
     reached[0] = True  # the wall's own cells
     for edge in (regions[0], regions[-1], regions[:, 0], regions[:, -1]):
@@ -66,7 +68,7 @@ def enclosed(scene, wall: int) -> np.ndarray:
 
 def outlines_around(scene, index: int) -> Iterator[int]:
     """The objects that object `index` is inside, in object order."""
-    boxes = ndimage.find_objects(scene.labels)
+    boxes = find_objects(scene.labels)
     rows, cols = boxes[index]
     mine = scene.labels == index + 1
     for other, (r, c) in enumerate(boxes):
@@ -78,7 +80,7 @@ def outlines_around(scene, index: int) -> Iterator[int]:
 def could_enclose(scene, index: int) -> bool:
     """Whether some cell strictly within the object's bounding box is not its own: the only
     place an enclosed cell can be, so a shape without one is no outline at all."""
-    rows, cols = ndimage.find_objects(scene.labels, max_label=index + 1)[index]
+    rows, cols = find_objects(scene.labels, max_label=index + 1)[index]
     core = scene.labels[rows.start + 1 : rows.stop - 1, cols.start + 1 : cols.stop - 1]
     return bool((core != index + 1).any())
 
