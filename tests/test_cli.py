@@ -181,3 +181,21 @@ def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words
                           capture_output=True, text=True)
     assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_train_alone_runs_the_main_job_file_and_typed_options_still_win(tmp_path):
+    """`arc-priors train` with no --config, --data or --model reads trainers/main_job.yaml;
+    the run folder's config.yaml records the mixture and options actually used."""
+    import yaml
+
+    from trainers.train_config import MAIN_JOB
+
+    job = yaml.safe_load(MAIN_JOB.read_text())
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--n-train", "8", "--n-eval", "2", "--max-steps", "1",
+                           "--run-dir", str(tmp_path / "run")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
+    assert used["priors"]["counting"]["settings"] == job["priors"]["counting"]["settings"]
+    assert used["system_prompt"] == job["system_prompt"] == "brief"
+    assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
+    assert used["train"]["grad_accum"] == job["train"]["grad_accum"] and used["train"]["max_length"] == job["train"]["max_length"]

@@ -146,3 +146,16 @@ def test_a_chunks_tally_is_the_tally_of_its_records(mixture):
     engine = Engine(ChatBuilder(ChatConfig(priors=parse_weights(mixture), seed=4)))
     chunk = engine.records(CHUNK, CHUNK + 300)
     assert chunk.tally.as_dict() == Tally.of(json.loads(text) for text in chunk.lines).as_dict()
+
+
+@pytest.mark.parametrize("mixture", ["counting,area,colors", "counting,shapes"])
+def test_a_brief_system_prompt_changes_the_system_turn_and_nothing_else(mixture):
+    from trainers.chats import BRIEF, system_message
+
+    full = ChatConfig(priors=parse_weights(mixture), seed=5)
+    brief = ChatConfig(priors=parse_weights(mixture), seed=5, system_prompt="brief")
+    one, other = (Engine(ChatBuilder(c)).records(0, 40).lines for c in (full, brief))
+    for a, b in zip(one, other):
+        a, b = json.loads(a), json.loads(b)
+        assert a["messages"][0]["content"] == system_message(full) and b["messages"][0]["content"] == BRIEF
+        assert a["messages"][1:] == b["messages"][1:] and a["metadata"] == b["metadata"]

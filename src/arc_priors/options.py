@@ -87,6 +87,8 @@ def mixture_options(priors_help: str):
                          help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
             click.option("--question-order", type=click.Choice(["shuffled", "fixed"]), default="shuffled", show_default=True,
                          help="Questions in random order, or grid by grid, prior by prior, family by family."),
+            click.option("--system-prompt", type=click.Choice(["full", "brief"]), default="full", show_default=True,
+                         help="System turn: full (encoding and conventions spelt out) or brief (answer with the value only)."),
             click.option("--compare/--no-compare", default=True, show_default=True,
                          help="With several grids a chat, also ask the compare prior's questions across grids."),
         ]))
@@ -95,7 +97,7 @@ def mixture_options(priors_help: str):
 
 
 MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder",
-                  "question_order", "compare", "seed")
+                  "question_order", "system_prompt", "compare", "seed")
 RENAMED = {"priors_spec": "priors", "grids_spec": "grids"}
 CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 

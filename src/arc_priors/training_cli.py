@@ -46,6 +46,11 @@ def train(ctx, config_file, **values):
     from trainers.train_config import make_train_config
 
     file = read_config_file(config_file)
+    if file is None and values.get("data") is None and values.get("model") is None:
+        from trainers.mixture import read_mixture
+        from trainers.train_config import MAIN_JOB
+
+        file = read_mixture(MAIN_JOB)  # the main job: the tiny model on what it learns in minutes
     options = train_values(ctx, values, file)
     data = options.get("data")
     chats = chat_config(ctx, values, file=file, recorded=_recorded(Path(data) if data else None))

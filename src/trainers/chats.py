@@ -32,7 +32,12 @@ __all__ = ["COMPARE", "ChatBuilder", "ChatConfig", "ChatConfigError", "DEFAULT_P
 MAX_REDRAWS = 20
 
 
+BRIEF = "Answer with the value only."
+
+
 def system_message(config: ChatConfig) -> str:
+    if config.system_prompt == "brief":
+        return BRIEF
     encoder = get_encoder(config.encoder)
     several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
     return (

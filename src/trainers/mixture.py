@@ -120,6 +120,10 @@ class ChatConfig:
     question_order: str = attrs.field(default="shuffled", validator=checked(ChatConfigError, attrs.validators.in_(("shuffled", "fixed"))))
     """Shuffled (earlier answers cannot be relied on to hint at later ones), or fixed: grid by
     grid, prior by prior, family by family (to measure how much the order teaches)."""
+    system_prompt: str = attrs.field(default="full", validator=checked(ChatConfigError, attrs.validators.in_(("full", "brief"))))
+    """The system turn: full (the encoding and the conventions, for a pretrained model) or
+    brief ("Answer with the value only."): a tiny model trained from scratch learns the
+    conventions from the answers, and at 85 tokens the full text was half a short chat."""
     split: str = attrs.field(default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation"))))
     """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
 
@@ -140,6 +144,7 @@ class ChatConfig:
             "task_max_cells": self.task_max_cells,
             "split": self.split,
             "question_order": self.question_order,
+            "system_prompt": self.system_prompt,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -150,7 +155,7 @@ class ChatConfig:
         }
 
 
-CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "level", "questions_per_chat", "grids_per_chat", "compare",
+CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "system_prompt", "level", "questions_per_chat", "grids_per_chat", "compare",
              "conventions", "encoder", "seed")
 ARC_TASKS = "arc-tasks"
 """The name that puts ARC task chats in a mixture, beside the priors (not a prior itself)."""
