@@ -90,14 +90,18 @@ def test_a_corrupt_dataset_is_reported_with_its_line(tmp_path):
         list(read_records(path))
 
 
-def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_to_the_same_path(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_to_the_same_path(tmp_path, workers):
+    """With two workers the leftovers include chunk files the workers handed over."""
     out = tmp_path / "d.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", "1", "--out", str(out), "--quiet"])
+    proc = subprocess.Popen([sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", str(workers), "--out", str(out),
+                             "--quiet"])
     deadline = time.time() + 60
-    while not list(tmp_path.glob(".d.jsonl.*.tmp")) and time.time() < deadline:
-        time.sleep(0.1)
+    while len(list(tmp_path.glob(".d.jsonl.*.tmp"))) < workers and time.time() < deadline:
+        time.sleep(0.05)
     proc.kill()  # SIGKILL: no clean-up runs
     proc.wait()
+    time.sleep(1.0)  # orphaned workers finish the chunk in hand and exit
     assert list(tmp_path.glob(".d.jsonl.*.tmp")), "the killed run left no temporary to clean"
     generate(CONFIG, 5, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "d.jsonl.README.md"]

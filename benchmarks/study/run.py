@@ -32,7 +32,7 @@ BASE = ChatConfig(priors=parse_weights("counting"), prior_settings={"counting": 
 TRAIN = {"grad_accum": 2, "max_length": 512}
 """The main job's batches: 2 packed rows of 512 tokens a step."""
 FAMILIES = ["counting.objects", "counting.color", "counting.most_objects_color", "counting.same_count", "overall"]
-N_EVAL = 120
+N_EVAL = 80
 
 
 def a_learning_curves(steps: int) -> None:

@@ -39,10 +39,11 @@ def _scores(report, modes) -> dict[str, Any]:
     return out
 
 
-def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[dict]], *, steps: int, checkpoints: int = 5,
+def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[dict]], *, steps: int, checkpoints: int = 3,
                     modes: Iterable[str] = ("isolated",), curriculum: bool = False, **options) -> dict[str, Any]:
     """Train `steps` optimizer steps on fresh chats of `chats`, scoring every held-out set of
-    `evaluations` at `checkpoints` evenly spaced steps (and at step 0). Returns the curves:
+    `evaluations` at `checkpoints` evenly spaced steps (the untrained model scores 0: it has
+    not learnt the answer format, so step 0 is not scored). Returns the curves:
     per checkpoint, the step, the training chats read so far, the seconds of training, and
     accuracy per mode and family for each held-out set. With `curriculum`, the priors start
     easy and move up as `train --curriculum` moves them (its probe, threshold and window)."""
@@ -95,7 +96,6 @@ def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[di
 
     trainer = build_trainer(config, model, tokenizer, records, callbacks=[Track(), *extra])
     _quiet(trainer)
-    score(0, trainer.model)
     trainer.train()
     return {"name": name, "mixture": chats.as_dict(), "options": {"steps": steps, **{k: str(v) for k, v in options.items()}},
             "curve": curve, "load_average": os.getloadavg(), "curriculum": moves.as_dict() if moves else None}
