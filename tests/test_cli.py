@@ -199,3 +199,12 @@ def test_train_alone_runs_the_main_job_file_and_typed_options_still_win(tmp_path
     assert used["system_prompt"] == job["system_prompt"] == "brief"
     assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
     assert used["train"]["grad_accum"] == job["train"]["grad_accum"] and used["train"]["max_length"] == job["train"]["max_length"]
+
+
+def test_a_run_folder_under_folders_that_do_not_exist_yet_is_made(tmp_path):
+    """A fresh checkout has no runs/ folder: the README's `arc-priors train` must make it."""
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--n-train", "8", "--n-eval", "0", "--max-steps", "1",
+                           "--max-length", "256"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (run,) = (tmp_path / "runs").iterdir()
+    assert (run / "metrics.json").exists() and (run / "config.yaml").exists()

@@ -109,10 +109,12 @@ def atomic_folder(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     otherwise. An existing empty `path` is replaced; a non-empty one only with `overwrite`,
     and only once the new one is whole."""
     path = Path(path)
+    made = _make_parents(path)  # runs/ of a fresh checkout, say; taken back if the run fails
     remove_stale(path)
     try:
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"))
     except OSError as err:
+        _remove_empty(made)
         raise type(err)(err.errno, err.strerror, str(path)) from None
     os.chmod(tmp, 0o777 & ~_umask())
     try:
@@ -130,6 +132,28 @@ def atomic_folder(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        if not path.exists():
+            _remove_empty(made)
+
+
+def _make_parents(path: Path) -> list[Path]:
+    """Create the missing folders above `path`; returns them, deepest first."""
+    missing = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise type(err)(err.errno, err.strerror, str(path)) from None
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 @contextlib.contextmanager
