@@ -25,9 +25,9 @@ from study import held_out, plot, train_and_track, write  # noqa: E402
 from priors import Conventions  # noqa: E402
 from trainers.mixture import ChatConfig, parse_weights  # noqa: E402
 
-SMALL = {"min_side": 5, "max_side": 7, "min_objects": 1, "max_objects": 9, "max_colors": 3, "max_area": 1}
+SMALL = {"min_side": 5, "max_side": 7, "min_objects": 1, "max_objects": 9, "max_colors": 1, "max_area": 1}
 """The main job's grids (src/trainers/main_job.yaml): 5-7 cells a side, 1-9 single cells
-apart, in up to 3 colours."""
+apart, in one colour."""
 BASE = ChatConfig(priors=parse_weights("counting"), prior_settings={"counting": SMALL}, system_prompt="brief")
 TRAIN = {"grad_accum": 2, "max_length": 512}
 """The main job's batches: 2 packed rows of 512 tokens a step."""
