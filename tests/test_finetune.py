@@ -169,6 +169,11 @@ def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((out / "eval.json").read_text())
     assert report and (out / "eval.png").is_file() and "counting.objects" in result.output
+    # Without --priors, a run folder's adapter is asked about what the run trained on.
+    result = CliRunner().invoke(main, ["evaluate", "--model", str(run / "base_model"), "--adapter", str(run / "adapter"), "--n", "3",
+                                       "--out", str(tmp_path / "eval2")])
+    assert result.exit_code == 0, result.output
+    assert "counting." in result.output and "area." not in result.output and "colors." not in result.output
 
 
 def test_the_run_folder_holds_its_config_in_the_config_file_form_and_it_runs_again(tmp_path):

@@ -80,7 +80,8 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **v
     """Exact-match accuracy per family, grid size and level, in-chat and isolated, with 95% intervals.
 
     Real ARC grids and tasks come from their evaluation split unless named otherwise (the
-    train command trains on the training split). Needs the train extra
+    train command trains on the training split). A model (or adapter) inside a run folder
+    is asked about the mixture its config.yaml records, unless --config or --data says else. Needs the train extra
     (pip install 'arc-priors[train]')."""
     _require_train_extra("evaluate")
     from trainers.chats import ChatBuilder
@@ -88,8 +89,11 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **v
     from trainers.evaluate import evaluate as run_evaluation
     from trainers.files import check_writable_folder
 
-    chats = chat_config(ctx, values, file=read_config_file(config_file), recorded=_recorded(data), seed_default=values["seed"],
-                        split="evaluation")
+    file = read_config_file(config_file)
+    beside = (adapter or model).parent / "config.yaml"
+    if file is None and data is None and beside.is_file():
+        file = read_config_file(beside)  # a run folder's model: ask what it was trained on (prompt, encoder, conventions)
+    chats = chat_config(ctx, values, file=file, recorded=_recorded(data), seed_default=values["seed"], split="evaluation")
     builder = ChatBuilder(chats)
     # Every input is checked before the model loads: folders, adapter, and where results go.
     check_folder(model)
