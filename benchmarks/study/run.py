@@ -1,7 +1,7 @@
 """The learning study: experiments (a)-(f) and the moonshot, each a few training runs of the
 tiny default model on this CPU, through the library's own training path.
 
-    python benchmarks/study/run.py a [--steps 900]     # one experiment
+    python benchmarks/study/run.py a [--steps 250]     # one experiment
     python benchmarks/study/run.py all                  # every experiment, in order
 
 Each writes docs/study/<experiment>.json (the curves: per checkpoint, steps, training chats
@@ -32,7 +32,7 @@ BASE = ChatConfig(priors=parse_weights("counting"), prior_settings={"counting": 
 TRAIN = {"grad_accum": 2, "max_length": 512}
 """The main job's batches: 2 packed rows of 512 tokens a step."""
 FAMILIES = ["counting.objects", "counting.color", "counting.most_objects_color", "counting.same_count", "overall"]
-N_EVAL = 80
+N_EVAL = 60
 
 
 def a_learning_curves(steps: int) -> None:
@@ -43,7 +43,7 @@ def a_learning_curves(steps: int) -> None:
     arms = {
         "synthetic": train_and_track("a-synthetic", mixture, {"held_out": held_out(mixture, N_EVAL), "arc_grids": held_out(real, N_EVAL)}, steps=steps, **TRAIN),
         "real ARC grids": train_and_track("a-real", real, {"held_out": held_out(real, N_EVAL), "synthetic": held_out(mixture, N_EVAL)}, steps=steps,
-                                          **{**TRAIN, "max_length": 1024}),
+                                          **TRAIN),  # rows of 512 tokens cut the largest real grids' chats
     }
     write("a_learning_curves", arms)
     families = ["counting.objects", "area.max", "colors.distinct", "colors.background", "area.sorted", "overall"]
@@ -117,7 +117,7 @@ def moonshot(steps: int) -> None:
     """Counting objects (shapes up to 10 cells, 1-8 of them) on grids up to 10x10, the setting
     of the earlier 65% measurement (shared findings), as long as the step budget allows."""
     mixture = attrs.evolve(BASE, prior_settings={"counting": {"min_side": 3, "max_side": 10, "min_objects": 1, "max_objects": 8, "max_colors": 9}})
-    arms = {"counting, grids up to 10x10": train_and_track("moonshot", mixture, {"held_out": held_out(mixture, 200)}, steps=steps, checkpoints=6, **TRAIN)}
+    arms = {"counting, grids up to 10x10": train_and_track("moonshot", mixture, {"held_out": held_out(mixture, 120)}, steps=steps, checkpoints=4, **TRAIN)}
     write("moonshot", arms)
     plot("moonshot", arms, ["counting.objects", "overall"], title="moonshot: counting.objects up to 10x10")
 
@@ -129,7 +129,7 @@ EXPERIMENTS = {"a": a_learning_curves, "b": b_question_order, "c": c_curriculum,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("experiment", choices=[*EXPERIMENTS, "all"])
-    parser.add_argument("--steps", type=int, default=400, help="optimizer steps per arm (the moonshot: 3x)")
+    parser.add_argument("--steps", type=int, default=250, help="optimizer steps per arm (the moonshot: 3x)")
     args = parser.parse_args()
     for name in EXPERIMENTS if args.experiment == "all" else [args.experiment]:
         print(f"experiment {name}", flush=True)

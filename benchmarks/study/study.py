@@ -1,7 +1,7 @@
 """The study's machinery: train the tiny model on a mixture for a fixed number of steps,
 score held-out questions at checkpoints along the way, and keep the curves.
 
-Each experiment script (a_learning_curves.py ... f_transfer.py) calls `train_and_track`
+Each experiment of `run.py` (a_learning_curves ... f_transfer, moonshot) calls `train_and_track`
 for its arms and writes `docs/study/<name>.json` and `<name>.png`; docs/study.md reads
 them. Every run uses the library's own training path (trainers.finetune.build_trainer,
 TRL's SFTTrainer, answer-only loss, packing), the built-in tiny model, and this CPU.
