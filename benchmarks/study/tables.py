@@ -22,7 +22,7 @@ def table(name: str) -> str:
             for mode, scores in last[evaluation].items():
                 rows.append((label, evaluation, mode, last["step"], last["chats_seen"], last["train_seconds"], scores))
     families = sorted({f for *_, scores in rows for f in scores["families"]})
-    head = "| arm | held-out set | mode | steps | chats read | s trained | overall | " + " | ".join(families) + " |"
+    head = "| arm | held-out set | mode | steps | chats made | s trained | overall | " + " | ".join(families) + " |"
     lines = [head, "|" + " --- |" * 6 + " ---: |" * (len(families) + 1)]
     for label, evaluation, mode, step, chats, seconds, scores in rows:
         cells = [f"{scores['families'][f]:.0%}" if scores["families"].get(f) is not None else "-" for f in families]

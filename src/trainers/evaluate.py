@@ -182,8 +182,8 @@ class HFResponder:
         tok, model = self.tokenizer, self.model
         texts = self.render(prompts)
         # The chat template writes BOS itself; letting the tokenizer add one would double it.
-        lengths = [len(ids) for ids in tok(texts, add_special_tokens=False)["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: lengths[i])
+        encoded = tok(texts, add_special_tokens=False)["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         stop = self._stop_ids()
         pad = tok.pad_token_id if tok.pad_token_id is not None else stop[0]
         replies: list[str | None] = [None] * len(texts)
@@ -193,8 +193,7 @@ class HFResponder:
             with torch.inference_mode(), tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="generate") as bar:
                 for start in range(0, len(order), self.batch_size):
                     batch = order[start : start + self.batch_size]
-                    enc = tok([texts[i] for i in batch], add_special_tokens=False, padding=True,
-                              padding_side="left", return_tensors="pt").to(model.device)
+                    enc = _left_padded([encoded[i] for i in batch], pad, model.device)
                     out = model.generate(
                         **enc, do_sample=False, max_new_tokens=self.max_new_tokens, pad_token_id=pad,
                         eos_token_id=stop, use_cache=True, temperature=None, top_p=None, top_k=None,
@@ -206,6 +205,18 @@ class HFResponder:
         finally:
             model.train(was_training)
         return replies  # type: ignore[return-value]
+
+
+def _left_padded(ids: list[list[int]], pad: int, device) -> dict:
+    """A batch of prompts padded on the left by hand: batched generation needs left padding,
+    and a tokenizer's own padding follows whatever state a trainer last left it in (a
+    tokenizer fresh from SFTTrainer once returned rows of unequal length)."""
+    import torch
+
+    width = max(len(row) for row in ids)
+    input_ids = torch.tensor([[pad] * (width - len(row)) + list(row) for row in ids], device=device)
+    mask = torch.tensor([[0] * (width - len(row)) + [1] * len(row) for row in ids], device=device)
+    return {"input_ids": input_ids, "attention_mask": mask}
 
 
 def check_folder(path: Path, marker: str = "config.json", what: str = "model") -> None:
