@@ -88,7 +88,10 @@ def test_train_on_data_whose_questions_lack_their_family(tmp_path, chats):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_train_leaves_no_run_folder_and_the_same_command_then_succeeds(tmp_path, sig):
     command = [sys.executable, "-m", "arc_priors", "train", "--n-train", 40, "--n-eval", 0, "--max-length", 256, "--run-dir", "run"]
-    proc = subprocess.Popen([str(a) for a in [*command, "--max-steps", 100000]], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    # A test runner started in the background inherits SIGINT ignored, and Python keeps it so:
+    # give the child the default action, as a user's terminal does.
+    proc = subprocess.Popen([str(a) for a in [*command, "--max-steps", 100000]], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 600  # a loaded machine takes minutes to import torch and TRL
     while not list(tmp_path.glob(".run.*.tmp/config.json")) and time.time() < deadline:
         time.sleep(0.2)

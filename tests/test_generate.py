@@ -66,6 +66,7 @@ def test_an_interrupt_leaves_no_file_behind(tmp_path, sig):
         [sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", "2", "--out", str(out), "--quiet"],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal, even under a background runner
     )
     deadline = time.time() + 60
     while not any(tmp_path.iterdir()) and time.time() < deadline:
