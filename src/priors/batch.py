@@ -70,7 +70,7 @@ def board_of(grids: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.nd
     """(board, top, heights, widths) for valid grids (uint8, at most 30 a side)."""
     heights = np.fromiter((g.shape[0] for g in grids), dtype=np.int64, count=len(grids))
     widths = np.fromiter((g.shape[1] for g in grids), dtype=np.int64, count=len(grids))
-    top = np.concatenate([[0], np.cumsum(heights + 1)[:-1]])
+    top = stacked_tops(heights)
     board = np.full((int((heights + 1).sum()), WIDTH), OUT, dtype=np.uint8)
     for grid, r in zip(grids, top.tolist()):
         board[r : r + grid.shape[0], : grid.shape[1]] = grid
@@ -113,6 +113,11 @@ def parse_board(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths:
             first, cells_by_color = _split_colours(board, foreground, top, heights, owner, mixed, conventions.connectivity,
                                                    first, cells_by_color, local)
     return Parsed(board, top, heights, widths, backgrounds, color_counts, first, cells_by_color, local)
+
+
+def stacked_tops(heights: np.ndarray) -> np.ndarray:
+    """Each grid's first board row, grids laid one under another with a row of nothing after each."""
+    return np.concatenate([[0], np.cumsum(heights + 1)[:-1]])
 
 
 def grid_rows(top: np.ndarray, heights: np.ndarray) -> np.ndarray:

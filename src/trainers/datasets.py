@@ -123,6 +123,7 @@ def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "
         _engine = Engine(builder)
         yield from map(_build_chunk, ((start, min(start + CHUNK, n), fmt, kind, None) for start in range(0, n, CHUNK)))
         return
+    # Chunk files are named as remove_stale expects of this process's temporaries.
     spill = None if spill_beside is None else f"{spill_beside.parent / f'.{spill_beside.name}.{os.getpid()}.chunk'}"
     tasks = ((start, min(start + CHUNK, n), fmt, kind, spill) for start in range(0, n, CHUNK))
     config = builder.config
@@ -137,9 +138,9 @@ def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()
-    finally:  # chunks handed over but not yet appended, when interrupted (named as remove_stale expects)
+    finally:  # chunks handed over but not yet appended, when interrupted
         if spill is not None:
-            for leftover in spill_beside.parent.glob(f".{spill_beside.name}.{os.getpid()}.chunk*.tmp"):
+            for leftover in Path(spill).parent.glob(f"{Path(spill).name}*.tmp"):
                 leftover.unlink(missing_ok=True)
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from generators.fast import Drawn
 from generators.fast_shapes import BOARD
-from priors.batch import NO_BACKGROUND, Parsed, parse_board
+from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import chunk_sampler, draw
 from priors.builtin.tables import NUMBER, Tables, answer_text, keep_rates, kth, spec_for
 from trainers.cards import Tally
@@ -105,9 +105,8 @@ class FastChats:
         """n grids drawn, parsed and asked, and each one's questions chosen."""
         prior = np.minimum(np.searchsorted(self.weights, rng.random(n) * self.weights[-1], side="right"), len(self.weights) - 1)
         drawn = draw(self.samplers, prior, rng)
-        rows = np.repeat(np.arange(n) * BOARD, drawn.heights + 1)
-        rows += np.arange(len(rows)) - np.repeat(np.cumsum(drawn.heights + 1) - drawn.heights - 1, drawn.heights + 1)
-        top = np.concatenate([[0], np.cumsum(drawn.heights + 1)[:-1]])
+        rows = grid_rows(np.arange(n) * BOARD, drawn.heights + 1)  # each grid's rows and the row of nothing below it
+        top = stacked_tops(drawn.heights)
         parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, self.builder.config.conventions,
                              labels=False)
         tables = Tables(parsed)
