@@ -197,6 +197,7 @@ def test_train_alone_runs_the_main_job_file_and_typed_options_still_win(tmp_path
     used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert used["priors"]["counting"]["settings"] == job["priors"]["counting"]["settings"]
     assert used["system_prompt"] == job["system_prompt"] == "brief"
+    assert used["questions_per_chat"] == job["questions_per_chat"] == 1
     assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
     assert used["train"]["grad_accum"] == job["train"]["grad_accum"] and used["train"]["max_length"] == job["train"]["max_length"]
 
