@@ -114,9 +114,17 @@ class Catalogue:
 
     def grown(self, rng: np.random.Generator, area: np.ndarray, max_h: np.ndarray, max_w: np.ndarray) -> np.ndarray:
         """Ids of blobs grown to fit boxes smaller than their pool blobs, as `pooled_blob`
-        then grows one; kept until the next chunk."""
-        masks = [blob(rng, a, h, w) for a, h, w in zip(area.tolist(), max_h.tolist(), max_w.tolist())]
-        return self._add(masks, keep=False) if masks else np.zeros(0, dtype=np.int64)
+        then grows one; kept until the next chunk. In a box one cell wide the blob is a line
+        whose length alone is random: that is drawn as arrays (`line_lengths`)."""
+        ids = np.empty(len(area), dtype=np.int64)
+        thin = (max_h == 1) | (max_w == 1)
+        length = line_lengths(rng, np.maximum(1, np.minimum(area[thin], max_h[thin] * max_w[thin])))
+        ids[thin] = np.where(max_h[thin] == 1, self._rect_ids[1, length], self._rect_ids[length, 1])
+        rest = np.flatnonzero(~thin)
+        if rest.size:
+            masks = [blob(rng, a, h, w) for a, h, w in zip(area[rest].tolist(), max_h[rest].tolist(), max_w[rest].tolist())]
+            ids[rest] = self._add(masks, keep=False)
+        return ids
 
     def rectangles(self, h: np.ndarray, w: np.ndarray) -> np.ndarray:
         return self._rect_ids[h, w]
@@ -140,6 +148,21 @@ class Catalogue:
 
     def mask(self, number: int) -> np.ndarray:
         return self._masks[number]
+
+
+def line_lengths(rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
+    """Lengths of `generators.shapes.blob(rng, area, 1, w)` (or of h x 1 boxes) grown in one
+    go, with blob's law. A line of length L grows on an attempt that picks one of its two
+    ends (of L cells) and the step outwards (of 4), with chance 1 / (2L) (1/2 from a single
+    cell); blob stops at `area` cells or after 8 * area attempts. So the attempts each
+    length waits are geometric, and the length is one plus how many waits fit the budget."""
+    top = int(area.max(initial=1))
+    if top == 1:
+        return np.ones(len(area), dtype=np.int64)
+    m = np.arange(1, top)
+    waits = rng.geometric(np.where(m == 1, 0.5, 0.5 / m), size=(len(area), top - 1))
+    grew = (np.cumsum(waits, axis=1) <= 8 * area[:, None]) & (m[None, :] < area[:, None])
+    return 1 + grew.sum(axis=1)
 
 
 def _outline(h: int, w: int) -> np.ndarray:
