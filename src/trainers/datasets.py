@@ -2,8 +2,9 @@
 number of workers.
 
 Records are built in fixed-size chunks of consecutive indices by the chunk engine
-(`trainers.engine`). Chunks go to worker processes and come back in order, so neither the
-output nor its parquet row groups depend on how many workers ran. Output goes to a hidden temporary file beside the target and is
+(`trainers.engine`). Chunks go to worker processes and reach the file in order (JSON
+lines appended by the workers themselves, `trainers.appending`; parquet row groups through
+this process), so the output does not depend on how many workers ran. Output goes to a hidden temporary file beside the target and is
 renamed into place only when complete; an interrupt (Ctrl-C or SIGTERM) removes it.
 """
 
@@ -21,6 +22,7 @@ from typing import Callable, Iterator
 
 import attrs
 
+from trainers.appending import Order
 from trainers.cards import Tally, card_path, card_text, write_card
 from trainers.chats import ChatBuilder, ChatConfig, system_message
 from trainers.engine import CHUNK, Engine
@@ -57,13 +59,14 @@ def output_format(path: Path) -> str:
 
 
 _engine: Engine | None = None
+_order: Order | None = None
 
 
-def _start_worker(config: ChatConfig) -> None:
-    global _engine
+def _start_worker(config: ChatConfig, order=None) -> None:
+    global _engine, _order
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles interrupts and cleans up,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # then ends its workers quietly with SIGTERM
-    _engine = Engine(ChatBuilder(config))
+    _engine, _order = Engine(ChatBuilder(config)), order
 
 
 def _encode_records(records: list[dict], fmt: str):
@@ -85,18 +88,15 @@ def _arrow_schema(records: list[dict]):
     return _schemas[kind]
 
 
-def _build_chunk(task: tuple[int, int, str, str, str | None]):
-    start, stop, fmt, kind, spill = task
+def _build_chunk(task: tuple[int, int, str, str]):
+    start, stop, fmt, kind = task
     chunk = _engine.records(start, stop)
     if fmt == "jsonl" and kind == "chat":  # the engine's lines are the file's bytes
         data = "".join(chunk.lines).encode()
-        if spill is None:
+        if _order is None:
             return data, stop - start, chunk.tally
-        # A worker hands its chunk over as a file: sending 2 KB a chat through the pool's pipe
-        # cost the parent a fifth of all the CPU time; the kernel copies a file for almost nothing.
-        spilled = Path(f"{spill}{start}.tmp")
-        spilled.write_bytes(data)
-        return spilled, stop - start, chunk.tally
+        _order.append(start // CHUNK, data)
+        return None, stop - start, chunk.tally
     records = [json.loads(text) for text in chunk.lines]
     if kind == "grpo":
         records = [row for record in records for row in grpo_rows(record)]
@@ -115,33 +115,29 @@ def check_output(path: Path, *, overwrite: bool) -> str:
     return fmt
 
 
-def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat", spill_beside: Path | None = None):
-    """Chunk results in index order. Chunks are handed out a few at a time (never all up
-    front), so memory stays flat however large `n` is."""
-    global _engine
+def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat", output: Path | None = None):
+    """Chunk results in index order (payloads None where the workers appended them to
+    `output` themselves). Chunks are handed out a few at a time (never all up front), so
+    memory stays flat however large `n` is."""
+    global _engine, _order
+    tasks = ((start, min(start + CHUNK, n), fmt, kind) for start in range(0, n, CHUNK))
     if workers == 1:
-        _engine = Engine(builder)
-        yield from map(_build_chunk, ((start, min(start + CHUNK, n), fmt, kind, None) for start in range(0, n, CHUNK)))
+        _engine, _order = Engine(builder), None
+        yield from map(_build_chunk, tasks)
         return
-    # Chunk files are named as remove_stale expects of this process's temporaries.
-    spill = None if spill_beside is None else f"{spill_beside.parent / f'.{spill_beside.name}.{os.getpid()}.chunk'}"
-    tasks = ((start, min(start + CHUNK, n), fmt, kind, spill) for start in range(0, n, CHUNK))
-    config = builder.config
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    try:
-        with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
-            pending: collections.deque = collections.deque()
-            for task in tasks:
-                pending.append(pool.apply_async(_build_chunk, (task,)))
-                if len(pending) >= 2 * workers:
-                    yield pending.popleft().get()
-            while pending:
+    order = None
+    if output is not None and fmt == "jsonl" and kind == "chat":
+        order = Order(str(output), context)  # workers append their own chunks (trainers.appending)
+    with context.Pool(workers, initializer=_start_worker, initargs=(builder.config, order)) as pool:
+        pending: collections.deque = collections.deque()
+        for task in tasks:
+            pending.append(pool.apply_async(_build_chunk, (task,)))
+            if len(pending) >= 2 * workers:
                 yield pending.popleft().get()
-    finally:  # chunks handed over but not yet appended, when interrupted
-        if spill is not None:
-            for leftover in Path(spill).parent.glob(f"{Path(spill).name}*.tmp"):
-                leftover.unlink(missing_ok=True)
+        while pending:
+            yield pending.popleft().get()
 
 
 KINDS = ("chat", "grpo")
@@ -175,8 +171,9 @@ def generate(
     started, tally = time.perf_counter(), Tally()
     with sigterm_as_interrupt():
         with atomic_path(path, overwrite=overwrite) as tmp, _writer(tmp, fmt) as write:
-            for payload, count, chunk in _results(builder, n, workers, fmt, kind, spill_beside=path):
-                write(payload)
+            for payload, count, chunk in _results(builder, n, workers, fmt, kind, output=tmp):
+                if payload is not None:
+                    write(payload)
                 tally.merge(chunk)
                 if on_progress:
                     on_progress(count)
@@ -192,15 +189,7 @@ def generate(
 def _writer(tmp: Path, fmt: str):
     if fmt == "jsonl":
         with open(tmp, "wb") as f:
-
-            def write(payload) -> None:
-                if isinstance(payload, Path):
-                    f.flush()
-                    _append(f.fileno(), payload)
-                else:
-                    f.write(payload)
-
-            yield write
+            yield f.write
         return
     import pyarrow.parquet as pq
 
@@ -217,29 +206,6 @@ def _writer(tmp: Path, fmt: str):
     finally:
         if writer is not None:
             writer.close()
-
-
-def _append(fd: int, source: Path) -> None:
-    """Append a worker's chunk file to the output, copied inside the kernel where it can, then delete it."""
-    try:
-        with open(source, "rb") as src:
-            left = os.fstat(src.fileno()).st_size
-            try:
-                while left > 0:
-                    copied = os.copy_file_range(src.fileno(), fd, left)
-                    if copied == 0:
-                        break
-                    left -= copied
-            except (AttributeError, OSError):  # no copy_file_range here (or not between these files)
-                pass
-            if left > 0:
-                src.seek(-left, os.SEEK_END)
-                while block := src.read(1 << 22):
-                    view = memoryview(block)
-                    while view:
-                        view = view[os.write(fd, view):]
-    finally:
-        source.unlink(missing_ok=True)
 
 
 def read_records(path: Path) -> Iterator[dict]:
