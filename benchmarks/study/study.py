@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter, defaultdict
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +29,18 @@ OUT = Path(__file__).resolve().parents[2] / "docs" / "study"
 def held_out(chats: ChatConfig, n: int, split: str = "evaluation") -> list[dict]:
     builder = ChatBuilder(attrs.evolve(chats, seed=EVAL_SEED, split=split))
     return [builder.record(i) for i in range(n)]
+
+
+def majority(records: list[dict]) -> dict[str, float]:
+    """Per family and overall, the accuracy of always giving the family's most common answer
+    in `records` themselves: what answer frequencies alone can score on that held-out set."""
+    answers: dict[str, Counter] = defaultdict(Counter)
+    for record in records:
+        for qa in record["metadata"]["qas"]:
+            answers[qa["family"]][qa["answer"]] += 1
+    scores = {family: c.most_common(1)[0][1] / sum(c.values()) for family, c in answers.items()}
+    total = sum(sum(c.values()) for c in answers.values())
+    return {**scores, "overall": sum(c.most_common(1)[0][1] for c in answers.values()) / total if total else 0.0}
 
 
 def _scores(report, modes) -> dict[str, Any]:
@@ -98,7 +111,8 @@ def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[di
     _quiet(trainer)
     trainer.train()
     return {"name": name, "mixture": chats.as_dict(), "options": {"steps": steps, **{k: str(v) for k, v in options.items()}},
-            "curve": curve, "load_average": os.getloadavg(), "curriculum": moves.as_dict() if moves else None}
+            "curve": curve, "majority": {label: majority(records_) for label, records_ in evaluations.items()},
+            "load_average": os.getloadavg(), "curriculum": moves.as_dict() if moves else None}
 
 
 def write(name: str, result: dict) -> Path:
@@ -109,11 +123,17 @@ def write(name: str, result: dict) -> Path:
 
 
 def plot(name: str, arms: dict[str, dict], families: list[str], *, evaluation: str = "held_out", mode: str = "isolated",
-         x: str = "chats_seen", title: str = "") -> Path:
-    """One panel per family: accuracy against training chats seen, a line per arm."""
+         x: str = "step", title: str = "") -> Path:
+    """One panel per family: accuracy against optimizer steps, a line per arm, and dashed
+    in the arm's colour the score of always giving the most common held-out answer."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    def value(point, family):
+        scores = point[evaluation][mode]
+        return scores["overall"] if family == "overall" else scores["families"].get(family)
+
+    families = [f for f in families if any(evaluation in p and value(p, f) is not None for r in arms.values() for p in r["curve"])]
     columns = min(3, len(families))
     rows = -(-len(families) // columns)
     fig = Figure(figsize=(4.2 * columns, 3.0 * rows), layout="constrained")
@@ -121,14 +141,16 @@ def plot(name: str, arms: dict[str, dict], families: list[str], *, evaluation: s
     for k, family in enumerate(families):
         ax = fig.add_subplot(rows, columns, k + 1)
         for label, result in arms.items():
-            points = [(p[x], p[evaluation][mode]["families"].get(family) if family != "overall" else p[evaluation][mode]["overall"])
-                      for p in result["curve"] if evaluation in p]
+            points = [(p[x], value(p, family)) for p in result["curve"] if evaluation in p]
             points = [(a, b) for a, b in points if b is not None]
             if points:
-                ax.plot(*zip(*points), marker=".", label=label)
+                line, = ax.plot(*zip(*points), marker=".", label=label)
+                bar = result.get("majority", {}).get(evaluation, {}).get(family)
+                if bar is not None:
+                    ax.axhline(bar, color=line.get_color(), linestyle="--", linewidth=1)
         ax.set(title=family, xlabel=x.replace("_", " "), ylabel=f"{mode} exact match", ylim=(0, 1.02))
         ax.grid(alpha=0.3)
-    fig.axes[0].legend(fontsize=8)
+    fig.axes[0].legend(fontsize=8, title="dashed: most common answer", title_fontsize=7)
     if title:
         fig.suptitle(title)
     path = OUT / f"{name}.png"

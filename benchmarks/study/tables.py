@@ -1,5 +1,6 @@
 """Print docs/study/*.json as the markdown tables of docs/study.md: per arm, the held-out
-accuracy at the last checkpoint for each family, with the chats read and seconds trained.
+accuracy at the last checkpoint for each family, with the chats read and seconds trained,
+and under each arm the score of always giving each family's most common held-out answer.
 
     python benchmarks/study/tables.py [experiment ...]
 """
@@ -21,12 +22,17 @@ def table(name: str) -> str:
         for evaluation in (k for k in last if isinstance(last[k], dict)):
             for mode, scores in last[evaluation].items():
                 rows.append((label, evaluation, mode, last["step"], last["chats_seen"], last["train_seconds"], scores))
+            if evaluation in result.get("majority", {}):
+                base = result["majority"][evaluation]
+                rows.append((label, evaluation, "most common answer", None, None, None,
+                             {"overall": base["overall"], "families": {f: v for f, v in base.items() if f != "overall"}}))
     families = sorted({f for *_, scores in rows for f in scores["families"]})
     head = "| arm | held-out set | mode | steps | chats made | s trained | overall | " + " | ".join(families) + " |"
     lines = [head, "|" + " --- |" * 6 + " ---: |" * (len(families) + 1)]
     for label, evaluation, mode, step, chats, seconds, scores in rows:
         cells = [f"{scores['families'][f]:.0%}" if scores["families"].get(f) is not None else "-" for f in families]
-        lines.append(f"| {label} | {evaluation} | {mode} | {step} | {chats:,} | {seconds:.0f} | {scores['overall']:.0%} | " + " | ".join(cells) + " |")
+        numbers = ["", "", ""] if step is None else [str(step), f"{chats:,}", f"{seconds:.0f}"]
+        lines.append(f"| {label} | {evaluation} | {mode} | " + " | ".join(numbers) + f" | {scores['overall']:.0%} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
