@@ -153,6 +153,7 @@ EXPERIMENTS = {"a": a_learning_curves, "b": b_question_order, "c": c_curriculum,
 
 
 def main() -> None:
+    global N_EVAL, ENCODERS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("experiment", nargs="?", choices=[*EXPERIMENTS, "all"])
     parser.add_argument("--steps", type=int, default=1000, help="optimizer steps per arm (the moonshot: 3x)")
@@ -167,8 +168,7 @@ def main() -> None:
         return
     if args.experiment is None:
         parser.error("name an experiment (or all), or pass --replot")
-    globals()["N_EVAL"] = args.held_out
-    ENCODERS[:] = args.encoders.split(",")
+    N_EVAL, ENCODERS = args.held_out, args.encoders.split(",")
     if args.threads:
         import torch
 

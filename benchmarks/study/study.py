@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter, defaultdict
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -22,6 +22,7 @@ import attrs
 from trainers.chats import ChatBuilder
 from trainers.mixture import ChatConfig
 from trainers.train_config import EVAL_SEED, TrainConfig
+from trainers.training_data import majority_answers
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "study"
 
@@ -34,13 +35,14 @@ def held_out(chats: ChatConfig, n: int, split: str = "evaluation") -> list[dict]
 def majority(records: list[dict]) -> dict[str, float]:
     """Per family and overall, the accuracy of always giving the family's most common answer
     in `records` themselves: what answer frequencies alone can score on that held-out set."""
-    answers: dict[str, Counter] = defaultdict(Counter)
+    answers = majority_answers(records)
+    hits, asked = Counter(), Counter()
     for record in records:
         for qa in record["metadata"]["qas"]:
-            answers[qa["family"]][qa["answer"]] += 1
-    scores = {family: c.most_common(1)[0][1] / sum(c.values()) for family, c in answers.items()}
-    total = sum(sum(c.values()) for c in answers.values())
-    return {**scores, "overall": sum(c.most_common(1)[0][1] for c in answers.values()) / total if total else 0.0}
+            asked[qa["family"]] += 1
+            hits[qa["family"]] += qa["answer"] == answers[qa["family"]]
+    total = sum(asked.values())
+    return {**{family: hits[family] / n for family, n in asked.items()}, "overall": sum(hits.values()) / total if total else 0.0}
 
 
 def _scores(report, modes) -> dict[str, Any]:
