@@ -92,7 +92,7 @@ def _build_chunk(task: tuple[int, int, str, str]):
     start, stop, fmt, kind = task
     chunk = _engine.records(start, stop)
     if fmt == "jsonl" and kind == "chat":  # the engine's lines are the file's bytes
-        data = "".join(chunk.lines).encode()
+        data = chunk.text.encode()
         if _order is None:
             return data, stop - start, chunk.tally
         _order.append(start // CHUNK, data)

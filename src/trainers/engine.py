@@ -42,8 +42,13 @@ twice the memory and the wait for a dataset of a few records). A chunk's lines a
 
 @attrs.frozen
 class Chunk:
-    lines: list[str]
+    text: str
+    """The chunk's JSON lines, joined."""
     tally: Tally
+
+    @property
+    def lines(self) -> list[str]:
+        return [line + "\n" for line in self.text.split("\n")[:-1]]
 
 
 class Engine:
@@ -103,7 +108,7 @@ class Engine:
             lines.append(self._line(i, *chat, texts, at))
             _tally_chat(tally, *chat)
             k += len(drawn)
-        return Chunk(lines, tally)
+        return Chunk("".join(lines), tally)
 
     def _line(self, index, scenes, drawn, asked, discarded, texts, at) -> str:
         b = self.builder

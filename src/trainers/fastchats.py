@@ -28,7 +28,7 @@ from priors.builtin.chunked import chunk_sampler, draw
 from priors.builtin.tables import NUMBER, Tables, answer_text, keep_rates, kth, spec_for
 from trainers.cards import Tally
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
-from trainers.lines import Fixed, board_texts, drawn_json, line
+from trainers.lines import Fixed, board_texts, drawn_json, join_columns
 from trainers.schema import params_text
 
 FAST_STREAM = 1
@@ -59,7 +59,9 @@ class FastChats:
         self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
         self.per_asker = np.bincount(self.asker_of, minlength=len(self.ask_weights))
         self.picks = min(builder.config.questions_per_chat, len(families))
-        self._texts: dict[int, tuple[str, str]] = {}
+        self._texts: dict[int, tuple[str, str, str, str]] = {}
+        names = [(p.name, builder.levels[i]) for i, p in enumerate(builder.priors)]
+        self._sampled_by = _objects([drawn_json(name, level, 0, 0).partition(',"rejections":')[0] + ',"rejections":' for name, level in names])
 
     @classmethod
     def of(cls, builder: ChatBuilder, fixed: Fixed, size: int) -> "FastChats | None":
@@ -151,9 +153,10 @@ class FastChats:
         chosen = chosen[:, : self.picks]
         return np.where(chosen == total, -1, chosen)
 
-    def _asked(self, made: Round) -> tuple[list, list, list, list]:
-        """Per grid of a round, its chosen questions: how many, and (as lists of rows) the
-        quoted questions, the qa records' JSON up to the answer, and the quoted answers."""
+    def _asked(self, made: Round) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per grid of a round and question slot (columns as `_lines` joins them): the
+        question's text in the chat, the qa record's JSON up to the answer, and the quoted
+        answer; "" in the slots of questions not asked."""
         picks, asked, tables = made.picks, made.asked, made.tables
         rows = np.arange(len(picks))[:, None]
         chosen = picks >= 0
@@ -164,47 +167,60 @@ class FastChats:
         for key in set(unique.tolist()) - set(self._texts):
             g = int(np.nonzero(keys == key)[0][0])
             self._texts[key] = self._question(key // 1000, {name: int(v[g]) for name, v in asked[key // 1000].params.items()})
-        questions, heads = (np.full(picks.shape, "", dtype=object) for _ in range(2))
-        questions[chosen] = np.array([self._texts[k][0] for k in unique.tolist()] + [""], dtype=object)[which]
-        heads[chosen] = np.array([self._texts[k][1] for k in unique.tolist()] + [""], dtype=object)[which]
+        texts = np.array([self._texts[k] for k in unique.tolist()] + [("", "", "", "")], dtype=object)
+        first, later, head, more = (np.full(picks.shape, "", dtype=object) for _ in range(4))
+        for column, j in ((first, 0), (later, 1), (head, 2), (more, 3)):
+            column[chosen] = texts[which, j]
+        questions = np.concatenate([first[:, :1], later[:, 1:]], axis=1)
+        heads = np.concatenate([head[:, :1], more[:, 1:]], axis=1)
         answers = _NUMBERS[np.minimum(values, len(_NUMBERS) - 1)]
         for family, spec in enumerate(self.specs):
             if spec.text != NUMBER or values[picks == family].max(initial=0) >= len(_NUMBERS) - 1:
                 at = np.flatnonzero((picks == family).ravel())
                 answers.ravel()[at] = [quote(answer_text(spec, tables, v)) for v in values.ravel()[at].tolist()]
-        return chosen.sum(axis=1).tolist(), questions.tolist(), heads.tolist(), answers.tolist()
+        answers[~chosen] = ""
+        return questions, heads, answers
 
-    def _question(self, f: int, params: dict) -> tuple[str, str]:
-        """(quoted question, the qa record's JSON up to its answer) of family f with `params`."""
+    def _question(self, f: int, params: dict) -> tuple[str, str, str, str]:
+        """Family f's question with `params`, as its chat turn's text (first in the chat,
+        after the grid; or later, with its user turn around it) and as the qa record's
+        JSON up to its answer (first, or after another)."""
         family = self.families[f]
-        question = family.template.format(grid="the grid", **params)
+        question = quote(family.template.format(grid="the grid", **params))
         prior = self.builder.askers[self.asker_of[f]].name
-        head = f'{{"prior":{quote(prior)},"family":{quote(family.id)},"params":{quote(params_text(params))},"question":{quote(question)},"answer":'
-        return quote(question), head
+        head = f'{{"prior":{quote(prior)},"family":{quote(family.id)},"params":{quote(params_text(params))},"question":{question},"answer":'
+        return question[1:], f"{_USER}{question}{_ASSISTANT}", head, "," + head
 
-    def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> list[str]:
-        per_round = []
+    def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> str:
+        """The chunk's lines as one text, joined column by column: every record's line is
+        the same sequence of pieces (`trainers.lines.line`'s), so each piece is filled for
+        all records at once and the whole chunk is joined in one call."""
+        grids = []
         for made in rounds:
             p = made.parsed
-            prompts, nested = board_texts(p.board, p.top, p.heights, p.widths) if self.builder.config.encoder == "digits" else (None, None)
-            per_round.append((prompts, nested, self._asked(made), p.backgrounds.tolist(), made.prior.tolist(),
-                              made.drawn.rejections.tolist(), p.objects.tolist()))
-        names = [(p.name, self.builder.levels[i]) for i, p in enumerate(self.builder.priors)]
-        fixed, out = self.fixed, []
-        for i, ((r, g), lost) in enumerate(zip(where.tolist(), discarded.tolist())):
-            prompts, nested, (count, questions, heads, answers), backgrounds, priors, rejections, objects = per_round[r]
-            answered = answers[g][: count[g]]
-            turns = list(zip(questions[g], answered))
-            qas = ",".join([f'{head}{a},"grids":[0]}}' for head, a in zip(heads[g], answered)])
-            if prompts is None:
-                prompt, cells = self._grid_text(rounds[r].parsed, g)
+            if self.builder.config.encoder == "digits":
+                prompts, nested = board_texts(p.board, p.top, p.heights, p.widths)
             else:
-                prompt, cells = prompts[g], nested[g]
-            bg = backgrounds[g]
-            name, level = names[priors[g]]
-            out.append(line(fixed, start + i, prompt, turns, cells, "null" if bg == NO_BACKGROUND else str(bg),
-                            drawn_json(name, level, rejections[g], objects[g]), lost, qas))
-        return out
+                prompts, nested = zip(*(self._grid_text(p, g) for g in range(len(p.heights)))) if len(p.heights) else ((), ())
+            sampled = self._sampled_by[made.prior]
+            grids.append((_objects(prompts), _objects(nested), _numbers(p.backgrounds), sampled, _numbers(made.drawn.rejections),
+                          _numbers(p.objects), *self._asked(made)))
+        first = np.cumsum([0] + [len(r.prior) for r in rounds])[:-1]
+        at = first[where[:, 0]] + where[:, 1]
+        prompt, nested, background, sampled, rejections, objects, questions, heads, answers = (
+            np.concatenate(columns)[at] for columns in zip(*grids))
+        background[background == str(NO_BACKGROUND)] = "null"
+        fixed, asked = self.fixed, answers != ""
+        columns = [fixed.head + '"', prompt, "\\n\\n", questions[:, 0], _ASSISTANT, answers[:, 0], "}"]
+        for s in range(1, self.picks):
+            columns += [questions[:, s], answers[:, s], np.where(asked[:, s], "}", "")]
+        columns += [f'],"metadata":{{"seed":{fixed.seed},"index":', _objects(list(map(str, range(start, start + len(at))))),
+                    ',"grids":[', nested, '],"backgrounds":[', background, '],"sampled_by":[', sampled, rejections, ',"objects":',
+                    objects, '}],"discarded_rejections":', _numbers(discarded), f',"conventions":{fixed.conventions},"qas":[']
+        for s in range(self.picks):
+            columns += [heads[:, s], answers[:, s], np.where(asked[:, s], ',"grids":[0]}', "")]
+        columns.append("]}}\n")
+        return join_columns(columns, len(at))
 
     def _grid_text(self, parsed: Parsed, g: int) -> tuple[str, str]:
         """A grid's prompt text and JSON lists, one at a time: encoders other than digits."""
@@ -237,6 +253,21 @@ def _param_key(params: dict, n: int) -> np.ndarray:
 
 _NUMBERS = np.array([f'"{i}"' for i in range(1000)], dtype=object)
 """Quoted number answers by value, looked up for a whole round at once."""
+_DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
+_USER, _ASSISTANT = ',{"role":"user","content":', '},{"role":"assistant","content":'
+
+
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """Integers as their JSON text, in an object array."""
+    if values.size and (values.min() < -1 or values.max() >= len(_DIGITS) - 1):
+        return _objects([str(v) for v in values.tolist()])
+    return _DIGITS[values + 1]
+
+
+def _objects(texts) -> np.ndarray:
+    column = np.empty(len(texts), dtype=object)
+    column[:] = texts
+    return column
 
 
 def _compact(chosen: np.ndarray, pad: int) -> np.ndarray:

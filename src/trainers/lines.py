@@ -60,6 +60,16 @@ def line(fixed: Fixed, index: int, grid_text: str, turns: Sequence[tuple[str, st
     return "".join(parts)
 
 
+def join_columns(columns: Sequence, n: int) -> str:
+    """n lines joined from columns of pieces: line i is the concatenation of column[i] of
+    each column (a str column is the same piece on every line). Filling an object table a
+    column at a time and joining it once costs a tenth of building each line in Python."""
+    table = np.empty((n, len(columns)), dtype=object)
+    for j, column in enumerate(columns):
+        table[:, j] = column
+    return "".join(table.ravel().tolist())
+
+
 def background_json(background: int | None) -> str:
     return "null" if background is None else str(background)
 
