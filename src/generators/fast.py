@@ -115,7 +115,8 @@ def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np
 def place(blocked: np.ndarray, grids: np.ndarray, ids: np.ndarray, heights: np.ndarray, widths: np.ndarray,
           rng: np.random.Generator, tries: int = 2) -> np.ndarray:
     """A uniformly random free spot for mask ids[i] in grid grids[i], as a blocked-board
-    offset (top * PADDED + left), or -1 where none is free.
+    offset (top * PADDED + left), or -1 where none is free. `blocked` holds each grid's
+    padded board of blocked cells as one 32-bit word a row (bit c: column c).
 
     A few random spots are tried for all at once, which places most shapes on sparse
     grids; the rest get a search of every spot. Either way the spot is uniform over the
@@ -123,18 +124,20 @@ def place(blocked: np.ndarray, grids: np.ndarray, ids: np.ndarray, heights: np.n
     h, w = _shapes().shape(ids)
     spots_h, spots_w = heights - h + 1, widths - w + 1
     spot = np.full(len(ids), -1, dtype=np.int64)
-    which, offset = _shapes().offsets("blocked", ids)
+    which, row, word = _shapes().rows("blocked", ids)
     todo = (spots_h > 0) & (spots_w > 0)
     for _ in range(tries):
         if not todo.any():
             return spot
         u = rng.random((len(ids), 2))
-        trial = (u[:, 0] * spots_h).astype(np.int64) * PADDED + (u[:, 1] * spots_w).astype(np.int64)
+        top, left = (u[:, 0] * spots_h).astype(np.int64), (u[:, 1] * spots_w).astype(np.int64)
         live = todo[which]
+        mine = which[live]
+        clash = blocked[grids[mine], top[mine] + row[live]] & (word[live] << left[mine].astype(np.uint32))
         hit = np.zeros(len(ids), dtype=bool)
-        hit[which[live][blocked[grids[which[live]], trial[which[live]] + offset[live]]]] = True
+        hit[mine[clash != 0]] = True
         free = todo & ~hit
-        spot[free] = trial[free]
+        spot[free] = top[free] * PADDED + left[free]
         todo &= hit
     rest = np.flatnonzero(todo)
     if rest.size:
@@ -146,16 +149,17 @@ _TOPS = np.arange(PADDED - 2)
 
 
 def _search(blocked, grids, ids, spots_h, spots_w, rng) -> np.ndarray:
-    """Every spot of every shape tested at once, on bitboards: row r of a grid's blocked
-    board as a 32-bit word, bit c for column c. Shifting the rows a mask covers by the mask
-    cells' columns and OR-ing them gives, per top row, a word whose bit `left` says whether
-    the mask collides there; a uniformly random clear bit among all tops is the spot."""
-    rows = np.packbits(blocked[grids].reshape(len(grids), PADDED, PADDED), axis=2, bitorder="little").view("<u4")[..., 0]
+    """Every spot of every shape tested at once, on the bitboards. Shifting the rows a mask
+    covers by the mask cells' columns and OR-ing them gives, per top row, a word whose bit
+    `left` says whether the mask collides there; a uniformly random clear bit among all
+    tops is the spot."""
     which, offset = _shapes().offsets("blocked", ids)
     dr, dc = np.divmod(offset, PADDED)  # the mask's cells, shifted by the padding
     tops = _TOPS[: max(1, int(spots_h.max()))]
-    at = np.minimum(dr[:, None] + tops[None, :], PADDED - 1)  # tops past the last spot read row 31 and are masked below
-    shifted = rows[which[:, None], at] >> dc[:, None].astype(np.uint32)
+    rows = np.zeros((len(grids), PADDED + len(tops)), dtype=np.uint32)  # tops past the last spot read zeros, masked below
+    rows[:, :PADDED] = blocked[grids]
+    windows = np.lib.stride_tricks.sliding_window_view(rows, len(tops), axis=1)  # windows[g, r]: rows r, r + 1, ... of grid g
+    shifted = windows[which, dr] >> dc[:, None].astype(np.uint32)
     starts = np.flatnonzero(np.diff(which, prepend=-1))
     collide = np.bitwise_or.reduceat(shifted, starts, axis=0)
     lefts = ((np.uint64(1) << spots_w.astype(np.uint64)) - np.uint64(1)).astype(np.uint32)
@@ -173,12 +177,13 @@ def _search(blocked, grids, ids, spots_h, spots_w, rng) -> np.ndarray:
 
 def paint(board, blocked, grids, ids, spot, colors, halo: int | None) -> None:
     """Draw mask ids[i] at spot[i] of grid grids[i] in colors[i], and block its cells (halo
-    None) or its cells grown under connectivity `halo`, as SceneSampler does."""
+    None) or its cells grown under connectivity `halo`, as SceneSampler does. Each grid
+    appears once in `grids`, so its rows take each OR once."""
     top, left = np.divmod(spot, PADDED)
     which, offset = _shapes().offsets("board", ids)
     board.reshape(len(board), -1)[grids[which], (top * BOARD + left)[which] + offset] = colors[which]
-    which, offset = _shapes().offsets("blocked" if halo is None else f"halo{halo}", ids)
-    blocked[grids[which], spot[which] + offset] = True
+    which, row, word = _shapes().rows("blocked" if halo is None else f"halo{halo}", ids)
+    blocked[grids[which], top[which] + row] |= word << left[which].astype(np.uint32)
 
 
 def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator) -> Drawn:
@@ -206,7 +211,7 @@ def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.
     local = [[kinds.index(k) for k in x._kind_names] + [0] * (len(kinds) - len(x._kind_names)) for x in samplers]
     kind_of, last = np.array(local)[which], np.array([len(x._kind_names) - 1 for x in samplers])[which]
     board = blank(heights, widths, background)
-    blocked = np.zeros((n, PADDED * PADDED), dtype=bool)
+    blocked = np.zeros((n, PADDED), dtype=np.uint32)
     rejections = np.zeros(n, dtype=np.int64)
     limit = np.minimum(max_area, np.maximum(1, heights * widths // (wanted + 1)))
     for k in range(int(wanted.max(initial=0))):
@@ -247,7 +252,7 @@ def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tu
     ids = shapes(kinds, kind, area, np.maximum(1, heights // 2), np.maximum(1, widths // 2), rng)
     palette = palettes(background, rng)
     board = blank(heights, widths, background)
-    blocked = np.zeros((n, PADDED * PADDED), dtype=bool)
+    blocked = np.zeros((n, PADDED), dtype=np.uint32)
     drawn = np.zeros(n, dtype=np.int64)
     pending = np.flatnonzero(copies > 0)
     for k in range(max_copies):

@@ -35,9 +35,12 @@ class Catalogue:
     cells of each mask as offsets on a colour board ("board", row stride BOARD), on a
     blocked board ("blocked", stride PADDED, shifted by the padding), or the mask grown by
     one cell in the directions connectivity 4 or 8 joins ("halo4", "halo8": SceneSampler's
-    `_dilate`, whose cell (i, j) covers blocked cell (top + i, left + j))."""
+    `_dilate`, whose cell (i, j) covers blocked cell (top + i, left + j)). `rows(part, ids)`
+    gives the blocked-board parts a row at a time, as bit words (bit c for column c), for
+    the chunk samplers' blocked boards of one 32-bit word a row."""
 
     PARTS = ("board", "blocked", "halo4", "halo8")
+    ROWS = ("blocked", "halo4", "halo8")
 
     def __init__(self) -> None:
         self._blob_ids = np.full((1, POOL), -1, dtype=np.int64)
@@ -45,6 +48,10 @@ class Catalogue:
         self._starts = {part: _Column() for part in self.PARTS}
         self._sizes = {part: _Column() for part in self.PARTS}
         self._flat = {part: _Column() for part in self.PARTS}
+        for part in self.ROWS:
+            for table in (self._starts, self._sizes, self._flat):
+                table[part + " rows"] = _Column()
+        self._words = {part: _Column() for part in self.ROWS}
         self._masks: list[np.ndarray] = []
         self._kept = 0
         side = np.arange(BOARD)
@@ -82,15 +89,24 @@ class Catalogue:
             k2, r2, c2 = np.nonzero(halo)  # halo cell (i, j) covers mask cell (i - 1, j - 1): stack cell (i + 1, j + 1)
             cells[f"halo{conn}"] = (k2, r2 * PADDED + c2)
         for part, (which, offset) in cells.items():
-            sizes = np.bincount(which, minlength=len(masks))
-            self._starts[part].extend(len(self._flat[part]) + np.cumsum(sizes) - sizes)
-            self._sizes[part].extend(sizes)
-            self._flat[part].extend(offset)
+            self._extend(part, which, offset, len(masks))
+            if part in self.ROWS:  # cells come mask by mask in row-major order, so a row's cells are consecutive
+                row, column = np.divmod(offset, PADDED)
+                starts = np.flatnonzero(np.diff(which * PADDED + row, prepend=-1))
+                words = np.bitwise_or.reduceat(np.uint32(1) << column.astype(np.uint32), starts)
+                self._extend(part + " rows", which[starts], row[starts], len(masks))
+                self._words[part].extend(words.view(np.int32))
         self._height.extend(heights)
         self._width.extend(widths)
         if keep:
             self._kept = len(self._masks)
         return np.arange(first, len(self._masks))
+
+    def _extend(self, part: str, which: np.ndarray, values: np.ndarray, masks: int) -> None:
+        sizes = np.bincount(which, minlength=masks)
+        self._starts[part].extend(len(self._flat[part]) + np.cumsum(sizes) - sizes)
+        self._sizes[part].extend(sizes)
+        self._flat[part].extend(values)
 
     def start_chunk(self) -> None:
         """Forget the one-off masks of earlier chunks, so that memory stays flat."""
@@ -98,8 +114,10 @@ class Catalogue:
             del self._masks[self._kept :]
             for column in (self._height, self._width, *self._starts.values(), *self._sizes.values()):
                 column.truncate(self._kept)
-            for part in self.PARTS:
+            for part in self._flat:
                 self._flat[part].truncate(int(self._starts[part].values[-1] + self._sizes[part].values[-1]))
+            for part in self.ROWS:
+                self._words[part].truncate(len(self._flat[part + " rows"]))
 
     def blobs(self, area: np.ndarray, index: np.ndarray) -> np.ndarray:
         """Ids of pool blobs: `generators.shapes.pool_mask(area, index)`."""
@@ -141,10 +159,21 @@ class Catalogue:
     def offsets(self, part: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(which, offset) for every cell of every mask in `ids`: its position in `ids`, and
         its offset. Cells of one mask are consecutive, in row-major order."""
+        which, at = self._runs(part, ids)
+        return which, self._flat[part].values[at]
+
+    def rows(self, part: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(which, row, word) for every row of a blocked-board part ("blocked", "halo4",
+        "halo8") of every mask in `ids` that has cells: its position in `ids`, its row
+        offset, and its cells as bits (bit c: column offset c)."""
+        which, at = self._runs(part + " rows", ids)
+        return which, self._flat[part + " rows"].values[at], self._words[part].values[at].view(np.uint32)
+
+    def _runs(self, part: str, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sizes = self._sizes[part].values[ids]
         which = np.repeat(np.arange(len(ids)), sizes)
         within = np.arange(len(which)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        return which, self._flat[part].values[self._starts[part].values[ids][which] + within]
+        return which, self._starts[part].values[ids][which] + within
 
     def mask(self, number: int) -> np.ndarray:
         return self._masks[number]
