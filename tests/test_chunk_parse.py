@@ -88,3 +88,16 @@ def test_each_table_asks_what_the_family_asks_with_the_same_numbers_and_answers_
 def _choose(family, scene, u):
     """The family's own parameter choice, fed `u` for every uniform it draws."""
     return family.params.choose(scene, _Fixed(u))
+
+
+@settings(max_examples=80)
+@given(gs=chunks, c=conventions(), yes=st.lists(st.booleans(), min_size=1, max_size=20))
+def test_answer_texts_made_for_many_codes_at_once_are_the_quoted_answer_texts(gs, c, yes):
+    from trainers.fastchats import _answer_texts
+
+    tables = Tables(parse_grids(gs, c))
+    for fid, values in (("counting.same_count", np.array(yes, dtype=np.int64)),
+                        ("area.sorted", np.flatnonzero(tables.objects > 0)),
+                        ("area.max", np.arange(len(gs)) * 997)):
+        texts = _answer_texts(SPECS[fid], tables, values)
+        assert list(texts) == [json.dumps(answer_text(SPECS[fid], tables, v)) for v in values.tolist()], fid

@@ -25,7 +25,7 @@ from generators.fast import Drawn
 from generators.fast_shapes import BOARD
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import chunk_sampler, draw
-from priors.builtin.tables import NUMBER, Tables, answer_text, keep_rates, kth, spec_for
+from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, kth, spec_for
 from trainers.cards import Tally
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
 from trainers.lines import Fixed, board_texts, drawn_json, join_columns
@@ -177,7 +177,7 @@ class FastChats:
         for family, spec in enumerate(self.specs):
             if spec.text != NUMBER or values[picks == family].max(initial=0) >= len(_NUMBERS) - 1:
                 at = np.flatnonzero((picks == family).ravel())
-                answers.ravel()[at] = [quote(answer_text(spec, tables, v)) for v in values.ravel()[at].tolist()]
+                answers.ravel()[at] = _answer_texts(spec, tables, values.ravel()[at])
         answers[~chosen] = ""
         return questions, heads, answers
 
@@ -255,6 +255,27 @@ _NUMBERS = np.array([f'"{i}"' for i in range(1000)], dtype=object)
 """Quoted number answers by value, looked up for a whole round at once."""
 _DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
 _USER, _ASSISTANT = ',{"role":"user","content":', '},{"role":"assistant","content":'
+
+
+_YES_NO = np.array(['"no"', '"yes"'], dtype=object)
+
+
+def _answer_texts(spec, tables: Tables, values: np.ndarray) -> np.ndarray:
+    """Quoted `answer_text`s of many answer codes: yes/no looked up, and every grid's sorted
+    areas written in one join (their texts hold nothing JSON escapes)."""
+    if spec.text == YES_NO:
+        return _YES_NO[values]
+    if spec.text == AREAS:
+        counts = tables.first[values + 1] - tables.first[values]
+        if counts.min(initial=1) > 0:
+            owner = np.repeat(np.arange(len(values)), counts)
+            areas = tables.areas[tables.first[values][owner] + np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)]
+            areas = areas[np.lexsort((areas, owner))]
+            opens = np.diff(owner, prepend=-1) > 0
+            closes = np.append(opens[1:], True)
+            pieces = [np.where(opens, '"', ", "), _numbers(areas), np.where(closes, '"\n', "")]
+            return _objects(join_columns(pieces, len(areas)).split("\n")[:-1])
+    return _objects([quote(answer_text(spec, tables, v)) for v in values.tolist()])
 
 
 def _numbers(values: np.ndarray) -> np.ndarray:
