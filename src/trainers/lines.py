@@ -17,7 +17,7 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from priors.batch import WIDTH, grid_rows
+from priors.batch import grid_rows
 from trainers.schema import SCHEMA_VERSION
 
 _ZERO, _NEWLINE = ord("0"), "\\n"
@@ -77,33 +77,36 @@ def background_json(background: int | None) -> str:
 def board_texts(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths: np.ndarray) -> tuple[list[str], list[str]]:
     """For each grid of a board (as `priors.batch` lays them out): its digits encoding as
     quoted JSON text without the quotes (rows joined by the two characters \\n), and its
-    cells as JSON nested lists."""
-    owner = np.full(len(board), -1, dtype=np.int64)
-    owner[grid_rows(top, heights)] = np.repeat(np.arange(len(heights)), heights)
-    width = np.where(owner >= 0, widths[owner], 0)
-    last = np.zeros(len(board), dtype=bool)
-    last[top + heights - 1] = True
-    digits = board + np.uint8(_ZERO)
-    columns = np.arange(WIDTH + 2)
-    text = np.concatenate([digits, np.full((len(board), 2), ord("\\"), dtype=np.uint8)], axis=1)
-    text[:, WIDTH + 1] = ord("n")
-    keep = (columns[None, :] < width[:, None]) | ((columns[None, :] >= WIDTH) & ~last[:, None] & (owner[:, None] >= 0))
-    prompt = _split(text[keep], heights * widths + 2 * (heights - 1))
-    nested = np.full((len(board), 2 * WIDTH), ord(","), dtype=np.uint8)
-    nested[:, 0] = ord("[")
-    nested[:, 1::2] = digits
-    where = np.flatnonzero(owner >= 0)
-    nested[where, 2 * width[where]] = ord("]")
-    more = where[~last[where]]
-    nested[more, 2 * width[more] + 1] = ord(",")
-    span = np.where(owner >= 0, 2 * width + 1 + ~last, 0)
-    lists = _split(nested[columns_upto(span, 2 * WIDTH)], heights * (2 * widths + 2) - 1)
-    return prompt, ["[" + cells + "]" for cells in lists]
+    cells as JSON nested lists.
 
-
-def columns_upto(span: np.ndarray, width: int) -> np.ndarray:
-    """A mask of the first span[r] columns of each row r."""
-    return np.arange(width)[None, :] < span[:, None]
+    Both texts of the whole chunk are written as two byte arrays: each grid cell's digit is
+    put at its place in each, the punctuation around it at the places of row and grid
+    ends. Only grid cells are touched, not the board's padding (three quarters of it)."""
+    rows = grid_rows(top, heights)
+    row_width = np.repeat(widths, heights)
+    last = np.zeros(len(rows), dtype=bool)
+    last[np.cumsum(heights) - 1] = True
+    cell_start = np.cumsum(row_width) - row_width  # each row's first cell among all cells
+    within = np.arange(int(row_width.sum())) - np.repeat(cell_start, row_width)  # each cell's column
+    digits = board.ravel()[np.repeat(rows * board.shape[1], row_width) + within] + np.uint8(_ZERO)
+    # the prompt: a row's digits, then \n unless it is its grid's last
+    length = row_width + 2 * ~last
+    start = np.cumsum(length) - length
+    prompt = np.empty(int(length.sum()), dtype=np.uint8)
+    prompt[np.repeat(start, row_width) + within] = digits
+    more = start[~last] + row_width[~last]
+    prompt[more], prompt[more + 1] = ord("\\"), ord("n")
+    # the lists: [d,d,d] a row, a comma after each row but its grid's last, the rows in [ ]
+    length = 2 * row_width + 1 + ~last
+    grid = np.repeat(np.arange(len(heights)), heights)
+    start = np.cumsum(length) - length + 2 * grid + 1
+    nested = np.full(int(length.sum()) + 2 * len(heights), ord(","), dtype=np.uint8)
+    nested[np.repeat(start, row_width) + 2 * within + 1] = digits
+    nested[start], nested[start + 2 * row_width] = ord("["), ord("]")
+    first = start[np.cumsum(heights) - heights]
+    nested[first - 1] = ord("[")
+    nested[start[last] + 2 * row_width[last] + 1] = ord("]")
+    return _split(prompt, heights * widths + 2 * (heights - 1)), _split(nested, heights * (2 * widths + 2) + 1)
 
 
 def _split(chars: np.ndarray, lengths: np.ndarray) -> list[str]:
