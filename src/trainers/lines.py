@@ -3,7 +3,8 @@
 `json.dumps` of a record dict costs about as much as making the chat: it walks every
 grid cell as a Python int in nested lists. Here the grids of a whole chunk become their
 text (the prompt's digits and the metadata's nested lists) in a few numpy calls, and a
-line is joined from pieces, strings quoted by the same C function `json.dumps` uses.
+line is joined from pieces, strings quoted by the same C function `json.dumps` uses: one
+record at a time (`line`), or a whole chunk's pieces column by column (`join_columns`).
 The bytes are exactly `json.dumps(record, separators=(",", ":"))` of the record the
 parts describe (schema version 1, key order included); a test holds them equal.
 """
