@@ -101,3 +101,15 @@ def test_answer_texts_made_for_many_codes_at_once_are_the_quoted_answer_texts(gs
                         ("area.max", np.arange(len(gs)) * 997)):
         texts = _answer_texts(SPECS[fid], tables, values)
         assert list(texts) == [json.dumps(answer_text(SPECS[fid], tables, v)) for v in values.tolist()], fid
+
+
+@settings(max_examples=40)
+@given(gs=chunks, c=conventions(), extra=st.integers(1, 9))
+def test_a_board_padded_wider_with_nothing_parses_to_the_same_tables(gs, c, extra):
+    from priors.batch import OUT, board_of, parse_board
+
+    board, top, heights, widths = board_of(gs)
+    wide = np.concatenate([board, np.full((len(board), extra), OUT, dtype=np.uint8)], axis=1)
+    narrow, padded = parse_board(board, top, heights, widths, c), parse_board(wide, top, heights, widths, c)
+    assert np.array_equal(narrow.first, padded.first) and np.array_equal(narrow.cells_by_color, padded.cells_by_color)
+    assert np.array_equal(narrow.labels, padded.labels[:, : board.shape[1]])

@@ -183,8 +183,8 @@ def _split_colours(board, foreground, top, heights, owner, mixed, connectivity, 
     blocks, total = label((sub[block_rows] == colour[:, None]) & sub_fg[block_rows], STRUCTURE[connectivity])
     cells = np.flatnonzero(blocks)
     found = blocks.ravel()[cells]
-    r, c = np.divmod(cells, WIDTH)
-    target = block_rows[r] * WIDTH + c  # the cell in `sub`; a grid's blocks cover disjoint cells
+    r, c = np.divmod(cells, blocks.shape[1])
+    target = block_rows[r] * blocks.shape[1] + c  # the cell in `sub`; a grid's blocks cover disjoint cells
     new = found > np.maximum.accumulate(np.concatenate([[0], found[:-1]]))  # each label's first cell, labels in order
     renumber = np.zeros(total + 1, dtype=np.int64)
     renumber[1 + np.argsort(target[new])] = np.arange(1, total + 1)  # `sub`'s flat order is each grid's raster order

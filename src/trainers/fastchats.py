@@ -280,6 +280,7 @@ def _answer_texts(spec, tables: Tables, values: np.ndarray) -> np.ndarray:
 
 def _numbers(values: np.ndarray) -> np.ndarray:
     """Integers as their JSON text, in an object array."""
+    values = values.astype(np.int64, copy=False)
     if values.size and (values.min() < -1 or values.max() >= len(_DIGITS) - 1):
         return _objects([str(v) for v in values.tolist()])
     return _DIGITS[values + 1]
