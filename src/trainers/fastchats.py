@@ -25,7 +25,7 @@ from generators.fast import Drawn
 from generators.fast_shapes import BOARD
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import chunk_sampler, draw
-from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, kth, spec_for
+from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, spec_for
 from trainers.cards import Tally
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
 from trainers.lines import Fixed, board_texts, drawn_json, join_columns
@@ -57,7 +57,7 @@ class FastChats:
         self.asker_of = np.array(askers)
         self.weights = np.cumsum(builder._weights)
         self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
-        self.per_asker = np.bincount(self.asker_of, minlength=len(self.ask_weights))
+        self.group_start = np.searchsorted(self.asker_of, self.asker_of)  # each family's asker's first family
         self.picks = min(builder.config.questions_per_chat, len(families))
         self._texts: dict[int, tuple[str, str, str, str]] = {}
         names = [(p.name, builder.levels[i]) for i, p in enumerate(builder.priors)]
@@ -123,31 +123,21 @@ class FastChats:
     def _choose(self, ok: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Per grid, the families `ChatBuilder.questions` would keep, in its order (-1 pads).
 
-        Step by step, each grid still short of questions tries one more family: an asker by
-        weight among those with untried families, then one of its untried families."""
+        `questions` tries families one at a time: an asker by weight among those with
+        untried families, then one of its untried families at random, until enough are
+        asked. That order is drawn here whole, as a race: each asker's families arrive at
+        the times of a Poisson process at the asker's weight, in random order. The next
+        arrival then comes from an asker with families left with probability proportional
+        to its weight, whatever came before, which is the law of `questions`' next try."""
         n, total = ok.shape
-        untried = np.ones((n, total), dtype=bool)
-        left = np.tile(self.per_asker, (n, 1))
-        order = np.full((n, total), total, dtype=np.int64)  # `total`: no family tried at this step
-        found = np.zeros(n, dtype=np.int64)
-        active = np.arange(n)
-        for step in range(total):
-            if not active.size:
-                break
-            u = rng.random((len(active), 2))
-            mine_left = left[active]
-            cumulative = np.cumsum(np.where(mine_left > 0, self.ask_weights, 0.0), axis=1)
-            asker = np.minimum((cumulative <= (u[:, 0] * cumulative[:, -1])[:, None]).sum(axis=1), len(self.ask_weights) - 1)
-            rows = np.arange(len(active))
-            last_open = np.argmax(np.cumsum(mine_left > 0, axis=1) == (mine_left > 0).sum(axis=1)[:, None], axis=1)
-            asker = np.where(mine_left[rows, asker] > 0, asker, last_open)  # float rounding at the top of the weights
-            family = kth(untried[active] & (self.asker_of[None, :] == asker[:, None]), (u[:, 1] * mine_left[rows, asker]).astype(np.int64))
-            order[active, step] = family
-            untried[active, family] = False
-            left[active, asker] -= 1
-            found[active] += ok[active, family]
-            active = active[found[active] < self.picks]
-        kept = np.concatenate([ok, np.zeros((n, 1), dtype=bool)], axis=1)[np.arange(n)[:, None], order]
+        gaps = rng.exponential(size=(n, total)) / self.ask_weights[self.asker_of]
+        times = np.cumsum(gaps, axis=1)
+        times -= (times - gaps)[:, self.group_start]  # each asker's arrival times, from its own start (askers' families are contiguous)
+        slots = np.argsort(self.asker_of + rng.random((n, total)), axis=1)  # a random order of each asker's families
+        arrival = np.empty_like(times)
+        np.put_along_axis(arrival, slots, times, axis=1)
+        order = np.argsort(arrival, axis=1)
+        kept = np.take_along_axis(ok, order, axis=1)
         chosen = np.where(kept & (np.cumsum(kept, axis=1) <= self.picks), order, total)
         chosen = np.sort(chosen, axis=1) if self.builder.config.question_order == "fixed" else _compact(chosen, total)
         chosen = chosen[:, : self.picks]
