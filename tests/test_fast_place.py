@@ -23,7 +23,7 @@ def _free_spots(blocked: np.ndarray, mask: np.ndarray, height: int, width: int) 
             if not (blocked[top + 1 : top + 1 + h, left + 1 : left + 1 + w] & mask).any()}
 
 
-def _masks(draw_ids, n):
+def _masks(draw_ids):
     """Mask ids of every kind: rectangles, outlines, diagonals and pool blobs."""
     catalogue = _shapes()
     kind, a, b = draw_ids
@@ -44,7 +44,7 @@ def test_a_placed_shape_lands_on_a_free_spot_and_is_refused_only_where_none_is_f
     heights, widths = rng.integers(1, 31, n), rng.integers(1, 31, n)
     blocked = np.zeros((n, PADDED, PADDED), dtype=bool)
     blocked[:, 1:-1, 1:-1] = rng.random((n, PADDED - 2, PADDED - 2)) < density
-    ids = _masks((rng.integers(0, 4, n), rng.integers(0, 100, n), rng.integers(0, 2048, n)), n)
+    ids = _masks((rng.integers(0, 4, n), rng.integers(0, 100, n), rng.integers(0, 2048, n)))
     spot = place(_bits(blocked), np.arange(n), ids, heights, widths, rng, tries=tries)
     for g in range(n):
         free = _free_spots(blocked[g], _shapes().mask(int(ids[g])), int(heights[g]), int(widths[g]))
@@ -73,7 +73,7 @@ def test_every_free_spot_is_as_likely_as_any_other():
 def test_painting_draws_the_mask_and_blocks_its_cells_or_their_halo(rng, halo):
     n = 16
     heights, widths = rng.integers(8, 31, n), rng.integers(8, 31, n)
-    ids = _masks((rng.integers(0, 4, n), rng.integers(0, 100, n), rng.integers(0, 2048, n)), n)
+    ids = _masks((rng.integers(0, 4, n), rng.integers(0, 100, n), rng.integers(0, 2048, n)))
     h, w = _shapes().shape(ids)
     top, left = rng.integers(0, heights - h + 1), rng.integers(0, widths - w + 1)
     board = np.zeros((n, BOARD, BOARD), dtype=np.uint8)

@@ -28,7 +28,7 @@ from priors.builtin.chunked import chunk_sampler, draw
 from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, spec_for
 from trainers.cards import Tally
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
-from trainers.lines import Fixed, board_texts, drawn_json, join_columns
+from trainers.lines import Fixed, board_texts, drawn_head, join_columns, qa_head
 from trainers.schema import params_text
 
 FAST_STREAM = 1
@@ -61,7 +61,7 @@ class FastChats:
         self.picks = min(builder.config.questions_per_chat, len(families))
         self._texts: dict[int, tuple[str, str, str, str]] = {}
         names = [(p.name, builder.levels[i]) for i, p in enumerate(builder.priors)]
-        self._sampled_by = _objects([drawn_json(name, level, 0, 0).partition(',"rejections":')[0] + ',"rejections":' for name, level in names])
+        self._sampled_by = _objects([drawn_head(name, level) for name, level in names])
 
     @classmethod
     def of(cls, builder: ChatBuilder, fixed: Fixed, size: int) -> "FastChats | None":
@@ -176,9 +176,9 @@ class FastChats:
         after the grid; or later, with its user turn around it) and as the qa record's
         JSON up to its answer (first, or after another)."""
         family = self.families[f]
-        question = quote(family.template.format(grid="the grid", **params))
-        prior = self.builder.askers[self.asker_of[f]].name
-        head = f'{{"prior":{quote(prior)},"family":{quote(family.id)},"params":{quote(params_text(params))},"question":{question},"answer":'
+        text = family.template.format(grid="the grid", **params)
+        head = qa_head(self.builder.askers[self.asker_of[f]].name, family.id, params_text(params), text)
+        question = quote(text)
         return question[1:], f"{_USER}{question}{_ASSISTANT}", head, "," + head
 
     def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from priors.batch import grid_rows
 from trainers.schema import SCHEMA_VERSION
 
-_ZERO, _NEWLINE = ord("0"), "\\n"
+_ZERO = ord("0")
 
 
 @attrs.frozen
@@ -39,12 +39,21 @@ class Fixed:
 
 
 def qa_json(prior: str, family: str, params: str, question: str, answer: str, grids: Sequence[int]) -> str:
-    return (f'{{"prior":{quote(prior)},"family":{quote(family)},"params":{quote(params)},"question":{quote(question)},'
-            f'"answer":{quote(answer)},"grids":[{",".join(map(str, grids))}]}}')
+    return f'{qa_head(prior, family, params, question)}{quote(answer)},"grids":[{",".join(map(str, grids))}]}}'
+
+
+def qa_head(prior: str, family: str, params: str, question: str) -> str:
+    """A qa record's JSON up to its answer: what the chunk engine writes once per question."""
+    return f'{{"prior":{quote(prior)},"family":{quote(family)},"params":{quote(params)},"question":{quote(question)},"answer":'
 
 
 def drawn_json(prior: str, level: str | None, rejections: int, objects: int) -> str:
-    return f'{{"prior":{quote(prior)},"level":{"null" if level is None else quote(level)},"rejections":{rejections},"objects":{objects}}}'
+    return f'{drawn_head(prior, level)}{rejections},"objects":{objects}}}'
+
+
+def drawn_head(prior: str, level: str | None) -> str:
+    """A sampled_by record's JSON up to its rejections: the same for every grid of a prior."""
+    return f'{{"prior":{quote(prior)},"level":{"null" if level is None else quote(level)},"rejections":'
 
 
 def line(fixed: Fixed, index: int, grid_text: str, turns: Sequence[tuple[str, str]], grids: str, backgrounds: str,
