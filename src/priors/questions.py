@@ -34,9 +34,18 @@ class Question:
     """Read-only: a record's parameters must not change after it was asked."""
     question: str
     answer: str
+    worked: str | None = None
+    """The worked answer: steps a reader can check against the grid, one a line, then the
+    bare answer on a line of its own (`final_line` gives it back). None when the family
+    shows no work."""
 
     def as_dict(self) -> dict:
-        return {"prior": self.prior, "family": self.family, "params": dict(self.params), "question": self.question, "answer": self.answer}
+        return {"prior": self.prior, "family": self.family, "params": dict(self.params), "question": self.question, "answer": self.answer,
+                "worked": self.worked}
+
+    def reply(self, worked: bool) -> str:
+        """What the assistant says: the worked answer when asked for and shown, else the bare one."""
+        return self.worked if worked and self.worked is not None else self.answer
 
 
 _SPACES = re.compile(r"\s+")
@@ -92,9 +101,39 @@ class ColorParam:
 
 NO_PARAMS = NoParams()
 
+
+def worked_text(steps: Sequence[str], answer: str) -> str:
+    """The worked form: each step on its own line, then the bare answer on the last."""
+    return "\n".join([*steps, answer])
+
+
+def final_line(text: str) -> str:
+    """The bare answer of a worked reply: its last non-empty line (the whole text when it has one line)."""
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
 Target = Union[Scene, "tuple[Scene, ...]"]
 """What a family reads: one scene, or a tuple of scenes for families that compare grids."""
 AnswerRule = Callable[[Target, Mapping[str, Any]], "str | None"]
+StepRule = Callable[[Target, Mapping[str, Any]], "Sequence[str]"]
+StepCheck = Callable[[Target, Mapping[str, Any], str], bool]
+
+
+@attrs.frozen
+class Worked:
+    """How a family shows its work: `steps` writes the lines that come before the bare answer,
+    and `holds` says whether one such line is true of the target.
+
+    `holds` is written apart from `steps` (from the grid's cells, not from the same object
+    table), so that the conformance kit can judge every line a family writes, and a reward
+    can judge the lines a model writes: a right trace with a wrong sum still earns credit.
+    `ordered` says whether the order of the lines is part of the trace (reading order of
+    objects, say) or not.
+    """
+
+    steps: StepRule
+    holds: StepCheck
+    ordered: bool = True
 AnswerFormat = Union[str, frozenset]
 """A regular expression the whole answer must match, or the set of every allowed answer."""
 
@@ -143,6 +182,8 @@ class Family:
     answer_format: AnswerFormat | None = attrs.field(default=None, validator=_check_format)
     invariant_under: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset, validator=_check_transforms)
     scenes: int = attrs.field(default=1, validator=attrs.validators.and_(attrs.validators.instance_of(int), attrs.validators.ge(1)))
+    worked: Worked | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Worked)))
+    """The family's worked answer, when it has a natural one (None: the bare answer only)."""
     _pattern: re.Pattern | None = attrs.field(init=False, eq=False, repr=False)
 
     @_pattern.default
@@ -166,7 +207,8 @@ class Family:
         if answer is None:
             return None
         text = self.template.format(**self.names(target), **params)
-        return Question(prior, self.id, params, text, answer)
+        worked = worked_text(self.worked.steps(target, params), answer) if self.worked is not None else None
+        return Question(prior, self.id, params, text, answer, worked)
 
 
 def join_numbers(values) -> str:

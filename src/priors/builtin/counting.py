@@ -15,14 +15,27 @@ import attrs
 import numpy as np
 
 from priors.prior import Prior
-from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, unique_argmax
+from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, Worked, unique_argmax
 from priors.scene import Scene
 from priors.settings import SamplerSettings, scene_sampler
 from priors.transforms import DIHEDRAL
+from priors.worked import at, object_at
 
 
 def count_objects(scene, params) -> str:
     return str(len(scene.areas))
+
+
+def object_steps(scene, params) -> list[str]:
+    """Each object by its colour and first cell, in reading order: counting made local."""
+    return [at(o.color, o.cells[0]) for o in scene.objects]
+
+
+def names_an_object(scene, params, line: str) -> bool:
+    return object_at(scene, line) is not None
+
+
+OBJECTS_WORKED = Worked(object_steps, names_an_object)
 
 
 def count_color(scene, params) -> str:
@@ -91,7 +104,7 @@ prior = Prior(
     families=(
         # Tiny grids hold few objects, so 0 and 1 would dominate without thinning.
         Family("counting.objects", "How many objects are there in {grid}?", count_objects, keep={"0": 0.3, "1": 0.6},
-               answer_format=NUMBER, invariant_under=DIHEDRAL),
+               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=OBJECTS_WORKED),
         Family(
             "counting.color",
             "How many objects with color {color} are there in {grid}?",
