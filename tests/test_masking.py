@@ -209,6 +209,24 @@ def test_marker_less_masks_without_trl(name):
 
 
 @pytest.mark.parametrize("name", ["builtin", *sorted(FORMATS)])
+def test_the_loss_covers_a_whole_worked_answer_steps_and_last_line(name, builtin_tok):
+    from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+
+    tok = builtin_tok if name == "builtin" else format_tokenizer(name)
+    end_token = EOS_TOKEN if name == "builtin" else FORMATS[name][3]
+    builder = ChatBuilder(ChatConfig(priors=parse_weights("counting"), answers="worked", seed=3))
+    chats = [builder.record(i) for i in range(6)]
+    assert sum("\n" in m["content"] for c in chats for m in c["messages"] if m["role"] == "assistant") >= 3
+    for chat in chats:
+        out = tokenize_chat(tok, chat["messages"])
+        if name == "builtin":  # the markers' own mask, which TRL trains on
+            theirs = tok.apply_chat_template(chat["messages"], return_dict=True, return_assistant_tokens_mask=True)
+            assert out["assistant_masks"] == list(theirs["assistant_masks"])
+        labels = masks_to_labels(out["input_ids"], out["assistant_masks"])
+        assert labelled_runs(tok, out["input_ids"], labels) == gold_runs(chat, end_token)
+
+
+@pytest.mark.parametrize("name", ["builtin", *sorted(FORMATS)])
 def test_training_text_never_ends_with_empty_header(name, builtin_tok):
     tok = builtin_tok if name == "builtin" else format_tokenizer(name)
     messages = CHATS[3]["messages"] + [{"role": "user", "content": "One more question?"}]

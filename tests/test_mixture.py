@@ -54,6 +54,7 @@ def test_as_dict_is_the_file_form_and_reads_back(tmp_path):
     ("questions_per_chat: 0", "mix.yaml: 'questions_per_chat' must be >= 1: 0"),
     ("conventions: {connectivity: 6}", "mix.yaml: conventions: connectivity must be the integer 4 or 8, got 6"),
     ("level: expert", "mix.yaml: level: prior 'counting' has no level 'expert'"),
+    ("answers: verbose", "mix.yaml: answers: must be bare or worked, got 'verbose'"),
     ("priors: [unclosed", "mix.yaml is not valid YAML"),
 ])
 def test_a_bad_file_is_one_line_naming_the_file_and_key(tmp_path, text, words):

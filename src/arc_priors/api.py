@@ -17,9 +17,10 @@ import attrs
 from priors.settings import SamplerSettings
 from trainers.chats import ChatBuilder
 from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
+from trainers.schema import worked_field
 
 SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
-CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions"})
+CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers"})
 
 
 def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatConfig:
@@ -83,12 +84,15 @@ class ProceduralDataset(Sequence):
 
 
 def item(record: dict) -> dict:
-    """A chat record as a reasoning-gym-style item."""
+    """A chat record as a reasoning-gym-style item. An item of a worked dataset also holds the
+    question's `worked` answer (None where its family shows no work): `score_answer` then
+    reads a reply's last line, and `score_steps` judges the lines above it."""
     messages = record["messages"]
     last = record["metadata"]["qas"][-1]
     return {
         "question": messages[-2]["content"],
         "answer": last["answer"],
+        **worked_field(last),
         "prompt": [dict(m) for m in messages[:-1]],
         "messages": messages,
         "metadata": {**record["metadata"], "family": last["family"], "prior": last["prior"], "schema_version": record["schema_version"]},
@@ -99,7 +103,7 @@ def create_dataset(name_or_mixture: "str | Mapping | ChatConfig | Path", size: i
     """A procedural dataset of `size` items. `name_or_mixture` is a prior name ("counting"),
     a weighted list ("counting=2,area"), a mixture mapping or file (the `--config` form), or a
     ChatConfig. `settings` are chat settings (level, questions_per_chat, grids_per_chat,
-    encoder, compare, conventions) or sampler settings applied to every prior (min_side,
+    encoder, compare, conventions, answers: "bare" or "worked") or sampler settings applied to every prior (min_side,
     max_side, min_objects, max_objects, max_colors, touching, noise). A prior name alone asks
     one question per item, as reasoning-gym's datasets do."""
     return ProceduralDataset(_mixture(name_or_mixture, seed, settings), size)

@@ -62,7 +62,7 @@ def make_conventions(options: dict):
 
 
 def mixture_options(priors_help: str):
-    """Every option of a mixture: --config, --priors, --level, the chat shape and the conventions."""
+    """Every option of a mixture: --config, --priors, --level, the chat shape, --answers and the conventions."""
 
     def decorate(command):
         return conventions_options(_apply(command, [
@@ -91,13 +91,16 @@ def mixture_options(priors_help: str):
                          help="System turn: full (encoding and conventions spelt out) or brief (answer with the value only)."),
             click.option("--compare/--no-compare", default=True, show_default=True,
                          help="With several grids a chat, also ask the compare prior's questions across grids."),
+            click.option("--answers", type=click.Choice(["bare", "worked"]), default="bare", show_default=True,
+                         help="Assistant turns: the bare answer, or worked (steps a reader can check against the grid, then the "
+                              "bare answer on the last line) where the family shows work."),
         ]))
 
     return decorate
 
 
 MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder",
-                  "question_order", "system_prompt", "compare", "seed")
+                  "question_order", "system_prompt", "answers", "compare", "seed")
 RENAMED = {"priors_spec": "priors", "grids_spec": "grids"}
 CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 

@@ -304,7 +304,7 @@ def task_chat(task: ArcTask, config: ChatConfig, *, source: str, index: int, rng
         "discarded_rejections": 0,
         "conventions": {"connectivity": c.connectivity, "univalued": c.univalued, "background": background_text(c.background), "encoder": config.encoder},
         "qas": [{"prior": ARC_PRIOR, "family": ARC_FAMILY, "params": params_text(params), "question": QUESTION, "answer": answer,
-                 "grids": [len(shown) - 1]}],
+                 **({"worked": None} if config.answers == "worked" else {}), "grids": [len(shown) - 1]}],  # a task shows no work
     }
     messages = [
         {"role": "system", "content": task_system_message(config.encoder)},

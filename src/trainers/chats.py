@@ -33,17 +33,26 @@ MAX_REDRAWS = 20
 
 
 BRIEF = "Answer with the value only."
+WORKED = "Where a question has steps, write them first, one a line; then the value alone on the last line."
+"""What the system turn asks for with worked answers: the steps, then the bare answer, so that
+the last line of a reply is read as its answer (`priors.questions.final_line`)."""
 
 
 def system_message(config: ChatConfig) -> str:
+    ask = WORKED if config.answers == "worked" else BRIEF
     if config.system_prompt == "brief":
-        return BRIEF
+        return ask
     encoder = get_encoder(config.encoder)
     several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
     return (
         f"You answer questions about grids of colors 0-9 (0 is black). Each grid is written {encoder.description}.{several} "
-        f"{config.conventions.describe()} Answer with the value only."
+        f"{config.conventions.describe()} {ask}"
     )
+
+
+def grid_name(g: int, several: bool) -> str:
+    """What questions call grid g of a chat: "the grid" alone, "Grid A", "Grid B"... among several."""
+    return f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
 
 
 COMPARE = "compare"
@@ -111,7 +120,7 @@ class ChatBuilder:
             else:
                 sample = source(rng)
                 grid, by, level = as_grid(sample.grid), source.label, None
-            name = f"Grid {string.ascii_uppercase[g]}" if several else "the grid"
+            name = grid_name(g, several)
             drawn.append((grid, name, {"prior": by, "level": level, "rejections": sample.rejections}))
         return drawn
 
@@ -196,13 +205,14 @@ class ChatBuilder:
 
     def assemble(self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int) -> dict:
         grid_text = self.grid_text(scenes)
+        worked = self.config.answers == "worked"
         messages = [{"role": "system", "content": self._system}]
         qas = []
         for turn, (grids_read, q) in enumerate(asked):
             messages.append({"role": "user", "content": f"{grid_text}\n\n{q.question}" if turn == 0 else q.question})
-            messages.append({"role": "assistant", "content": q.answer})
+            messages.append({"role": "assistant", "content": q.reply(worked)})
             qas.append({"prior": q.prior, "family": q.family, "params": params_text(q.params), "question": q.question,
-                        "answer": q.answer, "grids": list(grids_read)})
+                        "answer": q.answer, **({"worked": q.worked} if worked else {}), "grids": list(grids_read)})
         metadata = {
             "seed": self.config.seed,
             "index": index,

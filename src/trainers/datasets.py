@@ -89,23 +89,23 @@ def _keep_freed_memory() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
 
 
-def _encode_records(records: list[dict], fmt: str):
+def _encode_records(records: list[dict], fmt: str, worked: bool):
     if fmt == "jsonl":
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    return pa.Table.from_pylist(records, schema=_arrow_schema(records))
+    return pa.Table.from_pylist(records, schema=_arrow_schema("turn" in records[0], worked))
 
 
-_schemas: dict[bool, object] = {}
+_schemas: dict[tuple[bool, bool], object] = {}
 
 
-def _arrow_schema(records: list[dict]):
-    """The parquet schema: the published `datasets.Features`, nested columns throughout."""
-    kind = "turn" in records[0]
-    if kind not in _schemas:
-        _schemas[kind] = (grpo_features() if kind else features()).arrow_schema
-    return _schemas[kind]
+def _arrow_schema(grpo: bool, worked: bool):
+    """The parquet schema: the published `datasets.Features`, nested columns throughout; a
+    bare dataset's has no `worked` field, so its file is what it was before the field existed."""
+    if (grpo, worked) not in _schemas:
+        _schemas[grpo, worked] = (grpo_features(worked) if grpo else features(worked)).arrow_schema
+    return _schemas[grpo, worked]
 
 
 def _build_chunk(task: tuple[int, int, str, str]):
@@ -120,7 +120,7 @@ def _build_chunk(task: tuple[int, int, str, str]):
     records = [json.loads(text) for text in chunk.lines]
     if kind == "grpo":
         records = [row for record in records for row in grpo_rows(record)]
-    return _encode_records(records, fmt), stop - start, chunk.tally
+    return _encode_records(records, fmt, _engine.builder.config.answers == "worked"), stop - start, chunk.tally
 
 
 def check_output(path: Path, *, overwrite: bool) -> str:

@@ -6,13 +6,13 @@ Per-record Python is what held generation back; phases let each step run once pe
 
 There are two ways through a chunk, chosen once per mixture:
 
-- Any mixture (third-party priors, several grids a chat, real ARC grids, task chats): each
-  record keeps its own generator seeded by (seed, index) and `ChatBuilder`'s per-record
-  code to draw, ask and redraw; only the parse is batched. Its lines are exactly
+- Any mixture (third-party priors, several grids a chat, real ARC grids, task chats, worked
+  answers): each record keeps its own generator seeded by (seed, index) and `ChatBuilder`'s
+  per-record code to draw, ask and redraw; only the parse is batched. Its lines are exactly
   `json.dumps(builder.record(i))`, and a plugin's `Prior` gets the batched parse for free.
 - Mixtures whose samplers and families all have chunk versions (the built-in defaults
-  among them), one grid a chat: `trainers.fastchats` draws and asks the whole chunk as
-  arrays, from one generator seeded by (seed, chunk number). Its records follow
+  among them), one grid a chat, bare answers: `trainers.fastchats` draws and asks the whole
+  chunk as arrays, from one generator seeded by (seed, chunk number). Its records follow
   `ChatBuilder.record`'s distributions (a test compares them), not its bytes.
 
 Either way record i depends on the seed, i and the fixed chunk layout, never on the number
@@ -31,7 +31,7 @@ from priors.batch import parse_grids
 from priors.errors import PriorFailure
 from trainers.cards import Tally
 from trainers.chats import ChatBuilder, system_message
-from trainers.lines import Fixed, background_json, board_texts, drawn_json, line, qa_json
+from trainers.lines import Fixed, background_json, board_texts, drawn_json, line, qa_json, worked_json
 from trainers.schema import params_text
 
 CHUNK = 4000
@@ -121,8 +121,10 @@ class Engine:
             grid_text = prompts[0]
         else:
             grid_text = "\\n\\n".join(f"{quote(s.name)[1:-1]}:\\n{p}" for s, p in zip(scenes, prompts))
-        turns = [(quote(q.question), quote(q.answer)) for _, q in asked]
-        qas = ",".join(qa_json(q.prior, q.family, params_text(q.params), q.question, q.answer, grids) for grids, q in asked)
+        worked = b.config.answers == "worked"
+        turns = [(quote(q.question), quote(q.reply(worked))) for _, q in asked]
+        qas = ",".join(qa_json(q.prior, q.family, params_text(q.params), q.question, q.answer, grids, worked_json(q.worked) if worked else "")
+                       for grids, q in asked)
         return line(self.fixed, index, grid_text, turns, ",".join(nested), ",".join(background_json(s.background) for s in scenes),
                     ",".join(drawn_json(**d) for d in drawn), discarded, qas)
 

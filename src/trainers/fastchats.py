@@ -65,8 +65,12 @@ class FastChats:
 
     @classmethod
     def of(cls, builder: ChatBuilder, fixed: Fixed, size: int) -> "FastChats | None":
-        """The array way for this mixture, or None when some part of it has no chunk version."""
+        """The array way for this mixture, or None when some part of it has no chunk version.
+        Worked answers have none: the tables compute answer codes, not steps, so a worked
+        mixture is made per record whatever its families."""
         config = builder.config
+        if config.answers != "bare":
+            return None
         if config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None] or not builder.priors:
             return None
         samplers = [chunk_sampler(p.prior.sampler) for p in builder.priors]

@@ -38,8 +38,14 @@ class Fixed:
         return cls(head, str(seed), json.dumps(conventions, separators=(",", ":")))
 
 
-def qa_json(prior: str, family: str, params: str, question: str, answer: str, grids: Sequence[int]) -> str:
-    return f'{qa_head(prior, family, params, question)}{quote(answer)},"grids":[{",".join(map(str, grids))}]}}'
+def qa_json(prior: str, family: str, params: str, question: str, answer: str, grids: Sequence[int], worked: str = "") -> str:
+    """A qa record's JSON; `worked` is `worked_json`'s piece in a worked dataset, "" in a bare one."""
+    return f'{qa_head(prior, family, params, question)}{quote(answer)}{worked},"grids":[{",".join(map(str, grids))}]}}'
+
+
+def worked_json(worked: str | None) -> str:
+    """The `worked` field of a worked dataset's qa record, comma first: bare records have none."""
+    return f',"worked":{"null" if worked is None else quote(worked)}'
 
 
 def qa_head(prior: str, family: str, params: str, question: str) -> str:

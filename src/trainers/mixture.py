@@ -12,6 +12,7 @@ or a run folder can be read back as a `--config`:
     questions_per_chat: 4
     grids_per_chat: 1
     compare: true
+    answers: bare                # or worked: steps, then the bare answer, where a family shows work
     conventions: {connectivity: 8, univalued: true, background: most_common}
     encoder: digits
     seed: 0
@@ -90,6 +91,14 @@ def _frozen(mapping) -> Mapping:
     return MappingProxyType({k: (MappingProxyType(dict(v)) if isinstance(v, Mapping) else v) for k, v in dict(mapping).items()})
 
 
+ANSWERS = ("bare", "worked")
+
+
+def _answers(instance, attribute, value) -> None:
+    if value not in ANSWERS:
+        raise ChatConfigError(f"answers: must be {' or '.join(ANSWERS)}, got {value!r}")
+
+
 @attrs.frozen
 class ChatConfig:
     """Everything that decides the content of a dataset, recorded with it."""
@@ -126,6 +135,11 @@ class ChatConfig:
     conventions from the answers, and at 85 tokens the full text was half a short chat."""
     split: str = attrs.field(default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation"))))
     """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
+    answers: str = attrs.field(default="bare", validator=_answers)
+    """What an assistant turn says: the bare answer, or (`worked`) the question's worked answer
+    where its family shows work (steps a reader can check against the grid, then the bare
+    answer on the last line), the bare answer elsewhere. Records of a worked dataset keep
+    both texts (`metadata.qas[i].worked`), so that scoring can read the final line."""
 
     def choices(self, name: str) -> tuple[str | None, Mapping[str, Any] | None]:
         """(level, settings changes) for one prior."""
@@ -145,6 +159,7 @@ class ChatConfig:
             "split": self.split,
             "question_order": self.question_order,
             "system_prompt": self.system_prompt,
+            "answers": self.answers,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -155,7 +170,7 @@ class ChatConfig:
         }
 
 
-CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "system_prompt", "level", "questions_per_chat", "grids_per_chat", "compare",
+CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "system_prompt", "answers", "level", "questions_per_chat", "grids_per_chat", "compare",
              "conventions", "encoder", "seed")
 ARC_TASKS = "arc-tasks"
 """The name that puts ARC task chats in a mixture, beside the priors (not a prior itself)."""

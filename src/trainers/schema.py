@@ -4,12 +4,20 @@ Files made with one grid or three, any background or object convention, in JSONL
 parquet, load under one `datasets.Features` and concatenate. Fields whose content differs
 by family (a question's parameters) are JSON text, so that their column keeps one type.
 `schema_version` is in every record; a reader refuses anything else in one line.
+
+Datasets made with worked answers (`answers: worked`) give every question one more field,
+`worked`: its worked answer (steps, then the bare answer on the last line), or null where
+its family shows no work. Bare datasets have no such field, so they are byte for byte what
+they were before it existed; the published Features have it, nullable, and fill it with
+null when a bare file is loaded under them.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any, Mapping
+
+from priors.questions import final_line
 
 SCHEMA_VERSION = 1
 
@@ -18,11 +26,12 @@ class SchemaError(ValueError):
     """A record that is not of this schema version; the message names the field."""
 
 
-def _parts():
+def _parts(worked: bool):
     from datasets import List, Value
 
     text = Value("string")
-    qa = {"prior": text, "family": text, "params": text, "question": text, "answer": text, "grids": List(Value("int8"))}
+    qa = {"prior": text, "family": text, "params": text, "question": text, "answer": text, **({"worked": text} if worked else {}),
+          "grids": List(Value("int8"))}
     drawn = {"prior": text, "level": text, "rejections": Value("int32"), "objects": Value("int32")}
     conventions = {"connectivity": Value("int8"), "univalued": Value("bool"), "background": text, "encoder": text}
     metadata = {
@@ -38,36 +47,45 @@ def _parts():
     return text, List({"role": text, "content": text}), metadata
 
 
-def features():
-    """The chat record schema as `datasets.Features` (datasets is imported here, not before)."""
+def features(worked: bool = True):
+    """The chat record schema as `datasets.Features` (datasets is imported here, not before).
+    `worked=False` leaves out the questions' `worked` field: the columns of a bare parquet file."""
     from datasets import Features, Value
 
-    _, messages, metadata = _parts()
+    _, messages, metadata = _parts(worked)
     return Features({"schema_version": Value("int16"), "messages": messages, "metadata": metadata})
 
 
-def grpo_features():
-    """The schema of GRPO rows (`generate --format grpo`): one question each, with its chat's metadata."""
+def grpo_features(worked: bool = True):
+    """The schema of GRPO rows (`generate --format grpo`): one question each, with its chat's
+    metadata; `worked` (nullable) is the question's worked answer in a worked dataset."""
     from datasets import Features, Value
 
-    text, messages, metadata = _parts()
+    text, messages, metadata = _parts(worked)
     return Features({
-        "schema_version": Value("int16"), "prompt": messages, "answer": text, "family": text, "prior": text,
-        "turn": Value("int16"), "metadata": metadata,
+        "schema_version": Value("int16"), "prompt": messages, "answer": text, **({"worked": text} if worked else {}), "family": text,
+        "prior": text, "turn": Value("int16"), "metadata": metadata,
     })
 
 
 def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
     """One GRPO row per question of a chat record: the prompt is the chat up to and including
     that question (earlier gold answers in context, as in training), the answer its gold answer.
-    TRL's GRPOTrainer reads `prompt` (conversational) and passes the other columns to rewards."""
+    TRL's GRPOTrainer reads `prompt` (conversational) and passes the other columns to rewards.
+    Rows of a worked dataset also hold the question's `worked` answer, which tells the rewards
+    to read a reply's final line."""
     messages, qas = record["messages"], record["metadata"]["qas"]
     users = [i for i, m in enumerate(messages) if m["role"] == "user"]
     return [
-        {"schema_version": SCHEMA_VERSION, "prompt": [dict(m) for m in messages[: u + 1]], "answer": qa["answer"],
+        {"schema_version": SCHEMA_VERSION, "prompt": [dict(m) for m in messages[: u + 1]], "answer": qa["answer"], **worked_field(qa),
          "family": qa["family"], "prior": qa["prior"], "turn": turn, "metadata": record["metadata"]}
         for turn, (u, qa) in enumerate(zip(users, qas, strict=True))
     ]
+
+
+def worked_field(qa: Mapping[str, Any]) -> dict:
+    """`{"worked": ...}` for a question of a worked dataset, {} for a bare one: bare rows keep their bytes."""
+    return {"worked": qa["worked"]} if "worked" in qa else {}
 
 
 def background_text(spec) -> str:
@@ -125,4 +143,7 @@ def check_record(record: Any) -> dict:
             value = qa.get(key) if isinstance(qa, dict) else None
             if not (isinstance(value, list) if key == "grids" else isinstance(value, str)):
                 raise SchemaError(f"field metadata.qas[{i}].{key} is missing or of the wrong type (schema version {SCHEMA_VERSION})")
+        worked = qa.get("worked")
+        if worked is not None and (not isinstance(worked, str) or final_line(worked) != qa["answer"].strip()):
+            raise SchemaError(f"field metadata.qas[{i}].worked must be null or text whose last line is the question's answer")
     return record
