@@ -16,6 +16,7 @@ _NAMES = {
     "create_dataset": "arc_priors.api",
     "ProceduralDataset": "arc_priors.api",
     "score_answer": "priors.scoring",
+    "score_steps": "trainers.steps",
     "Curriculum": "trainers.curriculum",
     "ChatConfig": "trainers.mixture",
     "read_mixture": "trainers.mixture",
@@ -24,6 +25,7 @@ _NAMES = {
     "SCHEMA_VERSION": "trainers.schema",
     "exact_match_reward": "trainers.rewards",
     "graded_reward": "trainers.rewards",
+    "step_reward": "trainers.rewards",
     "LEVELS": "priors.settings",
     "SamplerSettings": "priors.settings",
 }

@@ -8,6 +8,10 @@ GRPO has a gradient to follow.
 
 Extraction (`extract_answer`), in this order:
 
+0. A worked question (the entry has a `worked` text: its worked answer, steps then the bare
+   answer) is answered on the reply's last non-empty line (`priors.questions.final_line`),
+   so numbers in the steps above it are never read as the answer; the rules below read
+   that line.
 1. Remove markdown emphasis and code marks (every ``*`` and backtick); no answer has them.
 2. Take one span of the text, from the first rule that finds one:
    a. the content of the last ``<answer>...</answer>``;
@@ -45,7 +49,8 @@ Scores: 1.0 exactly when the extracted answer equals the normalised gold answer.
 
 A gold answer of several lines is a grid (an ARC task's output, in any encoder): its
 answer is the last as many non-empty lines of the text, compared line by line; a grid of
-the same shape earns ``0.9 * (share of equal characters)``, any other shape 0.
+the same shape earns ``0.9 * (share of equal characters)``, any other shape 0. Rule 0 never
+applies to it: a grid's answer spans several lines.
 
 Everything here is pure: strings in, a float out (the family's format is looked up once
 in the installed priors and cached).
@@ -61,10 +66,10 @@ from typing import Literal, Mapping
 
 import attrs
 
-from priors.questions import normalize
+from priors.questions import Family, final_line, normalize
 from priors.registry import PluginError, UnknownPriorError, load
 
-__all__ = ["CLOSE", "Grading", "extract_answer", "grading", "score_answer"]
+__all__ = ["CLOSE", "Grading", "declared_family", "extract_answer", "grading", "is_worked", "score_answer"]
 
 CLOSE = 0.9
 """The most a non-exact answer earns: near misses stay visibly below the exact answer."""
@@ -96,14 +101,22 @@ def _family(entry: Mapping) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _declared_grading(family_id: str) -> Grading | None:
-    """The grading the family's declared answer_format implies; None for a family no
-    installed prior declares, or a format that says nothing beyond the answer's shape."""
+def declared_family(family_id: str) -> Family | None:
+    """The family of this id in the installed priors (the prior named before its dot); None
+    when no installed prior declares it."""
     try:
         families = load(family_id.split(".", 1)[0]).families
     except (UnknownPriorError, PluginError):
         return None
-    fmt = next((f.answer_format for f in families if f.id == family_id), None)
+    return next((f for f in families if f.id == family_id), None)
+
+
+@functools.lru_cache(maxsize=None)
+def _declared_grading(family_id: str) -> Grading | None:
+    """The grading the family's declared answer_format implies; None for a family no
+    installed prior declares, or a format that says nothing beyond the answer's shape."""
+    family = declared_family(family_id)
+    fmt = family.answer_format if family is not None else None
     if isinstance(fmt, frozenset):
         return Grading("categorical")
     for separator in (";", ","):
@@ -165,10 +178,20 @@ def _extract(text: str, gold: str, how: Grading) -> str:
     return span
 
 
+def is_worked(entry: Mapping) -> bool:
+    """Whether the entry is a worked question: it has a worked answer, whose reply ends on its answer."""
+    return isinstance(entry.get("worked"), str)
+
+
+def _answer_text(text: str, entry: Mapping) -> str:
+    """The part of a reply that holds the answer: the last line of a worked reply (rule 0), else all of it."""
+    return final_line(text) if is_worked(entry) else text
+
+
 def extract_answer(text: str, entry: Mapping) -> str:
     """The normalised answer that `text` gives, read by the rules in this module's docstring."""
     gold = normalize(entry["answer"])
-    return _extract(text, gold, _grading(_family(entry), gold))
+    return _extract(_answer_text(text, entry), gold, _grading(_family(entry), gold))
 
 
 def _lcs(a: list[str], b: list[str]) -> int:
@@ -227,7 +250,7 @@ def score_answer(answer: str | None, entry: Mapping) -> float:
         return _grid_credit(answer, entry["answer"])
     gold = normalize(entry["answer"])
     how = _grading(_family(entry), gold)
-    prediction = _extract(answer, gold, how)
+    prediction = _extract(_answer_text(answer, entry), gold, how)
     if prediction == gold:
         return 1.0
     if how.kind == "numeric":
