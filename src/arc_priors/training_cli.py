@@ -79,13 +79,16 @@ def train(ctx, config_file, **values):
 def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **values):
     """Exact-match accuracy per family, grid size and level, in-chat and isolated, with 95% intervals.
 
+    With --answers worked, worked questions are judged by a reply's last line, and the share
+    of its step lines that hold against the grid is reported beside the accuracy.
+
     Real ARC grids and tasks come from their evaluation split unless named otherwise (the
     train command trains on the training split). A model (or adapter) inside a run folder
     is asked about the mixture its config.yaml records, unless --config or --data says else. Needs the train extra
     (pip install 'arc-priors[train]')."""
     _require_train_extra("evaluate")
     from trainers.chats import ChatBuilder
-    from trainers.evaluate import check_folder, load_responder, write_report
+    from trainers.evaluate import HFResponder, check_folder, load_local_model, reply_tokens, write_report
     from trainers.evaluate import evaluate as run_evaluation
     from trainers.files import check_writable_folder
 
@@ -102,7 +105,8 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **v
     out_dir = out_dir or _run_dir("eval")
     check_writable_folder(out_dir, "--out")
     records = [builder.record(i) for i in range(n)]
-    responder = load_responder(model, adapter, batch_size=batch_size)
+    loaded, tokenizer = load_local_model(model, adapter)
+    responder = HFResponder(loaded, tokenizer, batch_size=batch_size, max_new_tokens=reply_tokens(tokenizer, records))  # worked replies fit
     report = run_evaluation(responder, records)
     click.echo(report.table())
     paths = write_report(report, out_dir)

@@ -10,6 +10,10 @@ Two modes, because within a chat earlier answers can hint at later ones:
 The grid text is cut from the record's first user message rather than re-encoded, so an
 isolated prompt uses whatever encoder the dataset used without having to know it.
 
+A worked question (its record keeps a worked answer: steps, then the bare answer) is judged
+by the reply's last line, and its steps by how many of them hold against the grid
+(`trainers.steps`), reported beside the accuracy.
+
 torch and transformers are imported only inside :class:`HFResponder` and
 :func:`load_responder`: building prompts and scoring scripted responders stays cheap.
 """
@@ -21,6 +25,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import priors
+from priors.questions import final_line
+from priors.scoring import is_worked
+from trainers.steps import check_steps
 from trainers.report import (
     EvalReport,
     Row,
@@ -31,7 +38,7 @@ from trainers.report import (
 
 __all__ = [
     "MODES", "EvalReport", "HFResponder", "ModelLoadError", "Responder",
-    "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "load_responder",
+    "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "judge", "load_responder", "reply_tokens", "token_budget",
     "wilson_interval", "write_report",
 ]
 
@@ -92,6 +99,12 @@ def _question_grid(metadata: Mapping, qa: Mapping) -> int:
 
 # --- evaluation --------------------------------------------------------------------------
 
+def judge(reply: str, qa: Mapping) -> int:
+    """1 when the reply is the question's answer (normalised exact match), else 0; a worked
+    question's reply is judged by its last line, where its answer stands."""
+    return priors.score(final_line(reply) if is_worked(qa) else reply, qa["answer"])
+
+
 def evaluate(
     responder: Responder,
     records: Iterable[Mapping],
@@ -127,11 +140,12 @@ def evaluate(
             for (index, turn, metadata, qa), reply in zip(keys, replies):
                 g = _question_grid(metadata, qa)
                 grid = metadata["grids"][g]
+                steps = check_steps(str(reply), metadata, qa)
                 rows.append(Row(
                     mode=mode, record=int(index), turn=turn, prior=qa["prior"], family=qa["family"],
                     size=size_bucket(len(grid), len(grid[0])), level=metadata["sampled_by"][g]["level"] or "default",
                     question=qa["question"], answer=qa["answer"],
-                    prediction=str(reply), correct=priors.score(reply, qa["answer"]),
+                    prediction=str(reply), correct=judge(str(reply), qa), steps=None if steps is None else steps.holding,
                 ))
     finally:
         if previous is not None:
@@ -205,6 +219,21 @@ class HFResponder:
         finally:
             model.train(was_training)
         return replies  # type: ignore[return-value]
+
+
+def reply_tokens(tokenizer, records: Iterable[Mapping], least: int = 48) -> int:
+    """Tokens to let a model generate for the records' questions (`token_budget` of their
+    reference replies, the assistant turns)."""
+    return token_budget(tokenizer, [m["content"] for r in records for m in r["messages"] if m["role"] == "assistant"], least)
+
+
+def token_budget(tokenizer, replies: Sequence[str], least: int = 48) -> int:
+    """The longest reference reply in tokens (a worked answer runs to a line a step), a quarter
+    more and 8 spare, at least `least`. A fixed budget cut worked replies before their last
+    line, where their answer stands."""
+    replies = list(replies)
+    longest = max(len(ids) for ids in tokenizer(replies, add_special_tokens=False)["input_ids"]) if replies else 0
+    return max(least, longest + longest // 4 + 8)
 
 
 def _left_padded(ids: list[list[int]], pad: int, device) -> dict:

@@ -83,9 +83,32 @@ class Row:
     answer: str
     prediction: str
     correct: int
+    steps: float | None = None
+    """For a worked question, the share of the reply's step lines that hold against the grid
+    (`trainers.steps.StepScore.holding`); None for the others (and in reports saved before)."""
 
     def as_dict(self) -> dict:
         return attrs.asdict(self)
+
+
+@attrs.frozen
+class Steps:
+    """The mean share of step lines that hold, over the worked questions of a slice."""
+
+    n: int
+    total: float
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> "Steps | None":
+        shares = [r.steps for r in rows if r.steps is not None]
+        return cls(len(shares), sum(shares)) if shares else None
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "holding": self.mean}
 
 
 def _cells(rows: Iterable[Row], key) -> dict[str, Cell]:
@@ -103,6 +126,10 @@ class ModeSummary:
     families: Mapping[str, Cell]
     sizes: Mapping[str, Cell]
     levels: Mapping[str, Cell]
+    steps: Mapping[str, Steps] = attrs.field(factory=dict)
+    """Per family with worked questions, the mean share of step lines that hold."""
+    all_steps: Steps | None = None
+    """The same over every worked question."""
 
     @classmethod
     def of(cls, rows: Sequence[Row]) -> "ModeSummary":
@@ -112,7 +139,8 @@ class ModeSummary:
         sizes = {name: sizes[name] for name, _, _ in SIZE_BUCKETS if name in sizes}
         levels = _cells(rows, lambda r: r.level)
         levels = {name: levels[name] for name in sorted(levels, key=_level_order)}
-        return cls(overall, families, sizes, levels)
+        steps = {f: Steps.of(r for r in rows if r.family == f) for f in families}
+        return cls(overall, families, sizes, levels, {f: s for f, s in steps.items() if s is not None}, Steps.of(rows))
 
     def as_dict(self) -> dict:
         return {
@@ -120,6 +148,7 @@ class ModeSummary:
             "families": {k: c.as_dict() for k, c in self.families.items()},
             "sizes": {k: c.as_dict() for k, c in self.sizes.items()},
             "levels": {k: c.as_dict() for k, c in self.levels.items()},
+            "steps": {k: s.as_dict() for k, s in self.steps.items()} | ({"overall": self.all_steps.as_dict()} if self.all_steps else {}),
         }
 
 
@@ -188,28 +217,33 @@ def _gap(a: Cell | None, b: Cell | None) -> str:
 def report_table(report: EvalReport, baseline: EvalReport | None = None) -> str:
     """One row per family, then overall, grid sizes and levels: n, accuracy with its 95%
     interval per mode, the in-chat minus isolated gap (how much earlier gold answers in a
-    chat help, or hint), and with a `baseline`, its accuracy (one column: it answers every
-    mode alike). `train` and `evaluate` print this same layout."""
+    chat help, or hint), with worked questions the mean share of step lines that hold per
+    mode, and with a `baseline`, its accuracy (one column: it answers every mode alike).
+    `train` and `evaluate` print this same layout."""
     modes = list(report.modes)
     both = "in_chat" in modes and "isolated" in modes
+    stepped = any(r.steps is not None for r in report.rows)
     header = ["", "n", *(MODE_LABELS.get(m, m) + " acc [95% CI]" for m in modes)] + (["gap"] if both else [])
+    header += [MODE_LABELS.get(m, m) + " steps" for m in modes] if stepped else []
     header += ["majority"] if baseline is not None else []
     first = modes[0] if modes else None
 
-    def row(label, pick):
+    def row(label, pick, steps=lambda s: None):
         cells = [pick(report[m]) for m in modes]
         n = next((c.n for c in cells if c is not None), 0)
         out = [label, str(n), *(c.text() if c is not None else "-" for c in cells)]
         if both:
             out.append(_gap(pick(report["in_chat"]), pick(report["isolated"])))
+        if stepped:
+            out += [f"{share.mean:.3f}" if share is not None else "-" for share in (steps(report[m]) for m in modes)]
         if baseline is not None:
             cell = pick(baseline[first]) if first in baseline.modes else None
             out.append(f"{cell.accuracy:.3f}" if cell is not None and cell.n else "-")
         return out
 
-    body = [row(f, lambda s, f=f: s.families.get(f)) for f in report.families]
+    body = [row(f, lambda s, f=f: s.families.get(f), lambda s, f=f: s.steps.get(f)) for f in report.families]
     rules = [len(body)]
-    body.append(row("overall", lambda s: s.overall))
+    body.append(row("overall", lambda s: s.overall, lambda s: s.all_steps))
     rules.append(len(body))
     for name, _, _ in SIZE_BUCKETS:
         if any(name in report[m].sizes for m in modes):
@@ -246,7 +280,9 @@ def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated") -
     width = max(len(f) for f in report.families) if report.families else 0
     for family in report.families:
         model, base = report[mode].families[family], baseline[mode].families[family]
-        lines.append(f"  {family:<{width}}  {model.accuracy:4.0%} vs {base.accuracy:4.0%} {MAJORITY_WORDS}: {verdict(model, base)} (n={model.n})")
+        steps = report[mode].steps.get(family)
+        shown = f"; {steps.mean:.0%} of its step lines hold" if steps is not None else ""
+        lines.append(f"  {family:<{width}}  {model.accuracy:4.0%} vs {base.accuracy:4.0%} {MAJORITY_WORDS}: {verdict(model, base)} (n={model.n}{shown})")
     return "\n".join(lines)
 
 
@@ -257,8 +293,8 @@ def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalRepo
 
     rows = []
     for row in report.rows:
-        guess = majority.get(row.family, "")
-        rows.append(attrs.evolve(row, prediction=guess, correct=score(guess, row.answer)))
+        guess = majority.get(row.family, "")  # a bare answer: no steps to judge
+        rows.append(attrs.evolve(row, prediction=guess, correct=score(guess, row.answer), steps=None))
     return attrs.evolve(report, rows=tuple(rows))
 
 

@@ -25,8 +25,7 @@ def _curriculum_parts(config: TrainConfig, echo):
     import attrs
     from transformers import TrainerCallback
 
-    from trainers.evaluate import HFResponder, isolated_prompts
-    from priors import score
+    from trainers.evaluate import HFResponder, isolated_prompts, judge, reply_tokens
 
     names = [name for name, _ in config.chats.priors]
     curriculum = Curriculum(names, threshold=config.curriculum_threshold, window=config.curriculum_window)
@@ -45,17 +44,18 @@ def _curriculum_parts(config: TrainConfig, echo):
         def on_step_end(self, args, state, control, model=None, **kwargs):
             if state.global_step % config.curriculum_every:
                 return
-            prompts, keys = [], []
+            prompts, keys, records = [], [], []
             for name in names:
                 probe = attrs.evolve(curriculum.chat_config(config.chats), priors=((name, 1.0),), seed=config.eval_seed + state.global_step)
                 chats = ChatBuilder(probe)
                 for i in range(PROBE_CHATS):
-                    record = chats.record(i)
+                    records.append(record := chats.record(i))
                     for prompt, qa in zip(isolated_prompts(record), record["metadata"]["qas"]):
                         prompts.append(prompt)
-                        keys.append((name, qa["answer"]))
-            replies = HFResponder(model, self.tokenizer, progress=False).respond(prompts)
-            moved = curriculum.record_many((name, bool(score(reply, answer))) for (name, answer), reply in zip(keys, replies))
+                        keys.append((name, qa))
+            budget = reply_tokens(self.tokenizer, records)
+            replies = HFResponder(model, self.tokenizer, progress=False, max_new_tokens=budget).respond(prompts)
+            moved = curriculum.record_many((name, bool(judge(reply, qa))) for (name, qa), reply in zip(keys, replies))
             for name in moved:
                 echo(f"curriculum: {name} moves up to {curriculum.level(name)} at step {state.global_step}")
 
@@ -111,7 +111,7 @@ def _quiet(trainer) -> None:
 
 
 def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
-    from trainers.evaluate import HFResponder, evaluate, write_report
+    from trainers.evaluate import HFResponder, evaluate, reply_tokens, write_report
     from trainers.plots import plot_loss
     from trainers.report import majority_report, verdicts
     from trainers.tiny_model import count_parameters
@@ -135,7 +135,8 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     steps = trainer.args.max_steps
     trainer.add_callback(_progress_callback(echo, max(1, steps // 10)))
     limit = f", at most {config.time_limit:g} s" if config.time_limit else ""
-    echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} packed rows of {config.max_length} tokens{limit}")
+    rows = "chats" if config.trainer == "plain" else f"packed rows of {config.max_length} tokens"
+    echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} {rows}{limit}")
     if not trainer.is_world_process_zero():
         trainer.train()
         return {}
@@ -148,7 +149,8 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     questions = sum(len(r["metadata"]["qas"]) for r in held_out)
     if held_out:
         echo(f"[4/4] evaluating on {len(held_out)} held-out chats ({questions} questions, each in its chat and alone)")
-    after = evaluate(HFResponder(trainer.model, tokenizer, progress=False), held_out, progress=False) if held_out else None
+    responder = HFResponder(trainer.model, tokenizer, progress=False, max_new_tokens=reply_tokens(tokenizer, held_out))
+    after = evaluate(responder, held_out, progress=False) if held_out else None
 
     losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
     plot_loss(losses, folder / "loss.png")
