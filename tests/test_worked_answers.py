@@ -148,6 +148,7 @@ def test_the_mixture_and_its_card_and_a_run_folder_carry_the_answers(tmp_path):
     assert chat_config_from_dict({"priors": "counting"}, "x").answers == "bare"  # a mixture without the key: bare, as before
     generate(WORKED_MIX, 10, tmp_path / "d.jsonl")
     assert read_card(tmp_path / "d.jsonl")["mixture"]["answers"] == "worked" and recorded_mixture(tmp_path / "d.jsonl") == WORKED_MIX
+    assert "each question keeps both texts" in (tmp_path / "d.jsonl.README.md").read_text()
     write_mixture(tmp_path / "config.yaml", TrainConfig(chats=WORKED_MIX))
     assert ChatConfig(**read_mixture(tmp_path / "config.yaml").chat) == WORKED_MIX
 

@@ -104,6 +104,9 @@ def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kin
     loader = "json" if path.suffix == ".jsonl" else "parquet"
     what = "one chat per record (grids, then questions, each answered in its own assistant turn)" if kind == "chat" else (
         "one row per question: `prompt` (the chat up to and including the question) and its gold `answer`, for GRPO")
+    if config.answers == "worked":
+        what += ("; answers are worked where the family shows work (steps a reader can check against the grid, one a line, "
+                 "then the bare answer on the last line), and each question keeps both texts (`answer`, `worked`)")
     return f"""---
 {yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
 # {path.name}
