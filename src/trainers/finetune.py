@@ -198,12 +198,14 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
     from trl import SFTTrainer
 
     records = records or record_stream(config)
-    dataset, assistant_only = training_dataset(records, tokenizer)
     if config.max_steps > 0:
         steps = config.max_steps
     else:  # each optimizer step takes a batch on every process
         steps = max(1, estimated_steps(config, sample or first_records(config, 200), tokenizer) // world_size())
     callbacks = [*callbacks, *([_time_limit_callback(config.time_limit)] if config.time_limit else [])]
+    if config.trainer == "plain":
+        return _plain_trainer(config, model, tokenizer, records, steps, callbacks)
+    dataset, assistant_only = training_dataset(records, tokenizer)
     trainer = SFTTrainer(
         model=model,
         args=sft_config(config, assistant_only, folder, max_steps=steps),
@@ -216,6 +218,21 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
     # the rows: shuffled here, consecutive batches are alike, as with a map-style dataset.
     trainer.train_dataset = trainer.train_dataset.shuffle(seed=config.seed, buffer_size=SHUFFLE_ROWS)
     return trainer
+
+
+def _plain_trainer(config: TrainConfig, model, tokenizer, records, steps: int, callbacks):
+    """The plain loop (trainers.plain), with the model wrapped in its adapter for PEFT methods."""
+    from trainers.plain import PlainTrainer
+
+    if world_size() > 1:
+        raise TrainConfigError("--trainer plain runs in one process; use --trainer sft under torchrun or accelerate")
+    adapters = peft_config(config)
+    if adapters is not None:
+        from peft import get_peft_model
+
+        model = get_peft_model(model, adapters)
+    return PlainTrainer(model, tokenizer, records, max_steps=steps, lr=config.resolved_lr(), batch_size=config.batch_size,
+                        grad_accum=config.grad_accum, max_length=config.max_length, seed=config.seed, callbacks=callbacks)
 
 
 def save_model(trainer, tokenizer, config: TrainConfig, folder: Path | None = None) -> Path:

@@ -101,6 +101,6 @@ def estimated_steps(config: TrainConfig, sample: list[dict], tokenizer) -> int:
     length: packed rows are estimated from the tokens of a sample of chats."""
     texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
     tokens = sum(min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]) / len(texts)
-    per_row = config.max_length if config.packing else tokens
+    per_row = config.max_length if config.packing and config.trainer == "sft" else tokens  # plain batches chats, never packs
     rows = count_records(config) * tokens / per_row
     return max(1, math.ceil(config.epochs * rows / (config.batch_size * config.grad_accum)))
