@@ -125,7 +125,7 @@ def test_the_readme_examples_show_what_they_promise(tmp_path):
 def test_the_rl_guide_facade_and_grpo_file_blocks_run(tmp_path):
     pytest.importorskip("trl")
     blocks = _blocks(ROOT / "docs" / "rl.md")
-    facade = next(code for lang, code in blocks if lang == "python" and "arc_priors.create_dataset" in code)
+    facade = next(code for lang, code in blocks if lang == "python" and "arc_priors.create_dataset" in code and not code.startswith(">>>"))
     exec(compile(facade.replace("size=500", "size=40"), "rl.md", "exec"), {})
     console = next(code for lang, code in blocks if lang == "console" and "--format grpo" in code)
     bin_dir = Path(sys.executable).parent
@@ -134,3 +134,19 @@ def test_the_rl_guide_facade_and_grpo_file_blocks_run(tmp_path):
         command = line[2:].replace("--n 500", "--n 20")
         proc = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, cwd=tmp_path)
         assert proc.returncode == 0, (command, proc.stderr[-2000:])
+
+
+def test_the_training_guides_worked_answers_command_trains_and_reports_steps(tmp_path):
+    """docs/training.md's `train --answers worked`, cut to two steps: the run trains, its
+    table has the steps columns, and its config.yaml keeps the answers."""
+    pytest.importorskip("trl")
+    import yaml
+
+    console = next(code for lang, code in _blocks(ROOT / "docs" / "training.md") if lang == "console" and "--answers worked" in code)
+    command = console.strip()[2:].replace("--max-steps 2800", "--max-steps 2 --n-train 16 --n-eval 2")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "isolated steps" in proc.stdout and "of its step lines hold" in proc.stdout
+    assert yaml.safe_load((tmp_path / "runs" / "worked" / "config.yaml").read_text())["answers"] == "worked"
