@@ -94,9 +94,14 @@ class ChatBuilder:
         self._conventions = {"connectivity": c.connectivity, "univalued": c.univalued, "background": background_text(c.background), "encoder": config.encoder}
         n = config.grids_per_chat
         # Per question target (each grid alone, then "several grids"), each asker's families for it.
-        self._families = [[a.prior.indices(1) for a in self.askers]] * n
+        self._families = [[self._allowed(a, a.prior.indices(1)) for a in self.askers]] * n
         if n > 1:
-            self._families = self._families + [[[i for i, f in enumerate(a.families) if 1 < f.scenes <= n] for a in self.askers]]
+            self._families = self._families + [[self._allowed(a, [i for i, f in enumerate(a.families) if 1 < f.scenes <= n]) for a in self.askers]]
+
+    def _allowed(self, asker: GuardedPrior, indices: list[int]) -> list[int]:
+        """The family indices an asker may use: all of them, or those the mixture names for it."""
+        chosen = self.config.prior_families.get(asker.name)
+        return indices if chosen is None else [i for i in indices if asker.families[i].id in chosen]
 
     def _pick(self, rng: np.random.Generator, weights: Sequence[float], allowed: Sequence[int]) -> int:
         """An index among `allowed`, with probability proportional to its weight."""

@@ -69,7 +69,7 @@ class FastChats:
         Worked answers have none: the tables compute answer codes, not steps, so a worked
         mixture is made per record whatever its families."""
         config = builder.config
-        if config.answers != "bare":
+        if config.answers != "bare" or config.prior_families:  # the chunk tables ask every family of a prior
             return None
         if config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None] or not builder.priors:
             return None

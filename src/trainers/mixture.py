@@ -118,6 +118,8 @@ class ChatConfig:
     prior_levels: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
     prior_settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen)
     """Per prior, settings changed over its level's (or default) settings."""
+    prior_families: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=lambda m: MappingProxyType({k: tuple(v) for k, v in dict(m).items()}))
+    """Per prior, the only families it asks (ids such as `counting.objects`); a prior not named asks all of its own."""
     grids: tuple[tuple[str, float], ...] = attrs.field(default=(("synthetic", 1.0),), converter=lambda p: tuple((str(n), float(w)) for n, w in p),
                                                        validator=_weights)
     """Where grids come from, by weight: `synthetic` (the listed priors' own samplers), or real
@@ -148,7 +150,8 @@ class ChatConfig:
     def as_dict(self) -> dict:
         priors: dict[str, Any] = {}
         for name, weight in self.priors:
-            extra = {"level": self.prior_levels.get(name), "settings": dict(self.prior_settings.get(name) or {})}
+            extra = {"level": self.prior_levels.get(name), "settings": dict(self.prior_settings.get(name) or {}),
+                     "families": list(self.prior_families.get(name, ()))}
             extra = {k: v for k, v in extra.items() if v}
             priors[name] = {"weight": weight, **extra} if extra else weight
         return {
@@ -185,14 +188,14 @@ def _priors(value, where: str) -> dict[str, Any]:
         value = {name: 1.0 for name in value}
     if not isinstance(value, Mapping) or not value:
         raise ChatConfigError(f"{where}: priors must name at least one prior, as a mapping of name to weight or to {{weight, level, settings}}")
-    weights, levels, settings = [], {}, {}
+    weights, levels, settings, families = [], {}, {}, {}
     for name, spec in value.items():
         key = f"{where}: priors.{name}"
         if not isinstance(spec, Mapping):
             spec = {"weight": spec}
-        unknown = sorted(set(spec) - {"weight", "level", "settings"})
+        unknown = sorted(set(spec) - {"weight", "level", "settings", "families"})
         if unknown:
-            raise ChatConfigError(f"{key}.{unknown[0]}: unknown key; a prior takes weight, level and settings")
+            raise ChatConfigError(f"{key}.{unknown[0]}: unknown key; a prior takes weight, level, settings and families")
         weight = spec.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
             raise ChatConfigError(f"{key}.weight must be a positive number, got {weight!r}")
@@ -203,7 +206,12 @@ def _priors(value, where: str) -> dict[str, Any]:
             if not isinstance(spec["settings"], Mapping):
                 raise ChatConfigError(f"{key}.settings must be a mapping of setting to value")
             settings[name] = dict(spec["settings"])
-    return {"priors": tuple(weights), "prior_levels": levels, "prior_settings": settings}
+        if spec.get("families") is not None:
+            chosen = spec["families"]
+            if isinstance(chosen, str) or not isinstance(chosen, (list, tuple)) or not chosen or not all(isinstance(f, str) and f for f in chosen):
+                raise ChatConfigError(f"{key}.families must be a list of family ids, such as [{name}.objects]")
+            families[name] = tuple(chosen)
+    return {"priors": tuple(weights), "prior_levels": levels, "prior_settings": settings, "prior_families": families}
 
 
 def _text(value, key: str) -> str:
@@ -311,6 +319,10 @@ def check_choices(config: ChatConfig, where: str) -> None:
             prior.configured(settings)
         except SettingsError as err:
             raise ChatConfigError(f"{where}: priors.{name}.settings: {err}") from None
+        own = [f.id for f in prior.families]
+        stray = [f for f in config.prior_families.get(name, ()) if f not in own]
+        if stray:
+            raise ChatConfigError(f"{where}: priors.{name}.families: {name} has no family {stray[0]!r}; its families: {', '.join(own)}")
 
 
 def _load(text: str, path: Path):
