@@ -1,0 +1,115 @@
+"""Does a trained model count objects on grids the project never drew? An outside check.
+
+    python benchmarks/count_check.py runs/train-XXXX [--n 400] [--seed 12345] [--no-overwrite]
+
+The grids come from a sampler written here, apart from the project's generators: sides 3 to
+10 drawn apart, 1 to 8 random 4-connected blobs of 1 to 6 cells in colours 1-9 on
+background 0, painted one over the other (so blobs may touch, merge and cut each other;
+`--no-overwrite` paints only empty cells). The true count is scipy's labelling of each
+colour under 8-connectivity. The model is asked `counting.objects` in the run's own
+wording, after the run's own system prompt, with the grid written by the run's own
+encoder, exactly as its chats lay a question out (config.yaml in the run folder says how);
+the last integer of its reply is its answer. Printed: exact match, within one, the score of
+always giving the most common count, and exact match per true count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+
+STEPS = ((0, 1), (0, -1), (1, 0), (-1, 0))
+
+
+def blob_grid(rng: np.random.Generator, *, low: int = 3, high: int = 10, blobs: int = 8, cells: int = 6, overwrite: bool = True) -> np.ndarray:
+    h, w = (int(v) for v in rng.integers(low, high + 1, 2))
+    grid = np.zeros((h, w), dtype=np.uint8)
+    for _ in range(int(rng.integers(1, blobs + 1))):
+        size = int(rng.integers(1, cells + 1))
+        start = (int(rng.integers(0, h)), int(rng.integers(0, w)))
+        shape = [start]
+        for _ in range(50):
+            if len(shape) >= size:
+                break
+            r, c = shape[int(rng.integers(len(shape)))]
+            dr, dc = STEPS[int(rng.integers(4))]
+            cell = (r + dr, c + dc)
+            if 0 <= cell[0] < h and 0 <= cell[1] < w and cell not in shape and (overwrite or grid[cell] == 0):
+                shape.append(cell)
+        color = int(rng.integers(1, 10))
+        for cell in shape:
+            if overwrite or grid[cell] == 0:
+                grid[cell] = color
+    return grid
+
+
+def true_count(grid: np.ndarray) -> int:
+    eight = np.ones((3, 3), dtype=int)
+    return sum(int(ndimage.label(grid == color, structure=eight)[1]) for color in range(1, 10))
+
+
+def last_integer(text: str) -> int | None:
+    found = re.findall(r"-?\d+", text)
+    return int(found[-1]) if found else None
+
+
+def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
+    """The run's own layout: its system turn, its encoder's grid text, its counting.objects wording."""
+    import yaml
+
+    import priors
+    from trainers.chats import system_message
+    from trainers.mixture import chat_config_from_dict
+
+    recorded = yaml.safe_load((run / "config.yaml").read_text())
+    recorded.pop("train", None)
+    recorded.pop("evaluate", None)
+    chats = chat_config_from_dict(recorded, str(run / "config.yaml"))
+    family = next(f for f in priors.load("counting").families if f.id == "counting.objects")
+    question = family.template.format(grid="the grid")
+    encode = priors.get_encoder(chats.encoder).encode
+    system = system_message(chats)
+    return [[{"role": "system", "content": system}, {"role": "user", "content": f"{encode(g)}\n\n{question}"}] for g in grids]
+
+
+def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -> dict:
+    from trainers.evaluate import HFResponder, load_local_model
+
+    rng = np.random.default_rng(seed)
+    grids = [blob_grid(rng, overwrite=overwrite) for _ in range(n)]
+    gold = [true_count(g) for g in grids]
+    folder = run / "model" if (run / "model").is_dir() else run / "adapter"
+    model, tokenizer = load_local_model(folder)
+    replies = HFResponder(model, tokenizer, batch_size=batch_size, max_new_tokens=160, progress=False).respond(prompts_of(run, grids))
+    said = [last_integer(r) for r in replies]
+    right = [s == g for s, g in zip(said, gold)]
+    mode, times = Counter(gold).most_common(1)[0]
+    per_count = {k: round(sum(r for r, g in zip(right, gold) if g == k) / gold.count(k), 3) for k in sorted(set(gold))}
+    return {
+        "run": str(run), "grids": n, "seed": seed, "overwrite": overwrite,
+        "exact": sum(right) / n,
+        "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
+        "most_common_count": mode, "most_common_answer_score": times / n,
+        "exact_by_true_count": per_count,
+        "first_replies": replies[:3],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", type=Path, help="a run folder written by `arc-priors train`")
+    parser.add_argument("--n", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--no-overwrite", action="store_true", help="blobs paint only empty cells (they still touch and merge)")
+    args = parser.parse_args()
+    print(json.dumps(check(args.run, args.n, args.seed, overwrite=not args.no_overwrite), indent=1))
+
+
+if __name__ == "__main__":
+    main()
