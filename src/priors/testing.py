@@ -25,7 +25,7 @@ from generators import Sample
 from priors.checks import RuleBroken, check_question, checked_grid, level_stats
 from priors.grid import MAX_SIDE, as_grid
 from priors.prior import Prior
-from priors.questions import Question, Target
+from priors.questions import Family, Question, Target, final_line
 from priors.scene import Conventions, Scene, parse
 from priors.settings import LEVELS
 from priors.transforms import transform
@@ -40,6 +40,9 @@ RULES = {
     "balance": "no answer value dominates its family over the prior's own samples",
     "coverage": "every family is asked on the prior's own samples",
     "levels": "the prior defines easy, medium and hard settings, and each level draws larger grids with more objects than the one before",
+    "worked": "a worked answer is the family's steps, one a line, each distinct and true of the grid by the family's own check, "
+              "then the bare answer on the last line; the check rejects lines that are no step, and an ordered trace comes out "
+              "the same when the grid is parsed again",
 }
 
 
@@ -143,7 +146,7 @@ def check_sample(prior: Prior, seed: int) -> Sample:
 
 
 def check_records(prior: Prior, target: Target, asked) -> list[Question]:
-    """Rules 'records' and 'format' on questions asked about `target`."""
+    """Rules 'records', 'format' and 'worked' on questions asked about `target`."""
     by_id = {f.id: f for f in prior.families}
     for q in asked:
         family = by_id.get(getattr(q, "family", None))
@@ -156,7 +159,56 @@ def check_records(prior: Prior, target: Target, asked) -> list[Question]:
         except RuleBroken as broken:
             rule = "format" if "declared format" in broken.rule or "not str" in broken.rule else "records"
             raise ContractViolation(prior.name, rule, broken.rule, family.id) from None
+    check_worked(prior, target, asked)
     return list(asked)
+
+
+NO_STEPS = ("", "not a step")
+"""Lines that no family's check may accept: a check that accepts anything judges nothing."""
+
+
+def _parsed_again(target: Target) -> Target:
+    if isinstance(target, Scene):
+        return target.conventions.parse(target.grid, name=target.name)
+    return tuple(_parsed_again(s) for s in target)
+
+
+def check_worked(prior: Prior, target: Target, asked) -> None:
+    """Rule 'worked' on well-formed records asked about `target`: for a family that declares
+    `worked`, the record's worked answer is its steps, one a line, then the bare answer;
+    the steps are distinct, each holds by the family's check, the check rejects `NO_STEPS`,
+    and the steps are the same (in order when `ordered`, else as a set) for a fresh parse
+    of the same grid, so that the trace is the grid's and not the parse's or a cache's."""
+    by_id = {f.id: f for f in prior.families}
+    again = None
+    for q in asked:
+        family: Family = by_id[q.family]
+
+        def broken(detail: str) -> ContractViolation:
+            return ContractViolation(prior.name, "worked", f"{detail}; question {q.question!r}, params {dict(q.params)}", family.id)
+
+        if family.worked is None:
+            if q.worked is not None:
+                raise broken(f"the family declares no worked answer, but the record has {q.worked!r}")
+            continue
+        steps = family.worked.steps(target, q.params)
+        if not all(isinstance(step, str) and step and step == step.strip() and "\n" not in step for step in steps):
+            raise broken(f"steps must be non-empty one-line strings without spaces around them, got {steps!r}")
+        if not isinstance(q.worked, str) or q.worked.split("\n") != [*steps, q.answer] or final_line(q.worked) != q.answer:
+            raise broken(f"the worked answer {q.worked!r} is not the steps {list(steps)!r} and then the bare answer {q.answer!r}")
+        repeated = [step for step, n in Counter(steps).items() if n > 1]
+        if repeated:
+            raise broken(f"step {repeated[0]!r} is written {Counter(steps)[repeated[0]]} times")
+        for step in steps:
+            if not family.worked.holds(target, q.params, step):
+                raise broken(f"step {step!r} does not hold by the family's own check")
+        accepted = [line for line in NO_STEPS if family.worked.holds(target, q.params, line)]
+        if accepted:
+            raise broken(f"the check accepts {accepted[0]!r}, which is no step")
+        again = _parsed_again(target) if again is None else again
+        fresh = list(family.worked.steps(again, q.params))
+        if (fresh != list(steps)) if family.worked.ordered else (sorted(fresh) != sorted(steps)):
+            raise broken(f"the steps are {list(steps)!r}, but {fresh!r} for the same grid parsed again")
 
 
 def check_formats_declared(prior: Prior) -> None:
@@ -303,9 +355,9 @@ def conformance_suite(prior: Prior, *, max_examples: int = 100, samples: int = 2
 
         def test_records_on_its_own_samples(self):
             @settings(max_examples=max_examples, deadline=None)
-            @given(seed=seeds)
-            def run(seed):
-                drawn = _named([checked_grid(prior.sample(np.random.default_rng(seed + i))) for i in range(widest)])
+            @given(seed=seeds, c=conventions())
+            def run(seed, c):
+                drawn = _named([checked_grid(prior.sample(np.random.default_rng(seed + i))) for i in range(widest)], c)
                 for target in _targets(prior, drawn):
                     check_records(prior, target, prior.questions(target, np.random.default_rng(seed)))
 
