@@ -16,10 +16,11 @@ from generators import BackgroundPolicy, Sample, SceneSampler, ShapeIntent, Size
 from priors.builtin import scene_options
 from priors.kinds import SoleColorParam, sole_object
 from priors.prior import Prior
-from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, join_numbers, unique_argmax
+from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, Worked, join_numbers, unique_argmax
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.transforms import DIHEDRAL
 from priors.validation import whole
+from priors.worked import colored_component, sized_lines, sized_object_at
 
 
 def sorted_areas(scene, params) -> str | None:
@@ -54,6 +55,32 @@ def same_size(scene, params) -> str | None:
     if index is None:
         return None
     return str(scene.areas.count(scene.areas[index]) - 1)
+
+
+def area_steps(scene, params) -> list[str]:
+    """Every object with its area, in reading order: sorting, the extremes and their colours
+    all read this one list."""
+    return sized_lines(scene)
+
+
+def has_its_area(scene, params, line: str) -> bool:
+    return sized_object_at(scene, line) is not None
+
+
+def same_size_steps(scene, params) -> list[str]:
+    """The object of the colour with its area, then each other object of that area in reading order."""
+    index = sole_object(scene, params["color"])
+    area = scene.areas[index]
+    return sized_lines(scene, [index, *(i for i, a in enumerate(scene.areas) if a == area and i != index)])
+
+
+def has_the_named_area(scene, params, line: str) -> bool:
+    named, cells = colored_component(scene, params["color"]), sized_object_at(scene, line)
+    return named is not None and cells is not None and len(cells) == len(named)
+
+
+AREA_WORKED = Worked(area_steps, has_its_area)
+SAME_SIZE_WORKED = Worked(same_size_steps, has_the_named_area)
 
 
 @attrs.frozen
@@ -177,17 +204,19 @@ prior = Prior(
             sorted_areas,
             answer_format=NUMBER_LIST,
             invariant_under=DIHEDRAL,
+            worked=AREA_WORKED,
         ),
-        Family("area.max", "What is the area of the biggest object in {grid}?", max_area, answer_format=NUMBER, invariant_under=DIHEDRAL),
+        Family("area.max", "What is the area of the biggest object in {grid}?", max_area, answer_format=NUMBER, invariant_under=DIHEDRAL,
+               worked=AREA_WORKED),
         # Single cells are common smallest objects; thinning keeps "1" from dominating.
         Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.25},
-               answer_format=NUMBER, invariant_under=DIHEDRAL),
+               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=AREA_WORKED),
         Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color, answer_format=COLOR,
-               invariant_under=DIHEDRAL),
+               invariant_under=DIHEDRAL, worked=AREA_WORKED),
         Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color, answer_format=COLOR,
-               invariant_under=DIHEDRAL),
+               invariant_under=DIHEDRAL, worked=AREA_WORKED),
         Family("area.same_size", "How many other objects have the same area as the object of color {color} in {grid}?", same_size,
-               SoleColorParam(), keep={"0": 0.35}, answer_format=NUMBER, invariant_under=DIHEDRAL),
+               SoleColorParam(), keep={"0": 0.35}, answer_format=NUMBER, invariant_under=DIHEDRAL, worked=SAME_SIZE_WORKED),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

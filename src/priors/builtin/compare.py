@@ -15,9 +15,10 @@ import numpy as np
 from generators import SceneSampler
 from priors.builtin import scene_options
 from priors.prior import Prior
-from priors.questions import NUMBER, YES_NO, Family
+from priors.questions import NUMBER, YES_NO, Family, Worked
 from priors.settings import SamplerSettings, with_noise
 from priors.transforms import DIHEDRAL
+from priors.worked import components, read_row, read_tally, row_lines, tally
 
 WHICH_GRID = r"Grid [A-Z]"
 
@@ -57,6 +58,55 @@ def changed_cells(scenes, params) -> str | None:
     return str(int(np.count_nonzero(a != b)))
 
 
+# --- worked answers: `Grid A: ...` per grid, or the rows that differ ---------------------------
+
+def object_steps(scenes, params) -> list[str]:
+    return [tally(s.name, len(s.areas)) for s in scenes]
+
+
+def color_steps(scenes, params) -> list[str]:
+    """Each grid's colours, the background included, in increasing order."""
+    return [f"{s.name}: {', '.join(map(str, sorted(_colors(s))))}" for s in scenes]
+
+
+def size_steps(scenes, params) -> list[str]:
+    return [f"{s.name}: {s.shape[0]}x{s.shape[1]}" for s in scenes]
+
+
+def changed_steps(scenes, params) -> list[str]:
+    """`row R: N` for each row with cells that differ."""
+    a, b = (s.grid for s in scenes)
+    return row_lines((a != b).sum(axis=1).tolist())
+
+
+def _named(scenes, line: str):
+    """(the scene a `Grid X: ...` step names, what follows the colon)."""
+    name, _, rest = line.partition(": ")
+    return next((s for s in scenes if s.name == name), None), rest
+
+
+def counts_objects(scenes, params, line: str) -> bool:
+    scene, rest = _named(scenes, line)
+    return scene is not None and rest == str(len(components(scene)))
+
+
+def lists_colors(scenes, params, line: str) -> bool:
+    scene, rest = _named(scenes, line)
+    return scene is not None and rest == ", ".join(str(c) for c in range(10) if any(c in row for row in scene.grid.tolist()))
+
+
+def gives_size(scenes, params, line: str) -> bool:
+    scene, rest = _named(scenes, line)
+    return scene is not None and rest == f"{len(scene.grid)}x{len(scene.grid[0])}"
+
+
+def counts_changes(scenes, params, line: str) -> bool:
+    read = read_tally(line)
+    row = None if read is None else read_row(read[0])
+    a, b = (s.grid.tolist() for s in scenes)
+    return row is not None and row < len(a) and sum(x != y for x, y in zip(a[row], b[row])) == read[1]
+
+
 def _family(id, template, rule, **kw) -> Family:
     return Family(id, template, rule, scenes=2, invariant_under=DIHEDRAL, **kw)
 
@@ -75,16 +125,17 @@ prior = Prior(
     name="compare",
     description="Two grids compared: more objects or colours, the same colours, the same size, cells that differ.",
     families=(
-        _family("compare.more_objects", "Which grid has more objects, {grid_a} or {grid_b}?", more_objects, answer_format=WHICH_GRID),
+        _family("compare.more_objects", "Which grid has more objects, {grid_a} or {grid_b}?", more_objects, answer_format=WHICH_GRID,
+                worked=Worked(object_steps, counts_objects)),
         _family("compare.more_colors", "Which grid uses more colors (the background included), {grid_a} or {grid_b}?",
-                more_colors, answer_format=WHICH_GRID),
+                more_colors, answer_format=WHICH_GRID, worked=Worked(color_steps, lists_colors)),
         # Independent grids rarely share their colours or size: "no" is thinned to keep both answers common.
         _family("compare.same_colors", "Do {grid_a} and {grid_b} use the same colors (the background included)? Answer yes or no.",
-                same_colors, answer_format=YES_NO, keep={"no": 0.05}),
+                same_colors, answer_format=YES_NO, keep={"no": 0.05}, worked=Worked(color_steps, lists_colors)),
         _family("compare.same_size", "Do {grid_a} and {grid_b} have the same number of rows and columns? Answer yes or no.",
-                same_size, answer_format=YES_NO, keep={"no": 0.05}),
+                same_size, answer_format=YES_NO, keep={"no": 0.05}, worked=Worked(size_steps, gives_size)),
         _family("compare.changed_cells", "{grid_a} and {grid_b} have the same size. How many cells differ between them?",
-                changed_cells, answer_format=NUMBER, keep={"1": 0.5, "2": 0.7}),
+                changed_cells, answer_format=NUMBER, keep={"1": 0.5, "2": 0.7}, worked=Worked(changed_steps, counts_changes)),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

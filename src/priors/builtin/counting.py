@@ -19,7 +19,7 @@ from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, Worked, 
 from priors.scene import Scene
 from priors.settings import SamplerSettings, scene_sampler
 from priors.transforms import DIHEDRAL
-from priors.worked import at, object_at
+from priors.worked import colors_of, holding, object_at, object_lines, read_color, read_tally, tally
 
 
 def count_objects(scene, params) -> str:
@@ -28,7 +28,7 @@ def count_objects(scene, params) -> str:
 
 def object_steps(scene, params) -> list[str]:
     """Each object by its colour and first cell, in reading order: counting made local."""
-    return [at(o.color, o.cells[0]) for o in scene.objects]
+    return object_lines(scene)
 
 
 def names_an_object(scene, params, line: str) -> bool:
@@ -42,10 +42,38 @@ def count_color(scene, params) -> str:
     return str(scene.count_with_color(params["color"]))
 
 
+def color_steps(scene, params) -> list[str]:
+    """The objects holding the colour, in reading order, each as `at` writes it (by its own colour)."""
+    return object_lines(scene, np.flatnonzero(scene.cells_by_color[:, params["color"]]).tolist())
+
+
+def names_an_object_of_color(scene, params, line: str) -> bool:
+    cells = object_at(scene, line)
+    return cells is not None and params["color"] in colors_of(scene, cells)
+
+
+def counts_objects_of(colors):
+    """A check of `C: N` steps (N objects hold colour C), for the colours that
+    `colors(params)` allows (any when it gives None)."""
+
+    def holds(scene, params, line: str) -> bool:
+        read = read_tally(line)
+        color = None if read is None else read_color(read[0])
+        allowed = colors(params)
+        return color is not None and (allowed is None or color in allowed) and holding(scene, color) == read[1]
+
+    return holds
+
+
 def _object_counts(scene) -> dict[int, int]:
     """Objects per colour, for the colours other than the background that have any."""
     counts = (scene.cells_by_color != 0).sum(axis=0).tolist()
     return {c: n for c, n in enumerate(counts) if n and c != scene.background}
+
+
+def most_objects_steps(scene, params) -> list[str]:
+    """`C: N`, objects per colour, for every colour that has any."""
+    return [tally(c, n) for c, n in _object_counts(scene).items()]
 
 
 def most_objects_color(scene, params) -> str | None:
@@ -93,6 +121,16 @@ def same_count(scene, params) -> str | None:
     return "yes" if a == b else "no"
 
 
+def same_count_steps(scene, params) -> list[str]:
+    return [tally(c, scene.count_with_color(c)) for c in (params["a"], params["b"])]
+
+
+# Colour tallies are listed by colour, but any order would show the same work.
+COLOR_WORKED = Worked(color_steps, names_an_object_of_color)
+MOST_WORKED = Worked(most_objects_steps, counts_objects_of(lambda params: None), ordered=False)
+SAME_WORKED = Worked(same_count_steps, counts_objects_of(lambda params: (params["a"], params["b"])), ordered=False)
+
+
 EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=4, max_colors=2)
 # Object counts drawn uniformly from 0-9, in few colours, so that per-colour counts vary too.
 MEDIUM = SamplerSettings(min_objects=0, max_objects=9, max_colors=3)
@@ -113,11 +151,12 @@ prior = Prior(
             keep={"0": 0.5, "1": 0.6},
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
+            worked=COLOR_WORKED,
         ),
         Family("counting.most_objects_color", "Which color has the most objects in {grid}?", most_objects_color,
-               answer_format=COLOR, invariant_under=DIHEDRAL),
+               answer_format=COLOR, invariant_under=DIHEDRAL, worked=MOST_WORKED),
         Family("counting.same_count", "Do colors {a} and {b} have the same number of objects in {grid}? Answer yes or no.",
-               same_count, ColorPairParam(), keep={"no": 0.6}, answer_format=YES_NO, invariant_under=DIHEDRAL),
+               same_count, ColorPairParam(), keep={"no": 0.6}, answer_format=YES_NO, invariant_under=DIHEDRAL, worked=SAME_WORKED),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

@@ -21,11 +21,12 @@ import numpy as np
 from generators import Sample, SceneSampler
 from priors.builtin import scene_options
 from priors.kinds import (
-    DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, scene_kinds, sole_object,
+    DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, classify, scene_kinds, sole_object,
 )
 from priors.prior import Prior
-from priors.questions import NUMBER, Family
-from priors.scene import Scene
+from priors.questions import NUMBER, Family, Worked
+from priors.scene import Scene, find_objects
+from priors.worked import box_of, colored_component, object_at, object_lines, sized_lines, sized_object_at
 from priors.settings import SamplerSettings, with_noise
 from priors.transforms import DIHEDRAL, MIRRORS
 
@@ -63,6 +64,48 @@ def count_kind(scene, params) -> str:
 def longest_line(scene, params) -> str | None:
     lengths = [area for area, kind in zip(scene.areas, scene_kinds(scene)) if kind in LINES]
     return str(max(lengths)) if lengths else None
+
+
+# --- worked answers: written from the kinds table, judged by classifying flood-filled objects ---
+
+def _box(height: int, width: int) -> str:
+    return f"box {height}x{width}"
+
+
+def kind_steps(scene, params) -> list[str]:
+    """The object with its area, then its bounding box: a kind is read off those two and the box's fill."""
+    index = sole_object(scene, params["color"])
+    rows, cols = find_objects(scene.labels)[index]
+    return [*sized_lines(scene, [index]), _box(rows.stop - rows.start, cols.stop - cols.start)]
+
+
+def kind_holds(scene, params, line: str) -> bool:
+    named = colored_component(scene, params["color"])
+    if named is None:
+        return False
+    if line.startswith("box "):
+        return line == _box(*box_of(named).shape)
+    return sized_object_at(scene, line) == named
+
+
+def count_steps(scene, params) -> list[str]:
+    """Each object of the kind, in reading order."""
+    return object_lines(scene, [i for i, kind in enumerate(scene_kinds(scene)) if kind == params["kind"]])
+
+
+def is_of_kind(scene, params, line: str) -> bool:
+    cells = object_at(scene, line)
+    return cells is not None and classify(box_of(cells)) == params["kind"]
+
+
+def line_steps(scene, params) -> list[str]:
+    """Each line with its length (its area), in reading order."""
+    return sized_lines(scene, [i for i, kind in enumerate(scene_kinds(scene)) if kind in LINES])
+
+
+def is_a_line_of_length(scene, params, line: str) -> bool:
+    cells = sized_object_at(scene, line)
+    return cells is not None and classify(box_of(cells)) in LINES
 
 
 # Mostly the shapes that have a name, with some blobs (mostly 'other') and a few single cells.
@@ -116,12 +159,12 @@ prior = Prior(
     description="Shape kinds: lines, squares, rectangles, outlines; their kinds, counts, and the longest line.",
     families=(
         Family("shapes.kind", "What kind of shape is the object of color {color} in {grid}?", kind_of, SoleColorParam(),
-               answer_format=frozenset(KINDS), invariant_under=MIRRORS),
+               answer_format=frozenset(KINDS), invariant_under=MIRRORS, worked=Worked(kind_steps, kind_holds)),
         # Most grids hold one of a kind or none even when themed; thinning keeps 1 and 0 in check.
         Family("shapes.count", "How many {kind}s are there in {grid}? (Squares do not count as rectangles here.)", count_kind,
-               KindParam(), keep={"0": 0.8, "1": 0.45}, answer_format=NUMBER, invariant_under=MIRRORS),
+               KindParam(), keep={"0": 0.8, "1": 0.45}, answer_format=NUMBER, invariant_under=MIRRORS, worked=Worked(count_steps, is_of_kind)),
         Family("shapes.longest_line", "What is the length of the longest line in {grid}?", longest_line,
-               answer_format=NUMBER, invariant_under=DIHEDRAL),
+               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(line_steps, is_a_line_of_length)),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

@@ -35,6 +35,7 @@ the answers are those of the grid as drawn.
 from __future__ import annotations
 
 import functools
+import re
 
 import attrs
 import numpy as np
@@ -42,10 +43,12 @@ import numpy as np
 from generators.policies import COLORS
 from generators.zones import ZoneSampler
 from priors.prior import Prior
-from priors.questions import NUMBER, Family, unique_argmax
+from priors.questions import NUMBER, Family, Worked, unique_argmax
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.transforms import DIHEDRAL, MIRRORS
 from priors.validation import flag, whole
+from priors.worked import read_tally
+from priors.worked import tally as tally_line
 
 LAYOUT = r"[1-9][0-9]* x [1-9][0-9]*"
 POSITION = r"[1-9][0-9]*, [1-9][0-9]*"
@@ -60,6 +63,9 @@ class Zones:
     cols: int
     tally: np.ndarray = attrs.field(eq=False, repr=False)
     """tally[z, k]: cells of colour k in zone z, zones numbered row by row from 0."""
+    line_rows: tuple[int, ...] = ()
+    line_cols: tuple[int, ...] = ()
+    """The rows and columns that are full lines of the colour."""
 
     @property
     def count(self) -> int:
@@ -78,13 +84,14 @@ def _bands(is_line: np.ndarray) -> np.ndarray:
 def _zones(key: bytes, shape: tuple[int, int], color: int) -> Zones:
     grid = np.frombuffer(key, dtype=np.uint8).reshape(shape)
     on = grid == color
-    row_band, col_band = _bands(on.all(axis=1)), _bands(on.all(axis=0))
+    row_line, col_line = on.all(axis=1), on.all(axis=0)
+    row_band, col_band = _bands(row_line), _bands(col_line)
     rows, cols = int(row_band.max()) + 1, int(col_band.max()) + 1
     inside = (row_band[:, None] >= 0) & (col_band[None, :] >= 0)
     zone = row_band[:, None] * cols + col_band[None, :]
     tally = np.bincount((zone * 10 + grid)[inside], minlength=rows * cols * 10).reshape(rows * cols, 10)
     tally.flags.writeable = False
-    return Zones(rows, cols, tally)
+    return Zones(rows, cols, tally, tuple(np.flatnonzero(row_line).tolist()), tuple(np.flatnonzero(col_line).tolist()))
 
 
 @functools.lru_cache(maxsize=256)
@@ -154,11 +161,16 @@ def zone_layout(scene, params) -> str | None:
     return None if zones is None else f"{zones.rows} x {zones.cols}"
 
 
+def _empty(scene, zones: Zones) -> np.ndarray:
+    """Per zone, whether its every cell is the background colour."""
+    return zones.tally[:, scene.background] == zones.tally.sum(axis=1)
+
+
 def empty_zones(scene, params) -> str | None:
     zones = zones_of(scene, params["color"])
     if zones is None or scene.background is None:
         return None
-    return str(int(np.count_nonzero(zones.tally[:, scene.background] == zones.tally.sum(axis=1))))
+    return str(int(np.count_nonzero(_empty(scene, zones))))
 
 
 def most_zone(scene, params) -> str | None:
@@ -171,6 +183,89 @@ def most_zone(scene, params) -> str | None:
         return None
     row, col = divmod(best, zones.cols)
     return f"{row + 1}, {col + 1}"
+
+
+# --- worked answers: written from the Zones table, judged by plain loops over the grid's rows ---
+
+def _zone(index: int, zones: Zones) -> str:
+    row, col = divmod(index, zones.cols)
+    return f"zone {row + 1},{col + 1}"
+
+
+def line_steps(scene, params) -> list[str]:
+    """`row R` and `col C` for each full line of the colour, rows first."""
+    zones = zones_of(scene, params["color"])
+    return [f"row {r}" for r in zones.line_rows] + [f"col {c}" for c in zones.line_cols]
+
+
+def count_steps(scene, params) -> list[str]:
+    """The lines, then the table they make (`2 x 3`), whose product is the count."""
+    return line_steps(scene, params) + [zone_layout(scene, params)]
+
+
+def empty_steps(scene, params) -> list[str]:
+    """`zone R,C` for each zone of background only, in reading order."""
+    zones = zones_of(scene, params["color"])
+    return [_zone(i, zones) for i in np.flatnonzero(_empty(scene, zones)).tolist()]
+
+
+def most_steps(scene, params) -> list[str]:
+    """`zone R,C: N` for each zone holding the target colour, in reading order."""
+    zones = zones_of(scene, params["color"])
+    return [tally_line(_zone(i, zones), n) for i, n in enumerate(zones.tally[:, params["target"]].tolist()) if n]
+
+
+def _runs(lines: list[bool]) -> list[list[int]]:
+    """The maximal runs of indices that are not lines."""
+    runs: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if not line:
+            if i == 0 or lines[i - 1]:
+                runs.append([])
+            runs[-1].append(i)
+    return runs
+
+
+def _table(scene, color: int) -> list[list[list[int]]]:
+    """The zones of the colour as rows of zones, each zone the list of its cells' colours."""
+    grid = scene.grid.tolist()
+    row_runs = _runs([all(v == color for v in row) for row in grid])
+    col_runs = _runs([all(row[c] == color for row in grid) for c in range(len(grid[0]))])
+    return [[[grid[r][c] for r in rows for c in cols] for cols in col_runs] for rows in row_runs]
+
+
+_PLACE = re.compile(r"^zone ([1-9][0-9]*),([1-9][0-9]*)$")
+_SIZE = re.compile(r"^([1-9][0-9]*) x ([1-9][0-9]*)$")
+
+
+def _zone_at(scene, color: int, key: str) -> list[int] | None:
+    match = _PLACE.match(key)
+    table = _table(scene, color)
+    if match is None or int(match[1]) > len(table) or int(match[2]) > len(table[0]):
+        return None
+    return table[int(match[1]) - 1][int(match[2]) - 1]
+
+
+def zone_holds(scene, params, line: str) -> bool:
+    """A `row R` or `col C` step is a full line of the colour; `H x W` is the table its lines
+    make; `zone R,C` is a zone of background only; `zone R,C: N` holds N cells of the target."""
+    color, grid = params["color"], scene.grid.tolist()
+    kind, _, at = line.partition(" ")
+    if kind in ("row", "col") and at.isdigit() and str(int(at)) == at:
+        cells = grid[int(at)] if kind == "row" and int(at) < len(grid) else None
+        if kind == "col" and int(at) < len(grid[0]):
+            cells = [row[int(at)] for row in grid]
+        return cells is not None and all(v == color for v in cells)
+    size = _SIZE.match(line)
+    if size is not None:
+        table = _table(scene, color)
+        return len(table) == int(size[1]) and len(table[0]) == int(size[2])  # a table has a row: size[1] >= 1
+    read = read_tally(line)
+    if read is not None and "target" in params:
+        zone = _zone_at(scene, color, read[0])
+        return zone is not None and zone.count(params["target"]) == read[1]
+    zone = _zone_at(scene, color, line)
+    return zone is not None and scene.background is not None and all(v == scene.background for v in zone)
 
 
 @attrs.frozen(kw_only=True)
@@ -228,16 +323,16 @@ prior = Prior(
     description="Grids cut by full-length lines: how many zones, in what rows x columns, how many empty, where a colour is most.",
     families=(
         Family("zones.count", _LEAD + "How many zones are there?", zone_count, SEPARATOR,
-               answer_format=NUMBER, invariant_under=DIHEDRAL),
+               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(count_steps, zone_holds)),
         # A quarter turn or a transpose swaps rows and columns of zones; mirrors keep them.
         Family("zones.layout", _LEAD + "How many rows and columns of zones are there? Answer as rows x columns",
-               zone_layout, SEPARATOR, answer_format=LAYOUT, invariant_under=MIRRORS),
+               zone_layout, SEPARATOR, answer_format=LAYOUT, invariant_under=MIRRORS, worked=Worked(line_steps, zone_holds)),
         Family("zones.empty", _LEAD + "How many zones hold only the background color?", empty_zones, SEPARATOR,
-               answer_format=NUMBER, invariant_under=DIHEDRAL),
+               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(empty_steps, zone_holds)),
         # The answer is a position, which every rotation and flip moves.
         Family("zones.most", _LEAD + "Which zone holds the most cells of color {target}? "
                "Answer with its row and column of zones, counting from 1, as row, column",
-               most_zone, TargetParam(), answer_format=POSITION, invariant_under=frozenset()),
+               most_zone, TargetParam(), answer_format=POSITION, invariant_under=frozenset(), worked=Worked(most_steps, zone_holds)),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},
