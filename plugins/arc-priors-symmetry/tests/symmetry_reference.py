@@ -131,3 +131,67 @@ ANSWERS = {
     "symmetry.breaking_cells": _breaking,
     "symmetry.object_left_right": _object,
 }
+
+
+# --- worked answers ---------------------------------------------------------------------------
+# A whole-grid family shows, when the grid is not symmetric, the first cell in reading order
+# that the transform changes and the cell whose colour it brings there ("0,1 vs 0,4"). The
+# images are built with list operations, of the colours and of the cells' own coordinates.
+
+def _turn(rows):
+    """numpy's rot90 (a quarter turn anticlockwise): the transpose read from the bottom up."""
+    return [list(col) for col in zip(*rows)][::-1]
+
+
+IMAGES = {
+    "symmetry.left_right": lambda m: [row[::-1] for row in m],
+    "symmetry.top_bottom": lambda m: m[::-1],
+    "symmetry.diagonal": lambda m: [list(col) for col in zip(*m)],
+    "symmetry.anti_diagonal": lambda m: [list(col) for col in zip(*[row[::-1] for row in m[::-1]])],
+    "symmetry.rotation_180": lambda m: [row[::-1] for row in m[::-1]],
+    "symmetry.rotation_90": _turn,
+}
+
+
+def _pair(a, b) -> str:
+    return f"{a[0]},{a[1]} vs {b[0]},{b[1]}"
+
+
+def _witness(ref: Reference, family: str) -> list[str]:
+    image = IMAGES[family]
+    moved = image(ref.rows)
+    sources = image([[(r, c) for c in range(len(row))] for r, row in enumerate(ref.rows)])
+    for r, row in enumerate(ref.rows):
+        for c, value in enumerate(row):
+            if moved[r][c] != value:
+                return [_pair((r, c), sources[r][c])]
+    return []
+
+
+def _breaking_steps(ref: Reference) -> list[str]:
+    w = len(ref.rows[0])
+    return [_pair((r, c), (r, w - 1 - c)) for r, row in enumerate(ref.rows) for c in range(w // 2) if row[c] != row[w - 1 - c]]
+
+
+def _object_steps(ref: Reference, color: int) -> list[str]:
+    cells = next(o for o in ref.objects if any(ref.rows[r][c] == color for r, c in o))
+    first = min(cells)
+    rows, cols = [r for r, _ in cells], [c for _, c in cells]
+    left, right = min(cols), max(cols)
+    found = [f"{color} at {first[0]},{first[1]}"]
+    for r in range(min(rows), max(rows) + 1):
+        for c in range(left, right + 1):
+            if ((r, c) in cells) != ((r, left + right - c) in cells):
+                return found + [_pair((r, c), (r, left + right - c))]
+    return found
+
+
+def steps(ref: Reference, family: str, params: dict) -> list[str] | None:
+    """The reference steps of a family's worked answer; None for a family that shows none."""
+    if family in IMAGES:
+        return _witness(ref, family)
+    if family == "symmetry.breaking_cells":
+        return _breaking_steps(ref)
+    if family == "symmetry.object_left_right":
+        return _object_steps(ref, **params)
+    return None

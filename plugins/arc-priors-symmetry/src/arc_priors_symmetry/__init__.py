@@ -24,8 +24,10 @@ import numpy as np
 from arc_priors_symmetry.sampler import SymmetrySampler
 from generators import SizeCurriculum
 from priors import DIHEDRAL, MIRRORS, NUMBER, TRANSFORMS, YES_NO, ColorParam, Family, Prior
+from priors.questions import Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
+from priors.worked import box_of, colored_component, object_at, object_lines, on_grid, pair, read_pair
 
 MAX_BREAKING = 4
 """`symmetry.breaking_cells` is asked only when at most this many mirror pairs differ:
@@ -97,24 +99,119 @@ def axes(scene, params) -> str:
     return ", ".join(held) or "none"
 
 
+def _breaking(grid: np.ndarray) -> np.ndarray:
+    """The left cells (c < w-1-c) of the mirror pairs (c, w-1-c) that differ."""
+    half = grid.shape[1] // 2
+    return grid[:, :half] != grid[:, ::-1][:, :half]
+
+
 def breaking_cells(scene, params) -> str | None:
     """Mirror pairs (c, w-1-c) that differ; changing one cell of each pair is the fewest changes."""
-    grid = scene.grid
-    half = grid.shape[1] // 2
-    differing = int(np.count_nonzero(grid[:, :half] != grid[:, ::-1][:, :half]))
+    differing = int(np.count_nonzero(_breaking(scene.grid)))
     return str(differing) if differing <= MAX_BREAKING else None
+
+
+def _object_box(scene, color: int) -> tuple[int, int, int, np.ndarray] | None:
+    """(index, top, left, the object's cells in its bounding box) of the object of the colour."""
+    holders = np.flatnonzero(scene.cells_by_color[:, color])
+    if len(holders) != 1 or np.count_nonzero(scene.cells_by_color[holders[0]]) != 1:
+        return None
+    cells = scene.labels == holders[0] + 1
+    rows, cols = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
+    return int(holders[0]), int(rows[0]), int(cols[0]), cells[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def object_left_right(scene, params) -> str | None:
     """Asked only when exactly one object holds the colour and it holds no other, so that
     "the object of color c" names one object of that colour."""
-    holders = np.flatnonzero(scene.cells_by_color[:, params["color"]])
-    if len(holders) != 1 or np.count_nonzero(scene.cells_by_color[holders[0]]) != 1:
-        return None
-    cells = scene.labels == holders[0] + 1
-    rows, cols = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
-    box = cells[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    return _yes_no(np.array_equal(box, box[:, ::-1]))
+    found = _object_box(scene, params["color"])
+    return None if found is None else _yes_no(np.array_equal(found[3], found[3][:, ::-1]))
+
+
+# --- worked answers: a cell that breaks the symmetry, and the cell it should match -----------
+
+def _first(mask: np.ndarray, top: int = 0, left: int = 0) -> list[tuple[int, int]]:
+    cells = np.argwhere(mask)
+    return [(int(cells[0][0]) + top, int(cells[0][1]) + left)] if len(cells) else []
+
+
+def witness_steps(transform: str):
+    """No steps when the grid is symmetric; otherwise `R,C vs R',C'`: the first cell in
+    reading order that the transform changes, and the cell whose colour it brings there."""
+
+    def steps(scene, params) -> list[str]:
+        grid = scene.grid
+        changed = _first(grid != TRANSFORMS[transform](grid))
+        if not changed:
+            return []
+        h, w = grid.shape
+        source = TRANSFORMS[transform](np.arange(h * w).reshape(h, w))  # where each cell's colour comes from
+        return [pair(changed[0], divmod(int(source[changed[0]]), w))]
+
+    return steps
+
+
+# Where the colour at (r, c) comes from under each transform, written out (n: the side of a square grid).
+_SOURCES = {
+    "flip_lr": lambda r, c, h, w: (r, w - 1 - c),
+    "flip_ud": lambda r, c, h, w: (h - 1 - r, c),
+    "transpose": lambda r, c, h, w: (c, r),
+    "anti_transpose": lambda r, c, h, w: (h - 1 - c, w - 1 - r),
+    "rot180": lambda r, c, h, w: (h - 1 - r, w - 1 - c),
+    "rot90": lambda r, c, h, w: (c, w - 1 - r),
+}
+
+
+def witness_holds(transform: str):
+    def holds(scene, params, line: str) -> bool:
+        read, rows = read_pair(line), scene.grid.tolist()
+        if read is None or not on_grid(scene.grid, read[0]) or not on_grid(scene.grid, read[1]):
+            return False
+        (r, c), found = read
+        return found == _SOURCES[transform](r, c, len(rows), len(rows[0])) and rows[r][c] != rows[found[0]][found[1]]
+
+    return holds
+
+
+def witness(transform: str) -> Worked:
+    return Worked(witness_steps(transform), witness_holds(transform))
+
+
+def breaking_steps(scene, params) -> list[str]:
+    """Every mirror pair that differs, by its left cell in reading order."""
+    w = scene.shape[1]
+    return [pair((int(r), int(c)), (int(r), w - 1 - int(c))) for r, c in np.argwhere(_breaking(scene.grid))]
+
+
+def breaking_holds(scene, params, line: str) -> bool:
+    read = read_pair(line)
+    if read is None or not on_grid(scene.grid, read[0]) or not on_grid(scene.grid, read[1]):
+        return False
+    (r, c), (r2, c2) = read
+    return r == r2 and c < c2 == scene.shape[1] - 1 - c and scene.grid[r, c] != scene.grid[r2, c2]
+
+
+def object_steps(scene, params) -> list[str]:
+    """The object, then, unless it is symmetric, the first cell of its box in reading order whose
+    mirror image across the box disagrees with it about belonging to the object."""
+    index, top, left, box = _object_box(scene, params["color"])
+    right = left + box.shape[1] - 1
+    broken = _first(box != box[:, ::-1], top, left)
+    return object_lines(scene, [index]) + [pair(cell, (cell[0], left + right - cell[1])) for cell in broken]
+
+
+def object_holds(scene, params, line: str) -> bool:
+    named = colored_component(scene, params["color"])
+    if named is None:
+        return False
+    read = read_pair(line)
+    if read is None:
+        return object_at(scene, line) == named
+    top, left = min(r for r, _ in named), min(c for _, c in named)
+    height, width = box_of(named).shape
+    (r, c), (r2, c2) = read
+    in_box = top <= r < top + height and left <= c < left + width
+    return in_box and (r2, c2) == (r, 2 * left + width - 1 - c) and ((r, c) in named) != ((r2, c2) in named)
 
 
 @attrs.frozen(kw_only=True)
@@ -171,6 +268,7 @@ prior = Prior(
             keep={"no": 0.52},
             answer_format=YES_NO,
             invariant_under=MIRRORS,
+            worked=witness("flip_lr"),
         ),
         Family(
             "symmetry.top_bottom",
@@ -179,6 +277,7 @@ prior = Prior(
             keep={"no": 0.45},
             answer_format=YES_NO,
             invariant_under=MIRRORS,
+            worked=witness("flip_ud"),
         ),
         Family(
             "symmetry.diagonal",
@@ -188,6 +287,7 @@ prior = Prior(
             keep={"no": 0.5},
             answer_format=YES_NO,
             invariant_under=DIAGONALS,
+            worked=witness("transpose"),
         ),
         Family(
             "symmetry.anti_diagonal",
@@ -197,6 +297,7 @@ prior = Prior(
             keep={"no": 0.5},
             answer_format=YES_NO,
             invariant_under=DIAGONALS,
+            worked=witness("anti_transpose"),
         ),
         Family(
             "symmetry.rotation_180",
@@ -205,6 +306,7 @@ prior = Prior(
             keep={"no": 0.5},
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
+            worked=witness("rot180"),
         ),
         Family(
             "symmetry.rotation_90",
@@ -213,6 +315,7 @@ prior = Prior(
             keep={"no": 0.4},
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
+            worked=witness("rot90"),
         ),
         Family(
             "symmetry.axes",
@@ -231,6 +334,7 @@ prior = Prior(
             keep={"0": 0.4},
             answer_format=NUMBER,
             invariant_under=MIRRORS,
+            worked=Worked(breaking_steps, breaking_holds),
         ),
         Family(
             "symmetry.object_left_right",
@@ -240,6 +344,7 @@ prior = Prior(
             keep={"yes": 0.65},
             answer_format=YES_NO,
             invariant_under=MIRRORS,
+            worked=Worked(object_steps, object_holds),
         ),
     ),
     settings=MEDIUM,
