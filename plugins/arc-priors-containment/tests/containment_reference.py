@@ -123,3 +123,21 @@ class ContainmentReference:
 
     def answer(self, family: str, params: dict) -> str | None:
         return getattr(self, family.split(".", 1)[1])(**params)
+
+    # --- worked answers: each object named by its colour and first cell, "3 at 0,2" ----------
+
+    def at(self, i: int) -> str:
+        counts = Counter(self.grid[r][c] for r, c in self.objects[i])
+        color = min(c for c, n in counts.items() if n == max(counts.values()))
+        r, c = self.objects[i][0]
+        return f"{color} at {r},{c}"
+
+    def steps(self, family: str, params: dict) -> list[str]:
+        """inside_count lists the objects inside the outline; is_inside and enclosing_color the
+        outlines around the object; each in reading order of first cells."""
+        n = len(self.objects)
+        if family == "containment.inside_count":
+            wall = self.the_object(params["color"])
+            return [self.at(i) for i in range(n) if self.inside(i, wall)]
+        obj = self.the_object(params["color"])
+        return [self.at(w) for w in range(n) if self.inside(obj, w)]

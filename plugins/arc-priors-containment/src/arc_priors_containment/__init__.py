@@ -31,9 +31,11 @@ import numpy as np
 
 from arc_priors_containment.sampler import MAX_OUTLINES, MAX_SIDE, MIN_SIDE, ContainmentSampler
 from priors import COLOR, DIHEDRAL, NUMBER, YES_NO, ColorParam, Family, Prior
+from priors.questions import Worked
 from priors.scene import find_objects, label
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
+from priors.worked import colored_component, object_at, object_lines
 
 _CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
 """4-neighbour joins, as scipy's generate_binary_structure(2, 1) gives them. Labelling goes
@@ -103,12 +105,17 @@ class OutlineColor:
         return {"color": candidates[int(rng.random() * len(candidates))]} if candidates else None
 
 
+def inside_of(scene, wall: int) -> np.ndarray:
+    """The indices of the objects that object `wall` closes in: every one of their cells is cut off."""
+    cut_off = np.bincount(scene.labels[enclosed(scene, wall)], minlength=len(scene.areas) + 1)[1:]
+    return np.flatnonzero(cut_off == np.asarray(scene.areas))
+
+
 def inside_count(scene, params) -> str | None:
     index = single_object(scene, params["color"])
     if index is None or not could_enclose(scene, index):
         return None
-    cut_off = np.bincount(scene.labels[enclosed(scene, index)], minlength=len(scene.areas) + 1)[1:]
-    return str(int(np.count_nonzero(cut_off == np.asarray(scene.areas))))
+    return str(len(inside_of(scene, index)))
 
 
 def is_inside(scene, params) -> str | None:
@@ -126,6 +133,47 @@ def enclosing_color(scene, params) -> str | None:
     if len(found) != 1 or np.count_nonzero(scene.cells_by_color[found[0]]) != 1:
         return None
     return str(scene.object_colors[found[0]])
+
+
+# --- worked answers: objects named by `at` steps, judged by a flood from the border --------------
+
+def inside_steps(scene, params) -> list[str]:
+    """Each object inside the outline, in reading order."""
+    return object_lines(scene, inside_of(scene, single_object(scene, params["color"])).tolist())
+
+
+def around_steps(scene, params) -> list[str]:
+    """Each outline around the object, in reading order: "yes" when there is one, and the colour of the only one."""
+    return object_lines(scene, outlines_around(scene, single_object(scene, params["color"])))
+
+
+def _closes_in(scene, wall: frozenset, cells: frozenset) -> bool:
+    """Whether a flood through 4-neighbours from the border, never entering `wall`, misses every cell of `cells`."""
+    h, w = scene.shape
+    todo = [(r, c) for r in range(h) for c in range(w) if (r in (0, h - 1) or c in (0, w - 1)) and (r, c) not in wall]
+    reached = set(todo)
+    while todo:
+        r, c = todo.pop()
+        for cell in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)):
+            if 0 <= cell[0] < h and 0 <= cell[1] < w and cell not in wall and cell not in reached:
+                reached.add(cell)
+                todo.append(cell)
+    return not (cells & wall) and not (cells & reached)
+
+
+def inside_holds(scene, params, line: str) -> bool:
+    """The step names an object that the outline of the colour closes in."""
+    wall, cells = colored_component(scene, params["color"]), object_at(scene, line)
+    return wall is not None and cells is not None and _closes_in(scene, wall, cells)
+
+
+def around_holds(scene, params, line: str) -> bool:
+    """The step names an object that closes in the object of the colour."""
+    cells, wall = colored_component(scene, params["color"]), object_at(scene, line)
+    return wall is not None and cells is not None and _closes_in(scene, wall, cells)
+
+
+AROUND_WORKED = Worked(around_steps, around_holds)
 
 
 @attrs.frozen(kw_only=True)
@@ -188,6 +236,7 @@ prior = Prior(
             keep={"0": 0.75},  # gapped outlines and empty ones answer 0
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
+            worked=Worked(inside_steps, inside_holds),
         ),
         Family(
             "containment.is_inside",
@@ -198,6 +247,7 @@ prior = Prior(
             keep={"no": 0.6},
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
+            worked=AROUND_WORKED,
         ),
         Family(
             "containment.enclosing_color",
@@ -206,6 +256,7 @@ prior = Prior(
             ColorParam(absent_rate=0.0),
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
+            worked=AROUND_WORKED,
         ),
     ),
     settings=MEDIUM,
