@@ -156,3 +156,19 @@ def test_generation_stops_on_end_token_and_uses_cache(tmp_path):
     out = model.generate(**prompt, max_new_tokens=5)
     assert out[0, prompt["input_ids"].shape[1]:].tolist() == [tok.eos_token_id]
     assert model.generation_config.use_cache is True and model.config.use_cache is False
+
+
+def test_a_training_config_shapes_the_tiny_model_and_a_bad_shape_is_named(tmp_path):
+    from trainers.finetune import load_model
+    from trainers.train_config import TrainConfig, TrainConfigError, make_train_config
+
+    config = TrainConfig(run_dir=tmp_path / "run", tiny_model={"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 8,
+                                                               "num_key_value_heads": 8, "intermediate_size": 128})
+    model, _ = load_model(config)
+    shape = model.config
+    assert (shape.num_hidden_layers, shape.hidden_size, shape.num_attention_heads, shape.intermediate_size) == (2, 64, 8, 128)
+    assert json.loads((tmp_path / "run" / "base_model" / "tiny_model_spec.json").read_text())["num_hidden_layers"] == 2
+    with pytest.raises(TrainConfigError, match=r"^mix.yaml: tiny_model: unknown key 'layers'"):
+        make_train_config({"tiny_model": {"layers": 2}}, "mix.yaml")
+    with pytest.raises(TrainConfigError, match=r"tiny_model.hidden_size must be a positive int"):
+        make_train_config({"tiny_model": {"hidden_size": 1.5}}, "mix.yaml")

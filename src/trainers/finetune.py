@@ -41,14 +41,15 @@ def load_model(config: TrainConfig, folder: Path | None = None):
     Under several processes only rank 0 writes the tiny model into the run folder; the
     others build the same weights (same seed) in a temporary folder.
     """
-    from trainers.tiny_model import build_tiny_model
+    from trainers.tiny_model import TinyModelSpec, build_tiny_model
 
     if config.model is not None:
         return load_local_model(config.model)
+    spec = TinyModelSpec(**config.tiny_model)
     if process_rank() == 0:
-        return load_local_model(build_tiny_model(Path(folder or config.run_dir) / "base_model", seed=config.seed))
+        return load_local_model(build_tiny_model(Path(folder or config.run_dir) / "base_model", seed=config.seed, spec=spec))
     with tempfile.TemporaryDirectory() as tmp:
-        return load_local_model(build_tiny_model(Path(tmp), seed=config.seed))
+        return load_local_model(build_tiny_model(Path(tmp), seed=config.seed, spec=spec))
 
 
 def check_target_modules(config: TrainConfig, model) -> None:

@@ -9,7 +9,8 @@ TRL's `SFTConfig` lives elsewhere (`trainers.finetune.sft_config`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import attrs
 
@@ -39,6 +40,19 @@ def _path(value):
     return None if value is None else Path(value)
 
 
+def _tiny_shape(instance, attribute, value) -> None:
+    from trainers.tiny_model import TinyModelSpec
+
+    known = set(TinyModelSpec.__dataclass_fields__)
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise TrainConfigError(f"tiny_model: unknown key {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    for key, number in value.items():
+        kind = type(getattr(TinyModelSpec, key))
+        if isinstance(number, bool) != (kind is bool) or not isinstance(number, (int, float)) or (kind is int and not isinstance(number, int)) or number <= 0:
+            raise TrainConfigError(f"tiny_model.{key} must be a positive {kind.__name__}, got {number!r}")
+
+
 def _positive(low: float, *, optional: bool = False):
     """Above zero and at least `low`."""
     return number(TrainConfigError, low, above=0.0, optional=optional)
@@ -56,6 +70,10 @@ class TrainConfig:
     model: Path | None = option(None, "A local Hugging Face causal-LM folder; default: build the tiny model.", converter=_path)
     data: Path | None = option(None, "Train on a file written by `generate` (streamed), using the mixture its card records, instead of fresh chats.", converter=_path)
     chats: ChatConfig = attrs.field(factory=ChatConfig, metadata={"cli": False})
+    tiny_model: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda m: MappingProxyType(dict(m or {})), validator=_tiny_shape,
+                                                metadata={"cli": False})
+    """The built-in model's shape, changed over `TinyModelSpec`'s defaults (config files only:
+    `train: {tiny_model: {num_hidden_layers: 8}}`); ignored with --model."""
     n_train: int = option(6000, "Fresh training chats (made as training reads them).", validator=whole(TrainConfigError, 1))
     n_eval: int = option(60, "Held-out chats evaluated before and after.", validator=whole(TrainConfigError, 0))
     eval_seed: int = option(EVAL_SEED, "Seed of the held-out chats; never the training seed.", validator=whole(TrainConfigError, 0))
@@ -109,6 +127,7 @@ class TrainConfig:
 
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in attrs.fields(TrainConfig) if f.name != "chats"}
+        out["tiny_model"] = dict(self.tiny_model)
         out |= {k: str(v) if isinstance(v, Path) else v for k, v in out.items()}
         return out | {"chats": self.chats.as_dict(), "resolved_method": self.resolved_method(), "resolved_lr": self.resolved_lr()}
 
