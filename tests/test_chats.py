@@ -18,7 +18,7 @@ configs = st.builds(
     questions_per_chat=st.integers(1, 8),
     grids_per_chat=st.integers(1, 3),
     conventions=conventions(),
-    encoder=st.sampled_from(["digits", "spaced", "header"]),
+    encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
     seed=st.integers(0, 2**31),
 )
 

@@ -24,7 +24,7 @@ per_record_configs = st.one_of(
         questions_per_chat=st.integers(1, 6),
         grids_per_chat=st.integers(1, 3),
         conventions=conventions(),
-        encoder=st.sampled_from(["digits", "spaced", "header"]),
+        encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
         seed=st.integers(0, 2**31),
     ),
     st.builds(ChatConfig, grids_per_chat=st.integers(2, 3), conventions=conventions(), seed=st.integers(0, 2**31)),
@@ -34,7 +34,7 @@ array_configs = st.builds(
     priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area")]),
     questions_per_chat=st.integers(1, 8),
     conventions=conventions(),
-    encoder=st.sampled_from(["digits", "spaced", "header"]),
+    encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
     level=st.sampled_from([None, "easy", "hard"]),
     seed=st.integers(0, 2**31),
 )

@@ -83,8 +83,9 @@ def mixture_options(priors_help: str):
                          help="Questions asked in each chat (fewer when a grid has fewer well-posed questions)."),
             click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True,
                          help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
-            click.option("--encoder", type=click.Choice(["digits", "spaced", "header"]), default="digits", show_default=True,
-                         help="Grid text: digits (0102 per row), spaced (0 1 0 2) or header (a ROWSxCOLS line, then numbered rows)."),
+            click.option("--encoder", type=click.Choice(["digits", "spaced", "header", "columns"]), default="digits", show_default=True,
+                         help="Grid text: digits (0102 per row), spaced (0 1 0 2), header (a ROWSxCOLS line, then numbered rows) "
+                              "or columns (each cell its column letter and colour: a0b1c0d2)."),
             click.option("--question-order", type=click.Choice(["shuffled", "fixed"]), default="shuffled", show_default=True,
                          help="Questions in random order, or grid by grid, prior by prior, family by family."),
             click.option("--system-prompt", type=click.Choice(["full", "brief"]), default="full", show_default=True,

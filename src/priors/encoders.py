@@ -88,6 +88,32 @@ def decode_header(text: str) -> np.ndarray:
     return grid
 
 
+COLUMN_LETTERS = "abcdefghijklmnopqrstuvwxyzABCD"
+"""Column names of the `columns` encoder: a-z, then A-D for columns 27-30."""
+_COLUMN_PAIR = re.compile(r"([a-zA-D])(\d)")
+
+
+def encode_columns(grid: np.ndarray) -> str:
+    h, w = grid.shape
+    letters = np.frombuffer(COLUMN_LETTERS[:w].encode("ascii"), dtype=np.uint8)
+    chars = np.empty((h, 2 * w + 1), dtype=np.uint8)
+    chars[:, 0:-1:2] = letters
+    chars[:, 1:-1:2] = grid + _ZERO
+    chars[:, -1] = _NEWLINE
+    return chars.tobytes().decode("ascii")[:-1]
+
+
+def decode_columns(text: str) -> np.ndarray:
+    rows = []
+    for i, row in enumerate(text.strip("\n").split("\n")):
+        pairs = _COLUMN_PAIR.findall(row)
+        letters = "".join(letter for letter, _ in pairs)
+        if not pairs or "".join(f"{a}{b}" for a, b in pairs) != row or letters != COLUMN_LETTERS[: len(pairs)]:
+            raise EncodingError(f"columns encoding: row {i} is {row!r}, not cells written a0b1c2... (column letter, colour digit)")
+        rows.append("".join(digit for _, digit in pairs))
+    return _rows_to_grid(rows, "columns encoding")
+
+
 @attrs.frozen
 class Encoder:
     name: str
@@ -102,6 +128,10 @@ ENCODERS = {
         Encoder("digits", "one line per row, one digit per cell: 0102", encode_digits, decode_digits),
         Encoder("spaced", "one line per row, digits separated by spaces: 0 1 0 2", encode_spaced, decode_spaced),
         Encoder("header", "a ROWSxCOLS header line, then 'i: ' before row i", encode_header, decode_header),
+        # Each cell names its column, so a model with only 1-D positions still knows which
+        # cells sit above one another (the cell above shares its letter). The built-in tiny
+        # model's tokenizer reads a letter and its digit as one token.
+        Encoder("columns", "one line per row, each cell its column letter then its colour digit: a0b1c0d2", encode_columns, decode_columns),
     )
 }
 
