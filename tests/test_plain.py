@@ -55,6 +55,10 @@ def test_the_schedule_warms_up_then_decays_to_zero():
     assert rates[:WARMUP] == sorted(rates[:WARMUP]) and rates[WARMUP - 1] == pytest.approx(peak)
     assert rates[WARMUP:] == sorted(rates[WARMUP:], reverse=True)
     assert rates[-1] == pytest.approx(0.0, abs=1e-12)
+    # Past the warm-up, a spent time limit cools the rate as spent steps do.
+    assert learning_rate(50, total, peak, done=1.0) == pytest.approx(0.0, abs=1e-12)
+    assert learning_rate(50, total, peak, done=0.5) == pytest.approx(learning_rate(WARMUP + (total - WARMUP) // 2, total, peak))
+    assert learning_rate(150, total, peak, done=0.1) == learning_rate(150, total, peak)
 
 
 def test_the_plain_trainer_lowers_the_loss_and_reports_through_callbacks(tmp_path):

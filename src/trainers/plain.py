@@ -64,11 +64,15 @@ def length_batches(records: Iterable[dict], tokenizer, batch_size: int, seed: in
             }
 
 
-def learning_rate(step: int, total: int, peak: float) -> float:
-    """Linear warm-up over the first WARMUP steps, then cosine decay to zero (TRL's schedule)."""
+def learning_rate(step: int, total: int, peak: float, done: float = 0.0) -> float:
+    """Linear warm-up over the first WARMUP steps, then cosine decay to zero (TRL's schedule).
+
+    `done` is the share of a time limit already spent: the decay follows whichever of steps
+    and time runs out first, so that a run its time limit stops early has still cooled down,
+    instead of ending at a high learning rate."""
     if step < WARMUP:
         return peak * (step + 1) / WARMUP
-    progress = (step - WARMUP) / max(1, total - WARMUP)
+    progress = max((step - WARMUP) / max(1, total - WARMUP), done)
     return peak * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
 
 
@@ -79,11 +83,12 @@ class PlainTrainer:
     `add_callback`, `remove_callback`, `is_world_process_zero`."""
 
     def __init__(self, model, tokenizer, records: Callable[[], Iterator[dict]], *, max_steps: int, lr: float, batch_size: int,
-                 grad_accum: int, max_length: int, seed: int, callbacks=()):
+                 grad_accum: int, max_length: int, seed: int, time_limit: float | None = None, callbacks=()):
         from transformers import TrainerControl, TrainerState
 
         self.model, self.tokenizer, self.records = model, tokenizer, records
         self.lr, self.batch_size, self.grad_accum, self.max_length, self.seed = lr, batch_size, grad_accum, max_length, seed
+        self.time_limit = time_limit
         self.args = SimpleNamespace(max_steps=max_steps)
         self.state = TrainerState(max_steps=max_steps, global_step=0, log_history=[])
         self.control = TrainerControl()
@@ -115,6 +120,8 @@ class PlainTrainer:
             epoch += 1
 
     def train(self) -> SimpleNamespace:
+        import time
+
         import torch
 
         torch.manual_seed(self.seed)
@@ -125,9 +132,11 @@ class PlainTrainer:
         batches = self._batches()
         total_loss, logged, logged_steps = 0.0, 0.0, 0
         self._call("on_train_begin")
+        started = time.monotonic()
         for step in range(self.args.max_steps):
+            done = (time.monotonic() - started) / self.time_limit if self.time_limit else 0.0
             for group in optimizer.param_groups:
-                group["lr"] = learning_rate(step, self.args.max_steps, self.lr)
+                group["lr"] = learning_rate(step, self.args.max_steps, self.lr, done)
             step_loss = 0.0
             for _ in range(self.grad_accum):
                 loss = model(**next(batches)).loss / self.grad_accum
