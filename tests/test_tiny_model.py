@@ -172,15 +172,3 @@ def test_a_training_config_shapes_the_tiny_model_and_a_bad_shape_is_named(tmp_pa
         make_train_config({"tiny_model": {"layers": 2}}, "mix.yaml")
     with pytest.raises(TrainConfigError, match=r"tiny_model.hidden_size must be a positive int"):
         make_train_config({"tiny_model": {"hidden_size": 1.5}}, "mix.yaml")
-
-
-def test_a_cell_of_the_columns_encoder_is_one_token_that_names_its_column(tokenizer):
-    import numpy as np
-
-    from priors import encode
-
-    grid = np.arange(60).reshape(2, 30) % 10
-    tokens = tokenizer.tokenize(encode(grid, "columns"))
-    assert len(tokens) == 2 * 30 + 1 and tokens[30] == "Ċ"
-    assert tokens[:3] == ["a0", "b1", "c2"] and tokens[29] == "D9"
-    assert tokenizer.decode(tokenizer(encode(grid, "columns"))["input_ids"]) == encode(grid, "columns")

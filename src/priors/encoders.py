@@ -128,9 +128,8 @@ ENCODERS = {
         Encoder("digits", "one line per row, one digit per cell: 0102", encode_digits, decode_digits),
         Encoder("spaced", "one line per row, digits separated by spaces: 0 1 0 2", encode_spaced, decode_spaced),
         Encoder("header", "a ROWSxCOLS header line, then 'i: ' before row i", encode_header, decode_header),
-        # Each cell names its column, so a model with only 1-D positions still knows which
-        # cells sit above one another (the cell above shares its letter). The built-in tiny
-        # model's tokenizer reads a letter and its digit as one token.
+        # Each cell names its column, so a model with only 1-D positions can still find the
+        # cell above (it shares the letter); docs/study.md (h) measures what it buys.
         Encoder("columns", "one line per row, each cell its column letter then its colour digit: a0b1c0d2", encode_columns, decode_columns),
     )
 }

@@ -14,7 +14,6 @@ Tokenizer choices, and why:
 * Byte-level BPE (GPT-2 style) so that any text, including wordings the corpus
   never saw, encodes without an unknown token; the embedded corpus only decides
   which English merges exist.
-* A column letter and a colour digit (``c3``, the ``columns`` encoder's cell) is one token.
 * The end-of-turn token ``<|end|>`` is a special token and also the EOS token, so
   generation stops on it and TRL's stop-token check passes.
 """
@@ -109,9 +108,7 @@ def build_tiny_tokenizer(corpus: Iterable[str] | None = None, *, vocab_size: int
     Deterministic for a given corpus, so two builds give the same ids. Training takes
     milliseconds; import of ``transformers`` dominates the cost.
     """
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
-
-    from priors.encoders import COLUMN_LETTERS
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
@@ -133,10 +130,6 @@ def build_tiny_tokenizer(corpus: Iterable[str] | None = None, *, vocab_size: int
     )
     lines = list(corpus) if corpus is not None else _CORPUS.splitlines()
     tok.train_from_iterator(lines, trainer)
-    # The `columns` encoder writes a cell as its column letter and colour digit ("c3"): one
-    # token each, so a cell's embedding carries its column, and the cell above is the nearest
-    # earlier token of the same column (2-D neighbours from 1-D positions).
-    tok.add_tokens([AddedToken(f"{letter}{digit}", normalized=False) for letter in COLUMN_LETTERS for digit in "0123456789"])
 
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok,
