@@ -199,7 +199,9 @@ def test_train_alone_runs_the_main_job_file_and_typed_options_still_win(tmp_path
     assert used["system_prompt"] == job["system_prompt"] == "brief"
     assert used["questions_per_chat"] == job["questions_per_chat"] == 1
     assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
-    assert used["train"]["grad_accum"] == job["train"]["grad_accum"] and used["train"]["max_length"] == job["train"]["max_length"]
+    assert used["priors"]["counting"]["families"] == job["priors"]["counting"]["families"] == ["counting.objects"]
+    for option in ("trainer", "batch_size", "grad_accum", "time_limit"):
+        assert used["train"][option] == job["train"][option], option
 
 
 def test_a_run_folder_under_folders_that_do_not_exist_yet_is_made(tmp_path):

@@ -90,7 +90,7 @@ class PlainTrainer:
         self.lr, self.batch_size, self.grad_accum, self.max_length, self.seed = lr, batch_size, grad_accum, max_length, seed
         self.time_limit = time_limit
         self.args = SimpleNamespace(max_steps=max_steps)
-        self.state = TrainerState(max_steps=max_steps, global_step=0, log_history=[])
+        self.state = TrainerState(max_steps=max_steps, global_step=0, log_history=[], num_input_tokens_seen=0)
         self.control = TrainerControl()
         self.callbacks = list(callbacks)
 
@@ -139,7 +139,9 @@ class PlainTrainer:
                 group["lr"] = learning_rate(step, self.args.max_steps, self.lr, done)
             step_loss = 0.0
             for _ in range(self.grad_accum):
-                loss = model(**next(batches)).loss / self.grad_accum
+                batch = next(batches)
+                self.state.num_input_tokens_seen += int(batch["attention_mask"].sum())
+                loss = model(**batch).loss / self.grad_accum
                 loss.backward()
                 step_loss += float(loss.detach())
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
