@@ -5,8 +5,8 @@ Why it exists beside TRL's SFTTrainer: on a CPU, a model of a million parameters
 most of a packed step outside its own layers (attention over 512-token rows whose chats
 are 50-150 tokens, the packing and collating machinery). Batching chats of equal or
 nearly equal length instead keeps every chat apart without masks, wastes almost no token
-on padding, and trained the built-in tiny model several times faster per token on this
-project's 2-core machine (docs/performance.md, "The main job"). It is what the main job
+on padding, and trained the built-in tiny model 3.2x faster per token on this project's
+2-core machine (docs/performance.md, "Training"). It is what the main job
 uses (`trainer: plain`); everything else about a run (its folder, model, evaluation and
 report) is the same as with TRL.
 
