@@ -95,3 +95,31 @@ def test_an_unknown_trainer_is_refused_with_its_choices():
     with pytest.raises(TrainConfigError, match="--trainer"):
         make_train_config({"trainer": "fast"})
     assert attrs.evolve(TrainConfig(), trainer="plain").trainer == "plain"
+
+
+def test_an_interrupt_a_library_swallows_still_ends_the_run_at_the_next_step(tmp_path):
+    import os
+    import signal
+    import time
+
+    from trainers.files import sigterm_as_interrupt
+
+    config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(), n_train=100, n_eval=0, max_steps=50, batch_size=4, trainer="plain")
+    config.run_dir.mkdir(parents=True)
+    model, tokenizer = load_model(config)
+
+    swallowed = []
+
+    class Swallow:
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == 3:
+                try:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    time.sleep(5)  # the handler runs here and cuts the sleep short
+                except KeyboardInterrupt:
+                    swallowed.append(state.global_step)  # what a careless library would do
+
+    trainer = build_trainer(config, model, tokenizer, callbacks=[Swallow()])
+    with sigterm_as_interrupt(), pytest.raises(KeyboardInterrupt):
+        trainer.train()
+    assert swallowed == [3] and trainer.state.global_step == 3

@@ -156,22 +156,40 @@ def _remove_empty(folders: list[Path]) -> None:
             folder.rmdir()
 
 
-@contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM takes the same clean-up path as Ctrl-C (a KeyboardInterrupt)."""
+_interrupted = False
+"""Set by the handlers below: an interrupt stays known even where a library's own `except`
+swallowed the KeyboardInterrupt it raised, so a loop can still stop at its next step."""
 
-    def interrupt(signum, frame):
+
+def raise_if_interrupted() -> None:
+    """Raise KeyboardInterrupt when an interrupt came while `sigterm_as_interrupt` was active."""
+    if _interrupted:
         raise KeyboardInterrupt
 
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM takes the same clean-up path as Ctrl-C (a KeyboardInterrupt), and both are
+    remembered (`raise_if_interrupted`) in case the KeyboardInterrupt is swallowed."""
+    global _interrupted
+
+    def interrupt(signum, frame):
+        global _interrupted
+        _interrupted = True
+        raise KeyboardInterrupt
+
+    _interrupted = False
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
+                    if signal.getsignal(sig) not in (signal.SIG_IGN, None)}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def check_writable_folder(folder: Path, what: str) -> None:

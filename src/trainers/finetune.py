@@ -159,6 +159,21 @@ def _time_limit_callback(seconds: float):
     return StopAfter()
 
 
+def _interrupt_callback():
+    from transformers import TrainerCallback
+
+    from trainers.files import raise_if_interrupted
+
+    class StopOnInterrupt(TrainerCallback):
+        """Ends the run at the next step boundary if an interrupt's KeyboardInterrupt was
+        swallowed somewhere inside the stack."""
+
+        def on_step_end(self, args, state, control, **kwargs):
+            raise_if_interrupted()
+
+    return StopOnInterrupt()
+
+
 def end_distributed() -> None:
     """Leave the process group of a multi-process run (torchrun, accelerate launch)."""
     import torch.distributed as dist
@@ -207,6 +222,7 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
     if config.trainer == "plain":
         return _plain_trainer(config, model, tokenizer, records, steps, callbacks)
     dataset, assistant_only = training_dataset(records, tokenizer)
+    callbacks.append(_interrupt_callback())
     trainer = SFTTrainer(
         model=model,
         args=sft_config(config, assistant_only, folder, max_steps=steps),
