@@ -218,11 +218,10 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
         steps = config.max_steps
     else:  # each optimizer step takes a batch on every process
         steps = max(1, estimated_steps(config, sample or first_records(config, 200), tokenizer) // world_size())
-    callbacks = [*callbacks, *([_time_limit_callback(config.time_limit)] if config.time_limit else [])]
+    callbacks = [*callbacks, *([_time_limit_callback(config.time_limit)] if config.time_limit else []), _interrupt_callback()]
     if config.trainer == "plain":
         return _plain_trainer(config, model, tokenizer, records, steps, callbacks)
     dataset, assistant_only = training_dataset(records, tokenizer)
-    callbacks.append(_interrupt_callback())
     trainer = SFTTrainer(
         model=model,
         args=sft_config(config, assistant_only, folder, max_steps=steps),

@@ -22,7 +22,6 @@ import random
 from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator
 
-from trainers.files import raise_if_interrupted
 from trainers.masking import masks_to_labels, tokenize_chat
 
 WINDOW = 64
@@ -158,7 +157,6 @@ class PlainTrainer:
                 self._call("on_log", logs=logs)
                 logged, logged_steps = 0.0, 0
             self._call("on_step_end")
-            raise_if_interrupted()
             if self.control.should_training_stop:
                 break
         model.eval()
