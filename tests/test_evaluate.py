@@ -236,6 +236,18 @@ def test_hf_template_adds_bos_once(scrambled):
     assert ids[0] == tok.bos_token_id and ids.count(tok.bos_token_id) == 1
 
 
+def test_the_decoding_bar_is_labelled_decode_not_generate(scrambled, capsys):
+    """`evaluate` showed a bar labelled "generate:", which reads as dataset generation (issue 22)."""
+    _, responder = scrambled
+    responder.progress = True
+    try:
+        responder.respond([[{"role": "user", "content": "0\n1"}]])
+    finally:
+        responder.progress = False
+    err = capsys.readouterr().err
+    assert "decode" in err and "generate" not in err
+
+
 def test_adapter_is_loaded_on_top_of_the_model(scrambled, tmp_path):
     pytest.importorskip("peft")
     import torch

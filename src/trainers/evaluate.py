@@ -14,6 +14,11 @@ A worked question (its record keeps a worked answer: steps, then the bare answer
 by the reply's last line, and its steps by how many of them hold against the grid
 (`trainers.steps`), reported beside the accuracy.
 
+Replies are scored exactly (the default) or graded (`trainers.report.SCORES`): a model
+that says more than the value ("The answer is 7.") scores 0 under exact and 1 under graded.
+`assess` sets a report beside the always-the-most-common-answer baseline, so that a
+standalone evaluation can tell learning from answer frequencies, as `train` does.
+
 torch and transformers are imported only inside :class:`HFResponder` and
 :func:`load_responder`: building prompts and scoring scripted responders stays cheap.
 """
@@ -24,20 +29,25 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
-import priors
-from priors.questions import final_line
-from priors.scoring import is_worked
+import attrs
+
 from trainers.steps import check_steps
 from trainers.report import (
+    SCORE_WORDS,
+    SCORES,
     EvalReport,
     Row,
+    credit,
+    majority_report,
+    report_table,
     size_bucket,
+    verdicts,
     wilson_interval,
     write_report,
 )
 
 __all__ = [
-    "MODES", "EvalReport", "HFResponder", "ModelLoadError", "Responder",
+    "MODES", "SCORES", "Assessment", "EvalReport", "HFResponder", "ModelLoadError", "Responder", "assess",
     "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "judge", "load_responder", "reply_tokens", "token_budget",
     "wilson_interval", "write_report",
 ]
@@ -99,10 +109,11 @@ def _question_grid(metadata: Mapping, qa: Mapping) -> int:
 
 # --- evaluation --------------------------------------------------------------------------
 
-def judge(reply: str, qa: Mapping) -> int:
-    """1 when the reply is the question's answer (normalised exact match), else 0; a worked
-    question's reply is judged by its last line, where its answer stands."""
-    return priors.score(final_line(reply) if is_worked(qa) else reply, qa["answer"])
+def judge(reply: str, qa: Mapping, score: str = "exact") -> float:
+    """Under exact scoring 1 when the reply is the question's answer (normalised), else 0;
+    under graded its credit in [0, 1] (`trainers.report.credit`). A worked question's reply
+    is judged by its last line, where its answer stands."""
+    return credit(reply, qa, score)
 
 
 def evaluate(
@@ -111,8 +122,9 @@ def evaluate(
     *,
     modes: Sequence[str] = MODES,
     progress: bool = True,
+    score: str = "exact",
 ) -> EvalReport:
-    """Score every question of every record in each mode.
+    """Score every question of every record in each mode, exactly or graded (`SCORES`).
 
     All prompts of a mode go to the responder in one call, so it can batch across records.
     ``progress`` is forwarded to responders that have a ``progress`` attribute.
@@ -121,6 +133,8 @@ def evaluate(
     unknown = [m for m in modes if m not in _PROMPTS]
     if unknown or not modes:
         raise ValueError(f"unknown evaluation modes {unknown}; choose from {list(_PROMPTS)}")
+    if score not in SCORES:
+        raise ValueError(f"unknown scoring {score!r}; choose from {list(SCORES)}")
     records = list(records)
     previous = getattr(responder, "progress", None)
     if previous is not None:
@@ -145,12 +159,59 @@ def evaluate(
                     mode=mode, record=int(index), turn=turn, prior=qa["prior"], family=qa["family"],
                     size=size_bucket(len(grid), len(grid[0])), level=metadata["sampled_by"][g]["level"] or "default",
                     question=qa["question"], answer=qa["answer"],
-                    prediction=str(reply), correct=judge(str(reply), qa), steps=None if steps is None else steps.holding,
+                    prediction=str(reply), correct=judge(str(reply), qa, score), steps=None if steps is None else steps.holding,
                 ))
     finally:
         if previous is not None:
             responder.progress = previous
-    return EvalReport(modes, tuple(rows))
+    return EvalReport(modes, tuple(rows), score)
+
+
+AMONG_HELD_OUT = "among these same held-out questions"
+
+
+@attrs.frozen
+class Assessment:
+    """A standalone evaluation beside its baseline: always giving each family's most common
+    answer among the same held-out questions. Without the training data at hand that is
+    the bar a model of answer frequencies alone reaches: under exact scoring no answer
+    given always for a family scores more on these questions (graded credit can pay a
+    middling guess a little more, so there the bar is a near one)."""
+
+    report: EvalReport
+    majority: Mapping[str, str]
+    baseline: EvalReport = attrs.field(init=False, eq=False, repr=False)
+
+    @baseline.default
+    def _baseline(self) -> EvalReport:
+        return majority_report(self.report, self.majority)
+
+    def text(self) -> str:
+        """The table with its majority column, how it was scored, and a verdict per family."""
+        measure = "Accuracy" if self.report.score == "exact" else "Mean credit"
+        return "\n".join([
+            f"{measure} on the held-out chats (95% intervals); 'majority' is that of always giving each family's most",
+            "common answer among these same questions, the bar for having learned more than answer frequencies:",
+            report_table(self.report, self.baseline),
+            f"scored {self.report.score}: {SCORE_WORDS[self.report.score]}",
+            verdicts(self.report, self.baseline, among=AMONG_HELD_OUT),
+        ])
+
+    def write(self, out_dir: str | os.PathLike, name: str = "eval") -> dict[str, Path]:
+        """`write_report`, its JSON also holding the majority answers and the baseline's summary."""
+        extra = {"majority_answers": dict(self.majority),
+                 "majority_baseline": {m: s.as_dict() for m, s in self.baseline.summary.items()}}
+        return write_report(self.report, out_dir, name, self.baseline, extra)
+
+
+def assess(responder: Responder, records: Iterable[Mapping], *, score: str = "exact", **kw) -> Assessment:
+    """`evaluate` the records and set the result beside the majority baseline counted over
+    the same records (`trainers.training_data.majority_answers`, as `train` counts its own
+    over the training chats); ``kw`` goes to `evaluate`."""
+    from trainers.training_data import majority_answers
+
+    records = list(records)
+    return Assessment(evaluate(responder, records, score=score, **kw), majority_answers(records))
 
 
 # --- Hugging Face models -----------------------------------------------------------------
@@ -204,7 +265,7 @@ class HFResponder:
         was_training = model.training
         model.eval()
         try:
-            with torch.inference_mode(), tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="generate") as bar:
+            with torch.inference_mode(), tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="decode") as bar:
                 for start in range(0, len(order), self.batch_size):
                     batch = order[start : start + self.batch_size]
                     enc = _left_padded([encoded[i] for i in batch], pad, model.device)

@@ -4,11 +4,17 @@ Kept apart from :mod:`trainers.evaluate` so that reading or comparing saved repo
 needs torch. Per-family samples are small (tens of questions), so every accuracy carries a
 95% Wilson score interval: unlike the normal approximation it stays inside [0, 1] and is
 still honest at 0% and 100%, which is exactly where an untrained or a solved family sits.
+
+Two scorings (`SCORES`): ``exact``, a reply is right or wrong by normalised exact match
+(`priors.score`), and ``graded``, a reply earns `priors.scoring.score_answer`'s credit in
+[0, 1] (the answer read out of free text, partial credit for near misses), which is what a
+real LLM that says more than the value needs; a cell's accuracy is then mean credit.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -17,21 +23,45 @@ import attrs
 
 from trainers.files import atomic_write
 
+SCORES = ("exact", "graded")
+SCORE_WORDS = {
+    "exact": "a reply counts only when it is the answer, normalised (priors.score)",
+    "graded": "each reply earns score_answer's credit in [0, 1] (priors.scoring): the answer is read out of "
+              "free text, a near miss earns part; the table's figures are mean credit",
+}
+"""What each scoring means, in the words printed under an evaluation's table."""
+
 SIZE_BUCKETS: tuple[tuple[str, int, int], ...] = (("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-30", 21, 30))
 MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
 
 
-def wilson_interval(correct: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (scipy's); (0, 1) when there is no data."""
+def wilson_interval(correct: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (scipy's); (0, 1) when there is no data.
+
+    A fractional `correct` (graded credit summed) takes the same formula at the mean: a
+    score in [0, 1] with mean p varies at most as much as a 0/1 one, p(1 - p), so the
+    interval errs wide rather than narrow."""
     if n < 0 or not 0 <= correct <= n:
         raise ValueError(f"need 0 <= correct <= n, got correct={correct}, n={n}")
     if n == 0:
         return 0.0, 1.0
+    if not float(correct).is_integer():
+        return _wilson_formula(correct / n, n, confidence)
+    correct = int(correct)
     from scipy.stats import binomtest
 
     ci = binomtest(correct, n).proportion_ci(confidence_level=confidence, method="wilson")
     # At p = 0 or 1 the bound is exactly 0 or 1; rounding would leave it a hair off.
     return (0.0 if correct == 0 else float(ci.low)), (1.0 if correct == n else float(ci.high))
+
+
+def _wilson_formula(p: float, n: int, confidence: float) -> tuple[float, float]:
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return max(0.0, (centre - half) / scale), min(1.0, (centre + half) / scale)
 
 
 def size_bucket(rows: int, cols: int) -> str:
@@ -46,7 +76,8 @@ def size_bucket(rows: int, cols: int) -> str:
 @attrs.frozen
 class Cell:
     n: int
-    correct: int
+    correct: float
+    """Right replies (an int) under exact scoring; the sum of their credit under graded."""
 
     @property
     def accuracy(self) -> float | None:
@@ -82,7 +113,8 @@ class Row:
     question: str
     answer: str
     prediction: str
-    correct: int
+    correct: float
+    """1 or 0 under exact scoring; the reply's credit in [0, 1] under graded."""
     steps: float | None = None
     """For a worked question, the share of the reply's step lines that hold against the grid
     (`trainers.steps.StepScore.holding`); None for the others (and in reports saved before)."""
@@ -163,6 +195,8 @@ class EvalReport:
 
     modes: tuple[str, ...]
     rows: tuple[Row, ...]
+    score: str = attrs.field(default="exact", validator=attrs.validators.in_(SCORES))
+    """How the rows were scored (`SCORES`); reports saved before it existed were exact."""
     summary: Mapping[str, ModeSummary] = attrs.field(init=False, eq=False, repr=False)
 
     @summary.default
@@ -179,6 +213,7 @@ class EvalReport:
     def as_dict(self) -> dict:
         return {
             "modes": list(self.modes),
+            "score": self.score,
             "summary": {m: s.as_dict() for m, s in self.summary.items()},
             "rows": [r.as_dict() for r in self.rows],
         }
@@ -186,7 +221,7 @@ class EvalReport:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "EvalReport":
         """Rebuild from :meth:`as_dict` output (e.g. a saved ``eval.json``) to compare runs."""
-        return cls(tuple(data["modes"]), tuple(Row(**r) for r in data["rows"]))
+        return cls(tuple(data["modes"]), tuple(Row(**r) for r in data["rows"]), data.get("score", "exact"))
 
     def table(self, baseline: "EvalReport | None" = None) -> str:
         return report_table(self, baseline)
@@ -223,7 +258,8 @@ def report_table(report: EvalReport, baseline: EvalReport | None = None) -> str:
     modes = list(report.modes)
     both = "in_chat" in modes and "isolated" in modes
     stepped = any(r.steps is not None for r in report.rows)
-    header = ["", "n", *(MODE_LABELS.get(m, m) + " acc [95% CI]" for m in modes)] + (["gap"] if both else [])
+    measure = " acc [95% CI]" if report.score == "exact" else " credit [95% CI]"
+    header = ["", "n", *(MODE_LABELS.get(m, m) + measure for m in modes)] + (["gap"] if both else [])
     header += [MODE_LABELS.get(m, m) + " steps" for m in modes] if stepped else []
     header += ["majority"] if baseline is not None else []
     first = modes[0] if modes else None
@@ -269,13 +305,14 @@ def verdict(model: Cell, baseline: Cell) -> str:
     return "not clearly learned"
 
 
-def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated") -> str:
+def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated", among: str = "in the training data") -> str:
     """A line per family a newcomer can read: the model's accuracy against always giving the
-    family's most common training answer, and what that means."""
+    family's most common answer (`among` says where it was counted), and what that means."""
     mode = mode if mode in report.modes else report.modes[0]
+    scored, measure = ("", "accuracy") if report.score == "exact" else (f", {report.score} credit", "mean credit")
     lines = [
-        f"What was learned ({MODE_LABELS.get(mode, mode)} questions; {MAJORITY_WORDS} = the accuracy of always giving the "
-        "family's most common answer in the training data, which a model gets from answer frequencies alone):"
+        f"What was learned ({MODE_LABELS.get(mode, mode)} questions{scored}; {MAJORITY_WORDS} = the {measure} of always giving the "
+        f"family's most common answer {among}, which a model gets from answer frequencies alone):"
     ]
     width = max(len(f) for f in report.families) if report.families else 0
     for family in report.families:
@@ -286,27 +323,43 @@ def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated") -
     return "\n".join(lines)
 
 
-def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalReport:
-    """The report a model would get by always giving its family's most common training
-    answer: the bar a model must clear to show it learned more than answer frequencies."""
-    from priors import score
+def credit(reply: str, qa: Mapping, score: str = "exact") -> float:
+    """What a reply to a question earns: under exact, 1 when it is the answer (normalised)
+    else 0; under graded, `score_answer`'s credit. A worked question's reply is read on its
+    last line under both, where its answer stands."""
+    from priors import score as exact
+    from priors.questions import final_line
+    from priors.scoring import is_worked, score_answer
 
+    if score == "graded":
+        return score_answer(reply, qa)
+    if score != "exact":
+        raise ValueError(f"unknown scoring {score!r}; choose from {list(SCORES)}")
+    return exact(final_line(reply) if is_worked(qa) else reply, qa["answer"])
+
+
+def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalReport:
+    """The report a model would get by always giving its family's most common answer,
+    scored as the report was: the bar a model must clear to show it learned more than
+    answer frequencies."""
     rows = []
     for row in report.rows:
         guess = majority.get(row.family, "")  # a bare answer: no steps to judge
-        rows.append(attrs.evolve(row, prediction=guess, correct=score(guess, row.answer), steps=None))
+        earned = credit(guess, {"answer": row.answer, "family": row.family}, report.score)
+        rows.append(attrs.evolve(row, prediction=guess, correct=earned, steps=None))
     return attrs.evolve(report, rows=tuple(rows))
 
 
-def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval", baseline: EvalReport | None = None) -> dict[str, Path]:
-    """Write ``{name}.json`` and ``{name}.png`` (with the baseline marked, when given) into
-    ``out_dir``; returns their paths."""
+def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval", baseline: EvalReport | None = None,
+                 extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
+    """Write ``{name}.json`` (the report, then `extra`'s keys) and ``{name}.png`` (with the
+    baseline marked, when given) into ``out_dir``; returns their paths."""
     from trainers.plots import plot_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / f"{name}.json", "png": out / f"{name}.png"}
-    text = json.dumps(report.as_dict(), indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(report.as_dict() | dict(extra or {}), indent=1, ensure_ascii=False) + "\n"
     atomic_write(paths["json"], lambda fh: fh.write(text.encode("utf-8")))
     atomic_write(paths["png"], lambda fh: plot_report(report, fh, baseline))
     return paths
