@@ -120,7 +120,7 @@ def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, record
     import attrs
 
     from priors import Conventions
-    from trainers.mixture import ChatConfig, make_chat_config, parse_weights
+    from trainers.mixture import ChatConfig, check_choices, make_chat_config, parse_weights
 
     fields: dict[str, Any] = {}
     if recorded is not None:
@@ -142,7 +142,11 @@ def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, record
         fields["conventions"] = attrs.evolve(conventions, **changes)
     fields |= typed_fields
     where = f"{file.path}" if file is not None else "options"
-    return make_chat_config(fields, where)
+    config = make_chat_config(fields, where)
+    # The file was checked alone; what was typed (a --level, say) may not fit its settings.
+    named = [f"--{name.replace('_', '-')}" for name in typed_fields if name != "split"]
+    check_choices(config, f"{where} with {', '.join(named)}" if file is not None and named else where)
+    return config
 
 
 def read_config_file(path):
@@ -170,7 +174,8 @@ def train_options(command):
         elif "Path" in str(kind):
             options.append(click.option(flag, field.name, type=click.Path(path_type=Path), default=None, help=help_text))
         else:
-            base = int if kind is int else float if "float" in str(kind) else str
+            kinds = getattr(kind, "__args__", (kind,))  # int | None is a union of two
+            base = int if int in kinds else float if float in kinds else str
             options.append(click.option(flag, field.name, type=base, default=None, help=help_text))
     return _apply(command, options)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from arc_priors.cli import _require_train_extra, main
-from arc_priors.options import chat_config, mixture_options, read_config_file, seed_option, train_options, train_values
+from arc_priors.options import chat_config, mixture_options, read_config_file, seed_option, train_options, train_values, typed
 
 
 def _run_dir(kind: str) -> Path:
@@ -30,13 +30,43 @@ def _recorded(data: Path | None):
     return recorded_mixture(data)
 
 
+MAIN_JOB_NEUTRAL = ("run_dir", "overwrite", "threads")
+"""Options that change where a run goes or how fast it runs, never what it learns: typed
+alone, `train` still runs the main job."""
+
+
+def main_job_file(ctx: click.Context, main_job: bool, config_file, values: dict):
+    """The main job's mixture when it applies, else None.
+
+    It applies when asked for (--main-job) or when nothing that shapes the run was typed:
+    a user who types --priors, --curriculum or --max-steps gets exactly that on top of the
+    defaults `train --help` shows, never the main job's choices in their place."""
+    from trainers.mixture import read_mixture
+    from trainers.train_config import MAIN_JOB
+
+    if main_job and config_file is not None:
+        raise click.UsageError("--main-job and --config both name the settings to start from; give one of them")
+    shaping = [name for name in values if name not in MAIN_JOB_NEUTRAL and typed(ctx, name)]
+    if main_job or (config_file is None and not shaping):
+        return read_mixture(MAIN_JOB)
+    return None
+
+
 @main.command()
 @mixture_options("Priors and weights of fresh training chats (a --data file brings its own).")
 @seed_option()
 @train_options
+@click.option("--main-job", is_flag=True,
+              help="Start from the main job's settings (src/trainers/main_job.yaml); options typed beside it override them.")
 @click.pass_context
-def train(ctx, config_file, **values):
-    """Fine-tune on prior chats (loss on answers only, packed), evaluating before and after.
+def train(ctx, config_file, main_job, **values):
+    """Fine-tune on prior chats (loss on answers only), then evaluate held-out chats against
+    the always-the-most-common-answer baseline.
+
+    With no options at all (or only --run-dir, --overwrite or --threads) this runs the main
+    job: the tiny model learns to count objects in under ten minutes on two CPU cores
+    (src/trainers/main_job.yaml). Any other option runs the defaults shown below plus what
+    you typed; add --main-job to change the main job instead.
 
     Needs the train extra (pip install 'arc-priors[train]'). The run is written into a
     temporary folder beside --run-dir and moved into place only when complete; with
@@ -45,12 +75,7 @@ def train(ctx, config_file, **values):
     from trainers.finetune import train as run_training
     from trainers.train_config import make_train_config
 
-    file = read_config_file(config_file)
-    if file is None and values.get("data") is None and values.get("model") is None:
-        from trainers.mixture import read_mixture
-        from trainers.train_config import MAIN_JOB
-
-        file = read_mixture(MAIN_JOB)  # the main job: the tiny model on what it learns in minutes
+    file = main_job_file(ctx, main_job, config_file, values) or read_config_file(config_file)
     options = train_values(ctx, values, file)
     data = options.get("data")
     chats = chat_config(ctx, values, file=file, recorded=_recorded(Path(data) if data else None))
@@ -75,9 +100,16 @@ def train(ctx, config_file, **values):
 @seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Prompts decoded together (left-padded).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
+@click.option("--score", type=click.Choice(["exact", "graded"]), default="exact", show_default=True,
+              help="exact: a reply must be the answer; graded: score_answer's credit, the answer read out of free text, "
+                   "near misses earning part.")
 @click.pass_context
-def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **values):
-    """Exact-match accuracy per family, grid size and level, in-chat and isolated, with 95% intervals.
+def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_file, **values):
+    """Accuracy per family, grid size and level, in-chat and isolated, with 95% intervals,
+    against always giving each family's most common answer, with a verdict per family.
+
+    Exact match by default; --score graded gives each reply score_answer's credit instead,
+    for models that say more than the value.
 
     With --answers worked, worked questions are judged by a reply's last line, and the share
     of its step lines that hold against the grid is reported beside the accuracy.
@@ -88,8 +120,7 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **v
     (pip install 'arc-priors[train]')."""
     _require_train_extra("evaluate")
     from trainers.chats import ChatBuilder
-    from trainers.evaluate import HFResponder, check_folder, load_local_model, reply_tokens, write_report
-    from trainers.evaluate import evaluate as run_evaluation
+    from trainers.evaluate import HFResponder, assess, check_folder, load_local_model, reply_tokens
     from trainers.files import check_writable_folder
 
     file = read_config_file(config_file)
@@ -107,7 +138,7 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, config_file, **v
     records = [builder.record(i) for i in range(n)]
     loaded, tokenizer = load_local_model(model, adapter)
     responder = HFResponder(loaded, tokenizer, batch_size=batch_size, max_new_tokens=reply_tokens(tokenizer, records))  # worked replies fit
-    report = run_evaluation(responder, records)
-    click.echo(report.table())
-    paths = write_report(report, out_dir)
+    assessment = assess(responder, records, score=score)
+    click.echo(assessment.text())
+    paths = assessment.write(out_dir)
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -318,7 +318,8 @@ def check_choices(config: ChatConfig, where: str) -> None:
         try:
             prior.configured(settings)
         except SettingsError as err:
-            raise ChatConfigError(f"{where}: priors.{name}.settings: {err}") from None
+            at = f" (at level {level}, which they change)" if level else ""
+            raise ChatConfigError(f"{where}: priors.{name}.settings{at}: {err}") from None
         own = [f.id for f in prior.families]
         stray = [f for f in config.prior_families.get(name, ()) if f not in own]
         if stray:

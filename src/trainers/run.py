@@ -1,10 +1,12 @@
-"""One training run inside its (temporary) folder: model, trainer, evaluation before and after,
-the curriculum when asked, and what is written. `trainers.finetune.train` checks the inputs
-and provides the folder; this module does the work."""
+"""One training run inside its (temporary) folder: model, trainer, evaluation after training
+against the most-common-answer baseline, the curriculum when asked, and what is written.
+`trainers.finetune.train` checks the inputs and provides the folder; this module does the
+work."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path
 
@@ -72,29 +74,54 @@ def write_mixture(path: Path, config: TrainConfig) -> None:
     atomic_write(path, lambda fh: fh.write(text.encode()))
 
 
-def _progress_callback(echo, every: int):
+def _progress_callback(echo, every: int, limit: float | None = None):
     """The run's own progress line every `every` steps: step, loss and time left, in place of
     the trainer's progress bar and its raw log dictionaries."""
     from transformers import TrainerCallback
 
     class Progress(TrainerCallback):
         def on_train_begin(self, args, state, control, **kwargs):
-            self.start, self.loss = time.monotonic(), None
+            self.start, self.first, self.loss = time.monotonic(), None, None
 
         def on_log(self, args, state, control, logs=None, **kwargs):
             if logs and "loss" in logs:
                 self.loss = float(logs["loss"])
 
         def on_step_end(self, args, state, control, **kwargs):
-            step, total = state.global_step, state.max_steps
+            step, total, now = state.global_step, state.max_steps, time.monotonic()
+            if step == 1:
+                self.first = now  # the first step carries the start-up; the estimate leaves it out
             if step % every and step != total:
                 return
-            elapsed = time.monotonic() - self.start
-            left = elapsed / step * (total - step)
+            elapsed = now - self.start
+            left = time_left(elapsed, (now - self.first) / (step - 1) if self.first and step > 1 else elapsed / step,
+                             total - step, limit)
             loss = f", loss {self.loss:.3f}" if self.loss is not None else ""
             echo(f"      step {step}/{total}{loss}, {_clock(elapsed)} so far, about {_clock(left)} left")
 
     return Progress()
+
+
+def time_left(elapsed: float, per_step: float, steps_left: int, limit: float | None) -> float:
+    """Seconds to the end of training: the steps left at the pace of the steps after the
+    first, and never past a time limit (the run stops there)."""
+    left = per_step * steps_left
+    return min(left, max(0.0, limit - elapsed)) if limit else left
+
+
+def use_threads(config: TrainConfig, echo, load: float | None = None) -> None:
+    """Training threads, and a word when the machine is already busy: at load 5 on two cores
+    the main job's steps took 1.5-2 s instead of 0.2 s, and nothing said why."""
+    import torch
+
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    cores = os.cpu_count() or 1
+    load = load if load is not None else (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+    if load > cores:
+        hint = "" if config.threads == 1 else "; --threads 1 often helps"
+        echo(f"      warning: load average {load:.1f} on {cores} cores: other programs share the CPU, "
+             f"so training runs slower than the documented times{hint}")
 
 
 def _clock(seconds: float) -> str:
@@ -118,6 +145,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
 
     what = f"the model in {config.model}" if config.model else "the tiny model from scratch"
     echo(f"[1/4] loading {what}")
+    use_threads(config, echo)
     model, tokenizer = load_model(config, folder)
     check_target_modules(config, model)
     echo(f"      {count_parameters(model):,} parameters; method {config.resolved_method()}, learning rate {config.resolved_lr():g}")
@@ -133,7 +161,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     trainer = build_trainer(config, model, tokenizer, records, folder, callbacks, sample)
     _quiet(trainer)
     steps = trainer.args.max_steps
-    trainer.add_callback(_progress_callback(echo, max(1, steps // 10)))
+    trainer.add_callback(_progress_callback(echo, max(1, steps // 10), config.time_limit))
     limit = f", at most {config.time_limit:g} s" if config.time_limit else ""
     rows = "chats" if config.trainer == "plain" else f"packed rows of {config.max_length} tokens"
     echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} {rows}{limit}")

@@ -75,7 +75,7 @@ class TrainConfig:
     """The built-in model's shape, changed over `TinyModelSpec`'s defaults (config files only:
     `train: {tiny_model: {num_hidden_layers: 8}}`); ignored with --model."""
     n_train: int = option(6000, "Fresh training chats (made as training reads them).", validator=whole(TrainConfigError, 1))
-    n_eval: int = option(60, "Held-out chats evaluated before and after.", validator=whole(TrainConfigError, 0))
+    n_eval: int = option(60, "Held-out chats evaluated after training, against the most-common-answer baseline.", validator=whole(TrainConfigError, 0))
     eval_seed: int = option(EVAL_SEED, "Seed of the held-out chats; never the training seed.", validator=whole(TrainConfigError, 0))
     method: str = option("auto", "auto: full for the tiny model built from scratch, lora for --model.", choices=METHODS,
                          validator=checked(TrainConfigError, attrs.validators.in_(METHODS)))
@@ -96,6 +96,8 @@ class TrainConfig:
     packing: bool = option(True, "Pack whole chats into rows of --max-length (kept apart by position ids).", validator=flag(TrainConfigError))
     time_limit: float | None = option(None, "Stop after this many seconds of training (tokenizing included) and still evaluate.",
                                       validator=_positive(1.0, optional=True))
+    threads: int | None = option(None, "CPU threads for training (default: torch's own, one per core); 1 helps on a busy shared machine.",
+                                 validator=attrs.validators.optional(whole(TrainConfigError, 1)))
     curriculum: bool = option(False, "Move each prior from easy to medium to hard as its held-out accuracy passes --curriculum-threshold.",
                               validator=flag(TrainConfigError))
     curriculum_threshold: float = option(0.8, "Rolling accuracy at which a prior moves up a level.", validator=number(TrainConfigError, 0.0, 1.0))
