@@ -158,6 +158,36 @@ def test_ask_compares_each_task_input_with_its_output():
     assert answers["compare.same_size"] == "yes" and "compare.more_objects" not in answers  # one object each
 
 
+def test_ask_in_text_prints_no_header_over_nothing(tmp_path):
+    path = tmp_path / "task.json"
+    path.write_text(json.dumps({"train": [{"input": [[0, 1], [0, 0]], "output": [[2, 2], [0, 2]]}], "test": [{"input": [[3]]}]}))
+    code, out = run("ask", path, "--priors", "compare")  # compare asks nothing of one grid alone
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "== train[0].input (Grid A) vs train[0].output (Grid B)"
+    assert all(not line.startswith("== ") for line in lines[1:])
+    (tmp_path / "one.json").write_text("[[0]]")
+    code, out = run("ask", tmp_path / "one.json", "--priors", "compare")
+    assert code == 0 and "==" not in out and "no questions" in out
+
+
+def test_generate_says_grpo_rows_and_chats_and_what_rejections_are(tmp_path):
+    code, out = run("generate", "--priors", "counting", "--n", 10, "--workers", 1, "--format", "grpo", "--out", tmp_path / "rl.jsonl")
+    rows = (tmp_path / "rl.jsonl").read_text().count("\n")
+    assert code == 0 and f"wrote {rows:,} rows (one a question) from 10 chats" in out
+    assert "sampler rejections: " in out and "fitted nowhere on their grid" in out and "docs/datasets.md#sampler-rejections" in out
+
+
+def test_generates_bar_and_summary_time_the_same_span(tmp_path):
+    """The bar once opened when the first chunk was done and showed 18 s where the summary said 28.4 s."""
+    import re
+
+    code, out = run("generate", "--priors", "counting,shapes", "--grids-per-chat", 2, "--n", 1200, "--workers", 1, "--out", tmp_path / "d.jsonl")
+    assert code == 0
+    minutes, seconds = map(int, re.findall(r"1200/1200 \[(\d+):(\d+)<", out)[-1])
+    summary = float(re.search(r"wrote 1,200 chats to .* in ([\d.]+) s", out).group(1))
+    assert abs(60 * minutes + seconds - summary) <= 1, out  # whole seconds in the bar
+
+
 def run_json_task(task, *args):
     import tempfile
     from pathlib import Path
@@ -183,16 +213,16 @@ def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words
     assert not (tmp_path / "run").exists()
 
 
-def test_train_alone_runs_the_main_job_file_and_typed_options_still_win(tmp_path):
-    """`arc-priors train` with no --config, --data or --model reads trainers/main_job.yaml;
-    the run folder's config.yaml records the mixture and options actually used."""
+def test_main_job_flag_runs_the_main_job_file_and_typed_options_still_win(tmp_path):
+    """`arc-priors train --main-job` reads trainers/main_job.yaml (bare `train` does too,
+    tests/test_train_options.py); the run folder's config.yaml records what was used."""
     import yaml
 
     from trainers.train_config import MAIN_JOB
 
     job = yaml.safe_load(MAIN_JOB.read_text())
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--n-train", "8", "--n-eval", "2", "--max-steps", "1",
-                           "--run-dir", str(tmp_path / "run")], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--main-job", "--n-train", "8", "--n-eval", "2",
+                           "--max-steps", "1", "--run-dir", str(tmp_path / "run")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert used["priors"]["counting"]["settings"] == job["priors"]["counting"]["settings"]

@@ -155,7 +155,7 @@ def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_
     from trainers import datasets
 
     started = []
-    monkeypatch.setattr(datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[1] - task[0], 0))
+    monkeypatch.setattr(datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[2] - task[1], task[2] - task[1], None))
     results = datasets._results(ChatBuilder(CONFIG), 10**12, 1, "jsonl")
     next(results)
     assert len(started) == 1
@@ -192,3 +192,22 @@ def test_a_full_disk_or_refused_folder_is_reported_with_the_users_path(tmp_path,
     result = CliRunner().invoke(main, ["generate", "--n", "5", "--workers", "1", "--out", str(out)])
     assert result.exit_code == 2 and f"cannot use {out}: {words}" in result.output, result.output
     assert ".tmp" not in result.output and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_opens_at_zero_and_moves_in_pieces_where_records_need_no_whole_chunk(tmp_path, workers):
+    """A small per-record run sat at 0% until its one chunk of 4,000 was done (issue 22)."""
+    from trainers.engine import PIECE
+
+    config = ChatConfig(priors=parse_weights("counting,shapes"), seed=3)
+    assert Engine(ChatBuilder(config)).way == "per record"
+    calls = []
+    stats = generate(config, 2 * PIECE + 7, tmp_path / "d.jsonl", workers=workers, on_progress=calls.append)
+    assert calls == [0, PIECE, PIECE, 7] and stats.rows == stats.records == 2 * PIECE + 7
+
+
+def test_grpo_stats_count_rows_apart_from_the_chats_they_came_from(tmp_path):
+    stats = generate(CONFIG, 20, tmp_path / "rl.jsonl", kind="grpo")
+    rows = (tmp_path / "rl.jsonl").read_text().count("\n")
+    assert stats.records == 20 and stats.rows == rows > 20
+    assert f"{rows:,} rows, from 20 chats," in stats.card.read_text()

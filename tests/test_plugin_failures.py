@@ -3,6 +3,7 @@ line: the prior, its distribution, the family, the seed and record (or grid), an
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -28,9 +29,14 @@ def cli(env, cwd, *args):
 
 
 def _one_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
+    """The error line, alone but for the progress a run showed before it broke (`generate`
+    reports every piece of 250 chats made the per-record way)."""
+    lines = [line for line in stderr.strip().splitlines() if not PROGRESS.match(line)]
     assert len(lines) == 1 and "Traceback" not in stderr, stderr
     return lines[0]
+
+
+PROGRESS = re.compile(r"generate: +\d+%\|")
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -78,9 +78,9 @@ def test_a_worked_mixture_is_made_per_record_and_its_lines_are_the_builders_byte
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
 def test_worked_output_is_byte_identical_for_any_worker_count(tmp_path, monkeypatch, suffix):
-    import trainers.datasets
+    import trainers.engine
 
-    monkeypatch.setattr(trainers.datasets, "CHUNK", 64)  # many chunks, cheaply: the per-record way does not depend on their size
+    monkeypatch.setattr(trainers.engine, "PIECE", 64)  # many pieces, cheaply: the per-record way does not depend on their size
     digests = set()
     for workers in (1, 2, 3):
         path = tmp_path / f"w{workers}{suffix}"

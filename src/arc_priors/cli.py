@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -198,7 +199,10 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
     if as_json:
         click.echo(json.dumps(results, indent=1))
         return
-    for result in results:
+    asked = [result for result in results if result["questions"]]  # a header over nothing reads as a fault
+    if not asked:
+        click.echo(f"no questions: the priors asked ({', '.join(names)}) have nothing well-posed to ask about these grids", err=True)
+    for result in asked:
         click.echo(f"== {result['grid']}")
         for q in result["questions"]:
             click.echo(f"[{q['family']}] {q['question']} -> {q['answer']}")
@@ -249,13 +253,20 @@ def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values
     from trainers.datasets import generate as write_dataset
 
     config = chat_config(ctx, values, file=read_config_file(config_file))
-    bar = None
+    bar, started = None, None
 
     def progress(count: int) -> None:
-        nonlocal bar  # opened on the first chunk: `generate` has checked every input by then
-        if bar is None:
+        """The first call, with 0, says every input is checked and the summary's clock starts.
+        The bar opens with the first chats made, so a run that fails at once prints only its
+        error line, and its clock is set back to that start: bar and summary time one span."""
+        nonlocal bar, started
+        if started is None:
+            started = time.time()  # tqdm's clock
+        if bar is None and count:
             bar = tqdm(total=n, unit="chat", desc="generate", file=sys.stderr)
-        bar.update(count)
+            bar.start_t = started
+        if bar is not None:
+            bar.update(count)
 
     try:
         stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, kind=kind, on_progress=None if quiet else progress)
@@ -263,9 +274,18 @@ def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values
         if bar is not None:
             bar.close()
     if not quiet:
-        rate = stats.records / stats.seconds if stats.seconds else float("inf")
-        click.echo(f"wrote {stats.records} chats to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f}/s), card {stats.card}; "
-                   f"sampler rejections: {stats.rejections}", err=True)
+        click.echo(summary(stats, kind), err=True)
+
+
+def summary(stats, kind: str) -> str:
+    """`generate`'s closing lines. GRPO rows are counted as rows (one a question) beside the
+    chats they came from, and the sampler rejections are said in words: a bare count read
+    like an error."""
+    rate = stats.records / stats.seconds if stats.seconds else float("inf")
+    what = f"{stats.records:,} chats" if kind == "chat" else f"{stats.rows:,} rows (one a question) from {stats.records:,} chats"
+    return (f"wrote {what} to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f} chats/s), card {stats.card}\n"
+            f"sampler rejections: {stats.rejections:,} (shapes drawn that fitted nowhere on their grid and were drawn again; "
+            "normal on crowded grids, see docs/datasets.md#sampler-rejections)")
 
 
 from arc_priors import training_cli  # noqa: E402,F401  (registers train and evaluate)

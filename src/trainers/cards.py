@@ -79,11 +79,13 @@ def _version() -> str:
         return "unknown"
 
 
-def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kind: str, system_prompt: str) -> str:
+def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kind: str, system_prompt: str, rows: int | None = None) -> str:
+    """The card's text; `records` counts chats, `rows` the GRPO rows they became (one a question)."""
     import yaml
 
     path = Path(path)
     stats = tally.as_dict()
+    count = f"{records:,} records" if kind == "chat" or rows is None else f"{rows:,} rows, from {records:,} chats,"
     header = {
         "pretty_name": f"arc-priors {kind} data: {path.name}",
         "tags": ["arc", "abstraction-and-reasoning", "visual-question-answering", "synthetic"],
@@ -111,7 +113,7 @@ def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kin
 {yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
 # {path.name}
 
-{records:,} records of arc-priors data: {what}. Made by arc-priors {_version()}, record schema
+{count} of arc-priors data: {what}. Made by arc-priors {_version()}, record schema
 version {SCHEMA_VERSION}; the mixture that made it is in this card's front matter
 (`arc_priors.mixture`, the form of an `arc-priors --config` file), so the file can be made
 again byte for byte.

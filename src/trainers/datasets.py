@@ -26,7 +26,7 @@ import attrs
 from trainers.appending import Order
 from trainers.cards import Tally, card_path, card_text, write_card
 from trainers.chats import ChatBuilder, ChatConfig, system_message
-from trainers.engine import CHUNK, Engine
+from trainers.engine import Engine
 from trainers.files import atomic_path, sigterm_as_interrupt
 from trainers.schema import SchemaError, check_record, features, grpo_features, grpo_rows
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -40,10 +40,16 @@ class DatasetError(ValueError):
 class GenerateStats:
     path: Path
     records: int
+    """Chats made: the N asked for."""
     seconds: float
+    """From the first `on_progress` call (inputs checked, work starting) to the card written:
+    the span a progress bar opened at that call and closed on return shows."""
     rejections: int
-    """Sampler shapes that fitted nowhere and were redrawn or dropped, over all grids."""
+    """Shapes the samplers drew that fitted nowhere on their grid and were drawn again or given
+    up, over all grids: a measure of crowding, not an error (docs/datasets.md#sampler-rejections)."""
     card: Path
+    rows: int
+    """Rows written: `records` for chats, one per question for GRPO rows."""
 
 
 def output_format(path: Path) -> str:
@@ -108,19 +114,20 @@ def _arrow_schema(grpo: bool, worked: bool):
     return _schemas[grpo, worked]
 
 
-def _build_chunk(task: tuple[int, int, str, str]):
-    start, stop, fmt, kind = task
+def _build_chunk(task: tuple[int, int, int, str, str]):
+    """(payload, chats, rows, tally) of task `number`: records start .. stop - 1."""
+    number, start, stop, fmt, kind = task
     chunk = _engine.records(start, stop)
     if fmt == "jsonl" and kind == "chat":  # the engine's lines are the file's bytes
         data = chunk.text.encode()
         if _order is None:
-            return data, stop - start, chunk.tally
-        _order.append(start // CHUNK, data)
-        return None, stop - start, chunk.tally
+            return data, stop - start, stop - start, chunk.tally
+        _order.append(number, data)
+        return None, stop - start, stop - start, chunk.tally
     records = [json.loads(text) for text in chunk.lines]
     if kind == "grpo":
         records = [row for record in records for row in grpo_rows(record)]
-    return _encode_records(records, fmt, _engine.builder.config.answers == "worked"), stop - start, chunk.tally
+    return _encode_records(records, fmt, _engine.builder.config.answers == "worked"), stop - start, len(records), chunk.tally
 
 
 def check_output(path: Path, *, overwrite: bool) -> str:
@@ -138,11 +145,14 @@ def check_output(path: Path, *, overwrite: bool) -> str:
 def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat", output: Path | None = None):
     """Chunk results in index order (payloads None where the workers appended them to
     `output` themselves). Chunks are handed out a few at a time (never all up front), so
-    memory stays flat however large `n` is."""
+    memory stays flat however large `n` is; the per-record way hands out smaller pieces
+    (`Engine.step`), which the file does not depend on."""
     global _engine, _order
-    tasks = ((start, min(start + CHUNK, n), fmt, kind) for start in range(0, n, CHUNK))
+    engine = Engine(builder)
+    step = engine.step
+    tasks = ((number, start, min(start + step, n), fmt, kind) for number, start in enumerate(range(0, n, step)))
     if workers == 1:
-        _engine, _order = Engine(builder), None
+        _engine, _order = engine, None
         yield from map(_build_chunk, tasks)
         return
     methods = multiprocessing.get_all_start_methods()
@@ -177,7 +187,8 @@ def generate(
 
     `kind="grpo"` writes one prompt/answer row per question instead of one chat per record.
     Everything is checked (counts, path, format, card, priors) before `on_progress` is first
-    called, so a caller can open its progress display lazily and bad input never shows one.
+    called, with 0, so a caller can open its progress display lazily and bad input never
+    shows one; later calls give the chats each finished chunk or piece added.
     """
     if n < 1:
         raise DatasetError(f"the number of records must be at least 1, got {n}")
@@ -188,21 +199,24 @@ def generate(
     path = Path(path)
     fmt = check_output(path, overwrite=overwrite)
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
-    started, tally = time.perf_counter(), Tally()
+    started, tally, rows = time.perf_counter(), Tally(), 0
+    if on_progress:
+        on_progress(0)
     with sigterm_as_interrupt():
         with atomic_path(path, overwrite=overwrite) as tmp, _writer(tmp, fmt) as write:
-            for payload, count, chunk in _results(builder, n, workers, fmt, kind, output=tmp):
+            for payload, count, written, chunk in _results(builder, n, workers, fmt, kind, output=tmp):
                 if payload is not None:
                     write(payload)
                 tally.merge(chunk)
+                rows += written
                 if on_progress:
                     on_progress(count)
         try:  # the card follows its file; a file whose card cannot be written is taken back
-            write_card(path, card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config)))
+            write_card(path, card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config), rows=rows))
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-    return GenerateStats(path, n, time.perf_counter() - started, tally.rejections, card_path(path))
+    return GenerateStats(path, n, time.perf_counter() - started, tally.rejections, card_path(path), rows)
 
 
 @contextlib.contextmanager
