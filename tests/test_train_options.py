@@ -143,3 +143,13 @@ def test_time_left_follows_the_pace_and_stops_at_the_limit(elapsed, per_step, st
         assert left == pytest.approx(per_step * steps_left)
     else:
         assert elapsed + left <= max(limit, elapsed) + 1e-9
+
+
+def test_too_few_chats_for_one_optimizer_step_is_one_line_and_exit_2(tmp_path):
+    """8 chats pack into one row of 1024 tokens; with --grad-accum 4 TRL's trainer restarted
+    the stream forever without a step. Now it is refused, and no run folder is left."""
+    result = CliRunner().invoke(main, ["train", "--trainer", "sft", "--n-train", "8", "--max-steps", "1", "--n-eval", "0",
+                                       "--run-dir", str(tmp_path / "run")])
+    assert result.exit_code == 2 and not (tmp_path / "run").exists()
+    (error,) = [line for line in result.output.splitlines() if line.startswith("arc-priors: error:")]
+    assert "fewer than one optimizer step" in error and "--n-train 8" in error and result.output.rstrip().endswith(error)

@@ -16,7 +16,7 @@ from pathlib import Path
 from trainers.evaluate import check_folder, load_local_model
 from trainers.files import atomic_folder, check_writable_folder, sigterm_as_interrupt, write_json
 from trainers.train_config import METHODS, TrainConfig, TrainConfigError
-from trainers.training_data import baseline, estimated_steps, evaluation_records, first_records, record_stream
+from trainers.training_data import baseline, check_one_step, estimated_steps, evaluation_records, first_records, record_stream
 
 __all__ = ["METHODS", "TrainConfig", "TrainConfigError", "build_trainer", "load_model", "train"]
 
@@ -91,16 +91,10 @@ def training_dataset(records, tokenizer):
     Templates with generation markers go to TRL as chats (`assistant_only_loss=True`);
     others are tokenized here, lazily too, with masks computed turn by turn (trainers.masking).
     """
-    from datasets import Features, IterableDataset, List, Value
-
     from trainers.masking import loss_mask_strategy, pretokenize_dataset
+    from trainers.training_data import chat_stream
 
-    def chats():
-        for record in records():
-            yield {"messages": record["messages"]}
-
-    text = Value("string")
-    dataset = IterableDataset.from_generator(chats, features=Features({"messages": List({"role": text, "content": text})}))
+    dataset = chat_stream(records)
     if loss_mask_strategy(tokenizer) == "trl":
         return dataset, True
     return pretokenize_dataset(dataset, tokenizer), False
@@ -131,7 +125,7 @@ def sft_config(config: TrainConfig, assistant_only_loss: bool, folder: Path | No
         fp16=False,
         use_cpu=not on_gpu,  # also what lets accelerate run several CPU processes (gloo) under torchrun
         ddp_find_unused_parameters=False,  # every trainable parameter is used; the search costs a graph walk a step
-        gradient_checkpointing=False,  # costs about 30% and buys nothing at this size
+        activation_checkpointing=False,  # costs about 30% and buys nothing at this size
         dataloader_pin_memory=on_gpu,
         max_length=config.max_length,
         packing=config.packing,
@@ -214,6 +208,7 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
     from trl import SFTTrainer
 
     records = records or record_stream(config)
+    check_one_step(config, sample or first_records(config, 200), tokenizer, world_size())
     if config.max_steps > 0:
         steps = config.max_steps
     else:  # each optimizer step takes a batch on every process

@@ -52,6 +52,24 @@ def record_stream(config: TrainConfig, level_of: Callable[[], ChatBuilder] | Non
     return lambda: (builder().record(i) for i in range(count))
 
 
+def chat_stream(records: Callable[[], Iterable[dict]]):
+    """The chats of `records` (called again for each epoch) as a streamed
+    `datasets.IterableDataset` of `messages`, built without a dataset builder:
+    `IterableDataset.from_generator` makes one, and its builder leaves a 0-byte lock file in
+    the Hugging Face datasets cache in the home folder on every run, for a stream that
+    caches nothing. What the trainer reads is the same, example for example."""
+    from datasets import DatasetInfo, Features, List, Split, Value
+    from datasets.iterable_dataset import ExamplesIterable, IterableDataset
+
+    def examples():
+        for i, record in enumerate(records()):
+            yield i, {"messages": record["messages"]}
+
+    text = Value("string")
+    info = DatasetInfo(features=Features({"messages": List({"role": text, "content": text})}))
+    return IterableDataset(ExamplesIterable(examples, {}), info=info, split=Split.TRAIN)
+
+
 def first_records(config: TrainConfig, n: int) -> list[dict]:
     """The first `n` training records, read and checked now, so that a bad file fails before
     the model loads; an empty file fails here too."""
@@ -96,11 +114,29 @@ def count_records(config: TrainConfig) -> int:
     return sum(1 for _ in record_stream(config)())
 
 
+def rows_per_epoch(config: TrainConfig, sample: list[dict], tokenizer) -> float:
+    """Rows one pass over the training records makes: packed rows of --max-length for sft,
+    chats for the plain loop (which never packs), estimated from a sample's tokens."""
+    texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
+    tokens = sum(min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]) / len(texts)
+    per_row = config.max_length if config.packing and config.trainer == "sft" else tokens
+    return count_records(config) * tokens / per_row
+
+
 def estimated_steps(config: TrainConfig, sample: list[dict], tokenizer) -> int:
     """Optimizer steps (all processes together) for --epochs over a stream, which has no
     length: packed rows are estimated from the tokens of a sample of chats."""
-    texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
-    tokens = sum(min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]) / len(texts)
-    per_row = config.max_length if config.packing and config.trainer == "sft" else tokens  # plain batches chats, never packs
-    rows = count_records(config) * tokens / per_row
-    return max(1, math.ceil(config.epochs * rows / (config.batch_size * config.grad_accum)))
+    return max(1, math.ceil(config.epochs * rows_per_epoch(config, sample, tokenizer) / (config.batch_size * config.grad_accum)))
+
+
+def check_one_step(config: TrainConfig, sample: list[dict], tokenizer, processes: int = 1) -> None:
+    """Refuse a stream too short for one optimizer step: TRL's trainer restarts an epoch that
+    ends before its batches are accumulated, without stepping, so `--max-steps` is never
+    reached and the run spins forever (8 chats packed into one row of 1024 tokens, with
+    --grad-accum 4, did)."""
+    needed = config.batch_size * config.grad_accum * processes
+    rows = math.ceil(rows_per_epoch(config, sample, tokenizer))
+    if config.trainer == "sft" and rows < needed:
+        what = f"--data {config.data}" if config.data else f"--n-train {config.n_train}"
+        raise TrainConfigError(f"{what} fills about {rows} packed row(s) of {config.max_length} tokens, fewer than one optimizer step "
+                               f"takes ({needed}: --batch-size x --grad-accum x processes); give more chats, or lower --max-length or --grad-accum")
