@@ -138,6 +138,7 @@ def grpo(model_dir: Path, out: Path, steps: int, lr: float, chats: int, answers:
         max_completion_length=completion_tokens(AutoTokenizer.from_pretrained(model_dir), rows), temperature=1.0, reward_weights=weights,
         bf16=False, use_cpu=True, dataloader_pin_memory=False, logging_steps=max(1, steps // 6), save_strategy="no", report_to="none", seed=0,
         disable_tqdm=True,
+        activation_checkpointing=True,  # TRL's default for GRPO, under the name transformers 5 gives it (the old one warns); rl.md's figures had it on
     )
     trainer = GRPOTrainer(model=str(model_dir), reward_funcs=rewards, args=config, train_dataset=prompts)
     trainer.train()
