@@ -7,8 +7,8 @@ and under each arm the score of always giving each family's most common held-out
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "study"
@@ -36,7 +36,18 @@ def table(name: str) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    names = sys.argv[1:] or sorted(p.stem for p in OUT.glob("*.json"))
-    for name in names:
+def main(argv: list[str] | None = None) -> None:
+    known = sorted(p.stem for p in OUT.glob("*.json"))
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument("experiments", nargs="*", metavar="experiment",
+                        help=f"experiments to print (default: all): {', '.join(known) or 'none yet in docs/study'}")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.experiments if name not in known]
+    if unknown:  # one line and exit 2, as argparse says it, not a FileNotFoundError traceback
+        parser.error(f"no results for {', '.join(unknown)} in {OUT}; known: {', '.join(known)}")
+    for name in args.experiments or known:
         print(f"### {name}\n\n{table(name)}\n")
+
+
+if __name__ == "__main__":
+    main()

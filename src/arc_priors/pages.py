@@ -122,6 +122,8 @@ def page(info: PluginInfo) -> str:
         answer = f"`{_cell(found[1].answer)}`" if found else "-"
         invariant = "every rotation and flip" if family.invariant_under >= DIHEDRAL else ", ".join(sorted(family.invariant_under)) or "-"
         lines.append(f"| `{family.id}` | {family.scenes} | {example} | {answer} | {_format(family.answer_format)} | {invariant} |")
+    if prior.notes:
+        lines += ["", "## Notes", "", prior.notes.strip()]
     lines += levels_section(prior)
     return "\n".join(lines) + "\n"
 

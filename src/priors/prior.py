@@ -62,6 +62,9 @@ class Prior:
     """Named difficulty levels (easy, medium, hard), each a value of the settings."""
     build: Callable[[Any], Sampler] | None = attrs.field(default=None, repr=False)
     """settings -> sampler; what lets a level or a mixture config change how grids are drawn."""
+    notes: str = attrs.field(default="", repr=False)
+    """Markdown for the prior's docs page (`arc-priors page`, under "Notes"): what a reader
+    of a dataset should know that the tables cannot show, such as why a family is rare."""
 
     def __attrs_post_init__(self) -> None:
         if (self.build is None) != (self.settings is None):
