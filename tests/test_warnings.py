@@ -31,3 +31,21 @@ def test_the_rl_guides_grpo_config_warns_nothing():
         warnings.simplefilter("error", FutureWarning)
         exec("from trl import GRPOConfig\n" + config, scope)  # builds the config only: nothing is written
     assert scope["config"].max_steps > 0
+
+
+def test_loading_an_adapter_warns_nothing(tmp_path):
+    """PEFT's adapter loading asks transformers 5 for `is_gradient_checkpointing`, which warns."""
+    pytest.importorskip("peft")
+    from peft import LoraConfig, get_peft_model
+
+    from trainers.evaluate import load_local_model
+    from trainers.tiny_model import build_tiny_model
+
+    base = build_tiny_model(tmp_path / "base", seed=0)
+    model, _ = load_local_model(base)
+    with warnings.catch_warnings():  # making the adapter warns the same way; only loading it is ours
+        warnings.simplefilter("ignore", FutureWarning)
+        get_peft_model(model, LoraConfig(r=2, target_modules=["q_proj"])).save_pretrained(tmp_path / "adapter")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        load_local_model(base, tmp_path / "adapter")

@@ -26,6 +26,7 @@ torch and transformers are imported only inside :class:`HFResponder` and
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
@@ -356,7 +357,9 @@ def load_local_model(
         from peft import PeftModel
 
         try:
-            model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False, local_files_only=True)
+            with warnings.catch_warnings():  # PEFT asks transformers 5 by its old name; nothing a user can act on
+                warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+                model = PeftModel.from_pretrained(model, adapter_path, is_trainable=False, local_files_only=True)
         except _LOAD_ERRORS as err:
             raise ModelLoadError(f"cannot load adapter from {str(adapter_path)!r}: {str(err).splitlines()[0]}") from err
         if merge_adapter:
