@@ -37,7 +37,8 @@ from priors.encoders import get_encoder
 from priors.grid import GridError, as_grid
 from priors.scene import resolve_background
 from priors.transforms import TRANSFORMS, transform
-from trainers.schema import SCHEMA_VERSION, background_text, params_text
+from trainers import schema
+from trainers.schema import params_text
 
 if TYPE_CHECKING:
     from trainers.mixture import ChatConfig
@@ -292,26 +293,13 @@ def task_chat(task: ArcTask, config: ChatConfig, *, source: str, index: int, rng
     answer = encode(task.test[test][1])
     examples = [f"Example {n}\nInput:\n{encode(i)}\nOutput:\n{encode(o)}" for n, (i, o) in enumerate(task.train, 1)]
     user = "\n\n".join([*examples, f"Test input:\n{encode(shown[-1])}", QUESTION])
-    c = config.conventions
-    scenes = [c.parse(g) for g in shown + [task.test[test][1]]]
+    scenes = [config.conventions.parse(g) for g in shown + [task.test[test][1]]]
     params = {"task": task.id, "source": source, "test": test, "transform": name, "colors": list(colors)}
-    metadata = {
-        "seed": config.seed,
-        "index": index,
-        "grids": [s.grid.tolist() for s in scenes],
-        "backgrounds": [s.background for s in scenes],
-        "sampled_by": [{"prior": ARC_PRIOR, "level": None, "rejections": 0, "objects": len(s.areas)} for s in scenes],
-        "discarded_rejections": 0,
-        "conventions": {"connectivity": c.connectivity, "univalued": c.univalued, "background": background_text(c.background), "encoder": config.encoder},
-        "qas": [{"prior": ARC_PRIOR, "family": ARC_FAMILY, "params": params_text(params), "question": QUESTION, "answer": answer,
-                 **({"worked": None} if config.answers == "worked" else {}), "grids": [len(shown) - 1]}],  # a task shows no work
-    }
-    messages = [
-        {"role": "system", "content": task_system_message(config.encoder)},
-        {"role": "user", "content": user},
-        {"role": "assistant", "content": answer},
-    ]
-    return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": metadata}
+    asked = schema.qa(ARC_PRIOR, ARC_FAMILY, params_text(params), QUESTION, answer, [len(shown) - 1],
+                      None if config.answers == "worked" else schema.BARE)  # a task shows no work
+    messages = [schema.turn("system", task_system_message(config.encoder)), schema.turn("user", user), schema.turn("assistant", answer)]
+    return schema.record(messages, config.seed, index, [s.grid.tolist() for s in scenes], [s.background for s in scenes],
+                         [schema.drawn(ARC_PRIOR, None, 0, len(s.areas)) for s in scenes], 0, schema.conventions_of(config), [asked])
 
 
 class TaskChats:

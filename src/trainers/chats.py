@@ -25,7 +25,8 @@ from priors.questions import Question
 from priors.scene import Scene
 from priors.settings import SettingsError
 from trainers.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
-from trainers.schema import SCHEMA_VERSION, background_text, params_text
+from trainers import schema
+from trainers.schema import params_text
 
 __all__ = ["COMPARE", "ChatBuilder", "ChatConfig", "ChatConfigError", "DEFAULT_PRIORS", "parse_weights", "system_message"]
 
@@ -90,8 +91,7 @@ class ChatBuilder:
             self._ask_weights.append(1.0)
         self._encode = get_encoder(config.encoder).encode
         self._system = system_message(config)
-        c = config.conventions
-        self._conventions = {"connectivity": c.connectivity, "univalued": c.univalued, "background": background_text(c.background), "encoder": config.encoder}
+        self._conventions = schema.conventions_of(config)
         n = config.grids_per_chat
         # Per question target (each grid alone, then "several grids"), each asker's families for it.
         self._families = [[self._allowed(a, a.prior.indices(1)) for a in self.askers]] * n
@@ -131,12 +131,9 @@ class ChatBuilder:
 
     def scenes(self, rng: np.random.Generator) -> tuple[list[Scene], list[dict]]:
         """The chat's grids (`draw`), parsed under the conventions."""
-        scenes, drawn = [], []
-        for grid, name, by in self.draw(rng):
-            scene = self.config.conventions.parse(grid, name=name)
-            scenes.append(scene)
-            drawn.append({**by, "objects": len(scene.areas)})
-        return scenes, drawn
+        drawn = self.draw(rng)
+        scenes = [self.config.conventions.parse(grid, name=name) for grid, name, _ in drawn]
+        return scenes, sampled_by(drawn, scenes)
 
     def questions(self, scenes: Sequence[Scene], rng: np.random.Generator) -> list[tuple[tuple[int, ...], Question]]:
         """Up to `questions_per_chat` questions in random order (or, with `question_order`
@@ -208,27 +205,34 @@ class ChatBuilder:
             return "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
         return self._encode(scenes[0].grid)
 
-    def assemble(self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int) -> dict:
+    def assemble(self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int, grids: list | None = None) -> dict:
+        """Record `index` of this chat. `grids` stands in for the grids' lists where the caller
+        writes their text itself (the chunk engine, from a whole chunk at once)."""
         grid_text = self.grid_text(scenes)
         worked = self.config.answers == "worked"
-        messages = [{"role": "system", "content": self._system}]
-        qas = []
+        turns, qas = [], []
         for turn, (grids_read, q) in enumerate(asked):
-            messages.append({"role": "user", "content": f"{grid_text}\n\n{q.question}" if turn == 0 else q.question})
-            messages.append({"role": "assistant", "content": q.reply(worked)})
-            qas.append({"prior": q.prior, "family": q.family, "params": params_text(q.params), "question": q.question,
-                        "answer": q.answer, **({"worked": q.worked} if worked else {}), "grids": list(grids_read)})
-        metadata = {
-            "seed": self.config.seed,
-            "index": index,
-            "grids": [s.grid.tolist() for s in scenes],
-            "backgrounds": [s.background for s in scenes],
-            "sampled_by": drawn,
-            "discarded_rejections": discarded,
-            "conventions": self._conventions,
-            "qas": qas,
-        }
-        return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": metadata}
+            turns += [schema.turn("user", first_turn(grid_text, q.question) if turn == 0 else q.question),
+                      schema.turn("assistant", q.reply(worked))]
+            qas.append(schema.qa(q.prior, q.family, params_text(q.params), q.question, q.answer, list(grids_read),
+                                 q.worked if worked else schema.BARE))
+        grids = [s.grid.tolist() for s in scenes] if grids is None else grids
+        return self.layout(turns, index, grids, [s.background for s in scenes], drawn, discarded, qas)
+
+    def layout(self, turns: list, index, grids, backgrounds, sampled: list, discarded, qas: list) -> dict:
+        """A record of this mixture: its system turn, seed and conventions around a chat's values."""
+        messages = [schema.turn("system", self._system), *turns]
+        return schema.record(messages, self.config.seed, index, grids, backgrounds, sampled, discarded, self._conventions, qas)
+
+
+def first_turn(grid_text: str, question: str) -> str:
+    """The first user turn: the chat's grids, then its first question."""
+    return f"{grid_text}\n\n{question}"
+
+
+def sampled_by(drawn: list[tuple[np.ndarray, str, dict]], scenes: Sequence[Scene]) -> list[dict]:
+    """What drew each grid (`ChatBuilder.draw`), with the objects its parse found."""
+    return [schema.drawn(**by, objects=len(scene.areas)) for (_, _, by), scene in zip(drawn, scenes)]
 
 
 SYNTHETIC = "synthetic"

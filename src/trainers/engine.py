@@ -22,18 +22,14 @@ pieces (`PIECE`), which lets a small run's progress move.
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring_ascii as quote
-
 import attrs
 import numpy as np
 
 from priors.batch import parse_grids
 from priors.errors import PriorFailure
 from trainers.cards import Tally
-from trainers.chats import ChatBuilder, system_message
-from trainers.lines import Fixed, background_json, board_texts, drawn_json, line, qa_json, worked_json
-from trainers.schema import params_text
+from trainers.chats import ChatBuilder, sampled_by
+from trainers.lines import HOLE, Template, board_texts, dumps
 
 CHUNK = 4000
 """Records per chunk. Per-call costs of the array way are spread over the chunk: 2,000 made
@@ -66,9 +62,7 @@ class Engine:
         from trainers.fastchats import FastChats
 
         self.builder = builder
-        config = builder.config
-        self.fixed = Fixed.of(system_message(config), config.seed, builder._conventions)
-        self.fast = FastChats.of(builder, self.fixed, CHUNK)
+        self.fast = FastChats.of(builder, CHUNK)
 
     @property
     def way(self) -> str:
@@ -104,42 +98,25 @@ class Engine:
             grids.extend(grid for grid, _, _ in drawn)
         conventions = b.config.conventions
         parsed = parse_grids(grids, conventions) if grids else None
-        texts = board_texts(parsed.board, parsed.top, parsed.heights, parsed.widths) if grids else ([], [])
+        nested = board_texts(parsed.board, parsed.top, parsed.heights, parsed.widths)[1] if grids else []
         lines, tally, k = [], Tally(), 0
         for i, rng, drawn in jobs:
             if rng is None:  # an ARC task chat: made as a record, written as json.dumps writes it
-                lines.append(json.dumps(drawn, separators=(",", ":")) + "\n")
+                lines.append(dumps(drawn) + "\n")
                 tally.merge(Tally.of([drawn]))
                 continue
             scenes = [parsed.scene(k + j, conventions, name, grid) for j, (grid, name, _) in enumerate(drawn)]
-            first = (scenes, [{**by, "objects": len(s.areas)} for (_, _, by), s in zip(drawn, scenes)])
+            first = (scenes, sampled_by(drawn, scenes))
             try:
                 chat = b.chat(i, rng, first)
             except PriorFailure as failure:
                 raise failure.at(seed=seed, record=i) from None
-            at = range(k, k + len(drawn)) if chat[0] is scenes else None  # None: the grids were redrawn
-            lines.append(self._line(i, *chat, texts, at))
+            # the grids' lists from the chunk's text, or from each grid where it was redrawn
+            texts = nested[k:k + len(drawn)] if chat[0] is scenes else [dumps(s.grid.tolist()) for s in chat[0]]
+            lines.append(Template.of(b.assemble(i, *chat, grids=[HOLE])).fill(",".join(texts)) + "\n")
             _tally_chat(tally, *chat)
             k += len(drawn)
         return Chunk("".join(lines), tally)
-
-    def _line(self, index, scenes, drawn, asked, discarded, texts, at) -> str:
-        b = self.builder
-        if at is not None and b.config.encoder == "digits":
-            prompts, nested = [texts[0][g] for g in at], [texts[1][g] for g in at]
-        else:
-            prompts = [quote(b._encode(s.grid))[1:-1] for s in scenes]
-            nested = [json.dumps(s.grid.tolist(), separators=(",", ":")) for s in scenes]
-        if len(scenes) == 1:
-            grid_text = prompts[0]
-        else:
-            grid_text = "\\n\\n".join(f"{quote(s.name)[1:-1]}:\\n{p}" for s, p in zip(scenes, prompts))
-        worked = b.config.answers == "worked"
-        turns = [(quote(q.question), quote(q.reply(worked))) for _, q in asked]
-        qas = ",".join(qa_json(q.prior, q.family, params_text(q.params), q.question, q.answer, grids, worked_json(q.worked) if worked else "")
-                       for grids, q in asked)
-        return line(self.fixed, index, grid_text, turns, ",".join(nested), ",".join(background_json(s.background) for s in scenes),
-                    ",".join(drawn_json(**d) for d in drawn), discarded, qas)
 
 
 def _tally_chat(tally: Tally, scenes, drawn, asked, discarded) -> None:

@@ -15,7 +15,6 @@ a record depends on its chunk, and a chunk is always made whole.
 
 from __future__ import annotations
 
-import json
 from json.encoder import encode_basestring_ascii as quote
 
 import attrs
@@ -27,8 +26,9 @@ from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_
 from priors.builtin.chunked import chunk_sampler, draw
 from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, spec_for
 from trainers.cards import Tally
-from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError
-from trainers.lines import Fixed, board_texts, drawn_head, join_columns, qa_head
+from trainers import schema
+from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn
+from trainers.lines import HOLE, Template, board_texts, dumps, join_columns
 from trainers.schema import params_text
 
 FAST_STREAM = 1
@@ -50,8 +50,8 @@ class Round:
 class FastChats:
     """The array way of one mixture (see the module docstring). Build once per process."""
 
-    def __init__(self, builder: ChatBuilder, fixed: Fixed, size: int, samplers, families, specs, askers):
-        self.builder, self.fixed, self.size = builder, fixed, size
+    def __init__(self, builder: ChatBuilder, size: int, samplers, families, specs, askers):
+        self.builder, self.size = builder, size
         self.samplers = samplers
         self.families, self.specs = families, specs
         self.asker_of = np.array(askers)
@@ -60,11 +60,18 @@ class FastChats:
         self.group_start = np.searchsorted(self.asker_of, self.asker_of)  # each family's asker's first family
         self.picks = min(builder.config.questions_per_chat, len(families))
         self._texts: dict[int, tuple[str, str, str, str]] = {}
-        names = [(p.name, builder.levels[i]) for i, p in enumerate(builder.priors)]
-        self._sampled_by = _objects([drawn_head(name, level) for name, level in names])
+        # A line of two questions, cut at its values: the text before the first user turn (and the
+        # quote that opens it, as the grid's text comes first), between a question and its answer,
+        # between an answer and the next question, and after the last answer.
+        line = Template.of(builder.layout([schema.turn(role, HOLE) for role in ("user", "assistant") * 2], HOLE, [HOLE], [HOLE],
+                                          [HOLE], HOLE, [HOLE])).pieces
+        self._head, self._ask, self._next, self._metadata = line[0] + '"', line[1], line[2], line[4:]
+        drawn = [Template.of(schema.drawn(p.name, level, HOLE, HOLE)).pieces for p, level in zip(builder.priors, builder.levels)]
+        self._sampled_by, self._drawn = _objects([head for head, _, _ in drawn]), drawn[0][1:]  # the rest is every prior's
+        self._qa_end = Template.of(schema.qa(HOLE, HOLE, HOLE, HOLE, HOLE, [0])).pieces[-1]
 
     @classmethod
-    def of(cls, builder: ChatBuilder, fixed: Fixed, size: int) -> "FastChats | None":
+    def of(cls, builder: ChatBuilder, size: int) -> "FastChats | None":
         """The array way for this mixture, or None when some part of it has no chunk version.
         Worked answers have none: the tables compute answer codes, not steps, so a worked
         mixture is made per record whatever its families."""
@@ -82,7 +89,7 @@ class FastChats:
                 askers.append(a)
         if any(s is None for s in samplers) or any(s is None for s in specs):
             return None
-        return cls(builder, fixed, size, samplers, families, specs, askers)
+        return cls(builder, size, samplers, families, specs, askers)
 
     def chunk(self, number: int, start: int, count: int):
         """The first `count` records of chunk `number` (whose first index is `start`), always made whole."""
@@ -176,19 +183,18 @@ class FastChats:
         return questions, heads, answers
 
     def _question(self, f: int, params: dict) -> tuple[str, str, str, str]:
-        """Family f's question with `params`, as its chat turn's text (first in the chat,
-        after the grid; or later, with its user turn around it) and as the qa record's
-        JSON up to its answer (first, or after another)."""
+        """Family f's question with `params`, as the line's text from the grid to its answer
+        (first in the chat) or from an answer to its own (later), and as the qa record's JSON
+        up to its answer (first, or after another)."""
         family = self.families[f]
         text = family.template.format(grid="the grid", **params)
-        head = qa_head(self.builder.askers[self.asker_of[f]].name, family.id, params_text(params), text)
-        question = quote(text)
-        return question[1:], f"{_USER}{question}{_ASSISTANT}", head, "," + head
+        head = Template.of(schema.qa(self.builder.askers[self.asker_of[f]].name, family.id, params_text(params), text, HOLE, [0])).pieces[0]
+        return quote(first_turn("", text))[1:] + self._ask, self._next + quote(text) + self._ask, head, "," + head
 
     def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> str:
         """The chunk's lines as one text, joined column by column: every record's line is
-        the same sequence of pieces (`trainers.lines.line`'s), so each piece is filled for
-        all records at once and the whole chunk is joined in one call."""
+        the same sequence of pieces (the record layout's text, cut at its values), so each
+        piece is filled for all records at once and the whole chunk is joined in one call."""
         grids = []
         for made in rounds:
             p = made.parsed
@@ -204,22 +210,21 @@ class FastChats:
         prompt, nested, background, sampled, rejections, objects, questions, heads, answers = (
             np.concatenate(columns)[at] for columns in zip(*grids))
         background[background == str(NO_BACKGROUND)] = "null"
-        fixed, asked = self.fixed, answers != ""
-        columns = [fixed.head + '"', prompt, "\\n\\n", questions[:, 0], _ASSISTANT, answers[:, 0], "}"]
-        for s in range(1, self.picks):
-            columns += [questions[:, s], answers[:, s], np.where(asked[:, s], "}", "")]
-        columns += [f'],"metadata":{{"seed":{fixed.seed},"index":', _objects(list(map(str, range(start, start + len(at))))),
-                    ',"grids":[', nested, '],"backgrounds":[', background, '],"sampled_by":[', sampled, rejections, ',"objects":',
-                    objects, '}],"discarded_rejections":', _numbers(discarded), f',"conventions":{fixed.conventions},"qas":[']
+        m, asked = self._metadata, answers != ""
+        columns = [self._head, prompt]
         for s in range(self.picks):
-            columns += [heads[:, s], answers[:, s], np.where(asked[:, s], ',"grids":[0]}', "")]
-        columns.append("]}}\n")
+            columns += [questions[:, s], answers[:, s]]
+        columns += [m[0], _objects(list(map(str, range(start, start + len(at))))), m[1], nested, m[2], background, m[3], sampled,
+                    rejections, self._drawn[0], objects, self._drawn[1] + m[4], _numbers(discarded), m[5]]
+        for s in range(self.picks):
+            columns += [heads[:, s], answers[:, s], np.where(asked[:, s], self._qa_end, "")]
+        columns.append(m[6] + "\n")
         return join_columns(columns, len(at))
 
     def _grid_text(self, parsed: Parsed, g: int) -> tuple[str, str]:
         """A grid's prompt text and JSON lists, one at a time: encoders other than digits."""
         grid = parsed.grid(g)
-        return quote(self.builder._encode(grid))[1:-1], json.dumps(grid.tolist(), separators=(",", ":"))
+        return quote(self.builder._encode(grid))[1:-1], dumps(grid.tolist())
 
     def _tally(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray) -> Tally:
         tally = Tally(rejections=int(discarded.sum()))
@@ -248,7 +253,6 @@ def _param_key(params: dict, n: int) -> np.ndarray:
 _NUMBERS = np.array([f'"{i}"' for i in range(1000)], dtype=object)
 """Quoted number answers by value, looked up for a whole round at once."""
 _DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
-_USER, _ASSISTANT = ',{"role":"user","content":', '},{"role":"assistant","content":'
 
 
 _YES_NO = np.array(['"no"', '"yes"'], dtype=object)

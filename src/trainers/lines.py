@@ -3,77 +3,48 @@
 `json.dumps` of a record dict costs about as much as making the chat: it walks every
 grid cell as a Python int in nested lists. Here the grids of a whole chunk become their
 text (the prompt's digits and the metadata's nested lists) in a few numpy calls, and a
-line is joined from pieces, strings quoted by the same C function `json.dumps` uses: one
-record at a time (`line`), or a whole chunk's pieces column by column (`join_columns`).
-The bytes are exactly `json.dumps(record, separators=(",", ":"))` of the record the
-parts describe (schema version 1, key order included); a test holds them equal.
+line is joined from pieces around them: one record at a time, or a whole chunk's pieces
+column by column (`join_columns`). The pieces are not written here but cut from the JSON
+of `trainers.schema`'s layouts with holes in them (`Template`), so the bytes are exactly
+`json.dumps(record, separators=(",", ":"))` of the record the parts describe; a test holds
+them equal.
 """
 
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring_ascii as quote
 from typing import Sequence
 
 import attrs
 import numpy as np
 
 from priors.batch import grid_rows
-from trainers.schema import SCHEMA_VERSION
 
 _ZERO = ord("0")
 
+HOLE = "\0"
+"""A value left open in a layout; its JSON text, a quoted NUL that no record holds, is where
+`Template` cuts. A hole as a list's only item (`[HOLE]`) stands for all its items."""
+
+
+dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+"""JSON text as records are written: no spaces, ASCII only (one encoder, made once)."""
+_CUT = dumps(HOLE)
+
 
 @attrs.frozen
-class Fixed:
-    """What every line of a dataset shares: the head up to the first user turn, and the metadata's constants."""
+class Template:
+    """A layout's JSON text cut at its holes: the fixed text before, between and after the
+    values, to be joined around their JSON text (quoted strings, numbers, list items)."""
 
-    head: str
-    seed: str
-    conventions: str
+    pieces: tuple[str, ...]
 
     @classmethod
-    def of(cls, system: str, seed: int, conventions: dict) -> "Fixed":
-        head = f'{{"schema_version":{SCHEMA_VERSION},"messages":[{{"role":"system","content":{quote(system)}}},{{"role":"user","content":'
-        return cls(head, str(seed), json.dumps(conventions, separators=(",", ":")))
+    def of(cls, layout) -> "Template":
+        return cls(tuple(dumps(layout).split(_CUT)))
 
-
-def qa_json(prior: str, family: str, params: str, question: str, answer: str, grids: Sequence[int], worked: str = "") -> str:
-    """A qa record's JSON; `worked` is `worked_json`'s piece in a worked dataset, "" in a bare one."""
-    return f'{qa_head(prior, family, params, question)}{quote(answer)}{worked},"grids":[{",".join(map(str, grids))}]}}'
-
-
-def worked_json(worked: str | None) -> str:
-    """The `worked` field of a worked dataset's qa record, comma first: bare records have none."""
-    return f',"worked":{"null" if worked is None else quote(worked)}'
-
-
-def qa_head(prior: str, family: str, params: str, question: str) -> str:
-    """A qa record's JSON up to its answer: what the chunk engine writes once per question."""
-    return f'{{"prior":{quote(prior)},"family":{quote(family)},"params":{quote(params)},"question":{quote(question)},"answer":'
-
-
-def drawn_json(prior: str, level: str | None, rejections: int, objects: int) -> str:
-    return f'{drawn_head(prior, level)}{rejections},"objects":{objects}}}'
-
-
-def drawn_head(prior: str, level: str | None) -> str:
-    """A sampled_by record's JSON up to its rejections: the same for every grid of a prior."""
-    return f'{{"prior":{quote(prior)},"level":{"null" if level is None else quote(level)},"rejections":'
-
-
-def line(fixed: Fixed, index: int, grid_text: str, turns: Sequence[tuple[str, str]], grids: str, backgrounds: str,
-         sampled_by: str, discarded: int, qas: str) -> str:
-    """One record's line. `grid_text` is the quoted prompt grid without its quotes; `turns`
-    the (question, answer) pairs, each quoted; the metadata pieces are JSON already."""
-    question, answer = turns[0]
-    parts = [fixed.head, '"', grid_text, "\\n\\n", question[1:], '},{"role":"assistant","content":', answer, "}"]
-    for question, answer in turns[1:]:
-        parts += [',{"role":"user","content":', question, '},{"role":"assistant","content":', answer, "}"]
-    parts += ['],"metadata":{"seed":', fixed.seed, ',"index":', str(index), ',"grids":[', grids, '],"backgrounds":[', backgrounds,
-              '],"sampled_by":[', sampled_by, '],"discarded_rejections":', str(discarded), ',"conventions":', fixed.conventions,
-              ',"qas":[', qas, "]}}\n"]
-    return "".join(parts)
+    def fill(self, *values: str) -> str:
+        return "".join(piece + value for piece, value in zip(self.pieces, (*values, ""), strict=True))
 
 
 def join_columns(columns: Sequence, n: int) -> str:
@@ -84,10 +55,6 @@ def join_columns(columns: Sequence, n: int) -> str:
     for j, column in enumerate(columns):
         table[:, j] = column
     return "".join(table.ravel().tolist())
-
-
-def background_json(background: int | None) -> str:
-    return "null" if background is None else str(background)
 
 
 def board_texts(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths: np.ndarray) -> tuple[list[str], list[str]]:

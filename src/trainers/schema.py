@@ -10,6 +10,11 @@ Datasets made with worked answers (`answers: worked`) give every question one mo
 its family shows no work. Bare datasets have no such field, so they are byte for byte what
 they were before it existed; the published Features have it, nullable, and fill it with
 null when a bare file is loaded under them.
+
+The layout (which keys, in which order) is written once, in `record`, `turn`, `qa`, `drawn`,
+`conventions` and `grpo_row`: records are these dicts, the Features are them with column
+types for values, and the writers of text cut their JSON at holes (`trainers.lines.Template`),
+so the dict, the JSON line and the parquet columns cannot drift apart.
 """
 
 from __future__ import annotations
@@ -26,34 +31,64 @@ class SchemaError(ValueError):
     """A record that is not of this schema version; the message names the field."""
 
 
-def _parts(worked: bool):
+BARE = object()
+"""The `worked` of a question in a bare dataset: no such key, so bare files keep their bytes."""
+
+METADATA = ("seed", "index", "grids", "backgrounds", "sampled_by", "discarded_rejections", "conventions", "qas")
+
+
+def record(messages, *metadata) -> dict:
+    """A chat record, its metadata's values in `METADATA`'s order."""
+    return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": dict(zip(METADATA, metadata, strict=True))}
+
+
+def turn(role, content) -> dict:
+    return {"role": role, "content": content}
+
+
+def qa(prior, family, params, question, answer, grids, worked=BARE) -> dict:
+    return {"prior": prior, "family": family, "params": params, "question": question, "answer": answer, **_worked(worked), "grids": grids}
+
+
+def drawn(prior, level, rejections, objects) -> dict:
+    return {"prior": prior, "level": level, "rejections": rejections, "objects": objects}
+
+
+def conventions(connectivity, univalued, background, encoder) -> dict:
+    return {"connectivity": connectivity, "univalued": univalued, "background": background, "encoder": encoder}
+
+
+def conventions_of(config) -> dict:
+    """A mixture's (`ChatConfig`'s) conventions as its records state them."""
+    c = config.conventions
+    return conventions(c.connectivity, c.univalued, background_text(c.background), config.encoder)
+
+
+def grpo_row(prompt, answer, family, prior, turn, metadata, worked=BARE) -> dict:
+    return {"schema_version": SCHEMA_VERSION, "prompt": prompt, "answer": answer, **_worked(worked), "family": family, "prior": prior,
+            "turn": turn, "metadata": metadata}
+
+
+def _worked(worked) -> dict:
+    return {} if worked is BARE else {"worked": worked}
+
+
+def _chat(worked: bool) -> dict:
+    """The chat record's layout with column types for values."""
     from datasets import List, Value
 
-    text = Value("string")
-    qa = {"prior": text, "family": text, "params": text, "question": text, "answer": text, **({"worked": text} if worked else {}),
-          "grids": List(Value("int8"))}
-    drawn = {"prior": text, "level": text, "rejections": Value("int32"), "objects": Value("int32")}
-    conventions = {"connectivity": Value("int8"), "univalued": Value("bool"), "background": text, "encoder": text}
-    metadata = {
-        "seed": Value("int64"),
-        "index": Value("int64"),
-        "grids": List(List(List(Value("int8")))),
-        "backgrounds": List(Value("int8")),
-        "sampled_by": List(drawn),
-        "discarded_rejections": Value("int32"),
-        "conventions": conventions,
-        "qas": List(qa),
-    }
-    return text, List({"role": text, "content": text}), metadata
+    text, count, cell = Value("string"), Value("int32"), Value("int8")
+    return {**record(List(turn(text, text)), Value("int64"), Value("int64"), List(List(List(cell))), List(cell),
+                     List(drawn(text, text, count, count)), count, conventions(cell, Value("bool"), text, text),
+                     List(qa(text, text, text, text, text, List(cell), text if worked else BARE))), "schema_version": Value("int16")}
 
 
 def features(worked: bool = True):
     """The chat record schema as `datasets.Features` (datasets is imported here, not before).
     `worked=False` leaves out the questions' `worked` field: the columns of a bare parquet file."""
-    from datasets import Features, Value
+    from datasets import Features
 
-    _, messages, metadata = _parts(worked)
-    return Features({"schema_version": Value("int16"), "messages": messages, "metadata": metadata})
+    return Features(_chat(worked))
 
 
 def grpo_features(worked: bool = True):
@@ -61,11 +96,9 @@ def grpo_features(worked: bool = True):
     metadata; `worked` (nullable) is the question's worked answer in a worked dataset."""
     from datasets import Features, Value
 
-    text, messages, metadata = _parts(worked)
-    return Features({
-        "schema_version": Value("int16"), "prompt": messages, "answer": text, **({"worked": text} if worked else {}), "family": text,
-        "prior": text, "turn": Value("int16"), "metadata": metadata,
-    })
+    text, chat = Value("string"), _chat(worked)
+    return Features({**grpo_row(chat["messages"], text, text, text, Value("int16"), chat["metadata"], text if worked else BARE),
+                     "schema_version": Value("int16")})
 
 
 def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
@@ -77,15 +110,14 @@ def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
     messages, qas = record["messages"], record["metadata"]["qas"]
     users = [i for i, m in enumerate(messages) if m["role"] == "user"]
     return [
-        {"schema_version": SCHEMA_VERSION, "prompt": [dict(m) for m in messages[: u + 1]], "answer": qa["answer"], **worked_field(qa),
-         "family": qa["family"], "prior": qa["prior"], "turn": turn, "metadata": record["metadata"]}
-        for turn, (u, qa) in enumerate(zip(users, qas, strict=True))
+        grpo_row([dict(m) for m in messages[: u + 1]], q["answer"], q["family"], q["prior"], n, record["metadata"], q.get("worked", BARE))
+        for n, (u, q) in enumerate(zip(users, qas, strict=True))
     ]
 
 
 def worked_field(qa: Mapping[str, Any]) -> dict:
     """`{"worked": ...}` for a question of a worked dataset, {} for a bare one: bare rows keep their bytes."""
-    return {"worked": qa["worked"]} if "worked" in qa else {}
+    return _worked(qa.get("worked", BARE))
 
 
 def background_text(spec) -> str:
@@ -101,12 +133,15 @@ def background_spec(text: str):
 
 
 def params_text(params: Mapping[str, Any]) -> str:
-    return json.dumps(dict(params), sort_keys=True, separators=(",", ":"))
+    return _PARAMS(dict(params))
 
 
-_TOP = ("schema_version", "messages", "metadata")
-_METADATA = ("seed", "index", "grids", "backgrounds", "sampled_by", "discarded_rejections", "conventions", "qas")
-_QA = ("prior", "family", "params", "question", "answer", "grids")
+_PARAMS = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""One encoder for every question's parameters: `json.dumps` with options makes one a call."""
+
+
+_TOP = tuple(record(None, *METADATA))
+_QA = tuple(qa(*[None] * 6))  # the keys of every question, worked or bare
 
 
 def check_record(record: Any) -> dict:
@@ -124,7 +159,7 @@ def check_record(record: Any) -> dict:
         if key not in record:
             raise SchemaError(f"field {key} is missing (schema version {SCHEMA_VERSION})")
     metadata = record["metadata"]
-    missing = [k for k in _METADATA if not isinstance(metadata, dict) or k not in metadata]
+    missing = [k for k in METADATA if not isinstance(metadata, dict) or k not in metadata]
     if missing:
         raise SchemaError(f"field metadata.{missing[0]} is missing (schema version {SCHEMA_VERSION})")
     messages = record["messages"]
