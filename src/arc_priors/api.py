@@ -16,6 +16,7 @@ import attrs
 
 from priors.settings import SamplerSettings
 from trainers.chats import ChatBuilder
+from trainers.engine import Records
 from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
 from trainers.schema import worked_field
 
@@ -60,7 +61,7 @@ class ProceduralDataset(Sequence):
         if type(size) is not int or size < 0:
             raise ChatConfigError(f"size must be a whole number of at least 0, got {size!r}")
         self.config, self.size = config, size
-        self._builder = ChatBuilder(config)  # unknown priors, levels and settings fail here
+        self._records = Records(ChatBuilder(config))  # unknown priors, levels and settings fail here
 
     def __len__(self) -> int:
         return self.size
@@ -72,10 +73,10 @@ class ProceduralDataset(Sequence):
             index += self.size
         if not 0 <= index < self.size:
             raise IndexError(f"item {index} of a dataset of {self.size}")
-        return item(self._builder.record(index))
+        return item(self._records[index])
 
     def __iter__(self) -> Iterator[dict]:
-        return (self[i] for i in range(self.size))
+        return (item(record) for record in self._records.stream(self.size))
 
     def score_answer(self, answer: str | None, entry: Mapping[str, Any]) -> float:
         from priors.scoring import score_answer

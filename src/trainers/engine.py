@@ -22,6 +22,9 @@ pieces (`PIECE`), which lets a small run's progress move.
 
 from __future__ import annotations
 
+import json
+from typing import Iterator
+
 import attrs
 import numpy as np
 
@@ -125,3 +128,27 @@ def _tally_chat(tally: Tally, scenes, drawn, asked, discarded) -> None:
     tally.rejections += discarded
     tally.families.update(q.family for _, q in asked)
 
+
+
+class Records:
+    """Record i of a mixture exactly as `generate` writes it, for everything that reads
+    records one at a time (`create_dataset`, fresh training chats), so that `dataset[i]` is
+    line i of the file. The array way makes whole chunks, so the chunk last asked for is kept:
+    reading in order costs what `generate` costs, and a jump costs one chunk."""
+
+    def __init__(self, builder: ChatBuilder):
+        self.engine = Engine(builder)
+        self._start, self._lines = -1, []
+
+    def __getitem__(self, index: int) -> dict:
+        start = index - index % self.engine.step if self.engine.fast is not None else index
+        if start != self._start:
+            self._start, self._lines = start, self.engine.records(start, start + (self.engine.step if self.engine.fast else 1)).lines
+        return json.loads(self._lines[index - start])
+
+    def stream(self, count: int) -> Iterator[dict]:
+        """Records 0 .. count - 1, a chunk or piece at a time."""
+        step = self.engine.step
+        for start in range(0, count, step):
+            for line in self.engine.records(start, min(start + step, count)).lines:
+                yield json.loads(line)

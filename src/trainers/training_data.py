@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 import attrs
 
 from trainers.chats import ChatBuilder
+from trainers.engine import Records
 from trainers.mixture import ChatConfig
 from trainers.train_config import TrainConfig, TrainConfigError
 
@@ -46,10 +47,11 @@ def record_stream(config: TrainConfig, level_of: Callable[[], ChatBuilder] | Non
 
         path = config.data
         return lambda: read_records(path)
-    fixed = ChatBuilder(config.chats)
-    builder = level_of or (lambda: fixed)
     count = config.n_train
-    return lambda: (builder().record(i) for i in range(count))
+    if level_of is not None:  # levels change between records: each is made alone, at the level of its moment
+        return lambda: (level_of().record(i) for i in range(count))
+    records = Records(ChatBuilder(config.chats))
+    return lambda: records.stream(count)  # record i is line i of `generate` with these options
 
 
 def chat_stream(records: Callable[[], Iterable[dict]]):
@@ -98,8 +100,7 @@ def evaluation_records(config: TrainConfig) -> list[dict]:
     so that no record is shared with training and the text is written as training saw it;
     real ARC grids and tasks come from the evaluation split, training's from the training split."""
     chats = attrs.evolve(data_mixture(config), seed=config.eval_seed, split="evaluation")
-    builder = ChatBuilder(chats)
-    return [builder.record(i) for i in range(config.n_eval)]
+    return list(Records(ChatBuilder(chats)).stream(config.n_eval))
 
 
 def count_records(config: TrainConfig) -> int:
