@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from generators.fast import _shapes, paint, place
-from generators.fast_shapes import BOARD, PADDED
+from generators.fast import _shapes
+from generators.placement import BOARD, PADDED, free_spots, paint_chunk
 
 
 def _bits(blocked: np.ndarray) -> np.ndarray:
@@ -45,7 +45,7 @@ def test_a_placed_shape_lands_on_a_free_spot_and_is_refused_only_where_none_is_f
     blocked = np.zeros((n, PADDED, PADDED), dtype=bool)
     blocked[:, 1:-1, 1:-1] = rng.random((n, PADDED - 2, PADDED - 2)) < density
     ids = _masks((rng.integers(0, 4, n), rng.integers(0, 100, n), rng.integers(0, 2048, n)))
-    spot = place(_bits(blocked), np.arange(n), ids, heights, widths, rng, tries=tries)
+    spot = free_spots(_shapes(), _bits(blocked), np.arange(n), ids, heights, widths, rng, tries=tries)
     for g in range(n):
         free = _free_spots(blocked[g], _shapes().mask(int(ids[g])), int(heights[g]), int(widths[g]))
         assert (spot[g] in free) if free else spot[g] == -1, g
@@ -59,8 +59,8 @@ def test_every_free_spot_is_as_likely_as_any_other():
     blocked = np.zeros((PADDED, PADDED), dtype=bool)
     blocked[[2, 4, 6], [3, 5, 2]] = True
     square = _shapes().rectangles(np.array([2]), np.array([2]))
-    spot = place(_bits(np.broadcast_to(blocked, (n, PADDED, PADDED))), np.arange(n), np.repeat(square, n),
-                 np.full(n, 6), np.full(n, 6), rng, tries=0)
+    spot = free_spots(_shapes(), _bits(np.broadcast_to(blocked, (n, PADDED, PADDED))), np.arange(n), np.repeat(square, n),
+                      np.full(n, 6), np.full(n, 6), rng, tries=0)
     free = _free_spots(blocked, np.ones((2, 2), dtype=bool), 6, 6)
     counts = np.array([np.count_nonzero(spot == s) for s in sorted(free)])
     assert set(spot.tolist()) == free
@@ -79,7 +79,7 @@ def test_painting_draws_the_mask_and_blocks_its_cells_or_their_halo(rng, halo):
     board = np.zeros((n, BOARD, BOARD), dtype=np.uint8)
     blocked = np.zeros((n, PADDED), dtype=np.uint32)
     colors = rng.integers(1, 10, n)
-    paint(board, blocked, np.arange(n), ids, top * PADDED + left, colors, halo)
+    paint_chunk(_shapes(), board, blocked, np.arange(n), ids, top * PADDED + left, colors, halo)
     for g in range(n):
         mask = _shapes().mask(int(ids[g]))
         expected = np.zeros((PADDED, PADDED), dtype=bool)

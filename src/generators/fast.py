@@ -8,9 +8,9 @@ grids of a chunk that are at that step, as a few numpy calls over flat boards.
 
 The grids follow the per-grid sampler's distribution, not its bytes: the same size and
 background policies, object counts, colour choices, shape kinds and masks (`fast_shapes`
-shares the shape makers' rules and pool), and the same placement law (a uniformly random
-free spot; a shape with none is a rejection, and `max_tries` of those give the object
-up). Random numbers are drawn in blocks per step, so a grid depends on its chunk. A test
+shares the shape makers' rules and pool), and the same placement law (`generators.placement`,
+on bitboards: a uniformly random free spot; a shape with none is a rejection, and
+`max_tries` of those give the object up). Random numbers are drawn in blocks per step, so a grid depends on its chunk. A test
 compares the two samplers' distributions.
 """
 
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.fast_shapes import BOARD, PADDED, POOL, Catalogue
+from generators.fast_shapes import POOL, Catalogue
+from generators.placement import BOARD, PADDED, free_spots, paint_chunk
 from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
 from generators.sampler import SceneSampler
 
@@ -112,80 +113,6 @@ def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np
     return ids
 
 
-def place(blocked: np.ndarray, grids: np.ndarray, ids: np.ndarray, heights: np.ndarray, widths: np.ndarray,
-          rng: np.random.Generator, tries: int = 2) -> np.ndarray:
-    """A uniformly random free spot for mask ids[i] in grid grids[i], as a blocked-board
-    offset (top * PADDED + left), or -1 where none is free. `blocked` holds each grid's
-    padded board of blocked cells as one 32-bit word a row (bit c: column c).
-
-    A few random spots are tried for all at once, which places most shapes on sparse
-    grids; the rest get a search of every spot. Either way the spot is uniform over the
-    free ones, as SceneSampler's (one random try, then a search)."""
-    h, w = _shapes().shape(ids)
-    spots_h, spots_w = heights - h + 1, widths - w + 1
-    spot = np.full(len(ids), -1, dtype=np.int64)
-    which, row, word = _shapes().rows("blocked", ids)
-    todo = (spots_h > 0) & (spots_w > 0)
-    for _ in range(tries):
-        if not todo.any():
-            return spot
-        u = rng.random((len(ids), 2))
-        top, left = (u[:, 0] * spots_h).astype(np.int64), (u[:, 1] * spots_w).astype(np.int64)
-        live = todo[which]
-        mine = which[live]
-        clash = blocked[grids[mine], top[mine] + row[live]] & (word[live] << left[mine].astype(np.uint32))
-        hit = np.zeros(len(ids), dtype=bool)
-        hit[mine[clash != 0]] = True
-        free = todo & ~hit
-        spot[free] = top[free] * PADDED + left[free]
-        todo &= hit
-    rest = np.flatnonzero(todo)
-    if rest.size:
-        spot[rest] = _search(blocked, grids[rest], ids[rest], spots_h[rest], spots_w[rest], rng)
-    return spot
-
-
-_TOPS = np.arange(PADDED - 2)
-
-
-def _search(blocked, grids, ids, spots_h, spots_w, rng) -> np.ndarray:
-    """Every spot of every shape tested at once, on the bitboards. Shifting the rows a mask
-    covers by the mask cells' columns and OR-ing them gives, per top row, a word whose bit
-    `left` says whether the mask collides there; a uniformly random clear bit among all
-    tops is the spot."""
-    which, offset = _shapes().offsets("blocked", ids)
-    dr, dc = np.divmod(offset, PADDED)  # the mask's cells, shifted by the padding
-    tops = _TOPS[: max(1, int(spots_h.max()))]
-    rows = np.zeros((len(grids), PADDED + len(tops)), dtype=np.uint32)  # tops past the last spot read zeros, masked below
-    rows[:, :PADDED] = blocked[grids]
-    windows = np.lib.stride_tricks.sliding_window_view(rows, len(tops), axis=1)  # windows[g, r]: rows r, r + 1, ... of grid g
-    shifted = windows[which, dr] >> dc[:, None].astype(np.uint32)
-    starts = np.flatnonzero(np.diff(which, prepend=-1))
-    collide = np.bitwise_or.reduceat(shifted, starts, axis=0)
-    lefts = ((np.uint64(1) << spots_w.astype(np.uint64)) - np.uint64(1)).astype(np.uint32)
-    free = ~collide & lefts[:, None] & np.where(tops[None, :] < spots_h[:, None], np.uint32(0xFFFFFFFF), np.uint32(0))
-    per_top = np.bitwise_count(free).astype(np.int64)
-    cumulative = np.cumsum(per_top, axis=1)
-    total = cumulative[:, -1]
-    pick = (rng.random(len(ids)) * total).astype(np.int64)
-    top = np.argmax(cumulative > pick[:, None], axis=1)
-    rank = pick - (cumulative[np.arange(len(ids)), top] - per_top[np.arange(len(ids)), top])
-    bits = np.unpackbits(free[np.arange(len(ids)), top].astype("<u4").view(np.uint8).reshape(-1, 4), axis=1, bitorder="little")
-    left = np.argmax(np.cumsum(bits, axis=1) > rank[:, None], axis=1)
-    return np.where(total > 0, top * PADDED + left, -1)
-
-
-def paint(board, blocked, grids, ids, spot, colors, halo: int | None) -> None:
-    """Draw mask ids[i] at spot[i] of grid grids[i] in colors[i], and block its cells (halo
-    None) or its cells grown under connectivity `halo`, as SceneSampler does. Each grid
-    appears once in `grids`, so its rows take each OR once."""
-    top, left = np.divmod(spot, PADDED)
-    which, offset = _shapes().offsets("board", ids)
-    board.reshape(len(board), -1)[grids[which], (top * BOARD + left)[which] + offset] = colors[which]
-    which, row, word = _shapes().rows("blocked" if halo is None else f"halo{halo}", ids)
-    blocked[grids[which], top[which] + row] |= word << left[which].astype(np.uint32)
-
-
 def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator) -> Drawn:
     """Grid i drawn as samplers[which[i]] draws (see the module docstring for how the two
     relate). Grids of different samplers share every step, so a mixture of priors costs
@@ -226,12 +153,12 @@ def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.
             area = 1 + (v[:, 1] * limit[pending]).astype(np.int64)
             h, w = heights[pending], widths[pending]
             ids = shapes(tuple(kinds), kind, area, h, w, rng)
-            spot = place(blocked, pending, ids, h, w, rng)
+            spot = free_spots(_shapes(), blocked, pending, ids, h, w, rng)
             ok = spot >= 0
             color = palette[pending, (v[:, 2] * colors_used[pending]).astype(np.int64)]
             for grown in np.unique(halo[pending[ok]]).tolist():
                 at = ok & (halo[pending] == grown)
-                paint(board, blocked, pending[at], ids[at], spot[at], color[at], grown or None)
+                paint_chunk(_shapes(), board, blocked, pending[at], ids[at], spot[at], color[at], grown or None)
             rejections[pending[~ok]] += 1
             pending = pending[~ok]
     return Drawn(board, heights, widths, background, rejections)
@@ -240,7 +167,7 @@ def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.
 def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tuple[str, ...], min_copies: int, max_copies: int,
                  max_area: int, rng: np.random.Generator, n: int) -> Drawn:
     """n grids of one shape drawn several times, each copy in a colour of its own and kept
-    apart from the others under 8-connectivity (`priors.builtin.area.CopiesSampler`): a
+    apart from the others under 8-connectivity (`generators.copies.CopiesSampler`): a
     copy that fits nowhere ends the grid, and each copy left undrawn is a rejection."""
     _shapes().start_chunk()
     heights, widths = sizes(curriculum, rng, n)
@@ -259,9 +186,9 @@ def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tu
         pending = pending[copies[pending] > k]
         if not pending.size:
             break
-        spot = place(blocked, pending, ids[pending], heights[pending], widths[pending], rng)
+        spot = free_spots(_shapes(), blocked, pending, ids[pending], heights[pending], widths[pending], rng)
         ok = spot >= 0
-        paint(board, blocked, pending[ok], ids[pending[ok]], spot[ok], palette[pending[ok], k], 8)
+        paint_chunk(_shapes(), board, blocked, pending[ok], ids[pending[ok]], spot[ok], palette[pending[ok], k], 8)
         drawn[pending[ok]] += 1
         pending = pending[ok]
     return Drawn(board, heights, widths, background, copies - drawn)

@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from generators.policies import MAX_SIDE
+from generators.placement import BOARD, PADDED, halo
 from generators.shapes import ORIENTATIONS, POOL_SIZE, blob, grown_blobs
 
-BOARD = MAX_SIDE + 1
-"""Columns of a chunk sampler's board of colours: a grid and one column of nothing."""
-PADDED = MAX_SIDE + 2
-"""Columns of its board of blocked cells: padded by one on each side, as SceneSampler's."""
 POOL = POOL_SIZE * ORIENTATIONS
 
 
@@ -34,8 +30,8 @@ class Catalogue:
     """Masks by id: `shape(ids)` gives heights and widths, and `offsets(part, ids)` the
     cells of each mask as offsets on a colour board ("board", row stride BOARD), on a
     blocked board ("blocked", stride PADDED, shifted by the padding), or the mask grown by
-    one cell in the directions connectivity 4 or 8 joins ("halo4", "halo8": SceneSampler's
-    `_dilate`, whose cell (i, j) covers blocked cell (top + i, left + j)). `rows(part, ids)`
+    one cell in the directions connectivity 4 or 8 joins ("halo4", "halo8": `placement.halo`,
+    whose cell (i, j) covers blocked cell (top + i, left + j)). `rows(part, ids)`
     gives the blocked-board parts a row at a time, as bit words (bit c for column c), for
     the chunk samplers' blocked boards of one 32-bit word a row."""
 
@@ -74,19 +70,13 @@ class Catalogue:
         self._masks.extend(masks)
         heights = np.array([m.shape[0] for m in masks], dtype=np.int64)
         widths = np.array([m.shape[1] for m in masks], dtype=np.int64)
-        stack = np.zeros((len(masks), int(heights.max()) + 4, int(widths.max()) + 4), dtype=bool)
+        stack = np.zeros((len(masks), int(heights.max()), int(widths.max())), dtype=bool)
         for i, m in enumerate(masks):
-            stack[i, 2 : 2 + m.shape[0], 2 : 2 + m.shape[1]] = m
-        rows = stack[:, :-2] | stack[:, 1:-1] | stack[:, 2:]  # grown up and down, as _dilate
-        grown = {
-            8: rows[:, :, :-2] | rows[:, :, 1:-1] | rows[:, :, 2:],
-            4: rows[:, :, 1:-1] | stack[:, 1:-1, :-2] | stack[:, 1:-1, 2:],
-        }
+            stack[i, : m.shape[0], : m.shape[1]] = m
         k, r, c = np.nonzero(stack)
-        r, c = r - 2, c - 2
         cells = {"board": (k, r * BOARD + c), "blocked": (k, (r + 1) * PADDED + c + 1)}
-        for conn, halo in grown.items():
-            k2, r2, c2 = np.nonzero(halo)  # halo cell (i, j) covers mask cell (i - 1, j - 1): stack cell (i + 1, j + 1)
+        for conn in (8, 4):  # halo cell (i, j) covers mask cell (i - 1, j - 1)
+            k2, r2, c2 = np.nonzero(halo(stack.transpose(1, 2, 0), conn).transpose(2, 0, 1))
             cells[f"halo{conn}"] = (k2, r2 * PADDED + c2)
         for part, (which, offset) in cells.items():
             self._extend(part, which, offset, len(masks))

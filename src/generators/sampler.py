@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from generators.placement import Canvas
 from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum, pick_index
 from generators.shapes import FOUR_CONNECTED, SHAPE_KINDS, make_shape
 
@@ -54,31 +55,6 @@ class Sample:
     intent: tuple[ShapeIntent, ...]
     separated_under: int | None
     rejections: int
-
-
-def _dilate(mask: np.ndarray, connectivity: int) -> np.ndarray:
-    """The mask grown by one cell in every direction the connectivity joins, padded by 1."""
-    h, w = mask.shape
-    padded = np.zeros((h + 4, w + 4), dtype=bool)
-    padded[2:-2, 2:-2] = mask
-    rows = padded[:-2] | padded[1:-1] | padded[2:]  # grown up and down: (h + 2, w + 4)
-    if connectivity == 8:
-        return rows[:, :-2] | rows[:, 1:-1] | rows[:, 2:]
-    return rows[:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
-
-
-_dilations: dict[tuple, np.ndarray] = {}
-
-
-def _cached_dilation(mask: np.ndarray, connectivity: int) -> np.ndarray:
-    """`_dilate`, remembered: pooled blobs, rectangles and lines recur across grids."""
-    key = (mask.shape, mask.tobytes(), connectivity)
-    grown = _dilations.get(key)
-    if grown is None:
-        if len(_dilations) > 65_536:  # bound the memory; the pool of shapes is far smaller
-            _dilations.clear()
-        grown = _dilations[key] = _dilate(mask, connectivity)
-    return grown
 
 
 @dataclass(frozen=True)
@@ -131,14 +107,13 @@ class SceneSampler:
     def sample(self, rng: np.random.Generator) -> Sample:
         height, width = self.sizes.sample(rng)
         background = self.background.sample(rng)
-        grid = np.full((height, width), background, dtype=np.uint8)
-        # Padded by one on each side so that dilations near the border need no clipping.
-        blocked = np.zeros((height + 2, width + 2), dtype=bool)
+        canvas = Canvas.blank(height, width, background)
         wanted = self.min_objects + int(rng.random() * (self.max_objects - self.min_objects + 1))
         # A tiny grid cannot hold many separate shapes; asking anyway only inflates rejections.
         wanted = min(wanted, max(self.min_objects, height * width // 4))
         others = [c for c in range(COLORS) if c != background]
         shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
+        apart_under = self.connectivity if self.separate else None
         intents: list[ShapeIntent] = []
         rejections = 0
         for _ in range(wanted):
@@ -148,7 +123,7 @@ class SceneSampler:
                 # Shapes scale down on tiny grids, where full-size ones would only be rejected.
                 area = 1 + int(area_u * min(self.max_area, max(1, height * width // (wanted + 1))))
                 mask = make_shape(kind, rng, area, height, width)
-                spot = self._place(rng, blocked, mask)
+                spot = canvas.spot(rng, mask)
                 if spot is not None:
                     break
                 rejections += 1  # no free spot for this shape anywhere: draw another
@@ -156,38 +131,13 @@ class SceneSampler:
                 continue
             color = shape_colors[int(color_u * len(shape_colors))]
             top, left = spot
-            h, w = mask.shape
-            grid[top : top + h, left : left + w][mask] = color
-            if self.separate:
-                blocked[top : top + h + 2, left : left + w + 2] |= _cached_dilation(mask, self.connectivity)
-            else:
-                blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] |= mask
+            canvas.paint(mask, top, left, color, apart_under)
             intents.append(ShapeIntent(kind, color, top, left, mask))
-        grid.flags.writeable = False
+        canvas.grid.flags.writeable = False
         return Sample(
-            grid=grid,
+            grid=canvas.grid,
             background=background,
             intent=tuple(intents),
             separated_under=self.connectivity if self.separate else None,
             rejections=rejections,
         )
-
-    def _place(self, rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray) -> tuple[int, int] | None:
-        """A uniformly random free spot for the mask, found among all spots at once."""
-        h, w = mask.shape
-        stride = blocked.shape[1]
-        spots = (blocked.shape[0] - 2 - h + 1, stride - 2 - w + 1)
-        if spots[0] < 1 or spots[1] < 1:
-            return None
-        # One random spot first: on sparse grids it is usually free, and a spot accepted this
-        # way or found by the full search below is uniform over the free spots either way.
-        u, v = rng.random(2)
-        top, left = int(u * spots[0]), int(v * spots[1])
-        if not (blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] & mask).any():
-            return top, left
-        # Every h x w window of the unpadded area, as a view (what sliding_window_view builds, minus its overhead).
-        windows = np.ndarray((*spots, h, w), dtype=bool, buffer=blocked, offset=stride + 1, strides=(stride, 1, stride, 1))
-        free = np.flatnonzero(~(windows & mask).any(axis=(2, 3)))
-        if free.size == 0:
-            return None
-        return divmod(int(free[int(rng.random() * free.size)]), spots[1])

@@ -10,9 +10,9 @@ distinct objects are their point.
 
 import attrs
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from generators import BackgroundPolicy, Sample, SceneSampler, ShapeIntent, SizeCurriculum, make_shape
+# CopiesSampler lived here; importing it from this module still works.
+from generators import CopiesSampler, Sample, SceneSampler, SizeCurriculum
 from priors.builtin import scene_options
 from priors.kinds import SoleColorParam, sole_object
 from priors.prior import Prior
@@ -81,66 +81,6 @@ def has_the_named_area(scene, params, line: str) -> bool:
 
 AREA_WORKED = Worked(area_steps, has_its_area)
 SAME_SIZE_WORKED = Worked(same_size_steps, has_the_named_area)
-
-
-@attrs.frozen
-class CopiesSampler:
-    """One shape drawn several times, each copy in a colour of its own and apart from the
-    others (8-connectivity): ARC's "same shape, other colours" layout. Independent shapes
-    rarely share an area, so without these scenes "how many have the same area" is
-    nearly always 0."""
-
-    sizes: SizeCurriculum = SizeCurriculum(min_side=4, max_side=14)
-    background: BackgroundPolicy = BackgroundPolicy()
-    kinds: tuple[str, ...] = ("blob", "rectangle", "square", "outline", "horizontal", "vertical", "diagonal", "cell")
-    min_copies: int = 3
-    max_copies: int = 7
-    max_area: int = 9
-
-    def __call__(self, rng: np.random.Generator) -> Sample:
-        height, width = self.sizes.sample(rng)
-        background = self.background.sample(rng)
-        u = rng.random(3)
-        kind = self.kinds[int(u[0] * len(self.kinds))]
-        mask = make_shape(kind, rng, 1 + int(u[1] * self.max_area), max(1, height // 2), max(1, width // 2))
-        copies = self.min_copies + int(u[2] * (self.max_copies - self.min_copies + 1))
-        colors = rng.permutation([c for c in range(10) if c != background])[:copies].tolist()
-        grid = np.full((height, width), background, dtype=np.uint8)
-        taken = np.zeros((height + 2, width + 2), dtype=bool)  # painted cells grown by one, padded by one
-        grown = _grown(mask)
-        intents = []
-        for color in colors:
-            spot = _free_spot(rng, taken[1:-1, 1:-1], mask)
-            if spot is None:
-                break
-            top, left = spot
-            grid[top : top + mask.shape[0], left : left + mask.shape[1]][mask] = color
-            taken[top : top + grown.shape[0], left : left + grown.shape[1]] |= grown
-            intents.append(ShapeIntent(kind, color, top, left, mask))
-        grid.flags.writeable = False
-        return Sample(grid, background, tuple(intents), separated_under=8, rejections=len(colors) - len(intents))
-
-
-def _free_spot(rng: np.random.Generator, taken: np.ndarray, mask: np.ndarray) -> tuple[int, int] | None:
-    """A uniformly random place where the mask covers no taken cell: one random try first,
-    which usually succeeds on a sparse grid, then a search of every place."""
-    spots = (taken.shape[0] - mask.shape[0] + 1, taken.shape[1] - mask.shape[1] + 1)
-    u, v = rng.random(2)
-    top, left = int(u * spots[0]), int(v * spots[1])
-    if not (taken[top : top + mask.shape[0], left : left + mask.shape[1]] & mask).any():
-        return top, left
-    free = np.flatnonzero(~(sliding_window_view(taken, mask.shape) & mask).any(axis=(2, 3)))
-    return divmod(int(free[int(rng.random() * len(free))]), spots[1]) if len(free) else None
-
-
-def _grown(mask: np.ndarray) -> np.ndarray:
-    """The mask and its 8 neighbours, one larger on every side."""
-    h, w = mask.shape
-    out = np.zeros((h + 2, w + 2), dtype=bool)
-    for dr in range(3):
-        for dc in range(3):
-            out[dr : dr + h, dc : dc + w] |= mask
-    return out
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from generators import Sample, ShapeIntent, make_shape
+from generators.placement import Canvas, free_spot
 from generators.policies import pick_index
 
 MIN_SIDE, MAX_SIDE = 6, 20
@@ -49,28 +50,6 @@ def _padded(mask: np.ndarray) -> np.ndarray:
     """The mask with a border of False (np.pad costs several times more on small masks)."""
     out = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), dtype=bool)
     out[1:-1, 1:-1] = mask
-    return out
-
-
-_growths: dict[tuple, np.ndarray] = {}
-
-
-def _grown(mask: np.ndarray) -> np.ndarray:
-    """The mask grown by one cell towards all 8 neighbours, padded by one on each side.
-    Remembered: small shapes recur across grids (outlines rarely do, hence the bound)."""
-    key = (mask.shape, mask.tobytes())
-    out = _growths.get(key)
-    if out is None:
-        h, w = mask.shape
-        rows = np.zeros((h + 2, w), dtype=bool)
-        for dr in range(3):
-            rows[dr : dr + h] |= mask
-        out = np.zeros((h + 2, w + 2), dtype=bool)
-        for dc in range(3):
-            out[:, dc : dc + w] |= rows
-        if len(_growths) > 4096:
-            _growths.clear()
-        _growths[key] = out
     return out
 
 
@@ -151,43 +130,22 @@ def _gap(rng: np.random.Generator, region: np.ndarray, ring: np.ndarray) -> np.n
     return opened
 
 
-def _place(rng: np.random.Generator, allowed: np.ndarray, mask: np.ndarray) -> tuple[int, int] | None:
-    """A uniformly random spot where every cell of the mask lands on an allowed cell."""
-    h, w = mask.shape
-    spots = (allowed.shape[0] - h + 1, allowed.shape[1] - w + 1)
-    if spots[0] < 1 or spots[1] < 1:
-        return None
-    blocked = np.ascontiguousarray(~allowed)
-    # One random spot first: where there is room it usually fits, and a spot accepted this way
-    # or found by the full search below is uniform over the fitting spots either way.
-    u, v = rng.random(2)
-    top, left = int(u * spots[0]), int(v * spots[1])
-    if not (blocked[top : top + h, left : left + w] & mask).any():
-        return top, left
-    # Every h x w window as a view: sliding_window_view builds the same, with more overhead.
-    stride = blocked.strides[0]
-    windows = np.ndarray((*spots, h, w), dtype=bool, buffer=blocked, strides=(stride, 1, stride, 1))
-    free = np.flatnonzero(~(windows & mask).any(axis=(2, 3)))
-    if free.size == 0:
-        return None
-    return divmod(int(free[int(rng.random() * free.size)]), spots[1])
-
-
 class _Canvas:
-    """The grid being drawn, what is still free (a cell away from every shape), the intents,
-    and how many shapes fitted nowhere (`Sample.rejections`)."""
+    """The grid being drawn, its shapes' intents, and how many shapes fitted nowhere
+    (`Sample.rejections`). `free` is what is a cell away from every shape."""
 
     def __init__(self, height: int, width: int, background: int):
-        self.grid = np.full((height, width), background, dtype=np.uint8)
-        self._free = np.ones((height + 2, width + 2), dtype=bool)  # padded, so margins need no clipping
-        self.free = self._free[1:-1, 1:-1]
+        self.board = Canvas.blank(height, width, background)
+        self.grid = self.board.grid
         self.intents: list[ShapeIntent] = []
         self.rejections = 0
 
+    @property
+    def free(self) -> np.ndarray:
+        return ~self.board.taken
+
     def draw(self, kind: str, color: int, top: int, left: int, mask: np.ndarray) -> None:
-        h, w = mask.shape
-        self.grid[top : top + h, left : left + w][mask] = color
-        self._free[top : top + h + 2, left : left + w + 2] &= ~_grown(mask)
+        self.board.paint(mask, top, left, color)
         self.intents.append(ShapeIntent(kind, color, top, left, mask))
 
 
@@ -223,6 +181,7 @@ def _outline(rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color:
     if rows.size == 0:
         return None
     room_h, room_w = min(rows[-1] - rows[0] + 1, 14), min(cols[-1] - cols[0] + 1, 14)
+    blocked = ~allowed
     for _ in range(4):
         if room_h < MIN_BOX or room_w < MIN_BOX:
             return None
@@ -231,7 +190,7 @@ def _outline(rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color:
         h = low_h + int(u[0] ** 0.6 * (room_h - low_h + 1))  # skewed towards roomy insides
         w = low_w + int(u[1] ** 0.6 * (room_w - low_w + 1))
         region = REGIONS[pick_index(list(REGION_CDF), u[2])](rng, h, w)
-        spot = _place(rng, allowed, region)
+        spot = free_spot(rng, blocked, region)
         if spot is not None:
             break
         canvas.rejections += 1
@@ -242,7 +201,7 @@ def _outline(rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color:
     closed = rng.random() >= GAP_RATE
     drawn = ring if closed else _gap(rng, region, ring)
     canvas.draw("outline" if closed else "gapped_outline", color, *spot, drawn)
-    hole = np.zeros_like(canvas.free)
+    hole = np.zeros(canvas.grid.shape, dtype=bool)
     hole[spot[0] : spot[0] + h, spot[1] : spot[1] + w] = region & ~ring
     return hole
 
@@ -272,13 +231,13 @@ def _small(rng: np.random.Generator, canvas: _Canvas, allowed: np.ndarray, pick_
     u = rng.random(2)
     kind = SMALL_KINDS[pick_index(list(SMALL_CDF), u[0])]
     mask = make_shape(kind, rng, 1 + int(u[1] * 4), 3, 3)
-    room = allowed & canvas.free
-    spot = _place(rng, room, mask)
+    blocked = ~(allowed & canvas.free)
+    spot = free_spot(rng, blocked, mask)
     if spot is None:
         canvas.rejections += 1
         if mask.size > 1:
             kind, mask = "cell", np.ones((1, 1), dtype=bool)
-            spot = _place(rng, room, mask)
+            spot = free_spot(rng, blocked, mask)
     if spot is not None:
         canvas.draw(kind, pick_color(), *spot, mask)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from generators import BackgroundPolicy, Sample, ShapeIntent, SizeCurriculum, make_shape
+from generators.placement import Canvas, halo
 from generators.policies import pick_index
 
 # Each rotation and flip as a map of index arrays; names as in priors.transforms.
@@ -96,7 +97,7 @@ def near_miss(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The mask plus one cell touching it (corners count) that leaves it not left-right
     symmetric within its new bounding box; the mask itself when no such cell exists."""
     padded = np.pad(mask, 1)
-    grown = _grown(mask) & ~padded
+    grown = halo(mask) & ~padded
     candidates = np.argwhere(grown)
     for r, c in candidates[rng.permutation(len(candidates))].tolist():
         trial = padded.copy()
@@ -106,15 +107,6 @@ def near_miss(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if not np.array_equal(trial, trial[:, ::-1]):
             return trial
     return mask
-
-
-def _grown(mask: np.ndarray) -> np.ndarray:
-    """The mask grown by one cell in all eight directions, padded by 1 on each side."""
-    h, w = mask.shape
-    padded = np.zeros((h + 4, w + 4), dtype=bool)
-    padded[2:-2, 2:-2] = mask
-    rows = padded[:-2] | padded[1:-1] | padded[2:]
-    return rows[:, :-2] | rows[:, 1:-1] | rows[:, 2:]
 
 
 @dataclass(frozen=True)
@@ -169,18 +161,17 @@ class SymmetrySampler:
         if rng.random() >= self.mirrored_rate:
             mask = near_miss(mask, rng)
         height, width = max(height, mask.shape[0]), max(width, mask.shape[1])
-        grid = np.full((height, width), background, dtype=np.uint8)
-        blocked = np.zeros((height + 2, width + 2), dtype=bool)  # padded by 1, like the grown masks
+        canvas = Canvas.blank(height, width, background)
         main = "mirrored" if np.array_equal(mask, mask[:, ::-1]) else "near miss"
-        intents = [_place(rng, grid, blocked, mask, colors[0], main)]
+        intents = [_place(rng, canvas, mask, colors[0], main)]
         for color in colors[1 : 1 + int(rng.random() * self.max_colors)]:
             kind = _DISTRACTOR_KINDS[int(rng.random() * len(_DISTRACTOR_KINDS))]
             shape = make_shape(kind, rng, 1 + int(rng.random() * 5), height, width)
-            placed = _place(rng, grid, blocked, shape, color, kind)
+            placed = _place(rng, canvas, shape, color, kind)
             if placed is not None:
                 intents.append(placed)
-        grid.flags.writeable = False
-        return Sample(grid=grid, background=background, intent=tuple(intents), separated_under=8, rejections=0)
+        canvas.grid.flags.writeable = False
+        return Sample(grid=canvas.grid, background=background, intent=tuple(intents), separated_under=8, rejections=0)
 
 
 def _cdf(weights: list[float]) -> list[float]:
@@ -195,19 +186,12 @@ def _pick_group(rng: np.random.Generator, square: bool) -> Group:
     return GROUPS[pick_index(_GROUP_CDF[square], rng.random())]
 
 
-def _place(rng, grid, blocked, mask, color, kind) -> ShapeIntent | None:
+def _place(rng, canvas: Canvas, mask, color, kind) -> ShapeIntent | None:
     """Paint `mask` at a random spot clear of every shape painted before (and of their
-    8-neighbours), or nothing when no spot is clear."""
-    h, w = mask.shape
-    spots = [
-        (top, left)
-        for top in range(grid.shape[0] - h + 1)
-        for left in range(grid.shape[1] - w + 1)
-        if not (blocked[top + 1 : top + h + 1, left + 1 : left + w + 1] & mask).any()
-    ]
-    if not spots:
+    8-neighbours), or nothing when no spot is clear. The search comes without a random try
+    first (tries=0): that is how this sampler always drew, and its grids stay the same."""
+    spot = canvas.spot(rng, mask, tries=0)
+    if spot is None:
         return None
-    top, left = spots[int(rng.random() * len(spots))]
-    grid[top : top + h, left : left + w][mask] = color
-    blocked[top : top + h + 2, left : left + w + 2] |= _grown(mask)
-    return ShapeIntent(kind, color, top, left, mask)
+    canvas.paint(mask, *spot, color)
+    return ShapeIntent(kind, color, *spot, mask)
