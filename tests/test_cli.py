@@ -227,7 +227,7 @@ def test_main_job_flag_runs_the_main_job_file_and_typed_options_still_win(tmp_pa
     used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert used["priors"]["counting"]["settings"] == job["priors"]["counting"]["settings"]
     assert used["system_prompt"] == job["system_prompt"] == "brief"
-    assert used["questions_per_chat"] == job["questions_per_chat"] == 1
+    assert used["questions_per_chat"] == job["questions_per_chat"] == 2 and used["question_order"] == job["question_order"] == "fixed"
     assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
     assert used["priors"]["counting"]["families"] == job["priors"]["counting"]["families"] == ["counting.objects"]
     for option in ("trainer", "batch_size", "grad_accum", "time_limit"):

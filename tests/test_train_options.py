@@ -32,7 +32,7 @@ def train(configs, tmp_path, *args):
 
 
 def is_main_job(config: TrainConfig) -> bool:
-    return (config.chats.system_prompt == "brief" and config.chats.questions_per_chat == 1
+    return (config.chats.system_prompt == "brief" and config.chats.questions_per_chat == JOB["questions_per_chat"]
             and [name for name, _ in config.chats.priors] == list(JOB["priors"])
             and config.max_steps == JOB["train"]["max_steps"] and config.trainer == JOB["train"]["trainer"])
 
@@ -87,7 +87,7 @@ def test_main_job_flag_changes_the_main_job(configs, tmp_path):
     result, config = train(configs, tmp_path, "--main-job", "--max-steps", 7, "--n-eval", 3)
     assert result.exit_code == 0, result.output
     assert config.max_steps == 7 and config.n_eval == 3
-    assert config.chats.system_prompt == "brief" and config.chats.questions_per_chat == 1
+    assert config.chats.system_prompt == "brief" and config.chats.questions_per_chat == JOB["questions_per_chat"]
     assert config.time_limit == JOB["train"]["time_limit"]
 
 
