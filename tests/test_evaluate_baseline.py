@@ -12,9 +12,11 @@ from collections import Counter
 import pytest
 
 from trainers.chats import ChatBuilder, ChatConfig
-from trainers.evaluate import EvalReport, assess, evaluate, grid_text, judge
+from trainers.evaluate import EvalReport, assess, evaluate, judge
 from trainers.report import SCORES, majority_report, verdicts, wilson_interval
 from trainers.training_data import majority_answers
+
+from scripted import asked, gold_questions
 
 
 @pytest.fixture(scope="module")
@@ -28,18 +30,11 @@ class Scripted:
     never by position) and its family."""
 
     def __init__(self, records, reply):
-        self.gold = {(grid_text(r), qa["question"]): qa for r in records for qa in r["metadata"]["qas"]}
+        self.gold = gold_questions(records)
         self.reply = reply
 
     def respond(self, prompts):
-        out = []
-        for prompt in prompts:
-            first = next(m["content"] for m in prompt if m["role"] == "user")
-            grids, _, question = first.rpartition("\n\n")
-            if sum(m["role"] == "user" for m in prompt) > 1:
-                question = prompt[-1]["content"]
-            out.append(self.reply(self.gold[(grids, question)]))
-        return out
+        return [self.reply(self.gold[asked(prompt)]) for prompt in prompts]
 
 
 def _verdict_lines(assessment):

@@ -5,8 +5,10 @@ the generation budget keep working."""
 import pytest
 
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
-from trainers.evaluate import EvalReport, evaluate, grid_text, judge, reply_tokens
+from trainers.evaluate import EvalReport, evaluate, judge, reply_tokens
 from trainers.report import majority_report, verdicts
+
+from scripted import asked, gold_questions
 
 CONFIG = ChatConfig(priors=parse_weights("counting=2,area"), seed=21, answers="worked", questions_per_chat=3)
 
@@ -22,17 +24,13 @@ class Worker:
     its steps and a wrong last line, or with the bare answer alone."""
 
     def __init__(self, records, how="right"):
-        self.replies = {(grid_text(r), qa["question"]): qa for r in records for qa in r["metadata"]["qas"]}
+        self.replies = gold_questions(records)
         self.how = how
 
     def respond(self, prompts):
         out = []
         for prompt in prompts:
-            first = next(m["content"] for m in prompt if m["role"] == "user")
-            grids, _, question = first.rpartition("\n\n")
-            if sum(m["role"] == "user" for m in prompt) > 1:
-                question = prompt[-1]["content"]
-            qa = self.replies[(grids, question)]
+            qa = self.replies[asked(prompt)]
             reply = qa.get("worked") or qa["answer"]
             if self.how == "wrong sum":
                 reply = "\n".join([*reply.split("\n")[:-1], "wrong"])
