@@ -143,9 +143,10 @@ def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, record
     fields |= typed_fields
     where = f"{file.path}" if file is not None else "options"
     config = make_chat_config(fields, where)
-    # The file was checked alone; what was typed (a --level, say) may not fit its settings.
+    # The file was checked alone when read; what was typed (a --level, say) may not fit its settings.
     named = [f"--{name.replace('_', '-')}" for name in typed_fields if name != "split"]
-    check_choices(config, f"{where} with {', '.join(named)}" if file is not None and named else where)
+    if named:
+        check_choices(config, f"{where} with {', '.join(named)}" if file is not None else where)
     return config
 
 

@@ -141,9 +141,10 @@ class Records:
         self._start, self._lines = -1, []
 
     def __getitem__(self, index: int) -> dict:
-        start = index - index % self.engine.step if self.engine.fast is not None else index
+        span = self.engine.step if self.engine.fast is not None else 1  # a record alone costs what it costs in a piece
+        start = index - index % span
         if start != self._start:
-            self._start, self._lines = start, self.engine.records(start, start + (self.engine.step if self.engine.fast else 1)).lines
+            self._start, self._lines = start, self.engine.records(start, start + span).lines
         return json.loads(self._lines[index - start])
 
     def stream(self, count: int) -> Iterator[dict]:

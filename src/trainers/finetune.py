@@ -208,11 +208,12 @@ def build_trainer(config: TrainConfig, model, tokenizer, records=None, folder: P
     from trl import SFTTrainer
 
     records = records or record_stream(config)
-    check_one_step(config, sample or first_records(config, 200), tokenizer, world_size())
+    sample = sample or first_records(config, 200)  # read once: the step check and the step estimate share it
+    check_one_step(config, sample, tokenizer, world_size())
     if config.max_steps > 0:
         steps = config.max_steps
     else:  # each optimizer step takes a batch on every process
-        steps = max(1, estimated_steps(config, sample or first_records(config, 200), tokenizer) // world_size())
+        steps = max(1, estimated_steps(config, sample, tokenizer) // world_size())
     callbacks = [*callbacks, *([_time_limit_callback(config.time_limit)] if config.time_limit else []), _interrupt_callback()]
     if config.trainer == "plain":
         return _plain_trainer(config, model, tokenizer, records, steps, callbacks)
