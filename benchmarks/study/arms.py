@@ -15,8 +15,10 @@ Keys: arch (llama | gpt2: learned absolute positions), layout (digits | padded: 
 with '.' to width 10), init2d (gpt2: position embeddings started as row + column
 embeddings), system (brief | none), trace (none | rows: running count of objects by the row
 of their first cell | colors: each object as `index colour`, by colour), hidden, layers,
-aux (none | colors: a second turn asks colors.distinct about the same grid, also trained),
-heads, inter, lr, batch, steps, time_limit, threads, n_eval.
+aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
+record: the data file's own later turns),
+heads, inter, lr, batch, steps, time_limit, threads, n_eval, grid_loss (weight of a second loss, on
+the prompt's tokens: the grid read as language), bf16 (autocast matmuls to bfloat16).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
 
 DEFAULTS = dict(arch="llama", layout="digits", system="brief", trace="none", init2d=0, hidden=128, layers=6, heads=4, inter=512,
                 lr=1e-3, batch=16, steps=2000, time_limit=0.0, threads=1, n_eval=1000, eval_seed=777, n_train=300000,
-                aux="none", data="/tmp/exp/train.jsonl", out=str(ROOT / "docs" / "study"), gen=40)
+                aux="none", grid_loss=0.0, bf16=0, data="/tmp/exp/train.jsonl", out=str(ROOT / "docs" / "study"), gen=40)
 SYSTEM = "Answer with the value only."
 QUESTION = "How many objects are there in the grid?"
 EIGHT = np.ones((3, 3), dtype=int)
@@ -125,7 +127,8 @@ def batches(o: dict, prompts: list, answers: list, pad: int, masks: list):
                 yield (torch.tensor([s + [pad] * (width - len(s)) for s in seqs]),
                        torch.tensor([[-100] * len(prompts[i]) + [t if m else -100 for t, m in zip(answers[i], masks[i])]
                                      + [-100] * (width - len(s)) for i, s in zip(group, seqs)]),
-                       torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs]))
+                       torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs]),
+                       torch.tensor([[-100] + prompts[i][1:] + [-100] * (width - len(prompts[i])) for i in group]))
 
 
 def train(o: dict, model, stream) -> dict:
@@ -139,8 +142,13 @@ def train(o: dict, model, stream) -> dict:
         lr = o["lr"] * (step + 1) / 10 if step < 10 else o["lr"] * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
         for group in optimizer.param_groups:
             group["lr"] = lr
-        ids, labels, mask = next(stream)
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        ids, labels, mask, prompt_labels = next(stream)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(o["bf16"])):
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
+        flat = logits[:, :-1].reshape(-1, logits.shape[-1])
+        loss = torch.nn.functional.cross_entropy(flat, labels[:, 1:].reshape(-1), ignore_index=-100)
+        if o["grid_loss"]:
+            loss = loss + o["grid_loss"] * torch.nn.functional.cross_entropy(flat, prompt_labels[:, 1:].reshape(-1), ignore_index=-100)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -189,12 +197,15 @@ def main(argv: list[str]) -> None:
     torch.set_num_threads(o["threads"])
     torch.manual_seed(0)
     tok = build_tiny_tokenizer()
-    prompts, replies, grids_seen, backgrounds = [], [], [], []
+    prompts, replies, grids_seen, backgrounds, later = [], [], [], [], []
     with open(o["data"]) as f:
         for i, line in enumerate(f):
             if i == o["n_train"]:
                 break
             record = json.loads(line)
+            if o["aux"] == "record" and not record["messages"][1]["content"].endswith(QUESTION):
+                continue  # a chat whose first question is not the count
+            later.append(record["messages"][3:])
             meta = record["metadata"]
             text = reply(o, meta["grids"][0], meta["backgrounds"][0])
             assert text.split("\n")[-1] == record["messages"][2]["content"], (text, record)  # scipy agrees with the project
@@ -205,6 +216,13 @@ def main(argv: list[str]) -> None:
     prompts = tok(prompts, add_special_tokens=False)["input_ids"]
     replies = tok(replies, add_special_tokens=False)["input_ids"]
     masks = [[True] * len(r) for r in replies]
+    if o["aux"] == "record":  # every later turn of the data file's chats, as generated
+        for r, m, turns in zip(replies, masks, later):
+            for question, answer in zip(*[iter(t["content"] for t in turns)] * 2):
+                turn = tok(f"<|user|>\n{question}<|end|><|assistant|>\n", add_special_tokens=False)["input_ids"]
+                extra = tok(f"{answer}<|end|>", add_special_tokens=False)["input_ids"]
+                r += turn + extra
+                m += [False] * len(turn) + [True] * len(extra)
     if o["aux"] == "colors":
         turn = tok(f"<|user|>\n{AUX}<|end|><|assistant|>\n", add_special_tokens=False)["input_ids"]
         for r, m, g, b in zip(replies, masks, grids_seen, backgrounds):
