@@ -72,8 +72,8 @@ def arm(label: str, mixture: dict, options: dict, threads: int) -> dict:
 
 
 def other_families(run: Path, n: int = 600) -> dict:
-    """(i) The run's model asked every family of counting, area and colors, one question a chat,
-    on grids like its own, in its own prompt layout; per family, exact match isolated against
+    """(i) The run's model asked every family of counting, area and colors, each question scored
+    alone (isolated), on grids like its own, in its own prompt layout; per family, exact match isolated against
     always that family's most common answer in the same held-out chats."""
     import attrs
     import yaml
@@ -94,7 +94,7 @@ def other_families(run: Path, n: int = 600) -> dict:
     report = evaluate(HFResponder(model, tokenizer, progress=False), records, modes=("isolated",), progress=False)
     summary = report.summary["isolated"]
     bar = majority(records)
-    trained = set(own.prior_families.get("counting", ()))
+    trained = {family for families in own.prior_families.values() for family in families}
     return {"run": str(run), "chats": n, "trained_on": sorted(trained),
             "families": {f: {"exact": c.accuracy, "n": c.n, "most_common_answer": bar[f], "trained": f in trained}
                          for f, c in sorted(summary.families.items())}}

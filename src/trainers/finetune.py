@@ -245,7 +245,7 @@ def _plain_trainer(config: TrainConfig, model, tokenizer, records, steps: int, c
         model = get_peft_model(model, adapters)
     return PlainTrainer(model, tokenizer, records, max_steps=steps, lr=config.resolved_lr(), batch_size=config.batch_size,
                         grad_accum=config.grad_accum, max_length=config.max_length, seed=config.seed, time_limit=config.time_limit,
-                        callbacks=callbacks)
+                        callbacks=callbacks, prompt_loss=config.prompt_loss)
 
 
 def save_model(trainer, tokenizer, config: TrainConfig, folder: Path | None = None) -> Path:

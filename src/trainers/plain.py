@@ -64,6 +64,23 @@ def length_batches(records: Iterable[dict], tokenizer, batch_size: int, seed: in
             }
 
 
+def batch_loss(model, batch: dict, prompt_loss: float = 0.0):
+    """The loss on the answers' tokens, plus `prompt_loss` times the loss on the prompt's own
+    tokens (the grids read as text: predicting a cell from the rows above it is practice in
+    the very neighbourhoods that make objects, and the prompt's tokens are computed anyway).
+    With no prompt weight this is the model's own loss, untouched."""
+    if not prompt_loss:
+        return model(**batch).loss
+    import torch.nn.functional as F
+
+    ids, labels, mask = batch["input_ids"], batch["labels"], batch["attention_mask"]
+    logits = model(input_ids=ids, attention_mask=mask).logits.float()
+    prompt = ids.masked_fill((labels != -100) | (mask == 0), -100)
+    flat = logits[:, :-1].reshape(-1, logits.shape[-1])
+    answers = F.cross_entropy(flat, labels[:, 1:].reshape(-1), ignore_index=-100)
+    return answers + prompt_loss * F.cross_entropy(flat, prompt[:, 1:].reshape(-1), ignore_index=-100)
+
+
 def learning_rate(step: int, total: int, peak: float, done: float = 0.0) -> float:
     """Linear warm-up over the first WARMUP steps, then cosine decay to zero (TRL's schedule).
 
@@ -83,12 +100,13 @@ class PlainTrainer:
     `add_callback`, `remove_callback`, `is_world_process_zero`."""
 
     def __init__(self, model, tokenizer, records: Callable[[], Iterator[dict]], *, max_steps: int, lr: float, batch_size: int,
-                 grad_accum: int, max_length: int, seed: int, time_limit: float | None = None, callbacks=()):
+                 grad_accum: int, max_length: int, seed: int, time_limit: float | None = None, callbacks=(),
+                 prompt_loss: float = 0.0):
         from transformers import TrainerControl, TrainerState
 
         self.model, self.tokenizer, self.records = model, tokenizer, records
         self.lr, self.batch_size, self.grad_accum, self.max_length, self.seed = lr, batch_size, grad_accum, max_length, seed
-        self.time_limit = time_limit
+        self.time_limit, self.prompt_loss = time_limit, prompt_loss
         self.args = SimpleNamespace(max_steps=max_steps)
         self.state = TrainerState(max_steps=max_steps, global_step=0, log_history=[], num_input_tokens_seen=0)
         self.control = TrainerControl()
@@ -141,7 +159,7 @@ class PlainTrainer:
             for _ in range(self.grad_accum):
                 batch = next(batches)
                 self.state.num_input_tokens_seen += int(batch["attention_mask"].sum())
-                loss = model(**batch).loss / self.grad_accum
+                loss = batch_loss(model, batch, self.prompt_loss) / self.grad_accum
                 loss.backward()
                 step_loss += float(loss.detach())
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)

@@ -98,6 +98,8 @@ class TrainConfig:
                                       validator=_positive(1.0, optional=True))
     threads: int | None = option(None, "CPU threads for training (default: torch's own, one per core); 1 helps on a busy shared machine.",
                                  validator=attrs.validators.optional(whole(TrainConfigError, 1)))
+    prompt_loss: float = option(0.0, "--trainer plain: weight of a second loss on the prompt's tokens (the grids read as text) "
+                                "beside the answers'; 0 trains on the answers only.", validator=number(TrainConfigError, 0.0, 10.0))
     curriculum: bool = option(False, "Move each prior from easy to medium to hard as its held-out accuracy passes --curriculum-threshold.",
                               validator=flag(TrainConfigError))
     curriculum_threshold: float = option(0.8, "Rolling accuracy at which a prior moves up a level.", validator=number(TrainConfigError, 0.0, 1.0))
@@ -108,6 +110,8 @@ class TrainConfig:
     def __attrs_post_init__(self) -> None:
         if self.chats.seed == self.eval_seed:
             raise TrainConfigError(f"--seed {self.chats.seed} is the evaluation seed: training and held-out chats would be the same")
+        if self.prompt_loss and self.trainer != "plain":
+            raise TrainConfigError(f"--prompt-loss {self.prompt_loss} is a loss of --trainer plain; --trainer sft trains on the answers only")
         if self.curriculum and self.data is not None:
             raise TrainConfigError("--curriculum draws fresh chats level by level; it cannot train on --data")
 
