@@ -7,7 +7,8 @@ against reasoning-gym, and the physical limit of writing the output.
 Per-core figures time `trainers.datasets.generate` on one worker inside a child process
 (start-up excluded, as reasoning-gym's are timed after its import), for the default
 mixture (counting, area, colors) and the full one (every built-in prior and installed
-plugin), interleaved round by round with reasoning-gym's `rectangle_count` and
+plugin), each with one grid a chat and with two (`--grids-per-chat 2`: compare joins the
+questions), interleaved round by round with reasoning-gym's `rectangle_count` and
 `largest_island` on one process, best of `--rounds`; ratios compare figures of the same
 run. Questions per second are chats per second times the file's questions per chat (from
 its card). reasoning-gym lives only in a benchmark-private venv (benchmarks/.rg-venv),
@@ -45,8 +46,8 @@ from pathlib import Path
 from trainers.chats import ChatConfig, parse_weights
 from trainers.datasets import generate
 from trainers.cards import read_card
-priors, n, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-stats = generate(ChatConfig(priors=parse_weights(priors)), n, out, workers=1, overwrite=True)
+priors, n, out, grids = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+stats = generate(ChatConfig(priors=parse_weights(priors), grids_per_chat=grids), n, out, workers=1, overwrite=True)
 card = read_card(out)
 print(n / stats.seconds, sum(card["stats"]["questions"].values()) / n, out.stat().st_size / n)
 """
@@ -70,9 +71,9 @@ def rg_rate(python: Path, name: str, items: int) -> float:
     return float(out.stdout.split()[-1])
 
 
-def our_rate(priors: str, n: int, folder: Path) -> tuple[float, float, float]:
+def our_rate(priors: str, n: int, folder: Path, grids: int = 1) -> tuple[float, float, float]:
     """(chats/s on one worker, questions per chat, bytes per chat)."""
-    out = subprocess.run([sys.executable, "-c", OURS_SCRIPT, priors, str(n), str(folder / "chats.jsonl")], check=True,
+    out = subprocess.run([sys.executable, "-c", OURS_SCRIPT, priors, str(n), str(folder / "chats.jsonl"), str(grids)], check=True,
                          capture_output=True, text=True)
     rate, questions, size = map(float, out.stdout.split()[-3:])
     return rate, questions, size
@@ -168,7 +169,9 @@ def main() -> None:
     import priors
 
     full = ",".join(p for p in FULL if p in priors.available())
-    mixtures = {"default": (DEFAULT, args.n), f"full ({full.count(',') + 1} priors)": (full, args.n_full)}
+    named = f"full ({full.count(',') + 1} priors)"
+    mixtures = {"default": (DEFAULT, args.n, 1), named: (full, args.n_full, 1),
+                "default, two grids a chat": (DEFAULT, args.n_full, 2), f"{named}, two grids a chat": (full, args.n_full, 2)}
     python = reasoning_gym_python()
     print(f"{load()} before; {os.cpu_count()} cores; {args.n:,} default and {args.n_full:,} full chats, {args.rg_items:,} reasoning-gym "
           f"items a round; best of {args.rounds}")
@@ -176,9 +179,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for _ in range(args.rounds):
-            for name, (spec, n) in mixtures.items():
+            for name, (spec, n, grids) in mixtures.items():
                 now = load()
-                rate, questions, size = our_rate(spec, n, folder)
+                rate, questions, size = our_rate(spec, n, folder, grids)
                 if rate > best.get(name, (0,))[0]:
                     best[name] = (rate, questions, size, now)
             for task in ("rectangle_count", "largest_island"):
