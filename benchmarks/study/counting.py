@@ -73,8 +73,8 @@ def arm(label: str, mixture: dict, options: dict, threads: int) -> dict:
 
 def other_families(run: Path, n: int = 600) -> dict:
     """(i) The run's model asked every family of counting, area and colors, each question scored
-    alone (isolated), on grids like its own, in its own prompt layout; per family, exact match isolated against
-    always that family's most common answer in the same held-out chats."""
+    alone (isolated), on grids like its own, in its own prompt layout; per family, exact match
+    against always that family's most common answer in the same held-out chats."""
     import attrs
     import yaml
 

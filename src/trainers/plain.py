@@ -68,17 +68,16 @@ def batch_loss(model, batch: dict, prompt_loss: float = 0.0):
     """The loss on the answers' tokens, plus `prompt_loss` times the loss on the prompt's own
     tokens (the grids read as text: predicting a cell from the rows above it is practice in
     the very neighbourhoods that make objects, and the prompt's tokens are computed anyway).
-    With no prompt weight this is the model's own loss, untouched."""
+    The answers' part is always the model's own loss, so that the two never differ."""
+    out = model(**batch)
     if not prompt_loss:
-        return model(**batch).loss
+        return out.loss
     import torch.nn.functional as F
 
     ids, labels, mask = batch["input_ids"], batch["labels"], batch["attention_mask"]
-    logits = model(input_ids=ids, attention_mask=mask).logits.float()
     prompt = ids.masked_fill((labels != -100) | (mask == 0), -100)
-    flat = logits[:, :-1].reshape(-1, logits.shape[-1])
-    answers = F.cross_entropy(flat, labels[:, 1:].reshape(-1), ignore_index=-100)
-    return answers + prompt_loss * F.cross_entropy(flat, prompt[:, 1:].reshape(-1), ignore_index=-100)
+    logits = out.logits[:, :-1].float()
+    return out.loss + prompt_loss * F.cross_entropy(logits.reshape(-1, logits.shape[-1]), prompt[:, 1:].reshape(-1), ignore_index=-100)
 
 
 def learning_rate(step: int, total: int, peak: float, done: float = 0.0) -> float:
