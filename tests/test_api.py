@@ -4,10 +4,12 @@ random access, items that depend only on (seed, index), and the curriculum."""
 import json
 import subprocess
 import sys
+from collections import defaultdict
 
 import pytest
 
 import arc_priors
+from priors.registry import load as load_prior
 from trainers.curriculum import Curriculum
 from trainers.mixture import ChatConfig, ChatConfigError, parse_weights
 
@@ -27,7 +29,7 @@ def test_an_item_has_question_answer_metadata_prompt_and_the_full_chat():
     assert item["prompt"] == item["messages"][:-1] and item["prompt"][-1]["content"] == item["question"]
     assert item["metadata"]["family"].split(".")[0] in ("counting", "area") and item["metadata"]["schema_version"] == 1
     assert {d["level"] for d in item["metadata"]["sampled_by"]} == {"easy"}
-    with pytest.raises(IndexError):
+    with pytest.raises(IndexError, match="item 50 of a dataset of 50"):
         data[50]
 
 
@@ -41,7 +43,11 @@ def test_sampler_settings_reach_every_prior_and_unknown_ones_are_named():
 def test_a_mixture_mapping_or_file_makes_a_dataset_too(tmp_path):
     mixture = {"priors": {"zones": 1, "counting": {"level": "hard"}}, "questions_per_chat": 2}
     data = arc_priors.create_dataset(mixture, size=10, seed=2)
-    assert {d["prior"] for item in data for d in item["metadata"]["sampled_by"]} <= {"zones", "counting"}
+    # zones names no level, so it must stay at its own default, which differs from counting's
+    # "hard": a mixture that leaked one prior's level into the other would show here.
+    zones_default = load_prior("zones").level_of()
+    assert zones_default not in (None, "hard")
+    assert _levels_by_prior(data) == {"zones": {zones_default}, "counting": {"hard"}}
     path = tmp_path / "mix.json"
     path.write_text(json.dumps(mixture))
     assert arc_priors.create_dataset(path, size=10, seed=2)[3] == data[3]
@@ -75,5 +81,15 @@ def test_a_curriculum_makes_the_mixture_at_its_levels():
     curriculum.increment("area")
     config = curriculum.chat_config(ChatConfig(priors=parse_weights("counting,area")))
     assert (config.choices("counting")[0], config.choices("area")[0]) == ("easy", "medium")
-    item = arc_priors.create_dataset(config, size=3)[0]
-    assert {d["level"] for d in item["metadata"]["sampled_by"]} <= {"easy", "medium"}
+    # 12 items under the default seed draw grids from both priors (3 would draw area alone).
+    assert _levels_by_prior(arc_priors.create_dataset(config, size=12)) == {"counting": {"easy"}, "area": {"medium"}}
+
+
+def _levels_by_prior(data) -> dict[str, set]:
+    """Each grid-drawing prior's levels, from the `sampled_by` entries of every item (one per
+    grid drawn, naming the prior that drew it and the level it drew at)."""
+    levels = defaultdict(set)
+    for item in data:
+        for drawn in item["metadata"]["sampled_by"]:
+            levels[drawn["prior"]].add(drawn["level"])
+    return dict(levels)

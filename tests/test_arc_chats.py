@@ -77,9 +77,20 @@ def test_held_out_chats_of_a_training_run_use_the_evaluation_split(tmp_path):
     from trainers.train_config import TrainConfig
     from trainers.training_data import evaluation_records
 
+    from trainers.arc import load_tasks
+
+    # 20 held-out chats under the fixed evaluation seed hold both kinds (6 task chats at the
+    # time of writing); the counts below are asserted so a mixture that drops either kind fails
+    # here instead of letting the split checks pass on nothing.
     config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(grids=parse_weights("arc-agi-1"), priors=parse_weights("counting,arc-tasks")),
                          n_eval=20)
     held_out = evaluation_records(config)
     labels = {d["prior"] for r in held_out for d in r["metadata"]["sampled_by"]}
-    sources = {json.loads(qa["params"]).get("source") for r in held_out for qa in r["metadata"]["qas"] if qa["prior"] == "arc-tasks"}
-    assert labels <= {"arc-agi-1:evaluation", "arc-tasks"} and sources <= {"arc-agi-1:evaluation"}
+    task_params = [json.loads(qa["params"]) for r in held_out for qa in r["metadata"]["qas"] if qa["prior"] == "arc-tasks"]
+    grid_chats = [r for r in held_out if r["metadata"]["sampled_by"][0]["prior"] != "arc-tasks"]
+    assert len(task_params) >= 2 and len(grid_chats) >= 2
+    assert labels == {"arc-agi-1:evaluation", "arc-tasks"}
+    assert {p["source"] for p in task_params} == {"arc-agi-1:evaluation"}
+    evaluation_ids = {t.id for t in load_tasks("arc-agi-1", "evaluation")}
+    training_ids = {t.id for t in load_tasks("arc-agi-1", "training")}
+    assert {p["task"] for p in task_params} <= evaluation_ids - training_ids

@@ -4,8 +4,11 @@ Pages with `>>>` examples run as doctests. docs/writing-a-prior.md runs block by
 a reader would: each python block in one shared namespace, its output compared with the
 text block that follows it; the toml block against the symmetry plugin's real pyproject;
 each console command (except installs, which CI runs) as a subprocess that must succeed.
+The README's python blocks run statement by statement, each commented line's value held
+to what its comment states.
 """
 
+import ast
 import contextlib
 import doctest
 import io
@@ -13,7 +16,9 @@ import os
 import re
 import subprocess
 import sys
+import tokenize
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,9 +29,24 @@ GUIDE = ROOT / "docs" / "writing-a-prior.md"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
-@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
-def test_doc_examples_run(page):
+PROMPT = re.compile(r"^\s*>>>", re.M)
+DOCTEST_PAGES = ("conventions.md", "datasets.md", "rl.md")
+"""The pages whose examples are `>>>` sessions; the others show commands and code blocks,
+which the tests further down run."""
+
+
+def test_the_pages_with_doctests_are_the_ones_listed():
+    """A page that gains `>>>` examples must be listed, or they would never run."""
+    assert {page.name for page in DOCS if PROMPT.search(page.read_text())} == set(DOCTEST_PAGES)
+
+
+@pytest.mark.parametrize("name", DOCTEST_PAGES)
+def test_doc_examples_run(name):
+    page = ROOT / "docs" / name
     result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    # Every prompt on the page ran: a page doctest cannot parse (a fence indented, a prompt
+    # without its space) would otherwise pass having attempted nothing.
+    assert result.attempted == len(PROMPT.findall(page.read_text())) > 0
     assert result.failed == 0
 
 
@@ -115,11 +135,83 @@ def test_the_readme_examples_show_what_they_promise(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "arc_priors", *args], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.count("\n[") >= 3, proc.stdout  # a grid with several questions
     assert " 0 objects" not in proc.stdout.splitlines()[0]
-    for lang, code in _blocks(ROOT / "README.md"):
-        if lang == "python":
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(code, "README.md", "exec"), {})
     assert "runs/train-*" not in readme  # a glob breaks once there are two runs
+
+
+def _dataset_item_17_again(item, namespace):
+    import arc_priors
+
+    again = arc_priors.create_dataset("counting", size=18, seed=1, level="easy")  # another size: only (seed, 17) count
+    assert item == again[17] and item != again[16]
+
+
+def _credit_in_unit_interval(credit, namespace):
+    assert isinstance(credit, float) and 0.0 <= credit <= 1.0, credit
+
+
+AVAILABLE = "('area', 'colors', 'counting', ...)"
+
+
+def _names_in_order(names, namespace):
+    # "..." stands for names the README leaves out (the list grows with installed plugins),
+    # so the names it shows must be there, in the order shown, in a sorted tuple.
+    shown = [n for n in ast.literal_eval(AVAILABLE) if n is not Ellipsis]
+    assert isinstance(names, tuple) and list(names) == sorted(names)
+    assert [n for n in names if n in shown] == shown
+
+
+def _background_is_the_most_common_colour(scene, namespace):
+    counts = Counter(int(c) for row in scene.grid for c in row)
+    assert scene.background == 0 == max(counts, key=counts.get) and counts[0] > max(v for k, v in counts.items() if k)
+
+
+README_CLAIMS = {
+    "depends only on (seed, 17)": _dataset_item_17_again,
+    "graded credit in [0, 1]": _credit_in_unit_interval,
+    AVAILABLE: _names_in_order,
+    "background 0: the most common colour": _background_is_the_most_common_colour,
+}
+"""What each comment beside a README python line states, as a check of that line's value
+(an expression's, or the name an assignment binds). Every such comment must be here: one
+added or reworded fails the test until what it states is checked."""
+
+
+def _statements_and_comments(code: str) -> list[tuple[ast.stmt, str | None]]:
+    comments = {tok.start[0]: tok.string.lstrip("#").strip()
+                for tok in tokenize.generate_tokens(io.StringIO(code).readline) if tok.type == tokenize.COMMENT}
+    statements = ast.parse(code).body
+    unplaced = set(comments) - {s.end_lineno for s in statements}
+    assert not unplaced, f"README comments not beside a statement's last line, so unchecked: {[comments[n] for n in unplaced]}"
+    return [(s, comments.get(s.end_lineno)) for s in statements]
+
+
+def test_the_readme_python_blocks_give_what_their_comments_say():
+    blocks = [code for lang, code in _blocks(ROOT / "README.md") if lang == "python"]
+    assert blocks
+    checked, printed = set(), io.StringIO()
+    for number, code in enumerate(blocks):
+        namespace: dict = {}
+        for statement, comment in _statements_and_comments(code):
+            where = f"README.md python block {number}"
+            with contextlib.redirect_stdout(printed):
+                if isinstance(statement, ast.Expr):
+                    value = eval(compile(ast.Expression(statement.value), where, "eval"), namespace)
+                else:
+                    exec(compile(ast.Module([statement], []), where, "exec"), namespace)
+                    targets = statement.targets if isinstance(statement, ast.Assign) else []
+                    value = namespace[targets[0].id] if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+            if comment is not None:
+                assert comment in README_CLAIMS, f"{where}: nothing checks the comment {comment!r}"
+                README_CLAIMS[comment](value, namespace)
+                checked.add(comment)
+    assert checked == set(README_CLAIMS)  # a claim the README dropped is dropped here too
+    # The last block prints its questions without showing them: one line per question the
+    # area prior asks, led by its family.
+    import priors
+
+    families = {f.id for f in priors.load("area").families}
+    lines = printed.getvalue().splitlines()
+    assert lines and all(line.split(" ", 1)[0] in families for line in lines), lines
 
 
 def test_the_rl_guide_facade_and_grpo_file_blocks_run(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -99,14 +100,14 @@ def test_wilson_interval_matches_independent_values(k, n):
         stats = pytest.importorskip("scipy.stats")
         ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
         assert (low, high) == pytest.approx((ci.low, ci.high), abs=1e-12)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"need 0 <= correct <= n, got correct=5, n=4"):
         wilson_interval(5, 4)
 
 
 def test_size_buckets_use_the_largest_side():
     assert size_bucket(1, 1) == "1-5" and size_bucket(3, 6) == "6-10" and size_bucket(20, 2) == "11-20"
     assert size_bucket(21, 30) == "21-30"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"grid side 31 is outside 1\.\.30"):
         size_bucket(31, 1)
 
 
@@ -219,13 +220,43 @@ def test_hf_batched_left_padded_generation_equals_one_at_a_time(scrambled):
         responder.batch_size = 32
 
 
-def test_hf_responder_through_evaluate_and_training_mode_is_restored(scrambled, records):
+NEVER_SAID = "an answer no model gives"
+
+
+def _plain(reply: str) -> bool:
+    """A reply that exact scoring reads whole: one printable line with no markdown marks,
+    tags, boxes or answer markers (which would make the scorer read only part of it)."""
+    return bool(reply.strip()) and reply.isprintable() and not set("*`<>\\{}") & set(reply) and "answer" not in reply.lower()
+
+
+def test_hf_responder_through_evaluate_records_what_the_model_said_and_scores_it(scrambled, records):
     _, responder = scrambled
+    chosen = records[:3]
+    said = {mode: responder.respond([p for r in chosen for p in prompts(r)])
+            for mode, prompts in (("in_chat", in_chat_prompts), ("isolated", isolated_prompts))}
+    # Gold answers are set to the model's own isolated reply where exact scoring reads that
+    # reply whole, else to a text it never says; no prompt holds its own question's answer
+    # and the messages are left alone, so the prompts (and so the replies) do not change.
+    rigged, isolated = copy.deepcopy(chosen), iter(said["isolated"])
+    for record in rigged:
+        for qa in record["metadata"]["qas"]:
+            reply = next(isolated)
+            qa["answer"] = reply if _plain(reply) else NEVER_SAID
+    n = _n_questions(chosen)
+    own = sum(qa["answer"] != NEVER_SAID for r in rigged for qa in r["metadata"]["qas"])
+    assert 0 < own < n, (own, n)  # both outcomes are exercised
+
     responder.model.train()
-    report = evaluate(responder, records[:3], progress=False)
+    report = evaluate(responder, rigged, progress=False)
     assert responder.model.training
-    assert len(report.rows) == len(MODES) * _n_questions(records[:3])
-    assert all(isinstance(r.prediction, str) for r in report.rows)
+    for mode in MODES:
+        rows = [r for r in report.rows if r.mode == mode]
+        assert [r.prediction for r in rows] == said[mode]
+        assert all(r.correct == 0.0 for r in rows if r.answer == NEVER_SAID)
+        assert all(r.correct == 1.0 for r in rows if r.prediction == r.answer)
+    assert [r.correct for r in report.rows if r.mode == "isolated"] == [float(r.answer != NEVER_SAID) for r in report.rows
+                                                                          if r.mode == "isolated"]
+    assert report["isolated"].overall.correct == own and report["isolated"].overall.accuracy == pytest.approx(own / n)
 
 
 def test_hf_template_adds_bos_once(scrambled):

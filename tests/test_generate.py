@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -52,9 +53,11 @@ def test_an_existing_output_is_kept_without_overwrite(tmp_path):
     assert len(path.read_text().splitlines()) == 5
 
 
-@pytest.mark.parametrize("name", ["d.txt", "missing/d.jsonl"])
-def test_unwritable_paths_are_refused_before_any_work(tmp_path, name):
-    with pytest.raises(DatasetError):
+@pytest.mark.parametrize("name, problem", [("d.txt", "cannot tell the format of {}: use a .jsonl or .parquet file name"),
+                                           ("missing/d.jsonl", "folder {} does not exist")])
+def test_unwritable_paths_are_refused_before_any_work(tmp_path, name, problem):
+    named = tmp_path / name if name.endswith(".txt") else (tmp_path / name).parent
+    with pytest.raises(DatasetError, match=f"^{re.escape(problem.format(named))}$"):
         generate(CONFIG, 5, tmp_path / name)
     assert [p.name for p in tmp_path.iterdir()] == []
 
@@ -134,21 +137,47 @@ def test_a_file_that_appears_while_generating_is_not_replaced_without_overwrite(
     assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]  # no card for a file this run did not write
 
 
-def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_path):
-    import os
+REFUSING = """
+import builtins, errno, os, sys
 
+refused = os.path.realpath(sys.argv.pop(1))
+
+
+def _refuse(path):
+    if os.path.dirname(os.path.realpath(os.fsdecode(path))) == refused:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
+
+
+real_open, real_builtin_open = os.open, builtins.open
+def os_open(path, flags, *args, **kwargs):
+    if flags & (os.O_CREAT | os.O_WRONLY | os.O_RDWR):
+        _refuse(path)
+    return real_open(path, flags, *args, **kwargs)
+def builtin_open(file, mode="r", *args, **kwargs):
+    if isinstance(file, (str, bytes, os.PathLike)) and set(mode) & set("wax+"):
+        _refuse(file)
+    return real_builtin_open(file, mode, *args, **kwargs)
+os.open, builtins.open = os_open, builtin_open
+
+from arc_priors.cli import main
+sys.argv[0] = "arc-priors"
+main()
+"""
+"""Runs the command line with one folder refusing new files the way the kernel refuses a
+user in a folder without write permission (EACCES, naming the file tried, which is the
+temporary). Root ignores permission bits, and CI runs as root, so a chmod would test
+nothing there; the refusal is made in the child process instead."""
+
+
+def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        proc = subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--n", "5", "--out", str(folder / "d.jsonl")],
-                              capture_output=True, text=True)
-        assert proc.returncode == 2 and f"cannot use {folder / 'd.jsonl'}: Permission denied" in proc.stderr, proc.stderr
-        assert ".tmp" not in proc.stderr
-    finally:
-        folder.chmod(0o755)
+    out = folder / "d.jsonl"
+    proc = subprocess.run([sys.executable, "-c", REFUSING, str(folder), "generate", "--n", "5", "--workers", "1", "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == f"arc-priors: error: cannot use {out}: Permission denied\n"  # one line, the user's own path
+    assert list(folder.iterdir()) == []  # no temporary, no half-written file, no card
 
 
 def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_front(monkeypatch):

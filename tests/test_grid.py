@@ -36,7 +36,7 @@ def test_valid_grids_from_lists_and_arrays_agree_and_are_read_only():
     from_list, from_array = as_grid(rows), as_grid(np.array(rows, dtype=np.int64))
     assert from_list.tolist() == rows == from_array.tolist()
     assert from_list.dtype == np.uint8
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         from_list[0, 0] = 5
 
 
@@ -58,7 +58,7 @@ def test_a_matrix_is_taken_as_the_plain_array_it_holds():
 
 def test_a_grid_cannot_be_made_writeable_again():
     grid = as_grid([[1, 2]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot set WRITEABLE flag"):
         grid.flags.writeable = True
 
 
@@ -72,7 +72,7 @@ def test_a_scene_owns_its_grid_whatever_the_caller_does_with_theirs():
     data[1, 1] = 1
     assert scene.grid.tolist() == [[1, 1], [0, 0]] and scene.areas == (2,)
     for array in (scene.grid, scene.labels, scene.cells_by_color):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="cannot set WRITEABLE flag"):
             array.flags.writeable = True
 
 

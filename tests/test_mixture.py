@@ -99,5 +99,5 @@ def test_generate_level_hard_draws_larger_grids_with_more_objects_than_easy_and_
 
 def test_parse_weights_and_the_default_mixture_agree():
     assert ChatConfig().priors == parse_weights("counting,area,colors")
-    with pytest.raises(ChatConfigError):
+    with pytest.raises(ChatConfigError, match=r"^x: priors must name at least one prior"):
         chat_config_from_dict({"priors": {}}, "x")

@@ -1,5 +1,7 @@
 """parse() is the networkx definition of objects, computed faster."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -84,7 +86,12 @@ def test_explicit_and_absent_backgrounds():
     assert parse(grid, background=None).background is None
 
 
-@pytest.mark.parametrize("bad", [{"connectivity": 6}, {"background": 10}, {"background": "max"}, {"univalued": "yes"}])
-def test_bad_conventions_are_refused(bad):
-    with pytest.raises((ValueError, TypeError)):
+@pytest.mark.parametrize("bad, words", [
+    ({"connectivity": 6}, "connectivity must be the integer 4 or 8, got 6"),
+    ({"background": 10}, "background must be a colour 0-9, 'most_common' or None, got 10"),
+    ({"background": "max"}, "background must be a colour 0-9, 'most_common' or None, got 'max'"),
+    ({"univalued": "yes"}, "univalued must be True or False, got 'yes'"),
+])
+def test_bad_conventions_are_refused(bad, words):
+    with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
         parse([[0]], **bad)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priors.scoring import score_answer
+from priors.registry import load as load_prior
 from trainers.chats import ChatBuilder, ChatConfig
 from trainers.rewards import completion_text, exact_match_reward, graded_reward, grpo_rows
 
@@ -37,20 +37,54 @@ def test_both_rewards_take_trls_call_and_find_the_answer_in_free_text(index, wra
     assert _trl_call(graded_reward, completions, rows) == [1.0] * len(rows)
 
 
+def _expected_credit(completion: str, row: dict) -> float:
+    """The reward `priors.scoring`'s documented rules give a bare answer, worked out here
+    from the family's declared answer format rather than by calling the scorer: a closed
+    set of answers earns nothing when wrong, a wrong lone number in a list format shares no
+    item (F1 and LCS both 0), and a wrong number otherwise earns 0.9 of the share of the
+    way from |g| + 1 away to the gold value."""
+    if completion == row["answer"]:
+        return 1.0
+    fmt = load_prior(row["family"].split(".")[0]).families
+    fmt = next(f.answer_format for f in fmt if f.id == row["family"])
+    if isinstance(fmt, frozenset) or ", " in str(fmt) or "; " in str(fmt):
+        return 0.0
+    gold, said = int(row["answer"]), int(completion)
+    steps_left = gold + 1 - abs(said - gold)
+    return 0.9 * steps_left / (gold + 1) if steps_left > 0 else 0.0
+
+
 @given(index=st.integers(0, 10**6), shift=st.integers(1, 3))
-def test_the_graded_reward_is_the_score_of_each_completion_and_one_only_where_exact_match_is(index, shift):
+def test_the_graded_reward_follows_the_documented_rules_and_is_one_only_where_exact_match_is(index, shift):
     rows = list(grpo_rows(ChatBuilder(ChatConfig()).record(index)))
     completions = [str(int(r["answer"]) + shift) if r["answer"].isdigit() else r["answer"] for r in rows]
     graded = _trl_call(graded_reward, completions, rows)
     exact = _trl_call(exact_match_reward, completions, rows)
-    assert graded == [score_answer(c, r) for c, r in zip(completions, rows)]
-    assert [g == 1.0 for g in graded] == [e == 1.0 for e in exact]
+    assert graded == pytest.approx([_expected_credit(c, r) for c, r in zip(completions, rows)])
+    assert exact == [1.0 if c == r["answer"] else 0.0 for c, r in zip(completions, rows)]
+
+
+@pytest.mark.parametrize(("completion", "gold", "family", "expected"), [
+    ("4", "3", "area.max", 0.9 * 3 / 4),  # one away from 3: a quarter of the way to |3| + 1 lost
+    ("The answer is 5.", "3", "area.max", 0.9 * 2 / 4),
+    ("7", "3", "area.max", 0.0),  # |3| + 1 away or more: nothing
+    ("1", "0", "counting.objects", 0.0),  # a gold 0 credits nothing else
+    ("4", "3", "colors.most", 0.0),  # a colour is categorical: near is not closer
+    ("3, 2, 1", "1, 2, 3", "area.sorted", 0.9 * (1 + 1 / 3) / 2),  # all items, LCS of 1 in 3
+    ("1, 2", "1, 2, 3", "area.sorted", 0.9 * (0.8 + 2 / 3) / 2),  # F1 = 2*2/5, LCS 2 of 3
+    ("9", "1, 2, 3", "area.sorted", 0.0),
+    ("Grid B", "Grid A", "compare.more_objects", 0.0),
+    ("<answer>yes</answer>", "yes", "compare.same_size", 1.0),
+])
+def test_the_graded_reward_matches_hand_worked_scores(completion, gold, family, expected):
+    assert graded_reward([completion], [gold], family=[family]) == [pytest.approx(expected)]
+    assert exact_match_reward([completion], [gold], family=[family]) == [1.0 if expected == 1.0 else 0.0]
 
 
 def test_the_family_column_or_the_metadata_column_decides_the_grading():
     completions, answer = ["4", "4"], ["3", "3"]
-    assert graded_reward(completions, answer)[0] > 0  # a lone number: graded by distance
-    assert graded_reward(completions, answer, family=["colors.most", "area.max"]) == [0.0, score_answer("4", {"answer": "3"})]
+    assert graded_reward(completions, answer) == [pytest.approx(0.9 * 3 / 4)] * 2  # no family: a lone number is graded by distance
+    assert graded_reward(completions, answer, family=["colors.most", "area.max"]) == [0.0, pytest.approx(0.9 * 3 / 4)]
     assert graded_reward(completions, answer, metadata=[{"family": "colors.most"}, {}])[0] == 0.0
 
 
