@@ -2,7 +2,7 @@
 
 Answers are checked elsewhere; here it is how often each question is asked. Each chooser's
 docstring states a law (a rate for one pool, uniform within a pool), and `Family.keep`
-states the chance of asking each listed answer. `ref_laws.law` enumerates every tape of
+states the chance of asking each listed answer. `exact_laws.law` enumerates every tape of
 random numbers a chooser can read, so each law is compared as fractions, not sampled: a
 chooser that never draws the last colour of its pool, or a keep applied the wrong way up,
 moves some probability by a whole share. The pools themselves come from the test: grids
@@ -25,7 +25,7 @@ from priors.builtin.zones import SeparatorParam, TargetParam
 from priors.kinds import HORIZONTAL, SQUARE, VERTICAL, SoleColorParam
 from priors.questions import ColorParam, Family, NoParams
 from priors.scene import parse
-from ref_laws import chooser_law, law, uniform
+from exact_laws import chooser_law, law, uniform
 from ref_zones import _table
 from reference import Reference
 
