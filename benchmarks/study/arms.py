@@ -18,7 +18,8 @@ of their first cell | colors: each object as `index colour`, by colour), hidden,
 aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
 record: the data file's own later turns),
 heads, inter, lr, batch, steps, time_limit, threads, n_eval, grid_loss (weight of a second loss, on
-the prompt's tokens: the grid read as language), bf16 (autocast matmuls to bfloat16).
+the prompt's tokens: the grid read as language), bf16 (autocast matmuls to bfloat16), rope
+(llama's rope_theta), beta2 (AdamW's), warmup (steps of linear warm-up).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
 
 DEFAULTS = dict(arch="llama", layout="digits", system="brief", trace="none", init2d=0, hidden=128, layers=6, heads=4, inter=512,
                 lr=1e-3, batch=16, steps=2000, time_limit=0.0, threads=1, n_eval=1000, eval_seed=777, n_train=300000,
-                aux="none", grid_loss=0.0, bf16=0, data="/tmp/exp/train.jsonl", out=str(ROOT / "docs" / "study"), gen=40)
+                aux="none", grid_loss=0.0, bf16=0, rope=10000.0, beta2=0.999, warmup=10, data="/tmp/exp/train.jsonl",
+                out=str(ROOT / "docs" / "study"), gen=40)
 SYSTEM = "Answer with the value only."
 QUESTION = "How many objects are there in the grid?"
 EIGHT = np.ones((3, 3), dtype=int)
@@ -93,7 +95,7 @@ def build_model(o: dict, tok):
         return LlamaForCausalLM(LlamaConfig(
             vocab_size=len(tok), hidden_size=o["hidden"], intermediate_size=o["inter"], num_hidden_layers=o["layers"],
             num_attention_heads=o["heads"], num_key_value_heads=o["heads"], head_dim=o["hidden"] // o["heads"],
-            max_position_embeddings=4096, tie_word_embeddings=True, pad_token_id=tok.pad_token_id, use_cache=False))
+            max_position_embeddings=4096, rope_theta=o["rope"], tie_word_embeddings=True, pad_token_id=tok.pad_token_id, use_cache=False))
     from transformers import GPT2Config, GPT2LMHeadModel
 
     model = GPT2LMHeadModel(GPT2Config(
@@ -132,14 +134,15 @@ def batches(o: dict, prompts: list, answers: list, pad: int, masks: list):
 
 
 def train(o: dict, model, stream) -> dict:
-    optimizer = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=0.0)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=0.0, betas=(0.9, o["beta2"]))
     started, tokens, chats, steps = time.time(), 0, 0, o["steps"]
     for step in range(steps):
         done = (time.time() - started) / o["time_limit"] if o["time_limit"] else 0.0
         if done >= 1:
             break
-        progress = max((step - 10) / (steps - 10), done)
-        lr = o["lr"] * (step + 1) / 10 if step < 10 else o["lr"] * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+        warm = o["warmup"]
+        progress = max((step - warm) / (steps - warm), done)
+        lr = o["lr"] * (step + 1) / warm if step < warm else o["lr"] * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
         for group in optimizer.param_groups:
             group["lr"] = lr
         ids, labels, mask, prompt_labels = next(stream)
