@@ -10,7 +10,8 @@ colour under 8-connectivity. The model is asked `counting.objects` in the run's 
 wording, after the run's own system prompt, with the grid written by the run's own
 encoder, exactly as its chats lay a question out (config.yaml in the run folder says how);
 the last integer of its reply is its answer. Printed: exact match, within one, the score of
-always giving the most common count, and exact match per true count.
+always giving the most common count, and exact match per true count, per number of filled
+cells and per number of colours (where the count fails, not only how often).
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
     return [[{"role": "system", "content": system}, {"role": "user", "content": f"{encode(g)}\n\n{question}"}] for g in grids]
 
 
+FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 100))
+
+
+def exact_by(keys: list, right: list[bool]) -> dict:
+    """Share right for each key, in the keys' order, with its number of grids: {key: "share of n"}."""
+    return {str(k): f"{sum(r for r, x in zip(right, keys) if x == k) / keys.count(k):.3f} of {keys.count(k)}" for k in sorted(set(keys))}
+
+
 def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -> dict:
     from trainers.evaluate import HFResponder, load_local_model
 
@@ -97,6 +106,9 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
         "most_common_count": mode, "most_common_answer_score": times / n,
         "exact_by_true_count": per_count,
+        "exact_by_filled_cells": {"%d-%d" % FILLED_BINS[int(i)]: share for i, share in exact_by(
+            [next(i for i, (a, b) in enumerate(FILLED_BINS) if a <= int((g > 0).sum()) <= b) for g in grids], right).items()},
+        "exact_by_colours": exact_by([len(set(g.ravel().tolist()) - {0}) for g in grids], right),
         "first_replies": replies[:3],
     }
 
