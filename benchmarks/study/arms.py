@@ -12,7 +12,8 @@ benchmarks/count_check.py's sampler (seed 777): the first answer token's best di
 answers, greedy decoding and the reply's last integer for traces. Writes OUT/arm_NAME.json.
 
 Keys: arch (llama | gpt2: learned absolute positions), layout (digits | padded: rows filled
-with '.' to width 10), init2d (gpt2: position embeddings started as row + column
+with '.' to width 10 | twice: the rows, a blank line, the rows again | columns: the rows, a
+blank line, the columns written as rows), init2d (gpt2: position embeddings started as row + column
 embeddings), system (brief | none), trace (none | rows: running count of objects by the row
 of their first cell | colors: each object as `index colour`, by colour), hidden, layers,
 aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
@@ -66,6 +67,10 @@ def prompt(o: dict, rows: list[str]) -> str:
     if o["layout"] == "padded":
         width = max(10, -(-max(map(len, rows)) // 10) * 10)
         rows = [r + "." * (width - len(r)) for r in rows]
+    if o["layout"] == "twice":  # the grid again: its second reading sees the whole grid
+        rows = rows + [""] + rows
+    if o["layout"] == "columns":  # then its columns as rows: cells above and below become neighbours
+        rows = rows + [""] + ["".join(col) for col in zip(*rows)]
     head = "<s>" + (f"<|system|>\n{SYSTEM}<|end|>" if o["system"] != "none" else "")
     return f"{head}<|user|>\n" + "\n".join(rows) + f"\n\n{QUESTION}<|end|><|assistant|>\n"
 
