@@ -1,14 +1,10 @@
-"""The compare prior against a reference of its own: every family, on arbitrary pairs of
-grids and under every convention, answers what a union-find over cells and plain cell sets
-say, and is asked exactly when that answer is well-posed.
+"""The compare prior against the project's reference: every family, on arbitrary pairs of
+grids and under every convention, answers what tests/reference.py's BFS objects and
+tests/ref_compare.py's plain lists say, and is asked exactly when that answer is well-posed.
 
-The reference shares no code with `priors` (whose objects are scipy's labelling) nor with
-tests/reference.py (a BFS): objects are the sets a union-find over neighbouring cells
-leaves, a grid's size is its set of cell positions, and changed cells are what two sets of
-(row, column, colour) cells do not share. The pairs
-are drawn to hit what a shortcut would get wrong: turned copies (equal object counts, a
-transposed size), one grid's cells laid out in another shape (equal cell counts and
-colours, different sizes), and grids of one size with a few cells changed. The explicit
+The pairs are drawn to hit what a shortcut would get wrong: turned copies (equal object
+counts, a transposed size), one grid's cells laid out in another shape (equal cell counts
+and colours, different sizes), and grids of one size with a few cells changed. The explicit
 examples make the checks on equal cell counts in different shapes run on every run, not
 only when Hypothesis happens to draw such a pair.
 """
@@ -24,6 +20,7 @@ from hypothesis.extra import numpy as hnp
 import priors
 from priors import Conventions
 from priors.testing import conventions, grids, seeds
+from reference import Reference, answer_for
 
 COMPARE = priors.load("compare")
 NAMES = ("Grid A", "Grid B")
@@ -34,57 +31,10 @@ EQUAL_AREA_SHAPES = [((h, w), (h2, w2)) for h in range(1, SIDE + 1) for w in ran
                      for h2 in range(1, SIDE + 1) for w2 in range(1, SIDE + 1) if h * w == h2 * w2 and (h, w) != (h2, w2)]
 
 
-# --- the reference -----------------------------------------------------------------------
-
-def _background(grid: np.ndarray, spec) -> int | None:
-    if spec == "most_common":
-        return int(np.argmax(np.bincount(grid.ravel(), minlength=10)))  # argmax takes the first: the lowest colour of a tie
-    return spec
-
-
-def _object_count(grid: np.ndarray, c: Conventions) -> int:
-    """Union-find: every object cell starts alone and is joined to each later neighbour it
-    may join (the forward half of the neighbourhood covers every pair once)."""
-    background = _background(grid, c.background)
-    parent = {cell: cell for cell in np.ndindex(grid.shape) if grid[cell] != background}
-
-    def root(cell):
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
-    forward = [(0, 1), (1, 0)] + ([(1, 1), (1, -1)] if c.connectivity == 8 else [])
-    for (r, k) in parent:
-        for dr, dk in forward:
-            other = (r + dr, k + dk)
-            if other in parent and (not c.univalued or grid[r, k] == grid[other]):
-                parent[root(other)] = root((r, k))
-    return sum(1 for cell in parent if root(cell) == cell)
-
-
-def _positions(grid: np.ndarray) -> frozenset[tuple[int, int]]:
-    return frozenset(np.ndindex(grid.shape))
-
-
-def _cells(grid: np.ndarray) -> set[tuple[int, int, int]]:
-    return {(r, c, int(v)) for (r, c), v in np.ndenumerate(grid)}
-
-
-def _larger(a, b) -> str | None:
-    return {1: NAMES[0], -1: NAMES[1]}.get((a > b) - (a < b))
-
-
 def reference(a: np.ndarray, b: np.ndarray, c: Conventions) -> dict[str, str]:
     """Each compare family's answer about (a, b), for the families well-posed on them."""
-    colours = [set(np.unique(g).tolist()) for g in (a, b)]
-    answers = {
-        "compare.more_objects": _larger(_object_count(a, c), _object_count(b, c)),
-        "compare.more_colors": _larger(*map(len, colours)),
-        "compare.same_colors": "yes" if colours[0] == colours[1] else "no",
-        "compare.same_size": "yes" if _positions(a) == _positions(b) else "no",
-        "compare.changed_cells": str(len(_cells(a) - _cells(b))) if _positions(a) == _positions(b) else None,
-    }
+    refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in (a, b)]
+    answers = {f.id: answer_for(f.id, refs, list(NAMES), {}) for f in COMPARE.families}
     return {family: answer for family, answer in answers.items() if answer is not None}
 
 
