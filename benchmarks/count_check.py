@@ -82,9 +82,13 @@ def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
 FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 100))
 
 
-def exact_by(keys: list, right: list[bool]) -> dict:
-    """Share right for each key, in the keys' order, with its number of grids: {key: "share of n"}."""
-    return {str(k): f"{sum(r for r, x in zip(right, keys) if x == k) / keys.count(k):.3f} of {keys.count(k)}" for k in sorted(set(keys))}
+def exact_by(keys: list, right: list[bool], label=lambda key: key) -> dict:
+    """Share right among the grids of each key, in the keys' order, under the key's label."""
+    return {label(k): round(sum(r for r, x in zip(right, keys) if x == k) / keys.count(k), 3) for k in sorted(set(keys))}
+
+
+def filled_bin(grid: np.ndarray) -> int:
+    return next(i for i, (low, high) in enumerate(FILLED_BINS) if low <= int((grid > 0).sum()) <= high)
 
 
 def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -> dict:
@@ -99,15 +103,13 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -
     said = [last_integer(r) for r in replies]
     right = [s == g for s, g in zip(said, gold)]
     mode, times = Counter(gold).most_common(1)[0]
-    per_count = {k: round(sum(r for r, g in zip(right, gold) if g == k) / gold.count(k), 3) for k in sorted(set(gold))}
     return {
         "run": str(run), "grids": n, "seed": seed, "overwrite": overwrite,
         "exact": sum(right) / n,
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
         "most_common_count": mode, "most_common_answer_score": times / n,
-        "exact_by_true_count": per_count,
-        "exact_by_filled_cells": {"%d-%d" % FILLED_BINS[int(i)]: share for i, share in exact_by(
-            [next(i for i, (a, b) in enumerate(FILLED_BINS) if a <= int((g > 0).sum()) <= b) for g in grids], right).items()},
+        "exact_by_true_count": exact_by(gold, right),
+        "exact_by_filled_cells": exact_by([filled_bin(g) for g in grids], right, label=lambda i: "%d-%d" % FILLED_BINS[i]),
         "exact_by_colours": exact_by([len(set(g.ravel().tolist()) - {0}) for g in grids], right),
         "first_replies": replies[:3],
     }
