@@ -8,19 +8,9 @@ from hypothesis import strategies as st
 from scipy import ndimage
 
 from generators.fast import _shapes
+from boards import bits as _bits
+from boards import free_spots as _free_spots
 from generators.placement import BOARD, PADDED, free_spots, paint_chunk
-
-
-def _bits(blocked: np.ndarray) -> np.ndarray:
-    """Boolean (n, PADDED, PADDED) boards as rows of bits, bit c for column c."""
-    return (blocked.astype(np.uint64) << np.arange(PADDED, dtype=np.uint64)).sum(axis=2).astype(np.uint32)
-
-
-def _free_spots(blocked: np.ndarray, mask: np.ndarray, height: int, width: int) -> set[int]:
-    """Spots (top * PADDED + left) where no cell of the mask is blocked: SceneSampler's test, spot by spot."""
-    h, w = mask.shape
-    return {top * PADDED + left for top in range(height - h + 1) for left in range(width - w + 1)
-            if not (blocked[top + 1 : top + 1 + h, left + 1 : left + 1 + w] & mask).any()}
 
 
 def _masks(draw_ids):

@@ -22,6 +22,8 @@ import pytest
 from scipy import stats
 
 import priors
+from boards import bits as _bits
+from boards import free_spots as _plain_free_spots
 from generators import Sample, SceneSampler, SizeCurriculum
 from generators.fast import _shapes, blank, noisy, scene_chunk
 from generators.placement import PADDED, free_spots
@@ -51,17 +53,6 @@ def _chisquare(counts: np.ndarray, probs: np.ndarray) -> float:
 
 # --- placement: every free spot alike on the random-try path, the last row and column included ---
 
-def _bits(blocked: np.ndarray) -> np.ndarray:
-    """Boolean padded boards as rows of bits, bit c for column c."""
-    return (blocked.astype(np.uint64) << np.arange(PADDED, dtype=np.uint64)).sum(axis=-1).astype(np.uint32)
-
-
-def _plain_free_spots(blocked: np.ndarray, mask: np.ndarray, height: int, width: int) -> list[int]:
-    h, w = mask.shape
-    return [top * PADDED + left for top in range(height - h + 1) for left in range(width - w + 1)
-            if not (blocked[top + 1 : top + 1 + h, left + 1 : left + 1 + w] & mask).any()]
-
-
 @pytest.mark.parametrize("tries", [1, 2, 3])
 @pytest.mark.parametrize("height, width, mask_h, mask_w", [(6, 6, 2, 2), (5, 7, 1, 3), (7, 5, 3, 1)])
 def test_free_spots_with_random_tries_are_uniform_over_the_free_spots(tries, height, width, mask_h, mask_w):
@@ -74,7 +65,7 @@ def test_free_spots_with_random_tries_are_uniform_over_the_free_spots(tries, hei
     rng = np.random.default_rng(1000 * tries + height)
     spot = free_spots(_shapes(), np.broadcast_to(_bits(blocked), (n, PADDED)), np.arange(n), np.repeat(mask_id, n),
                       np.full(n, height), np.full(n, width), rng, tries=tries)
-    free = _plain_free_spots(blocked, np.ones((mask_h, mask_w), dtype=bool), height, width)
+    free = sorted(_plain_free_spots(blocked, np.ones((mask_h, mask_w), dtype=bool), height, width))
     assert set(spot.tolist()) == set(free)
     assert {s // PADDED for s in free} >= {height - mask_h} and {s % PADDED for s in free} >= {width - mask_w}
     counts = np.array([np.count_nonzero(spot == s) for s in free])
