@@ -60,7 +60,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 def check(mutants: list[Mutant]) -> list[str]:
     """What is wrong with the list against the tree as it is now: each `old` must occur exactly
-    once in its file (another edit may have moved it), ids unique, tests present."""
+    once in its file (another edit may have moved it), ids unique, tests named and present.
+    tests/test_mutants_script.py runs it too, so a moved line shows in the suite first."""
     problems, seen = [], set()
     for m in mutants:
         if m.id in seen:
@@ -72,6 +73,8 @@ def check(mutants: list[Mutant]) -> list[str]:
             problems.append(f"{m.id}: `old` occurs {text.count(m.old)} times in {m.file}")
         if m.old == m.new:
             problems.append(f"{m.id}: `new` equals `old`")
+        if not m.tests:
+            problems.append(f"{m.id}: no tests")
         for t in m.tests:
             if not (ROOT / t.split("::")[0]).exists():
                 problems.append(f"{m.id}: no test file {t}")
