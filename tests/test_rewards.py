@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priors.registry import load as load_prior
+from priors.scoring import declared_family
 from trainers.chats import ChatBuilder, ChatConfig
 from trainers.rewards import completion_text, exact_match_reward, graded_reward, grpo_rows
 
@@ -45,8 +45,7 @@ def _expected_credit(completion: str, row: dict) -> float:
     way from |g| + 1 away to the gold value."""
     if completion == row["answer"]:
         return 1.0
-    fmt = load_prior(row["family"].split(".")[0]).families
-    fmt = next(f.answer_format for f in fmt if f.id == row["family"])
+    fmt = declared_family(row["family"]).answer_format
     if isinstance(fmt, frozenset) or ", " in str(fmt) or "; " in str(fmt):
         return 0.0
     gold, said = int(row["answer"]), int(completion)
