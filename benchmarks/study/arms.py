@@ -20,13 +20,12 @@ aux (none | colors: a second turn asks colors.distinct about the same grid, also
 record: the data file's own later turns),
 heads, inter, lr, batch, steps, time_limit, threads, n_eval, grid_loss (weight of a second loss, on
 the prompt's tokens: the grid read as language), bf16 (autocast matmuls to bfloat16), rope
-(llama's rope_theta), beta2 (AdamW's), warmup (steps of linear warm-up).
+(llama's rope_theta).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
 import sys
@@ -42,11 +41,12 @@ import torch  # noqa: E402
 from count_check import blob_grid, true_count  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
+from trainers.plain import learning_rate  # noqa: E402
 from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
 
 DEFAULTS = dict(arch="llama", layout="digits", system="brief", trace="none", init2d=0, hidden=128, layers=6, heads=4, inter=512,
                 lr=1e-3, batch=16, steps=2000, time_limit=0.0, threads=1, n_eval=1000, eval_seed=777, n_train=300000,
-                aux="none", grid_loss=0.0, bf16=0, rope=10000.0, beta2=0.999, warmup=10, data="/tmp/exp/train.jsonl",
+                aux="none", grid_loss=0.0, bf16=0, rope=10000.0, data="/tmp/exp/train.jsonl",
                 out=str(ROOT / "docs" / "study"), gen=40)
 SYSTEM = "Answer with the value only."
 QUESTION = "How many objects are there in the grid?"
@@ -139,17 +139,14 @@ def batches(o: dict, prompts: list, answers: list, pad: int, masks: list):
 
 
 def train(o: dict, model, stream) -> dict:
-    optimizer = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=0.0, betas=(0.9, o["beta2"]))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=o["lr"], weight_decay=0.0)
     started, tokens, chats, steps = time.time(), 0, 0, o["steps"]
     for step in range(steps):
         done = (time.time() - started) / o["time_limit"] if o["time_limit"] else 0.0
         if done >= 1:
             break
-        warm = o["warmup"]
-        progress = max((step - warm) / (steps - warm), done)
-        lr = o["lr"] * (step + 1) / warm if step < warm else o["lr"] * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
         for group in optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = learning_rate(step, steps, o["lr"], done)
         ids, labels, mask, prompt_labels = next(stream)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(o["bf16"])):
             logits = model(input_ids=ids, attention_mask=mask).logits.float()
