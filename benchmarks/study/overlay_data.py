@@ -7,8 +7,8 @@ IN is the main job's file (see arms.py). The replacing grids use the project's s
 and weights (`generators.shapes.make_shape`, `generators.sampler.DEFAULT_KINDS`), 1-8
 shapes of 1-6 cells at uniformly random spots with nothing reserved, so a later shape cuts
 an earlier one into pieces; sides 3-10, background 0 (grids where it is not the most common
-colour are drawn again). Counted by scipy under 8-connectivity, per colour, as arms.py
-checks. Only what arms.py reads is written.
+colour are drawn again). Counted by count_check's `true_count` (scipy, 8-connectivity, per
+colour), as arms.py checks. Only what arms.py reads is written.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
 
+from count_check import true_count  # noqa: E402
 from generators.sampler import DEFAULT_KINDS  # noqa: E402
 from generators.shapes import make_shape  # noqa: E402
 
@@ -55,7 +56,7 @@ def main(source: str, target: str, n: int = 300_000) -> None:
                 out.write(line)
                 continue
             grid = overlaid(rng)
-            count = sum(int(ndimage.label(grid == c, structure=np.ones((3, 3), int))[1]) for c in range(1, 10))
+            count = true_count(grid)
             text = "\n".join("".join(map(str, row)) for row in grid.tolist())
             messages = [{"role": "system", "content": "Answer with the value only."}, {"role": "user", "content": f"{text}\n\n{COUNT}"},
                         {"role": "assistant", "content": str(count)}, {"role": "user", "content": COLOURS},
