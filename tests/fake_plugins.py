@@ -51,6 +51,20 @@ prior = Prior(name="huge", description="Draws a grid too big now and then.", sam
               families=[Family("huge.count", "How many objects in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
 """
 
+# A rule written over chunk tables (asked the array way) whose code is negative on grids of 3 objects: an
+# answer outside its declared format, which the array way must catch as the per-record way does.
+TABLED = """
+from generators import SceneSampler
+from priors import NUMBER, Family, Prior, table_rule
+
+@table_rule()
+def count(t, params):
+    return t.every, t.objects - 1000 * (t.objects == 3)
+
+prior = Prior(name="tabled", description="A table rule that breaks now and then.", sampler=SceneSampler().sample,
+              families=[Family("tabled.count", "How many objects in {grid}?", count, answer_format=NUMBER)])
+"""
+
 MISNAMED = """
 from priors import NUMBER, Family, Prior
 prior = Prior(name="other", description="Misnamed.", families=[Family("other.count", "How many in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
@@ -60,4 +74,5 @@ prior = Prior(name="other", description="Misnamed.", families=[Family("other.cou
 def install_all(root: Path) -> None:
     install(root, "flaky-plugin", {"flaky": "flaky_mod:prior"}, {"flaky_mod": SOMETIMES_INT})
     install(root, "huge-plugin", {"huge": "huge_mod:prior"}, {"huge_mod": SOMETIMES_HUGE})
+    install(root, "tabled-plugin", {"tabled": "tabled_mod:prior"}, {"tabled_mod": TABLED})
     install(root, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": MISNAMED})

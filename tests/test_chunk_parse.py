@@ -1,5 +1,5 @@
-"""The chunk parse and the chunk answer tables are `parse` and the families' own rules,
-computed for many grids at once."""
+"""The chunk parse is `parse`, and a family's rule asked of a chunk of many grids gives each
+grid what it gives that grid alone (a chunk of one), for many grids at once."""
 
 import json
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import priors
 from priors.batch import parse_grids, parse_many
-from priors.builtin.tables import SPECS, Tables, answer_text, spec_for
+from priors.tables import TableRule, Tables
 from priors.testing import conventions, grids
 from reference import Reference
 from trainers.lines import board_texts
@@ -49,13 +49,15 @@ def _families():
     return {f.id: f for name in ("counting", "area", "colors") for f in priors.load(name).families}
 
 
-def test_every_family_of_counting_area_and_colors_has_a_table():
-    assert set(SPECS) == set(_families()) and all(spec_for(f) is not None for f in _families().values())
+def test_every_family_of_counting_area_and_colors_is_asked_by_chunk():
+    from trainers.fastchats import chunk_rule
+
+    assert all(isinstance(f.answer, TableRule) and chunk_rule(f) is f.answer for f in _families().values())
 
 
 class _Fixed:
-    """A generator stand-in whose every uniform is one chosen value: the table and the
-    family's own parameter choice then see the same numbers, so they must pick the same."""
+    """A generator stand-in whose every uniform is one chosen value: a chunk's choice and
+    each grid's own then see the same numbers, so they must pick the same."""
 
     def __init__(self, u):
         self.u = u
@@ -66,28 +68,38 @@ class _Fixed:
 
 @settings(max_examples=120)
 @given(gs=chunks, c=conventions(), u=st.floats(0, 0.999))
-def test_each_table_asks_what_the_family_asks_with_the_same_numbers_and_answers_as_the_reference(gs, c, u):
-    families = _families()
-    tables = Tables(parse_grids(gs, c))
+def test_each_family_asked_of_a_chunk_asks_each_grid_what_it_asks_the_grid_alone(gs, c, u):
+    from trainers.fastchats import _ask
+
+    tables = Tables.of_parsed(parse_grids(gs, c))
     scenes = [c.parse(g) for g in gs]
     refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in gs]
-    for fid, spec in SPECS.items():
-        family = families[fid]
-        asked = spec.table(tables, family, _Fixed(u))
+    for fid, family in _families().items():
+        asked = _ask(tables, family, family.answer, _Fixed(u))
         for g, scene in enumerate(scenes):
-            params = _choose(family, scene, u)
+            params = family.params.choose(scene, _Fixed(u))
             answer = None if params is None else family.answer(scene, params)
             assert bool(asked.ok[g]) == (answer is not None), (fid, g)
             if answer is None:
                 continue
             assert {k: int(v[g]) for k, v in asked.params.items()} == params, fid
-            text = answer_text(spec, tables, int(asked.value[g]))
+            text = family.answer.texts(tables, asked.value[g : g + 1])[0]
             assert text == answer == refs[g].answer(fid, params), fid
 
 
-def _choose(family, scene, u):
-    """The family's own parameter choice, fed `u` for every uniform it draws."""
-    return family.params.choose(scene, _Fixed(u))
+@settings(max_examples=60)
+@given(gs=chunks, c=conventions())
+def test_each_rule_over_a_chunk_answers_every_parameter_value_as_over_each_grid_alone(gs, c):
+    """Every value of the parameters, not only the ones a choice draws: a rule must index
+    its chunk by grid for any value, as `all_questions` asks it."""
+    tables = Tables.of_parsed(parse_grids(gs, c))
+    scenes = [c.parse(g) for g in gs]
+    for fid, family in _families().items():
+        for params in family.params.domain(scenes[0]):
+            ok, code = family.answer.over(tables, {k: np.full(len(gs), v) for k, v in params.items()})
+            texts = family.answer.texts(tables, code)
+            alone = [family.answer(scene, params) for scene in scenes]
+            assert [t if k else None for t, k in zip(texts, ok.tolist())] == alone, (fid, params)
 
 
 @settings(max_examples=80)
@@ -95,12 +107,16 @@ def _choose(family, scene, u):
 def test_answer_texts_made_for_many_codes_at_once_are_the_quoted_answer_texts(gs, c, yes):
     from trainers.fastchats import _answer_texts
 
-    tables = Tables(parse_grids(gs, c))
+    tables = Tables.of_parsed(parse_grids(gs, c))
+    families = _families()
     for fid, values in (("counting.same_count", np.array(yes, dtype=np.int64)),
                         ("area.sorted", np.flatnonzero(tables.objects > 0)),
+                        ("area.sorted", np.arange(len(gs))),
                         ("area.max", np.arange(len(gs)) * 997)):
-        texts = _answer_texts(SPECS[fid], tables, values)
-        assert list(texts) == [json.dumps(answer_text(SPECS[fid], tables, v)) for v in values.tolist()], fid
+        rule = families[fid].answer
+        texts = _answer_texts(rule, tables, values)
+        alone = [json.dumps(rule.texts(tables, np.array([v]))[0]) for v in values.tolist()]
+        assert list(texts) == alone, fid
 
 
 @settings(max_examples=40)

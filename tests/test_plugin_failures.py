@@ -50,6 +50,15 @@ def test_an_int_answer_on_one_grid_in_a_hundred_names_prior_family_seed_and_reco
     assert list(tmp_path.iterdir()) == [tmp_path / "site"]  # no output, no temporary file
 
 
+def test_a_table_rule_answer_outside_its_format_names_prior_family_seed_and_the_chunk(env, tmp_path):
+    out = tmp_path / "d.jsonl"
+    code, _, err = cli(env, tmp_path, "generate", "--priors", "tabled", "--n", 500, "--workers", 1, "--seed", 3, "--out", out)
+    line = _one_line(err)
+    assert code == 2
+    assert "prior 'tabled' from tabled-plugin 1.0, family tabled.count, seed 3, records 0-3999: answer '-997'" in line
+    assert "is not in the family's declared format" in line and not out.exists()
+
+
 def test_a_grid_too_big_on_one_sample_in_a_hundred_names_prior_seed_and_record(env, tmp_path):
     code, _, err = cli(env, tmp_path, "generate", "--priors", "huge,counting", "--n", 600, "--workers", 1, "--out", tmp_path / "d.jsonl")
     line = _one_line(err)

@@ -38,12 +38,13 @@ from priors.registry import (
 )
 from priors.scene import Conventions, GridObject, Scene, parse
 from priors.settings import LEVELS, SamplerSettings, SettingsError
+from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, chosen_for_one, table_rule
 from priors.transforms import DIHEDRAL, MIRRORS, TRANSFORMS, transform
 
 __all__ = [
-    "COLOR", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
+    "AS_NUMBER", "AS_YES_NO", "COLOR", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
     "ColorParam", "Conventions", "Encoder", "EncodingError", "Family", "GridError", "GridObject", "GridShapeError",
     "GridTypeError", "GridValueError", "GuardedPrior", "PluginError", "PluginInfo", "Prior", "PriorFailure", "Question",
-    "RaggedGridError", "Scene", "UnknownPriorError", "as_grid", "available", "encode", "get_encoder", "guarded",
-    "join_numbers", "load", "normalize", "parse", "plugins", "refresh", "score", "transform", "unique_argmax",
+    "RaggedGridError", "Scene", "TableRule", "Tables", "UnknownPriorError", "as_grid", "available", "chosen_for_one", "encode", "get_encoder", "guarded",
+    "join_numbers", "load", "normalize", "parse", "plugins", "refresh", "score", "table_rule", "transform", "unique_argmax",
 ]

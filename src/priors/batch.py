@@ -18,13 +18,12 @@ import numpy as np
 
 from priors.scene import PLANAR, STRUCTURE, Conventions, Scene, label, resolve_background
 from priors.grid import sealed
+from priors.tables import NO_BACKGROUND
 
 WIDTH = 31
 """Board columns: the widest grid (30) plus one column of nothing, so grids never touch."""
 OUT = 10
 """The board's value for cells outside every grid: no colour, so never foreground."""
-NO_BACKGROUND = -1
-"""`backgrounds` entry of a grid parsed with background=None."""
 
 
 @attrs.frozen

@@ -79,7 +79,8 @@ class GuardedPrior:
     def families(self) -> tuple[Family, ...]:
         return self.prior.families
 
-    def _failure(self, rule: str, family: str | None = None) -> PriorFailure:
+    def failure(self, rule: str, family: str | None = None) -> PriorFailure:
+        """The one-line failure of this prior breaking `rule` (in `family`, if one)."""
         return PriorFailure(self.prior.name, self.distribution, rule, family)
 
     def sample(self, rng: np.random.Generator) -> tuple[Sample, np.ndarray]:
@@ -88,9 +89,9 @@ class GuardedPrior:
             sample = self.prior.sample(rng)
             return sample, checked_grid(sample)
         except RuleBroken as broken:
-            raise self._failure(broken.rule) from None
+            raise self.failure(broken.rule) from None
         except Exception as err:
-            raise self._failure(f"the sampler raised {type(err).__name__}: {err}") from err
+            raise self.failure(f"the sampler raised {type(err).__name__}: {err}") from err
 
     def question(self, index: int, target: Target, rng: np.random.Generator) -> Question | None:
         family = self.prior.families[index]
@@ -98,9 +99,9 @@ class GuardedPrior:
             q = self.prior.question(index, target, rng)
             return None if q is None else check_question(self.prior, family, target, q)
         except RuleBroken as broken:
-            raise self._failure(broken.rule, broken.family) from None
+            raise self.failure(broken.rule, broken.family) from None
         except Exception as err:
-            raise self._failure(f"raised {type(err).__name__}: {err}", family.id) from err
+            raise self.failure(f"raised {type(err).__name__}: {err}", family.id) from err
 
     def questions(self, target: Target, rng: np.random.Generator) -> list[Question]:
         """Each family that reads this many scenes, asked once (see `Prior.questions`)."""
@@ -118,9 +119,9 @@ class GuardedPrior:
                     if q is not None:
                         asked.append(check_question(self.prior, family, target, q))
             except RuleBroken as broken:
-                raise self._failure(broken.rule, broken.family) from None
+                raise self.failure(broken.rule, broken.family) from None
             except Exception as err:
-                raise self._failure(f"raised {type(err).__name__}: {err}", family.id) from err
+                raise self.failure(f"raised {type(err).__name__}: {err}", family.id) from err
         return asked
 
 

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from priors.scene import Scene, find_objects
+from priors.tables import Tables, chosen_for_one, pick
 
 CELL = "cell"
 HORIZONTAL = "horizontal line"
@@ -100,6 +101,8 @@ class SoleColorParam:
         return tuple({"color": c} for c in range(10) if c != scene.background)
 
     def choose(self, scene: Scene, rng: np.random.Generator) -> dict | None:
-        named = sorted(sole_objects(scene))
-        u = rng.random()
-        return {"color": named[int(u * len(named))]} if named else None
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        ok, color = pick(t.sole[0], rng.random(t.n))
+        return ok, {"color": color}

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 
 from priors.scene import Scene
+from priors.tables import Tables, chosen_for_one, pick
 from priors.transforms import TRANSFORMS
 
 
@@ -64,6 +65,12 @@ def score(prediction: str, answer: str) -> int:
 
 
 class ParamSpace(Protocol):
+    """How a family's parameters are drawn (`choose`) and every value they can take (`domain`).
+
+    A space may also draw for a whole chunk, `choose_chunk(tables, rng) -> (ok, {name: array})`
+    (`priors.tables`), and derive `choose` from it with `chosen_for_one`: a family whose answer
+    is a `TableRule` and whose space chooses by chunk is asked on the fast path."""
+
     def choose(self, scene: Scene, rng: np.random.Generator) -> dict | None: ...
 
     def domain(self, scene: Scene) -> Sequence[dict]: ...
@@ -77,6 +84,9 @@ class NoParams:
     def domain(self, scene: Scene) -> Sequence[dict]:
         return ({},)
 
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        return t.every, {}
+
 
 @attrs.frozen
 class ColorParam:
@@ -89,14 +99,15 @@ class ColorParam:
         return tuple({"color": c} for c in range(10) if c != scene.background)
 
     def choose(self, scene: Scene, rng: np.random.Generator) -> dict | None:
-        counts = scene.color_counts
-        present = [c for c in range(10) if counts[c] and c != scene.background]
-        absent = [c for c in range(10) if not counts[c] and c != scene.background]
-        u, v = rng.random(2)
-        pool = absent if (u < self.absent_rate or not present) else present
-        if not pool:
-            return None
-        return {"color": pool[int(v * len(pool))]}
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        present = t.foreground
+        absent = (t.color_counts == 0) & t.not_background
+        u, v = rng.random((2, t.n))
+        pool = np.where(((u < self.absent_rate) | ~present.any(axis=1))[:, None], absent, present)
+        ok, color = pick(pool, v)
+        return ok, {"color": color}
 
 
 NO_PARAMS = NoParams()

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from priors.grid import as_grid, sealed
+from priors.tables import Tables
 
 BackgroundSpec = Union[int, None, Literal["most_common"]]
 
@@ -208,6 +209,11 @@ class Scene:
     @functools.cached_property
     def objects(self) -> tuple[GridObject, ...]:
         return _objects(self.grid, self.labels, self.cells_by_color, self.object_colors)
+
+    @functools.cached_property
+    def tables(self) -> Tables:
+        """This scene as a chunk of one: what answer rules written over tables read."""
+        return Tables.of_scene(self)
 
     def count_with_color(self, color: int) -> int:
         """How many objects contain `color` (for univalued objects: have that colour)."""

@@ -2,8 +2,8 @@
 
 The steps are `ChatBuilder`'s, run for every record of a chunk at once: pick each
 record's prior by weight and draw its grid (`priors.builtin.chunked`), parse the chunk
-(`priors.batch`), ask every family of every grid (`priors.builtin.tables`: parameters,
-answer, `keep` thinning), then choose each chat's questions. `ChatBuilder.questions`
+(`priors.batch`), ask every family of every grid (its `choose_chunk` and `TableRule` over the
+chunk's `priors.tables.Tables`, then `keep` thinning), then choose each chat's questions. `ChatBuilder.questions`
 tries families one at a time (an asker by weight, then one of its untried families) and
 keeps the first `questions_per_chat` that are asked; here every family is asked of every
 grid first and the same weighted order is drawn as arrays, which chooses with the same law.
@@ -15,6 +15,7 @@ a record depends on its chunk, and a chunk is always made whole.
 
 from __future__ import annotations
 
+import json
 from json.encoder import encode_basestring_ascii as quote
 
 import attrs
@@ -22,9 +23,10 @@ import numpy as np
 
 from generators.fast import Drawn
 from generators.fast_shapes import BOARD
+from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import chunk_sampler, draw
-from priors.builtin.tables import AREAS, NUMBER, YES_NO, Tables, answer_text, keep_rates, spec_for
+from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, keep_rates
 from trainers.cards import Tally
 from trainers import schema
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn
@@ -33,6 +35,37 @@ from trainers.schema import params_text
 
 FAST_STREAM = 1
 """Set apart the chunk generators' seeds ((seed, 1, chunk)) from the per-record ones ((seed, index))."""
+
+
+@attrs.frozen
+class Asked:
+    """One family asked of every grid of a round: `ok` where a question is asked, its answer
+    code (the family's `TableRule.text` turns it into the answer), each parameter's values."""
+
+    ok: np.ndarray
+    value: np.ndarray
+    params: dict[str, np.ndarray]
+
+
+def chunk_rule(family) -> TableRule | None:
+    """The family's answer rule, when the family can be asked of a whole chunk: its answer is
+    a `TableRule` and its parameter space chooses by chunk. Otherwise None."""
+    if not isinstance(family.answer, TableRule) or not callable(getattr(family.params, "choose_chunk", None)):
+        return None
+    return family.answer
+
+
+def _ask(tables: Tables, family, rule: TableRule, rng: np.random.Generator, asker=None) -> Asked:
+    """The family's parameters drawn for every grid, then its rule over the chunk. With the
+    asking prior's guard (`GuardedPrior`), a plugin's failing rule is its one-line failure."""
+    try:
+        chosen, params = family.params.choose_chunk(tables, rng)
+        ok, value = rule.over(tables, params)
+    except Exception as err:
+        if asker is None:
+            raise
+        raise asker.failure(f"raised {type(err).__name__}: {err}", family.id) from err
+    return Asked(chosen & ok, value, params)
 
 
 @attrs.frozen
@@ -50,10 +83,10 @@ class Round:
 class FastChats:
     """The array way of one mixture (see the module docstring). Build once per process."""
 
-    def __init__(self, builder: ChatBuilder, size: int, samplers, families, specs, askers):
+    def __init__(self, builder: ChatBuilder, size: int, samplers, families, rules, askers):
         self.builder, self.size = builder, size
         self.samplers = samplers
-        self.families, self.specs = families, specs
+        self.families, self.rules = families, rules
         self.asker_of = np.array(askers)
         self.weights = np.cumsum(builder._weights)
         self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
@@ -81,18 +114,24 @@ class FastChats:
         if config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None] or not builder.priors:
             return None
         samplers = [chunk_sampler(p.prior.sampler) for p in builder.priors]
-        families, specs, askers = [], [], []
+        families, rules, askers = [], [], []
         for a, asker in enumerate(builder.askers):
             for i in asker.prior.indices(1):
                 families.append(asker.families[i])
-                specs.append(spec_for(asker.families[i]))
+                rules.append(chunk_rule(asker.families[i]))
                 askers.append(a)
-        if any(s is None for s in samplers) or any(s is None for s in specs):
+        if any(s is None for s in samplers) or any(r is None for r in rules):
             return None
-        return cls(builder, size, samplers, families, specs, askers)
+        return cls(builder, size, samplers, families, rules, askers)
 
     def chunk(self, number: int, start: int, count: int):
         """The first `count` records of chunk `number` (whose first index is `start`), always made whole."""
+        try:
+            return self._chunk(number, start, count)
+        except PriorFailure as failure:  # a chunk is made whole: the failure is somewhere in it
+            raise failure.at(seed=self.builder.config.seed, records=f"{start}-{start + self.size - 1}") from None
+
+    def _chunk(self, number: int, start: int, count: int):
         from trainers.engine import Chunk
 
         rng = np.random.default_rng([self.builder.config.seed, FAST_STREAM, number])
@@ -122,12 +161,13 @@ class FastChats:
         top = stacked_tops(drawn.heights)
         parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, self.builder.config.conventions,
                              labels=False)
-        tables = Tables(parsed)
-        asked = [spec.table(tables, family, rng) for family, spec in zip(self.families, self.specs)]
+        tables = Tables.of_parsed(parsed)
+        askers = self.builder.askers
+        asked = [_ask(tables, family, rule, rng, askers[a]) for family, rule, a in zip(self.families, self.rules, self.asker_of)]
         ok = np.stack([a.ok for a in asked], axis=1)
-        for f, (family, spec, a) in enumerate(zip(self.families, self.specs, asked)):
+        for f, (family, rule, a) in enumerate(zip(self.families, self.rules, asked)):
             if family.keep:
-                ok[:, f] &= rng.random(n) < keep_rates(spec, family, a.value)
+                ok[:, f] &= rng.random(n) < keep_rates(family, rule, tables, a.value)
         picks = self._choose(ok, rng)
         return Round(prior, drawn, parsed, tables, asked, picks)
 
@@ -174,13 +214,24 @@ class FastChats:
             column[chosen] = texts[which, j]
         questions = np.concatenate([first[:, :1], later[:, 1:]], axis=1)
         heads = np.concatenate([head[:, :1], more[:, 1:]], axis=1)
-        answers = _NUMBERS[np.minimum(values, len(_NUMBERS) - 1)]
-        for family, spec in enumerate(self.specs):
-            if spec.text != NUMBER or values[picks == family].max(initial=0) >= len(_NUMBERS) - 1:
+        answers = _NUMBERS[np.clip(values, 0, len(_NUMBERS) - 1)]
+        for family, rule in enumerate(self.rules):
+            mine = values[picks == family]
+            if rule.text != AS_NUMBER or mine.max(initial=0) >= len(_NUMBERS) - 1 or mine.min(initial=0) < 0:
                 at = np.flatnonzero((picks == family).ravel())
-                answers.ravel()[at] = _answer_texts(spec, tables, values.ravel()[at])
+                answers.ravel()[at] = _answer_texts(rule, tables, values.ravel()[at])
         answers[~chosen] = ""
+        self._check_formats(picks, answers)
         return questions, heads, answers
+
+    def _check_formats(self, picks: np.ndarray, answers: np.ndarray) -> None:
+        """Every distinct answer of a round in its family's declared format, as `GuardedPrior`
+        checks each question of the per-record way: a plugin's table rule is held to it too."""
+        for f, family in enumerate(self.families):
+            for text in set(answers[picks == f].tolist()):
+                if not family.accepts(json.loads(text)):
+                    asker = self.builder.askers[self.asker_of[f]]
+                    raise asker.failure(f"answer {json.loads(text)!r} is not in the family's declared format", family.id)
 
     def _question(self, f: int, params: dict) -> tuple[str, str, str, str]:
         """Family f's question with `params`, as the line's text from the grid to its answer
@@ -258,22 +309,11 @@ _DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
 _YES_NO = np.array(['"no"', '"yes"'], dtype=object)
 
 
-def _answer_texts(spec, tables: Tables, values: np.ndarray) -> np.ndarray:
-    """Quoted `answer_text`s of many answer codes: yes/no looked up, and every grid's sorted
-    areas written in one join (their texts hold nothing JSON escapes)."""
-    if spec.text == YES_NO:
+def _answer_texts(rule: TableRule, tables: Tables, values: np.ndarray) -> np.ndarray:
+    """Quoted answer texts of many answer codes: yes/no looked up, any other text quoted."""
+    if rule.text == AS_YES_NO:
         return _YES_NO[values]
-    if spec.text == AREAS:
-        counts = tables.first[values + 1] - tables.first[values]
-        if counts.min(initial=1) > 0:
-            owner = np.repeat(np.arange(len(values)), counts)
-            areas = tables.areas[tables.first[values][owner] + np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)]
-            areas = areas[np.lexsort((areas, owner))]
-            opens = np.diff(owner, prepend=-1) > 0
-            closes = np.append(opens[1:], True)
-            pieces = [np.where(opens, '"', ", "), _numbers(areas), np.where(closes, '"\n', "")]
-            return _objects(join_columns(pieces, len(areas)).split("\n")[:-1])
-    return _objects([quote(answer_text(spec, tables, v)) for v in values.tolist()])
+    return _objects([quote(text) for text in rule.texts(tables, values)])
 
 
 def _numbers(values: np.ndarray) -> np.ndarray:

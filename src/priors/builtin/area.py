@@ -16,45 +16,52 @@ from generators import CopiesSampler, Sample, SceneSampler, SizeCurriculum
 from priors.builtin import scene_options
 from priors.kinds import SoleColorParam, sole_object
 from priors.prior import Prior
-from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, Worked, join_numbers, unique_argmax
+from priors.questions import COLOR, NUMBER, NUMBER_LIST, Family, Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
+from priors.tables import Tables, sorted_lists, table_rule
 from priors.transforms import DIHEDRAL
 from priors.validation import whole
 from priors.worked import colored_component, sized_lines, sized_object_at
 
 
-def sorted_areas(scene, params) -> str | None:
-    return join_numbers(sorted(scene.areas)) if scene.areas else None
+@table_rule(sorted_lists(lambda t: t.areas))
+def sorted_areas(t: Tables, params):
+    return t.objects > 0, t.rows
 
 
-def max_area(scene, params) -> str | None:
-    return str(max(scene.areas)) if scene.areas else None
+@table_rule()
+def max_area(t: Tables, params):
+    return t.objects > 0, t.reduce_areas(np.maximum)
 
 
-def min_area(scene, params) -> str | None:
-    return str(min(scene.areas)) if scene.areas else None
+@table_rule()
+def min_area(t: Tables, params):
+    return t.objects > 0, t.reduce_areas(np.minimum)
 
 
-def _color_of_unique(scene, index) -> str | None:
+def _color_of_unique(t: Tables, sign: int):
     # A multicolour object has no single colour to name.
-    if index is None or scene.cells_by_color[index].max() != scene.areas[index]:
-        return None
-    return str(scene.object_colors[index])
+    unique, index = t.extreme_area(sign)
+    ok = unique & (t.objects > 0)
+    ok[ok] = t.pure[index[ok]]
+    return ok, t.object_colors[index] if len(t.areas) else index
 
 
-def max_color(scene, params) -> str | None:
-    return _color_of_unique(scene, unique_argmax(scene.areas))
+@table_rule()
+def max_color(t: Tables, params):
+    return _color_of_unique(t, 1)
 
 
-def min_color(scene, params) -> str | None:
-    return _color_of_unique(scene, unique_argmax([-a for a in scene.areas]))
+@table_rule()
+def min_color(t: Tables, params):
+    return _color_of_unique(t, -1)
 
 
-def same_size(scene, params) -> str | None:
-    index = sole_object(scene, params["color"])
-    if index is None:
-        return None
-    return str(scene.areas.count(scene.areas[index]) - 1)
+@table_rule()
+def same_size(t: Tables, params):
+    named, index = t.sole
+    which = index[t.rows, params["color"]]
+    return named[t.rows, params["color"]], t.same_area[which] if len(t.areas) else which
 
 
 def area_steps(scene, params) -> list[str]:

@@ -9,8 +9,9 @@ of a colour means counting scattered ones too.
 import re
 
 from priors.prior import Prior
-from priors.questions import COLOR, NUMBER, ColorParam, Family, Worked, unique_argmax
+from priors.questions import COLOR, NUMBER, ColorParam, Family, Worked
 from priors.settings import SamplerSettings, scene_sampler
+from priors.tables import NO_BACKGROUND, Tables, table_rule, unique_best
 from priors.transforms import DIHEDRAL
 from priors.worked import read_color, read_row, read_tally, row_lines, tally
 
@@ -20,33 +21,34 @@ def _foreground_counts(scene) -> dict[int, int]:
     return {c: n for c, n in enumerate(scene.color_counts) if n and c != scene.background}
 
 
-def cells_of_color(scene, params) -> str:
-    return str(scene.color_counts[params["color"]])
+@table_rule()
+def cells_of_color(t: Tables, params):
+    return t.every, t.color_counts[t.rows, params["color"]]
 
 
-def background(scene, params) -> str | None:
-    return None if scene.background is None else str(scene.background)
+@table_rule()
+def background(t: Tables, params):
+    return t.background != NO_BACKGROUND, t.background
 
 
-def _extreme_color(scene, sign: int) -> str | None:
-    counts = _foreground_counts(scene)
-    if len(counts) < 2:  # with one colour, "most" gives itself away
-        return None
-    colors = list(counts)
-    index = unique_argmax([sign * counts[c] for c in colors])
-    return None if index is None else str(colors[index])
+def _extreme_color(t: Tables, sign: int):
+    unique, color = unique_best(t.color_counts, t.foreground, sign)
+    return unique & (t.foreground.sum(axis=1) >= 2), color  # with one colour, "most" gives itself away
 
 
-def most_color(scene, params) -> str | None:
-    return _extreme_color(scene, +1)
+@table_rule()
+def most_color(t: Tables, params):
+    return _extreme_color(t, +1)
 
 
-def least_color(scene, params) -> str | None:
-    return _extreme_color(scene, -1)
+@table_rule()
+def least_color(t: Tables, params):
+    return _extreme_color(t, -1)
 
 
-def distinct_colors(scene, params) -> str:
-    return str(len(_foreground_counts(scene)))
+@table_rule()
+def distinct_colors(t: Tables, params):
+    return t.every, t.foreground.sum(axis=1)
 
 
 # --- worked answers: written from the colour tables, judged by counting the grid's rows ----

@@ -15,15 +15,17 @@ import attrs
 import numpy as np
 
 from priors.prior import Prior
-from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, Worked, unique_argmax
+from priors.questions import COLOR, NUMBER, YES_NO, ColorParam, Family, Worked
 from priors.scene import Scene
 from priors.settings import SamplerSettings, scene_sampler
+from priors.tables import AS_YES_NO, COLORS, Tables, chosen_for_one, pick, table_rule, unique_best
 from priors.transforms import DIHEDRAL
 from priors.worked import colors_of, holding, object_at, object_lines, read_color, read_tally, tally
 
 
-def count_objects(scene, params) -> str:
-    return str(len(scene.areas))
+@table_rule()
+def count_objects(t: Tables, params):
+    return t.every, t.objects
 
 
 def object_steps(scene, params) -> list[str]:
@@ -38,8 +40,9 @@ def names_an_object(scene, params, line: str) -> bool:
 OBJECTS_WORKED = Worked(object_steps, names_an_object)
 
 
-def count_color(scene, params) -> str:
-    return str(scene.count_with_color(params["color"]))
+@table_rule()
+def count_color(t: Tables, params):
+    return t.every, t.per_color[t.rows, params["color"]]
 
 
 def color_steps(scene, params) -> list[str]:
@@ -76,13 +79,15 @@ def most_objects_steps(scene, params) -> list[str]:
     return [tally(c, n) for c, n in _object_counts(scene).items()]
 
 
-def most_objects_color(scene, params) -> str | None:
-    counts = _object_counts(scene)
-    if len(counts) < 2:  # with one colour, "most" gives itself away
-        return None
-    colors = list(counts)
-    index = unique_argmax([counts[c] for c in colors])
-    return None if index is None else str(colors[index])
+@table_rule()
+def most_objects_color(t: Tables, params):
+    has = t.colors_with_objects
+    unique, color = unique_best(t.per_color, has, 1)
+    return unique & (has.sum(axis=1) >= 2), color  # with one colour, "most" gives itself away
+
+
+_A, _B = (np.array(x) for x in zip(*[(a, b) for a in range(COLORS) for b in range(a + 1, COLORS)]))
+"""Every pair of colours a < b, in order."""
 
 
 @attrs.frozen
@@ -101,24 +106,23 @@ class ColorPairParam:
         return tuple({"a": a, "b": b} for i, a in enumerate(colors) for b in colors[i + 1 :])
 
     def choose(self, scene: Scene, rng: np.random.Generator) -> dict | None:
-        counts = _object_counts(scene)
-        colors = sorted(counts)
-        pairs = [(a, b) for i, a in enumerate(colors) for b in colors[i + 1 :]]
-        equal = [p for p in pairs if counts[p[0]] == counts[p[1]]]
-        unequal = [p for p in pairs if counts[p[0]] != counts[p[1]]]
-        u, v = rng.random(2)
-        pool = equal if (u < self.equal_rate and equal) or not unequal else unequal
-        if not pool:
-            return None
-        a, b = pool[int(v * len(pool))]
-        return {"a": a, "b": b}
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        has = t.colors_with_objects
+        valid = has[:, _A] & has[:, _B]
+        equal = valid & (t.per_color[:, _A] == t.per_color[:, _B])
+        unequal = valid & ~equal
+        u, v = rng.random((2, t.n))
+        pool = np.where((((u < self.equal_rate) & equal.any(axis=1)) | ~unequal.any(axis=1))[:, None], equal, unequal)
+        ok, pair = pick(pool, v)
+        return ok, {"a": _A[pair], "b": _B[pair]}
 
 
-def same_count(scene, params) -> str | None:
-    a, b = scene.count_with_color(params["a"]), scene.count_with_color(params["b"])
-    if not a or not b:
-        return None
-    return "yes" if a == b else "no"
+@table_rule(AS_YES_NO)
+def same_count(t: Tables, params):
+    a, b = t.per_color[t.rows, params["a"]], t.per_color[t.rows, params["b"]]
+    return (a > 0) & (b > 0), a == b
 
 
 def same_count_steps(scene, params) -> list[str]:
