@@ -1,5 +1,6 @@
 """The chunk engine: per record, exactly `ChatBuilder.record`; as arrays, records of the same
-schema whose every answer is the BFS reference's, drawn with the same distributions."""
+schema whose every answer is the BFS reference's, drawn with the same distributions, for
+priors with chunk versions and priors asked one grid at a time alike."""
 
 import json
 from collections import Counter
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from priors.testing import conventions
 from reference import Reference, answer_for
+from trainers.asking import arrival_order, choose
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
 from trainers.engine import CHUNK, Engine
 from trainers.schema import check_record
@@ -22,16 +24,20 @@ per_record_configs = st.one_of(
         ChatConfig,
         priors=st.sampled_from([parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors")]),
         questions_per_chat=st.integers(1, 6),
-        grids_per_chat=st.integers(1, 3),
+        grids_per_chat=st.integers(2, 3),
         conventions=conventions(),
         encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
         seed=st.integers(0, 2**31),
     ),
     st.builds(ChatConfig, grids_per_chat=st.integers(2, 3), conventions=conventions(), seed=st.integers(0, 2**31)),
+    st.builds(ChatConfig, priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("shapes,zones")]),
+              answers=st.just("worked"), conventions=conventions(), seed=st.integers(0, 2**31)),
 )
 array_configs = st.builds(
     ChatConfig,
-    priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area")]),
+    priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area"),
+                            parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors"),
+                            parse_weights("shapes,zones,objects")]),
     questions_per_chat=st.integers(1, 8),
     conventions=conventions(),
     encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
@@ -44,10 +50,11 @@ def _records(engine: Engine, start: int, stop: int) -> list[str]:
     return engine.records(start, stop).lines
 
 
-def test_the_default_mixture_is_made_as_arrays_and_others_per_record():
+def test_one_grid_a_chat_with_bare_answers_is_made_as_arrays_and_the_rest_per_record():
     assert Engine(ChatBuilder(ChatConfig())).way == "arrays"
-    assert Engine(ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes")))).way == "per record"
+    assert Engine(ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes,zones,objects")))).way == "arrays"
     assert Engine(ChatBuilder(ChatConfig(grids_per_chat=2))).way == "per record"
+    assert Engine(ChatBuilder(ChatConfig(answers="worked"))).way == "per record"
 
 
 @settings(max_examples=25, deadline=None)
@@ -117,15 +124,17 @@ def _distance(a: Counter, b: Counter, rare: int = 0) -> float:
     return 0.5 * sum(abs(a[k] / na - b[k] / nb) for k in set(a) | set(b))
 
 
-@pytest.mark.parametrize("level", [None, "easy", "hard"])
-def test_array_records_follow_the_per_record_distributions(level):
+@pytest.mark.parametrize("level,mixture", [(None, "counting,area,colors"), ("easy", "counting,area,colors"),
+                                           ("hard", "counting,area,colors"), (None, "shapes,zones,objects,counting"),
+                                           ("easy", "shapes"), ("hard", "shapes,objects")])
+def test_array_records_follow_the_per_record_distributions(level, mixture):
     """4,000 chats each way, in total variation distance: object counts, priors and families
     within 0.05, grid sides (30 values) within 0.07, each family's answers within 0.16
     (answers seen fewer than 20 times pooled; the rarest family is asked a few hundred
     times); mean sampler rejections per grid within 12%, questions per chat within 2%.
     Two per-record samples of this size with different seeds differ by up to 0.03, 0.045
     and 0.12 on these measures, and by 5% in rejections."""
-    config = ChatConfig(seed=21, level=level)
+    config = ChatConfig(seed=21, level=level, priors=parse_weights(mixture))
     n = 4000
     builder = ChatBuilder(config)
     slow = _stats([json.dumps(builder.record(i), separators=SEPARATORS) for i in range(n)])
@@ -176,7 +185,8 @@ def test_the_array_way_tries_families_in_the_order_whose_law_chat_builder_follow
         for g in range(total):
             if g != f and left[asker[g]]:
                 law[f, g] = w[asker[f]] / w.sum() / sizes[asker[f]] * w[asker[g]] / w[left > 0].sum() / left[asker[g]]
-    picks = fast._choose(np.ones((n, total), dtype=bool), np.random.default_rng(11))
+    order = arrival_order(fast.asker_of, fast.ask_weights, np.random.default_rng(11), n)
+    picks = choose(order, np.ones((n, total), dtype=bool), 2, False)
     counts = np.zeros((total, total))
     np.add.at(counts, (picks[:, 0], picks[:, 1]), 1)
     possible = law > 0
@@ -184,3 +194,23 @@ def test_the_array_way_tries_families_in_the_order_whose_law_chat_builder_follow
     chi2 = ((counts[possible] - expected) ** 2 / expected).sum()
     dof = possible.sum() - 1
     assert counts[~possible].sum() == 0 and (chi2 - dof) / np.sqrt(2 * dof) < 5, chi2
+
+
+@settings(max_examples=60)
+@given(ok=st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=1, max_size=30), lazy=st.lists(st.booleans(), min_size=7, max_size=7),
+       picks=st.integers(1, 7), fixed=st.booleans(), seed=st.integers(0, 1000))
+def test_families_asked_per_scene_are_chosen_as_if_asked_of_every_grid_and_only_asked_until_a_grid_has_its_picks(ok, lazy, picks, fixed, seed):
+    ok, lazy = np.array(ok), np.array(lazy)
+    order = arrival_order(np.array([0, 0, 0, 1, 1, 2, 2]), np.array([1.0, 2.0, 0.5]), np.random.default_rng(seed), len(ok))
+    asked = []
+
+    def ask(g, f):
+        asked.append((g, f))
+        return bool(ok[g, f])
+
+    walked = choose(order, np.where(lazy, False, ok), picks, fixed, lazy, ask)
+    assert np.array_equal(walked, choose(order, ok, picks, fixed))
+    for g, row in enumerate(order.tolist()):  # asked: the lazy families tried up to the grid's last pick, in its order
+        chosen = [f for f in walked[g].tolist() if f >= 0]
+        tried = row[: max(map(row.index, chosen)) + 1] if len(chosen) == picks else row
+        assert [f for h, f in asked if h == g] == [f for f in tried if lazy[f]]

@@ -228,7 +228,7 @@ def test_progress_opens_at_zero_and_moves_in_pieces_where_records_need_no_whole_
     """A small per-record run sat at 0% until its one chunk of 4,000 was done (issue 22)."""
     from trainers.engine import PIECE
 
-    config = ChatConfig(priors=parse_weights("counting,shapes"), seed=3)
+    config = ChatConfig(priors=parse_weights("counting,shapes"), grids_per_chat=2, seed=3)
     assert Engine(ChatBuilder(config)).way == "per record"
     calls = []
     stats = generate(config, 2 * PIECE + 7, tmp_path / "d.jsonl", workers=workers, on_progress=calls.append)

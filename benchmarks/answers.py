@@ -1,0 +1,102 @@
+"""Every answer of N chats, made as `arc-priors generate` makes them, checked against the
+independent references.
+
+    python benchmarks/answers.py [--chats 1000000] [--workers 2]
+
+Records come from the chunk engine (`trainers.engine.Engine`, the way `generate` writes
+them: the array way for one grid a chat) over every built-in prior and both plugins, in
+four mixtures that split the chats evenly: the default conventions; every prior at its
+hard level; 4-neighbour multicolour objects; no background. Each question's answer is
+compared with the reference's for its grid and parameters (tests/reference.py's BFS
+objects for the built-in families, the plugins' tests/*_reference.py for theirs). Prints
+the chats and questions checked and how many answers differ; exits 1 when any does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for folder in ("tests", "plugins/arc-priors-symmetry/tests", "plugins/arc-priors-containment/tests"):
+    sys.path.insert(0, str(ROOT / folder))
+
+from priors.scene import Conventions  # noqa: E402
+from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.engine import CHUNK, Engine  # noqa: E402
+
+EVERY = "counting,area,colors,shapes,zones,objects,symmetry,containment"
+MIXTURES = (
+    {},
+    {"level": "hard"},
+    {"conventions": Conventions(4, False, "most_common")},
+    {"conventions": Conventions(8, True, None)},
+)
+SEED = 11
+
+
+def reference_answer(family: str, grid: list, conventions: dict, params: dict) -> str | None:
+    """The reference's answer to `family` with `params` about `grid` (None: not to be asked)."""
+    import containment_reference
+    import symmetry_reference
+    from reference import Reference, answer_for
+
+    args = (conventions["connectivity"], conventions["univalued"], conventions["background"])
+    if family.startswith("symmetry."):
+        return symmetry_reference.ANSWERS[family](symmetry_reference.Reference(grid, *args), **params)
+    if family.startswith("containment."):
+        return containment_reference.ContainmentReference(grid, *args).answer(family, params)
+    return answer_for(family, [Reference(grid, *args)], ["the grid"], params)
+
+
+def check(job: tuple[int, int, int]) -> dict:
+    """Records `start` to `stop` (within one chunk) of mixture `m`: counts and the first few wrong answers."""
+    m, start, stop = job
+    engine = Engine(ChatBuilder(ChatConfig(priors=parse_weights(EVERY), seed=SEED + m, **MIXTURES[m])))
+    counts = {"chats": 0, "questions": 0, "wrong": 0, "examples": [], "way": {engine.way: 1}}
+    for line in engine.records(start, stop).lines:
+        record = json.loads(line)
+        meta = record["metadata"]
+        counts["chats"] += 1
+        for qa in meta["qas"]:
+            counts["questions"] += 1
+            params = json.loads(qa["params"])
+            expected = reference_answer(qa["family"], meta["grids"][qa["grids"][0]], meta["conventions"], params)
+            if qa["answer"] != expected:
+                counts["wrong"] += 1
+                if len(counts["examples"]) < 5:
+                    counts["examples"].append({"mixture": m, "index": meta["index"], "family": qa["family"], "params": params,
+                                               "answer": qa["answer"], "reference": expected})
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chats", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    per = [args.chats // len(MIXTURES) + (m < args.chats % len(MIXTURES)) for m in range(len(MIXTURES))]
+    jobs = [(m, s, min(s + CHUNK, n)) for m, n in enumerate(per) for s in range(0, n, CHUNK)]
+    started = time.perf_counter()
+    total: dict = {"chats": 0, "questions": 0, "wrong": 0, "examples": [], "way": {}}
+    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+        for counts in pool.imap_unordered(check, jobs):
+            for key in ("chats", "questions", "wrong", "examples"):
+                total[key] += counts[key]
+            for way, n in counts["way"].items():
+                total["way"][way] = total["way"].get(way, 0) + n
+    seconds = time.perf_counter() - started
+    ways = ", ".join(f"{n} chunks {way}" for way, n in total["way"].items())
+    print(f"chats {total['chats']:,}  questions {total['questions']:,}  wrong {total['wrong']:,}  ({ways}; "
+          f"{seconds:.0f} s on {args.workers} workers)")
+    for example in total["examples"][:5]:
+        print(json.dumps(example))
+    return 1 if total["wrong"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
