@@ -52,6 +52,14 @@ class Parsed:
         """Objects per grid."""
         return np.diff(self.first)
 
+    def cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(values, heights, widths): every grid's cells in reading order, grid after grid
+        (what `priors.tables.Cells` reads)."""
+        rows = grid_rows(self.top, self.heights)
+        row_width = np.repeat(self.widths, self.heights)
+        within = np.arange(int(row_width.sum())) - np.repeat(np.cumsum(row_width) - row_width, row_width)
+        return self.board.ravel()[np.repeat(rows * self.board.shape[1], row_width) + within], self.heights, self.widths
+
     def grid(self, g: int) -> np.ndarray:
         return self.board[self.top[g] : self.top[g] + self.heights[g], : self.widths[g]]
 

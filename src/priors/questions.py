@@ -102,10 +102,8 @@ class ColorParam:
         return chosen_for_one(self.choose_chunk, scene, rng)
 
     def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
-        present = t.foreground
-        absent = (t.color_counts == 0) & t.not_background
         u, v = rng.random((2, t.n))
-        pool = np.where(((u < self.absent_rate) | ~present.any(axis=1))[:, None], absent, present)
+        pool = np.where(((u < self.absent_rate) | (t.foreground_colors == 0))[:, None], t.absent, t.foreground)
         ok, color = pick(pool, v)
         return ok, {"color": color}
 

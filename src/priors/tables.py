@@ -31,24 +31,29 @@ class Tables:
     Grid g's objects are rows first[g]:first[g + 1] of `cells_by_color` (cells of each colour
     0-9 in each object), in the order `parse` gives them."""
 
-    def __init__(self, background: np.ndarray, color_counts: np.ndarray, first: np.ndarray, cells_by_color: np.ndarray):
+    def __init__(self, background: np.ndarray, color_counts: np.ndarray, first: np.ndarray, cells_by_color: np.ndarray,
+                 grids: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None):
         self.n = len(background)
         self.background = background
         self.color_counts = color_counts
         self.first = first
         self.cells_by_color = cells_by_color
+        self._grids = grids
+        self._differing: dict[str, np.ndarray] = {}
 
     @classmethod
     def of_parsed(cls, parsed) -> "Tables":
         """The tables of a chunk parsed together (`priors.batch.Parsed`)."""
-        return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color)
+        return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color, parsed.cells)
 
     @classmethod
     def of_scene(cls, scene) -> "Tables":
         """One scene as a chunk of one."""
         background = NO_BACKGROUND if scene.background is None else scene.background
         table = scene.cells_by_color
-        return cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table)
+        h, w = scene.grid.shape
+        grids = lambda: (scene.grid.ravel(), np.array([h]), np.array([w]))  # noqa: E731
+        return cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table, grids)
 
     @functools.cached_property
     def rows(self) -> np.ndarray:
@@ -101,6 +106,16 @@ class Tables:
         return (self.color_counts > 0) & self.not_background
 
     @functools.cached_property
+    def foreground_colors(self) -> np.ndarray:
+        """Per grid: how many colours have cells, the background left out."""
+        return np.count_nonzero(self.foreground, axis=1)
+
+    @functools.cached_property
+    def absent(self) -> np.ndarray:
+        """Per grid and colour: no cell has the colour, and it is not the background."""
+        return (self.color_counts == 0) & self.not_background
+
+    @functools.cached_property
     def colors_with_objects(self) -> np.ndarray:
         """Per grid and colour: some object holds the colour, and it is not the background."""
         return (self.per_color > 0) & self.not_background
@@ -122,6 +137,36 @@ class Tables:
                                      return_counts=True)
         return (counts[where] - 1).reshape(-1)
 
+    @functools.cached_property
+    def cells(self) -> "Cells":
+        """Every cell of every grid, for rules about the grid rather than its objects."""
+        if self._grids is None:
+            raise ValueError("these tables were made without their grids' cells")
+        return Cells(*self._grids())
+
+    def image_of(self, transform: str) -> np.ndarray:
+        """Per cell, the cell whose colour the transform (`priors.transforms`: a flip, a turn, a
+        transpose) brings to it; itself in a non-square grid, whose shape the transform would change."""
+        c = self.cells
+        h, w, r, k = c.heights[c.owner], c.widths[c.owner], c.row, c.col
+        row, col = _SOURCES[transform](h, w, r, k)
+        if transform in TURNS_SHAPE:
+            inside = (c.heights == c.widths)[c.owner]
+            row, col = np.where(inside, row, r), np.where(inside, col, k)
+        return c.start[c.owner] + row * w + col
+
+    def differing(self, transform: str) -> np.ndarray:
+        """Per cell: its colour differs from the one the transform brings to it."""
+        if transform not in self._differing:  # several families of a chunk ask about one transform
+            self._differing[transform] = self.cells.values != self.cells.values[self.image_of(transform)]
+        return self._differing[transform]
+
+    def unchanged(self, transform: str) -> np.ndarray:
+        """Per grid: it equals its image under the transform. A transform that changes a
+        non-square grid's shape never leaves it unchanged."""
+        same = np.bincount(self.cells.owner, weights=self.differing(transform), minlength=self.n) == 0
+        return same & (self.cells.heights == self.cells.widths) if transform in TURNS_SHAPE else same
+
     def extreme_area(self, sign: int) -> tuple[np.ndarray, np.ndarray]:
         """(grid has a unique largest (sign 1) or smallest (-1) object, that object's index)."""
         key = sign * self.areas
@@ -141,6 +186,34 @@ class Tables:
         return value
 
 
+TURNS_SHAPE = frozenset({"transpose", "anti_transpose", "rot90", "rot270"})
+"""The transforms that give an h x w grid the shape w x h."""
+_SOURCES = {
+    "identity": lambda h, w, r, k: (r, k),
+    "flip_lr": lambda h, w, r, k: (r, w - 1 - k),
+    "flip_ud": lambda h, w, r, k: (h - 1 - r, k),
+    "rot180": lambda h, w, r, k: (h - 1 - r, w - 1 - k),
+    "transpose": lambda h, w, r, k: (k, r),
+    "anti_transpose": lambda h, w, r, k: (h - 1 - k, w - 1 - r),
+    "rot90": lambda h, w, r, k: (k, w - 1 - r),
+    "rot270": lambda h, w, r, k: (h - 1 - k, r),
+}
+"""Where the colour at (r, k) of an h x w grid comes from under each transform."""
+
+
+class Cells:
+    """Every cell of a chunk's grids in reading order, grid after grid: its value, its grid
+    (`owner`), its row and column there; and each grid's height, width and first cell."""
+
+    def __init__(self, values: np.ndarray, heights: np.ndarray, widths: np.ndarray):
+        self.values, self.heights, self.widths = values, heights, widths
+        sizes = heights * widths
+        self.start = np.cumsum(sizes) - sizes
+        self.owner = np.repeat(np.arange(len(sizes)), sizes)
+        local = np.arange(len(values)) - self.start[self.owner]
+        self.row, self.col = np.divmod(local, widths[self.owner])
+
+
 def kth(mask: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Per row, the column of its k-th (0-based) True."""
     return np.argmax(np.cumsum(mask, axis=1) > k[:, None], axis=1)
@@ -157,7 +230,7 @@ def unique_best(values: np.ndarray, valid: np.ndarray, sign: int) -> tuple[np.nd
 def pick(pool: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row has a True, the column of the True at `u`'s place among them): the chunk form
     of `pool[int(u * len(pool))]`, the uniform choice every parameter space makes."""
-    size = pool.sum(axis=1)
+    size = np.count_nonzero(pool, axis=1)
     return size > 0, kth(pool, (u * size).astype(np.int64))
 
 

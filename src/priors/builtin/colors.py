@@ -33,7 +33,7 @@ def background(t: Tables, params):
 
 def _extreme_color(t: Tables, sign: int):
     unique, color = unique_best(t.color_counts, t.foreground, sign)
-    return unique & (t.foreground.sum(axis=1) >= 2), color  # with one colour, "most" gives itself away
+    return unique & (t.foreground_colors >= 2), color  # with one colour, "most" gives itself away
 
 
 @table_rule()
@@ -48,7 +48,7 @@ def least_color(t: Tables, params):
 
 @table_rule()
 def distinct_colors(t: Tables, params):
-    return t.every, t.foreground.sum(axis=1)
+    return t.every, t.foreground_colors
 
 
 # --- worked answers: written from the colour tables, judged by counting the grid's rows ----

@@ -23,7 +23,7 @@ import numpy as np
 
 from arc_priors_symmetry.sampler import SymmetrySampler
 from generators import SizeCurriculum
-from priors import DIHEDRAL, MIRRORS, NUMBER, TRANSFORMS, YES_NO, ColorParam, Family, Prior
+from priors import AS_YES_NO, DIHEDRAL, MIRRORS, NUMBER, YES_NO, ColorParam, Family, Prior, Tables, table_rule
 from priors.questions import Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
@@ -61,54 +61,63 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _unchanged(grid: np.ndarray, transform: str) -> bool:
-    """Whether the grid equals its image; a transposed non-square grid changes shape, so never."""
-    return np.array_equal(grid, TRANSFORMS[transform](grid))
+def _square(t: Tables) -> np.ndarray:
+    return t.cells.heights == t.cells.widths
 
 
-def _square(scene) -> bool:
-    return scene.shape[0] == scene.shape[1]
+# The whole-grid families are written once, over a chunk's tables (`priors.table_rule`): asked
+# of one scene they read it as a chunk of one, and `generate` asks them of a whole chunk at once.
+@table_rule(AS_YES_NO)
+def left_right(t: Tables, params):
+    return t.every, t.unchanged("flip_lr")
 
 
-def left_right(scene, params) -> str:
-    return _yes_no(_unchanged(scene.grid, "flip_lr"))
+@table_rule(AS_YES_NO)
+def top_bottom(t: Tables, params):
+    return t.every, t.unchanged("flip_ud")
 
 
-def top_bottom(scene, params) -> str:
-    return _yes_no(_unchanged(scene.grid, "flip_ud"))
+@table_rule(AS_YES_NO)
+def diagonal(t: Tables, params):
+    return _square(t), t.unchanged("transpose")
 
 
-def diagonal(scene, params) -> str | None:
-    return _yes_no(_unchanged(scene.grid, "transpose")) if _square(scene) else None
+@table_rule(AS_YES_NO)
+def anti_diagonal(t: Tables, params):
+    return _square(t), t.unchanged("anti_transpose")
 
 
-def anti_diagonal(scene, params) -> str | None:
-    return _yes_no(_unchanged(scene.grid, "anti_transpose")) if _square(scene) else None
+@table_rule(AS_YES_NO)
+def rotation_180(t: Tables, params):
+    return t.every, t.unchanged("rot180")
 
 
-def rotation_180(scene, params) -> str:
-    return _yes_no(_unchanged(scene.grid, "rot180"))
+@table_rule(AS_YES_NO)
+def rotation_90(t: Tables, params):
+    return _square(t), t.unchanged("rot90")
 
 
-def rotation_90(scene, params) -> str | None:
-    return _yes_no(_unchanged(scene.grid, "rot90")) if _square(scene) else None
+def _axes_text(t: Tables, codes: np.ndarray) -> list[str]:
+    """A bit per symmetry of AXES, in its order."""
+    return [", ".join(name for i, (name, _) in enumerate(AXES) if code >> i & 1) or "none" for code in codes.tolist()]
 
 
-def axes(scene, params) -> str:
-    held = [name for name, transform in AXES if _unchanged(scene.grid, transform)]
-    return ", ".join(held) or "none"
+@table_rule(_axes_text)
+def axes(t: Tables, params):
+    return t.every, sum(t.unchanged(transform).astype(np.int64) << i for i, (_, transform) in enumerate(AXES))
 
 
-def _breaking(grid: np.ndarray) -> np.ndarray:
-    """The left cells (c < w-1-c) of the mirror pairs (c, w-1-c) that differ."""
-    half = grid.shape[1] // 2
-    return grid[:, :half] != grid[:, ::-1][:, :half]
+def _breaking(t: Tables) -> np.ndarray:
+    """Per cell: the left cell (c < w-1-c) of a mirror pair (c, w-1-c) that differs."""
+    c = t.cells
+    return t.differing("flip_lr") & (c.col < c.widths[c.owner] - 1 - c.col)
 
 
-def breaking_cells(scene, params) -> str | None:
+@table_rule()
+def breaking_cells(t: Tables, params):
     """Mirror pairs (c, w-1-c) that differ; changing one cell of each pair is the fewest changes."""
-    differing = int(np.count_nonzero(_breaking(scene.grid)))
-    return str(differing) if differing <= MAX_BREAKING else None
+    differing = np.bincount(t.cells.owner, weights=_breaking(t), minlength=t.n).astype(np.int64)
+    return differing <= MAX_BREAKING, differing
 
 
 def _object_box(scene, color: int) -> tuple[int, int, int, np.ndarray] | None:
@@ -140,13 +149,13 @@ def witness_steps(transform: str):
     reading order that the transform changes, and the cell whose colour it brings there."""
 
     def steps(scene, params) -> list[str]:
-        grid = scene.grid
-        changed = _first(grid != TRANSFORMS[transform](grid))
-        if not changed:
+        t = scene.tables
+        changed = np.flatnonzero(t.differing(transform))
+        if not len(changed):
             return []
-        h, w = grid.shape
-        source = TRANSFORMS[transform](np.arange(h * w).reshape(h, w))  # where each cell's colour comes from
-        return [pair(changed[0], divmod(int(source[changed[0]]), w))]
+        c, first = t.cells, changed[0]
+        source = t.image_of(transform)[first]
+        return [pair((int(c.row[first]), int(c.col[first])), (int(c.row[source]), int(c.col[source])))]
 
     return steps
 
@@ -179,8 +188,8 @@ def witness(transform: str) -> Worked:
 
 def breaking_steps(scene, params) -> list[str]:
     """Every mirror pair that differs, by its left cell in reading order."""
-    w = scene.shape[1]
-    return [pair((int(r), int(c)), (int(r), w - 1 - int(c))) for r, c in np.argwhere(_breaking(scene.grid))]
+    c, w = scene.tables.cells, scene.shape[1]
+    return [pair((r, k), (r, w - 1 - k)) for r, k in zip(c.row[_breaking(scene.tables)].tolist(), c.col[_breaking(scene.tables)].tolist())]
 
 
 def breaking_holds(scene, params, line: str) -> bool:
