@@ -2,8 +2,9 @@
 
     python benchmarks/traces.py [--chats 100000] [--workers 2]
 
-Chats are built the way `arc-priors generate` builds them (`trainers.chats.ChatBuilder`,
-record by record), over every built-in prior and both plugins, in four mixtures that split
+Chats are made as `arc-priors generate` makes them (`trainers.engine.Engine`: the array
+way for one grid a chat, record by record for two), over every built-in prior and both
+plugins, in four mixtures that split
 the chats evenly: the default conventions; two grids a chat (so compare's families join)
 with 4-neighbour multicolour objects; no background under 4 neighbours; and every prior at
 its hard level. Each question whose family shows work has its worked text compared with
@@ -26,11 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 for folder in ("tests", "plugins/arc-priors-symmetry/tests", "plugins/arc-priors-containment/tests"):
     sys.path.insert(0, str(ROOT / folder))
 
-import numpy as np  # noqa: E402
 
 from priors.questions import worked_text  # noqa: E402
 from priors.scene import Conventions  # noqa: E402
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.engine import CHUNK, Engine  # noqa: E402
+from trainers.steps import target  # noqa: E402
 
 EVERY = "counting,area,colors,shapes,zones,objects,symmetry,containment"
 MIXTURES = (
@@ -42,8 +44,8 @@ MIXTURES = (
 SEED = 7
 
 
-def _reference_text(q, scenes) -> str:
-    """The reference's worked text of question `q` about `scenes` (one, or the two it compares)."""
+def _reference_text(prior: str, family: str, params: dict, scenes) -> str:
+    """The reference's worked text of a question about `scenes` (one, or the two it compares)."""
     import containment_reference
     import ref_worked
     import symmetry_reference
@@ -51,45 +53,46 @@ def _reference_text(q, scenes) -> str:
 
     c = scenes[0].conventions
     args = (c.connectivity, c.univalued, c.background)
-    params = dict(q.params)
     grid = scenes[0].grid.tolist()
-    if q.prior == "symmetry":
+    if prior == "symmetry":
         ref = symmetry_reference.Reference(grid, *args)
-        return worked_text(symmetry_reference.steps(ref, q.family, params), symmetry_reference.ANSWERS[q.family](ref, **params))
-    if q.prior == "containment":
+        return worked_text(symmetry_reference.steps(ref, family, params), symmetry_reference.ANSWERS[family](ref, **params))
+    if prior == "containment":
         ref = containment_reference.ContainmentReference(grid, *args)
-        return worked_text(ref.steps(q.family, params), ref.answer(q.family, params))
+        return worked_text(ref.steps(family, params), ref.answer(family, params))
     refs = [ref_worked.WorkedReference(s.grid.tolist(), *args) for s in scenes]
     names = [s.name for s in scenes]
-    return worked_text(ref_worked.steps(q.family, refs, names, params), answer_for(q.family, refs, names, params))
+    return worked_text(ref_worked.steps(family, refs, names, params), answer_for(family, refs, names, params))
 
 
 def check(job: tuple[int, int, int]) -> dict:
     """Chats `start` to `stop` of mixture `m`: counts, and the first few traces found wrong."""
     m, start, stop = job
-    builder = ChatBuilder(ChatConfig(priors=parse_weights(EVERY), seed=SEED + m, **MIXTURES[m]))
-    families = {f.id: f for a in builder.askers for f in a.families}
+    engine = Engine(ChatBuilder(ChatConfig(priors=parse_weights(EVERY), seed=SEED + m, answers="worked", **MIXTURES[m])))
+    families = {f.id: f for a in engine.builder.askers for f in a.families}
     counts = {"chats": 0, "questions": 0, "traces": 0, "steps": 0, "wrong": 0, "failing_steps": 0, "examples": []}
-    for index in range(start, stop):
-        scenes, _, asked, _ = builder.chat(index, np.random.default_rng([builder.config.seed, index]))
+    lines = [line for piece in range(start, stop, engine.step) for line in engine.records(piece, min(piece + engine.step, stop)).lines]
+    for line in lines:
+        meta = json.loads(line)["metadata"]
         counts["chats"] += 1
-        for grids, q in asked:
+        for qa in meta["qas"]:
             counts["questions"] += 1
-            if q.worked is None:
+            if qa["worked"] is None:
                 continue
-            target = [scenes[g] for g in grids]
-            lines = q.worked.split("\n")[:-1]
-            holds = families[q.family].worked.holds
-            failing = [line for line in lines if not holds(target[0] if len(target) == 1 else tuple(target), q.params, line)]
-            expected = _reference_text(q, target)
+            scenes = target(meta, qa)
+            params = json.loads(qa["params"])
+            steps = qa["worked"].split("\n")[:-1]
+            holds = families[qa["family"]].worked.holds
+            failing = [step for step in steps if not holds(scenes, params, step)]
+            expected = _reference_text(qa["prior"], qa["family"], params, scenes if isinstance(scenes, tuple) else (scenes,))
             counts["traces"] += 1
-            counts["steps"] += len(lines)
+            counts["steps"] += len(steps)
             counts["failing_steps"] += len(failing)
-            if q.worked != expected or failing:
+            if qa["worked"] != expected or failing:
                 counts["wrong"] += 1
                 if len(counts["examples"]) < 5:
-                    counts["examples"].append({"mixture": m, "index": index, "family": q.family, "params": dict(q.params),
-                                               "worked": q.worked, "reference": expected, "failing": failing})
+                    counts["examples"].append({"mixture": m, "index": meta["index"], "family": qa["family"], "params": params,
+                                               "worked": qa["worked"], "reference": expected, "failing": failing})
     return counts
 
 
@@ -97,10 +100,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--chunk", type=int, default=500)
     args = parser.parse_args()
     per = [args.chats // len(MIXTURES) + (m < args.chats % len(MIXTURES)) for m in range(len(MIXTURES))]
-    jobs = [(m, s, min(s + args.chunk, n)) for m, n in enumerate(per) for s in range(0, n, args.chunk)]
+    jobs = [(m, s, min(s + CHUNK, n)) for m, n in enumerate(per) for s in range(0, n, CHUNK)]  # whole chunks of the array way
     started = time.perf_counter()
     total: dict = {}
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:

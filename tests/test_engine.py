@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from priors.questions import final_line
 from priors.testing import conventions
 from reference import Reference, answer_for
 from trainers.asking import arrival_order, choose
@@ -31,7 +32,7 @@ per_record_configs = st.one_of(
     ),
     st.builds(ChatConfig, grids_per_chat=st.integers(2, 3), conventions=conventions(), seed=st.integers(0, 2**31)),
     st.builds(ChatConfig, priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("shapes,zones")]),
-              answers=st.just("worked"), conventions=conventions(), seed=st.integers(0, 2**31)),
+              answers=st.just("worked"), grids_per_chat=st.just(2), conventions=conventions(), seed=st.integers(0, 2**31)),
 )
 array_configs = st.builds(
     ChatConfig,
@@ -42,6 +43,7 @@ array_configs = st.builds(
     conventions=conventions(),
     encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
     level=st.sampled_from([None, "easy", "hard"]),
+    answers=st.sampled_from(["bare", "worked"]),
     seed=st.integers(0, 2**31),
 )
 
@@ -50,11 +52,11 @@ def _records(engine: Engine, start: int, stop: int) -> list[str]:
     return engine.records(start, stop).lines
 
 
-def test_one_grid_a_chat_with_bare_answers_is_made_as_arrays_and_the_rest_per_record():
+def test_one_grid_a_chat_is_made_as_arrays_and_the_rest_per_record():
     assert Engine(ChatBuilder(ChatConfig())).way == "arrays"
     assert Engine(ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes,zones,objects")))).way == "arrays"
     assert Engine(ChatBuilder(ChatConfig(grids_per_chat=2))).way == "per record"
-    assert Engine(ChatBuilder(ChatConfig(answers="worked"))).way == "per record"
+    assert Engine(ChatBuilder(ChatConfig(answers="worked"))).way == "arrays"
 
 
 @settings(max_examples=25, deadline=None)
@@ -83,8 +85,13 @@ def test_array_records_are_schema_records_whose_json_is_their_line_and_whose_ans
         assert 1 <= len(meta["qas"]) <= config.questions_per_chat
         ref = Reference(meta["grids"][0], c.connectivity, c.univalued, c.background)
         assert meta["backgrounds"] == [ref.bg] and meta["sampled_by"][0]["objects"] == len(ref.objects)
-        for qa in meta["qas"]:
+        replies = [m["content"] for m in record["messages"] if m["role"] == "assistant"]
+        for qa, reply in zip(meta["qas"], replies, strict=True):
             assert qa["answer"] == answer_for(qa["family"], [ref], ["the grid"], json.loads(qa["params"])), qa
+            if config.answers == "worked" and qa["worked"] is not None:
+                assert reply == qa["worked"] and final_line(qa["worked"]) == qa["answer"]
+            else:
+                assert reply == qa["answer"] and qa.get("worked", "bare") in ((None,) if config.answers == "worked" else ("bare",))
 
 
 def test_a_partial_last_chunk_holds_the_same_records_as_a_longer_dataset():

@@ -68,12 +68,23 @@ def test_the_system_turn_asks_for_the_last_line_only_with_worked_answers():
         assert bare.endswith(BRIEF) and worked.endswith(WORKED) and bare[: -len(BRIEF)] == worked[: -len(WORKED)]
 
 
-def test_a_worked_mixture_is_made_per_record_and_its_lines_are_the_builders_bytes():
-    bare = Engine(ChatBuilder(ChatConfig(priors=WORKED_MIX.priors, seed=5)))
-    worked = Engine(ChatBuilder(WORKED_MIX))
-    assert (bare.way, worked.way) == ("arrays", "per record")
-    builder = ChatBuilder(WORKED_MIX)
-    assert worked.records(0, 80).lines == [json.dumps(builder.record(i), separators=(",", ":")) + "\n" for i in range(80)]
+@pytest.mark.parametrize("mixture", ["counting=2,area,colors", "shapes,zones,symmetry,containment"])
+def test_a_worked_mixture_is_made_as_arrays_and_overlays_the_bare_one(mixture):
+    """The array way makes worked chats too: the same grids, questions and answers as the bare
+    mixture's records (working shows draws no random numbers), each worked text the family's
+    own steps on the record's grid."""
+    bare = Engine(ChatBuilder(ChatConfig(priors=parse_weights(mixture), seed=5)))
+    worked = Engine(ChatBuilder(ChatConfig(priors=parse_weights(mixture), seed=5, answers="worked")))
+    assert (bare.way, worked.way) == ("arrays", "arrays")
+    shown = 0
+    for b, w in zip(bare.records(0, 300).lines, worked.records(0, 300).lines, strict=True):
+        b, w = json.loads(b), json.loads(w)
+        _check_worked_record(w)
+        stripped = [{k: v for k, v in qa.items() if k != "worked"} for qa in w["metadata"]["qas"]]
+        assert {**w["metadata"], "qas": stripped} == b["metadata"]
+        assert [m for m in w["messages"] if m["role"] == "user"] == [m for m in b["messages"] if m["role"] == "user"]
+        shown += sum(qa["worked"] is not None for qa in w["metadata"]["qas"])
+    assert shown > 100
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])

@@ -27,7 +27,7 @@ from generators.fast_shapes import BOARD
 from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import Single, chunk_sampler, draw
-from priors.questions import Question
+from priors.questions import Question, worked_text
 from priors.tables import Tables
 from trainers.asking import Asked, answer_texts, arrival_order, ask_table, choose, chunk_rule, keep, object_column, param_rows
 from trainers.cards import Tally
@@ -53,6 +53,8 @@ class Round:
     picks: np.ndarray
     questions: dict
     """(grid, family) -> the Question of a family asked per scene, for every one asked."""
+    records: np.ndarray
+    """The record each grid was drawn for (a failure names it)."""
 
 
 class FastChats:
@@ -77,15 +79,17 @@ class FastChats:
         self._head, self._ask, self._next, self._metadata = line[0] + '"', line[1], line[2], line[4:]
         drawn = [Template.of(schema.drawn(p.name, level, HOLE, HOLE)).pieces for p, level in zip(builder.priors, builder.levels)]
         self._sampled_by, self._drawn = object_column([head for head, _, _ in drawn]), drawn[0][1:]  # the rest is every prior's
-        self._qa_end = Template.of(schema.qa(HOLE, HOLE, HOLE, HOLE, HOLE, [0])).pieces[-1]
+        self.worked = builder.config.answers == "worked"
+        # after a qa record's answer: the rest of it, or with worked answers, the text up to the worked field and after it
+        qa = Template.of(schema.qa(HOLE, HOLE, HOLE, HOLE, HOLE, [0], HOLE if self.worked else schema.BARE)).pieces
+        self._qa_end, self._qa_worked = qa[-1], qa[-2] if self.worked else None
 
     @classmethod
     def of(cls, builder: ChatBuilder, size: int) -> "FastChats | None":
         """The array way for this mixture: any mixture of the priors' own grids, one grid a
-        chat, bare answers. Otherwise None (the per-record way): several grids, ARC grids or
-        task chats, or worked answers, whose steps are written per scene."""
+        chat. Otherwise None (the per-record way): several grids, ARC grids or task chats."""
         config = builder.config
-        if config.answers != "bare" or config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None]:
+        if config.grids_per_chat != 1 or builder.tasks is not None or builder.sources != [None]:
             return None
         if not builder.priors:
             return None
@@ -144,7 +148,7 @@ class FastChats:
         rows = grid_rows(np.arange(n) * BOARD, drawn.heights + 1)  # each grid's rows and the row of nothing below it
         top = stacked_tops(drawn.heights)
         parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, self.builder.config.conventions,
-                             labels=bool(self.per_scene.any()))  # scenes need their labels
+                             labels=bool(self.per_scene.any()) or self.worked)  # scenes need their labels
         tables = Tables.of_parsed(parsed)
         askers = self.builder.askers
         asked = [None if rule is None else ask_table(tables, family, rule, rng, askers[a])
@@ -167,14 +171,15 @@ class FastChats:
             return q is not None
 
         picks = choose(order, ok, self.picks, self.builder.config.question_order == "fixed", self.per_scene, ask)
-        return Round(prior, drawn, parsed, tables, asked, picks, questions)
+        return Round(prior, drawn, parsed, tables, asked, picks, questions, records)
 
-    def _asked(self, made: Round) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _asked(self, made: Round) -> tuple[np.ndarray, ...]:
         """Per grid of a round and question slot (columns as `_lines` joins them): the
-        question's text in the chat, the qa record's JSON up to the answer, and the quoted
-        answer; "" in the slots of questions not asked."""
+        question's text in the chat, the qa record's JSON up to the answer, the quoted answer,
+        and with worked answers the quoted reply and the qa record's worked field; "" in the
+        slots of questions not asked."""
         picks = made.picks
-        first, later, head, more, answers = (np.full(picks.shape, "", dtype=object) for _ in range(5))
+        first, later, head, more, answers, worked = (np.full(picks.shape, "", dtype=object) for _ in range(6))
         for f, (family, rule, a) in enumerate(zip(self.families, self.rules, made.asked)):
             rows, slots = np.nonzero(picks == f)
             if not len(rows):
@@ -183,17 +188,42 @@ class FastChats:
                 asked = [made.questions[g, f] for g in rows.tolist()]
                 texts = [self._question(f, q.question, q.params) for q in asked]
                 answers[rows, slots] = object_column([quote(q.answer) for q in asked])
+                if self.worked:
+                    worked[rows, slots] = object_column(["null" if q.worked is None else quote(q.worked) for q in asked])
             else:
                 values, which = param_rows(a.params, rows)
                 made_texts = [self._question(f, family.template.format(grid="the grid", **params), params) for params in values]
                 texts = [made_texts[w] for w in which.tolist()]
                 answers[rows, slots] = answer_texts(rule, made.tables, a.value[rows])
                 self._check_format(f, answers[rows, slots])
+                if self.worked:
+                    worked[rows, slots] = self._worked(made, f, rows, answers[rows, slots])
             for column, j in ((first, 0), (later, 1), (head, 2), (more, 3)):
                 column[rows, slots] = object_column([t[j] for t in texts])
         questions = np.concatenate([first[:, :1], later[:, 1:]], axis=1)
         heads = np.concatenate([head[:, :1], more[:, 1:]], axis=1)
-        return questions, heads, answers
+        if not self.worked:
+            return questions, heads, answers, answers, worked
+        return questions, heads, answers, np.where(worked == "null", answers, worked), worked
+
+    def _worked(self, made: Round, f: int, rows: np.ndarray, answers: np.ndarray) -> np.ndarray:
+        """The quoted worked answers of table family f on grids `rows` (answers quoted),
+        written per scene by the family's `Worked.steps`; null where it shows no work."""
+        family, a = self.families[f], made.asked[f]
+        if family.worked is None:
+            return np.full(len(rows), "null", dtype=object)
+        texts = []
+        for g, answer in zip(rows.tolist(), answers.tolist()):
+            scene = made.parsed.scene(g, self.builder.config.conventions)
+            params = {name: int(values[g]) for name, values in a.params.items()}
+            try:
+                steps = family.worked.steps(scene, params)
+            except Exception as err:
+                asker = self.builder.askers[self.asker_of[f]]
+                raise asker.failure(f"raised {type(err).__name__}: {err}", family.id).at(
+                    seed=self.builder.config.seed, record=int(made.records[g])) from err
+            texts.append(quote(worked_text(steps, json.loads(answer))))
+        return object_column(texts)
 
     def _check_format(self, f: int, answers: np.ndarray) -> None:
         """Every distinct answer a table family gave in its declared format, as `GuardedPrior`
@@ -234,17 +264,20 @@ class FastChats:
                           _numbers(p.objects), *self._asked(made)))
         first = np.cumsum([0] + [len(r.prior) for r in rounds])[:-1]
         at = first[where[:, 0]] + where[:, 1]
-        prompt, nested, background, sampled, rejections, objects, questions, heads, answers = (
+        prompt, nested, background, sampled, rejections, objects, questions, heads, answers, replies, worked = (
             np.concatenate(columns)[at] for columns in zip(*grids))
         background[background == str(NO_BACKGROUND)] = "null"
         m, asked = self._metadata, answers != ""
         columns = [self._head, prompt]
         for s in range(self.picks):
-            columns += [questions[:, s], answers[:, s]]
+            columns += [questions[:, s], replies[:, s]]
         columns += [m[0], object_column(list(map(str, range(start, start + len(at))))), m[1], nested, m[2], background, m[3], sampled,
                     rejections, self._drawn[0], objects, self._drawn[1] + m[4], _numbers(discarded), m[5]]
         for s in range(self.picks):
-            columns += [heads[:, s], answers[:, s], np.where(asked[:, s], self._qa_end, "")]
+            columns += [heads[:, s], answers[:, s]]
+            if self.worked:
+                columns += [np.where(asked[:, s], self._qa_worked, ""), worked[:, s]]
+            columns.append(np.where(asked[:, s], self._qa_end, ""))
         columns.append(m[6] + "\n")
         return join_columns(columns, len(at))
 
