@@ -23,7 +23,7 @@ import numpy as np
 
 from arc_priors_symmetry.sampler import SymmetrySampler
 from generators import SizeCurriculum
-from priors import AS_YES_NO, DIHEDRAL, MIRRORS, NUMBER, YES_NO, ColorParam, Family, Prior, Tables, table_rule
+from priors import AS_YES_NO, DIHEDRAL, MIRRORS, NUMBER, YES_NO, ColorParam, Family, Prior, TableRule, Tables, table_rule
 from priors.questions import Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
@@ -67,34 +67,18 @@ def _square(t: Tables) -> np.ndarray:
 
 # The whole-grid families are written once, over a chunk's tables (`priors.table_rule`): asked
 # of one scene they read it as a chunk of one, and `generate` asks them of a whole chunk at once.
-@table_rule(AS_YES_NO)
-def left_right(t: Tables, params):
-    return t.every, t.unchanged("flip_lr")
+def _symmetric_under(transform: str, square_only: bool = False) -> TableRule:
+    """Whether the grid is unchanged by the transform; asked of square grids only where the
+    transform would turn a non-square grid's shape (the diagonals, the quarter turn)."""
+    return TableRule(lambda t, params: (_square(t) if square_only else t.every, t.unchanged(transform)), AS_YES_NO)
 
 
-@table_rule(AS_YES_NO)
-def top_bottom(t: Tables, params):
-    return t.every, t.unchanged("flip_ud")
-
-
-@table_rule(AS_YES_NO)
-def diagonal(t: Tables, params):
-    return _square(t), t.unchanged("transpose")
-
-
-@table_rule(AS_YES_NO)
-def anti_diagonal(t: Tables, params):
-    return _square(t), t.unchanged("anti_transpose")
-
-
-@table_rule(AS_YES_NO)
-def rotation_180(t: Tables, params):
-    return t.every, t.unchanged("rot180")
-
-
-@table_rule(AS_YES_NO)
-def rotation_90(t: Tables, params):
-    return _square(t), t.unchanged("rot90")
+left_right = _symmetric_under("flip_lr")
+top_bottom = _symmetric_under("flip_ud")
+diagonal = _symmetric_under("transpose", square_only=True)
+anti_diagonal = _symmetric_under("anti_transpose", square_only=True)
+rotation_180 = _symmetric_under("rot180")
+rotation_90 = _symmetric_under("rot90", square_only=True)
 
 
 def _axes_text(t: Tables, codes: np.ndarray) -> list[str]:
