@@ -29,7 +29,7 @@ from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_
 from priors.builtin.chunked import Single, chunk_sampler, draw
 from priors.questions import Question, worked_text
 from priors.tables import Tables
-from trainers.asking import Asked, answer_texts, arrival_order, ask_table, choose, chunk_rule, keep, object_column, param_rows
+from trainers.asking import answer_texts, arrival_order, ask_table, choose, chunk_rule, keep, object_column, param_rows
 from trainers.cards import Tally
 from trainers import schema
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn
