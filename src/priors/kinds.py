@@ -76,14 +76,10 @@ def scene_kinds(scene: Scene) -> tuple[str, ...]:
 def sole_objects(scene: Scene) -> dict[int, int]:
     """Colour -> index of "the object of that colour": the only object containing the colour,
     and made of it alone. Colours with none, several, or one multicolour object are left
-    out, since the phrase then names no object. (The background is in no object.)"""
-    present = scene.cells_by_color > 0
-    once = np.flatnonzero(present.sum(axis=0) == 1)
-    if not len(once):
-        return {}
-    owners = present[:, once].argmax(axis=0)
-    pure = scene.cells_by_color.max(axis=1) == scene.areas
-    return {int(c): int(i) for c, i in zip(once, owners) if pure[i]}
+    out, since the phrase then names no object. (The background is in no object.) The rule
+    is `Tables.sole`'s, read off the scene as a chunk of one."""
+    named, index = scene.tables.sole
+    return {int(c): int(index[0, c]) for c in np.flatnonzero(named[0])}
 
 
 def sole_object(scene: Scene, color: int) -> int | None:
