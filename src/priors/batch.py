@@ -55,10 +55,8 @@ class Parsed:
     def cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(values, heights, widths): every grid's cells in reading order, grid after grid
         (what `priors.tables.Cells` reads)."""
-        rows = grid_rows(self.top, self.heights)
-        row_width = np.repeat(self.widths, self.heights)
-        within = np.arange(int(row_width.sum())) - np.repeat(np.cumsum(row_width) - row_width, row_width)
-        return self.board.ravel()[np.repeat(rows * self.board.shape[1], row_width) + within], self.heights, self.widths
+        _, _, place = reading_order(self.board.shape[1], self.top, self.heights, self.widths)
+        return self.board.ravel()[place], self.heights, self.widths
 
     def grid(self, g: int) -> np.ndarray:
         return self.board[self.top[g] : self.top[g] + self.heights[g], : self.widths[g]]
@@ -125,6 +123,14 @@ def parse_board(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths:
 def stacked_tops(heights: np.ndarray) -> np.ndarray:
     """Each grid's first board row, grids laid one under another with a row of nothing after each."""
     return np.concatenate([[0], np.cumsum(heights + 1)[:-1]])
+
+
+def reading_order(board_width: int, top: np.ndarray, heights: np.ndarray, widths: np.ndarray):
+    """(each grid row's width, each cell's column, each cell's flat index on the board): every
+    cell of every grid of a board in reading order, grid after grid."""
+    row_width = np.repeat(widths, heights)
+    within = np.arange(int(row_width.sum())) - np.repeat(np.cumsum(row_width) - row_width, row_width)
+    return row_width, within, np.repeat(grid_rows(top, heights) * board_width, row_width) + within
 
 
 def grid_rows(top: np.ndarray, heights: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from priors.batch import grid_rows
+from priors.batch import reading_order
 
 _ZERO = ord("0")
 
@@ -65,13 +65,10 @@ def board_texts(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths:
     Both texts of the whole chunk are written as two byte arrays: each grid cell's digit is
     put at its place in each, the punctuation around it at the places of row and grid
     ends. Only grid cells are touched, not the board's padding (three quarters of it)."""
-    rows = grid_rows(top, heights)
-    row_width = np.repeat(widths, heights)
-    last = np.zeros(len(rows), dtype=bool)
+    row_width, within, place = reading_order(board.shape[1], top, heights, widths)
+    last = np.zeros(len(row_width), dtype=bool)
     last[np.cumsum(heights) - 1] = True
-    cell_start = np.cumsum(row_width) - row_width  # each row's first cell among all cells
-    within = np.arange(int(row_width.sum())) - np.repeat(cell_start, row_width)  # each cell's column
-    digits = board.ravel()[np.repeat(rows * board.shape[1], row_width) + within] + np.uint8(_ZERO)
+    digits = board.ravel()[place] + np.uint8(_ZERO)
     # the prompt: a row's digits, then \n unless it is its grid's last
     length = row_width + 2 * ~last
     start = np.cumsum(length) - length
