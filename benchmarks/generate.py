@@ -111,7 +111,8 @@ def write_rate(source: Path, folder: Path, rounds: int) -> tuple[float, str]:
 PHASES = {  # phase: (class in trainers.fastchats, or None for the module; function)
     "sample": (None, "draw"),
     "parse": (None, "parse_board"),
-    "choose questions": ("FastChats", "_choose"),
+    "order of tries": (None, "arrival_order"),
+    "choose questions": (None, "choose"),
     "lines": ("FastChats", "_lines"),
     "of which grid texts": (None, "board_texts"),
     "of which question and answer texts": ("FastChats", "_asked"),

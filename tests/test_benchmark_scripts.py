@@ -22,3 +22,15 @@ def test_the_study_tables_script_prints_usage_and_refuses_unknown_experiments_in
     if known:
         shown = _run(known[0])
         assert shown.returncode == 0 and shown.stdout.startswith(f"### {known[0]}\n\n| arm |")
+
+
+def test_the_generate_benchmarks_phase_timers_find_every_phase_they_wrap():
+    """`--phases` wraps functions of `trainers.fastchats` by name: a renamed or removed one
+    broke it unseen (the `_choose` it timed moved to `trainers.asking`)."""
+    script = TABLES.parents[1] / "generate.py"
+    done = subprocess.run([sys.executable, str(script), "--phases", "4000"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip().splitlines()[-1]
+    assert line.startswith("array way, default mixture, one process:")
+    for phase in ("sample", "parse", "order of tries", "choose questions", "lines", "of which grid texts"):
+        assert f" {phase} " in line, (phase, line)
