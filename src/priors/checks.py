@@ -54,9 +54,14 @@ def check_question(prior: Prior, family: Family, target: Target, q) -> Question:
     missing = [s.name for s in scenes if s.name not in q.question]
     if missing:
         raise RuleBroken(f"the question does not name {', '.join(map(repr, missing))}: {q.question!r}", fid)
-    if not family.accepts(q.answer):
-        raise RuleBroken(f"answer {q.answer!r} is not in the family's declared format {_format(family)}", fid)
+    check_format(family, q.answer)
     return q
+
+
+def check_format(family: Family, answer: str) -> None:
+    """Nothing if `answer` has the family's declared format; otherwise the rule it breaks."""
+    if not family.accepts(answer):
+        raise RuleBroken(f"answer {answer!r} is not in the family's declared format {_format(family)}", family.id)
 
 
 def _format(family: Family) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 
 from generators.fast import Drawn
 from generators.fast_shapes import BOARD
+from priors.checks import RuleBroken, check_format
 from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.builtin.chunked import Single, chunk_sampler, draw
@@ -228,11 +229,11 @@ class FastChats:
     def _check_format(self, f: int, answers: np.ndarray) -> None:
         """Every distinct answer a table family gave in its declared format, as `GuardedPrior`
         checks each question asked per scene: a plugin's table rule is held to it too."""
-        family = self.families[f]
         for text in set(answers.tolist()):
-            if not family.accepts(json.loads(text)):
-                asker = self.builder.askers[self.asker_of[f]]
-                raise asker.failure(f"answer {json.loads(text)!r} is not in the family's declared format", family.id)
+            try:
+                check_format(self.families[f], json.loads(text))
+            except RuleBroken as broken:
+                raise self.builder.askers[self.asker_of[f]].failure(broken.rule, broken.family) from None
 
     def _question(self, f: int, text: str, params) -> tuple[str, str, str, str]:
         """Family f's question (`text`, with `params`), as the line's text from the grid to its
