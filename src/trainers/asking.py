@@ -38,8 +38,8 @@ def chunk_rule(family) -> TableRule | None:
 
 
 def ask_table(tables: Tables, family, rule: TableRule, rng: np.random.Generator, asker=None) -> Asked:
-    """The family's parameters drawn for every grid, then its rule over the chunk, then its
-    `keep` thinning. With the asking prior's guard (`GuardedPrior`), a plugin's failing rule
+    """The family's parameters drawn for every grid, then its rule over the chunk (`keep`
+    thins afterwards). With the asking prior's guard (`GuardedPrior`), a plugin's failing rule
     is its one-line failure."""
     try:
         chosen, params = family.params.choose_chunk(tables, rng)

@@ -56,6 +56,15 @@ class Round:
     """(grid, family) -> the Question of a family asked per scene, for every one asked."""
     records: np.ndarray
     """The record each grid was drawn for (a failure names it)."""
+    scenes: dict
+    """grid -> its Scene, for the grids a question read as one (`_scene`)."""
+
+
+def _scene(parsed: Parsed, scenes: dict, g: int, conventions):
+    """Grid g as a Scene, parsed once however many questions or steps read it."""
+    if g not in scenes:
+        scenes[g] = parsed.scene(g, conventions)
+    return scenes[g]
 
 
 class FastChats:
@@ -161,10 +170,8 @@ class FastChats:
 
         def ask(g: int, f: int) -> bool:
             """Family f (written per scene) asked of grid g, as the per-record way asks it."""
-            if g not in scenes:
-                scenes[g] = parsed.scene(g, self.builder.config.conventions)
             try:
-                q = askers[self.asker_of[f]].question(self.indices[f], scenes[g], rng)
+                q = askers[self.asker_of[f]].question(self.indices[f], _scene(parsed, scenes, g, self.builder.config.conventions), rng)
             except PriorFailure as failure:
                 raise failure.at(**located(g)) from None
             if q is not None:
@@ -172,7 +179,7 @@ class FastChats:
             return q is not None
 
         picks = choose(order, ok, self.picks, self.builder.config.question_order == "fixed", self.per_scene, ask)
-        return Round(prior, drawn, parsed, tables, asked, picks, questions, records)
+        return Round(prior, drawn, parsed, tables, asked, picks, questions, records, scenes)
 
     def _asked(self, made: Round) -> tuple[np.ndarray, ...]:
         """Per grid of a round and question slot (columns as `_lines` joins them): the
@@ -215,7 +222,7 @@ class FastChats:
             return np.full(len(rows), "null", dtype=object)
         texts = []
         for g, answer in zip(rows.tolist(), answers.tolist()):
-            scene = made.parsed.scene(g, self.builder.config.conventions)
+            scene = _scene(made.parsed, made.scenes, g, self.builder.config.conventions)
             params = {name: int(values[g]) for name, values in a.params.items()}
             try:
                 steps = family.worked.steps(scene, params)

@@ -84,7 +84,7 @@ def chunk_sampler(sampler):
     return None
 
 
-def draw(samplers: list, which: np.ndarray, rng: np.random.Generator, located: Callable[[int], dict] = dict) -> Drawn:
+def draw(samplers: list, which: np.ndarray, rng: np.random.Generator, located: Callable[[int], dict] = lambda g: {}) -> Drawn:
     """Grid i drawn by the chunk sampler samplers[which[i]]. Every SceneSampler grid of
     every prior is drawn in one `scene_chunk` call, whose cost is per step, not per grid.
     A sampler called per grid that fails says where: `located(i)` (seed=..., record=...)."""
