@@ -241,16 +241,19 @@ def sorted_lists(column: Callable[[Tables], np.ndarray]):
 
     def text(t: Tables, grids: np.ndarray) -> list[str]:
         counts = t.first[grids + 1] - t.first[grids]
-        if counts.min(initial=1) == 0:  # a grid without objects has the empty list
-            return [", ".join(map(str, sorted(column(t)[t.first[g] : t.first[g + 1]].tolist()))) for g in grids.tolist()]
-        owner = np.repeat(np.arange(len(grids)), counts)
-        at = np.repeat(t.first[grids] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        some = np.flatnonzero(counts)  # a grid without objects has the empty list
+        counts = counts[some]
+        owner = np.repeat(np.arange(len(some)), counts)
+        at = np.repeat(t.first[grids[some]] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
         values = column(t)[at]
         order = np.lexsort((values, owner))
         pieces = np.empty((len(order), 2), dtype=object)
         pieces[:, 0] = values[order].astype(str)
         pieces[:, 1] = np.where(np.append(owner[1:] != owner[:-1], True), "\n", ", ")
-        return "".join(pieces.ravel().tolist()).split("\n")[:-1]
+        texts = [""] * len(grids)
+        for g, joined in zip(some.tolist(), "".join(pieces.ravel().tolist()).split("\n")):
+            texts[g] = joined
+        return texts
 
     return text
 
