@@ -18,23 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-for folder in ("tests", "plugins/arc-priors-symmetry/tests", "plugins/arc-priors-containment/tests"):
-    sys.path.insert(0, str(ROOT / folder))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
+from pooled import EVERY, chunk_jobs, run  # noqa: E402  (it puts the references' folders on the path)
 from priors.questions import worked_text  # noqa: E402
 from priors.scene import Conventions  # noqa: E402
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
 from trainers.engine import CHUNK, Engine  # noqa: E402
 from trainers.steps import target  # noqa: E402
 
-EVERY = "counting,area,colors,shapes,zones,objects,symmetry,containment"
 MIXTURES = (
     {},
     {"grids_per_chat": 2, "conventions": Conventions(4, False, "most_common")},
@@ -101,15 +96,8 @@ def main() -> int:
     parser.add_argument("--chats", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    per = [args.chats // len(MIXTURES) + (m < args.chats % len(MIXTURES)) for m in range(len(MIXTURES))]
-    jobs = [(m, s, min(s + CHUNK, n)) for m, n in enumerate(per) for s in range(0, n, CHUNK)]  # whole chunks of the array way
-    started = time.perf_counter()
-    total: dict = {}
-    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
-        for counts in pool.imap_unordered(check, jobs):
-            for key, value in counts.items():
-                total[key] = total.get(key, 0 if key != "examples" else []) + value
-    seconds = time.perf_counter() - started
+    jobs = chunk_jobs(args.chats, len(MIXTURES), CHUNK)
+    total, seconds = run(check, jobs, args.workers)
     print(f"chats {total['chats']:,}  questions {total['questions']:,}  traces checked {total['traces']:,}  "
           f"steps {total['steps']:,}  wrong {total['wrong']:,}  failing steps {total['failing_steps']:,}  "
           f"({seconds:.0f} s on {args.workers} workers)")
