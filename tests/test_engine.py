@@ -1,9 +1,11 @@
 """The chunk engine: per record, exactly `ChatBuilder.record`; as arrays, records of the same
 schema whose every answer is the BFS reference's, drawn with the same distributions, for
-priors with chunk versions and priors asked one grid at a time alike."""
+priors with chunk versions and priors asked one grid at a time alike, one grid a chat or
+several."""
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,25 +16,29 @@ from priors.questions import final_line
 from priors.testing import conventions
 from reference import Reference, answer_for
 from trainers.asking import arrival_order, choose
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+from priors.encoders import get_encoder
+from trainers.chats import ChatBuilder, ChatConfig, first_turn, parse_weights
 from trainers.engine import CHUNK, Engine
 from trainers.schema import check_record
 
 SEPARATORS = (",", ":")
+TASKS = str(Path(__file__).with_name("arc_fixtures") / "tasks")
 
+# Real ARC grids (a folder of tasks, beside the priors' own grids) and task chats are made per record.
 per_record_configs = st.one_of(
     st.builds(
         ChatConfig,
         priors=st.sampled_from([parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors")]),
+        grids=st.sampled_from([((TASKS, 1.0),), ((TASKS, 1.0), ("synthetic", 2.0))]),
         questions_per_chat=st.integers(1, 6),
-        grids_per_chat=st.integers(2, 3),
+        grids_per_chat=st.integers(1, 3),
         conventions=conventions(),
         encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
         seed=st.integers(0, 2**31),
     ),
-    st.builds(ChatConfig, grids_per_chat=st.integers(2, 3), conventions=conventions(), seed=st.integers(0, 2**31)),
     st.builds(ChatConfig, priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("shapes,zones")]),
-              answers=st.just("worked"), grids_per_chat=st.just(2), conventions=conventions(), seed=st.integers(0, 2**31)),
+              grids=st.just(((TASKS, 1.0), ("synthetic", 1.0))), answers=st.just("worked"), grids_per_chat=st.just(2),
+              conventions=conventions(), seed=st.integers(0, 2**31)),
 )
 array_configs = st.builds(
     ChatConfig,
@@ -44,6 +50,7 @@ array_configs = st.builds(
     encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
     level=st.sampled_from([None, "easy", "hard"]),
     answers=st.sampled_from(["bare", "worked"]),
+    grids_per_chat=st.sampled_from([1, 1, 2, 3]),
     seed=st.integers(0, 2**31),
 )
 
@@ -55,7 +62,8 @@ def _records(engine: Engine, start: int, stop: int) -> list[str]:
 def test_one_grid_a_chat_is_made_as_arrays_and_the_rest_per_record():
     assert Engine(ChatBuilder(ChatConfig())).way == "arrays"
     assert Engine(ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes,zones,objects")))).way == "arrays"
-    assert Engine(ChatBuilder(ChatConfig(grids_per_chat=2))).way == "per record"
+    assert Engine(ChatBuilder(ChatConfig(grids_per_chat=2))).way == "arrays"
+    assert Engine(ChatBuilder(ChatConfig(grids=((TASKS, 1.0),)))).way == "per record"
     assert Engine(ChatBuilder(ChatConfig(answers="worked"))).way == "arrays"
 
 
@@ -83,15 +91,22 @@ def test_array_records_are_schema_records_whose_json_is_their_line_and_whose_ans
         meta = record["metadata"]
         assert meta["index"] == chunk * CHUNK + i and meta["seed"] == config.seed
         assert 1 <= len(meta["qas"]) <= config.questions_per_chat
-        ref = Reference(meta["grids"][0], c.connectivity, c.univalued, c.background)
-        assert meta["backgrounds"] == [ref.bg] and meta["sampled_by"][0]["objects"] == len(ref.objects)
+        refs = [Reference(grid, c.connectivity, c.univalued, c.background) for grid in meta["grids"]]
+        assert len(refs) == config.grids_per_chat and meta["backgrounds"] == [ref.bg for ref in refs]
+        assert [drawn["objects"] for drawn in meta["sampled_by"]] == [len(ref.objects) for ref in refs]
         replies = [m["content"] for m in record["messages"] if m["role"] == "assistant"]
         for qa, reply in zip(meta["qas"], replies, strict=True):
-            assert qa["answer"] == answer_for(qa["family"], [ref], ["the grid"], json.loads(qa["params"])), qa
+            names = [f"Grid {chr(65 + g)}" for g in qa["grids"]] if len(refs) > 1 else ["the grid"]
+            assert qa["answer"] == answer_for(qa["family"], [refs[g] for g in qa["grids"]], names, json.loads(qa["params"])), qa
             if config.answers == "worked" and qa["worked"] is not None:
                 assert reply == qa["worked"] and final_line(qa["worked"]) == qa["answer"]
             else:
                 assert reply == qa["answer"] and qa.get("worked", "bare") in ((None,) if config.answers == "worked" else ("bare",))
+        encode = get_encoder(config.encoder).encode
+        shown = "\n\n".join(f"Grid {chr(65 + g)}:\n{encode(np.array(grid))}" for g, grid in enumerate(meta["grids"])) \
+            if len(refs) > 1 else encode(np.array(meta["grids"][0]))
+        asks = [m["content"] for m in record["messages"] if m["role"] == "user"]
+        assert asks == [first_turn(shown, meta["qas"][0]["question"])] + [qa["question"] for qa in meta["qas"][1:]]
 
 
 def test_a_partial_last_chunk_holds_the_same_records_as_a_longer_dataset():
@@ -110,13 +125,14 @@ def test_a_fixed_question_order_asks_grid_by_grid_prior_by_prior_family_by_famil
 def _stats(lines: list[str]) -> dict:
     records = [json.loads(text)["metadata"] for text in lines]
     return {
-        "side": Counter(max(len(m["grids"][0]), len(m["grids"][0][0])) for m in records),
-        "objects": Counter(min(m["sampled_by"][0]["objects"], 12) for m in records),
-        "prior": Counter(m["sampled_by"][0]["prior"] for m in records),
+        "side": Counter(max(len(g), len(g[0])) for m in records for g in m["grids"]),
+        "objects": Counter(min(d["objects"], 12) for m in records for d in m["sampled_by"]),
+        "prior": Counter(d["prior"] for m in records for d in m["sampled_by"]),
         "family": Counter(qa["family"] for m in records for qa in m["qas"]),
+        "read": Counter(tuple(qa["grids"]) for m in records for qa in m["qas"]),
         "answers": {f: Counter(qa["answer"] for m in records for qa in m["qas"] if qa["family"] == f)
                     for f in {qa["family"] for m in records for qa in m["qas"]}},
-        "rejections": np.mean([m["sampled_by"][0]["rejections"] + m["discarded_rejections"] for m in records]),
+        "rejections": np.mean([sum(d["rejections"] for d in m["sampled_by"]) + m["discarded_rejections"] for m in records]),
         "questions": np.mean([len(m["qas"]) for m in records]),
     }
 
@@ -131,23 +147,24 @@ def _distance(a: Counter, b: Counter, rare: int = 0) -> float:
     return 0.5 * sum(abs(a[k] / na - b[k] / nb) for k in set(a) | set(b))
 
 
-@pytest.mark.parametrize("level,mixture", [(None, "counting,area,colors"), ("easy", "counting,area,colors"),
-                                           ("hard", "counting,area,colors"), (None, "shapes,zones,objects,counting"),
-                                           ("easy", "shapes"), ("hard", "shapes,objects")])
-def test_array_records_follow_the_per_record_distributions(level, mixture):
-    """4,000 chats each way, in total variation distance: object counts, priors and families
-    within 0.05, grid sides (30 values) within 0.07, each family's answers within 0.16
+@pytest.mark.parametrize("level,mixture,grids", [(None, "counting,area,colors", 1), ("easy", "counting,area,colors", 1),
+                                                 ("hard", "counting,area,colors", 1), (None, "shapes,zones,objects,counting", 1),
+                                                 ("easy", "shapes", 1), ("hard", "shapes,objects", 1),
+                                                 (None, "counting,area,colors", 2), (None, "counting,shapes,zones", 3)])
+def test_array_records_follow_the_per_record_distributions(level, mixture, grids):
+    """4,000 chats each way, in total variation distance: object counts, priors, families
+    and the grids questions read within 0.05, grid sides (30 values) within 0.07, each family's answers within 0.16
     (answers seen fewer than 20 times pooled; the rarest family is asked a few hundred
     times); mean sampler rejections per grid within 12%, questions per chat within 2%.
     Two per-record samples of this size with different seeds differ by up to 0.03, 0.045
     and 0.12 on these measures, and by 5% in rejections."""
-    config = ChatConfig(seed=21, level=level, priors=parse_weights(mixture))
+    config = ChatConfig(seed=21, level=level, priors=parse_weights(mixture), grids_per_chat=grids)
     n = 4000
     builder = ChatBuilder(config)
     slow = _stats([json.dumps(builder.record(i), separators=SEPARATORS) for i in range(n)])
     engine = Engine(builder)
     fast = _stats([text for start in range(0, n, CHUNK) for text in _records(engine, start, start + CHUNK)])
-    for key, tolerance in (("side", 0.07), ("objects", 0.05), ("prior", 0.05), ("family", 0.05)):
+    for key, tolerance in (("side", 0.07), ("objects", 0.05), ("prior", 0.05), ("family", 0.05), ("read", 0.05)):
         assert _distance(slow[key], fast[key]) < tolerance, (key, slow[key], fast[key])
     for family, answers in slow["answers"].items():
         assert _distance(answers, fast["answers"][family], rare=20) < 0.16, (family, answers, fast["answers"][family])

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -31,9 +32,13 @@ def test_the_output_is_byte_identical_for_1_2_and_4_workers(tmp_path, suffix):
     assert len(digests) == 1
 
 
-@pytest.mark.parametrize("mixture", ["counting=2,shapes", "counting=2,area,colors"])
-def test_records_are_the_engines_in_index_order_and_made_per_record_they_are_the_builders(tmp_path, mixture):
-    config = ChatConfig(priors=parse_weights(mixture), seed=11)
+TASKS = str(Path(__file__).with_name("arc_fixtures") / "tasks")
+
+
+@pytest.mark.parametrize("mixture, grids", [("counting=2,shapes", 2), ("counting=2,area,colors", 1), ("counting=2,shapes", 1)])
+def test_records_are_the_engines_in_index_order_and_made_per_record_they_are_the_builders(tmp_path, mixture, grids):
+    sources = ((TASKS, 1.0), ("synthetic", 1.0)) if mixture == "counting=2,shapes" and grids == 1 else (("synthetic", 1.0),)
+    config = ChatConfig(priors=parse_weights(mixture), grids=sources, grids_per_chat=grids, seed=11)
     path = tmp_path / "d.jsonl"
     generate(config, 30, path, workers=2)
     engine = Engine(ChatBuilder(config))
@@ -228,7 +233,8 @@ def test_progress_opens_at_zero_and_moves_in_pieces_where_records_need_no_whole_
     """A small per-record run sat at 0% until its one chunk of 4,000 was done (issue 22)."""
     from trainers.engine import PIECE
 
-    config = ChatConfig(priors=parse_weights("counting,shapes"), grids_per_chat=2, seed=3)
+    # real ARC grids are made per record
+    config = ChatConfig(priors=parse_weights("counting,shapes"), grids=((TASKS, 1.0), ("synthetic", 1.0)), grids_per_chat=2, seed=3)
     assert Engine(ChatBuilder(config)).way == "per record"
     calls = []
     stats = generate(config, 2 * PIECE + 7, tmp_path / "d.jsonl", workers=workers, on_progress=calls.append)

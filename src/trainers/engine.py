@@ -6,13 +6,13 @@ Per-record Python is what held generation back; phases let each step run once pe
 
 There are two ways through a chunk, chosen once per mixture:
 
-- One grid a chat, the priors' own grids (the built-in defaults, and any mixture of
+- The priors' own grids, one or several a chat (the built-in defaults, and any mixture of
   built-in and third-party priors, bare or worked): `trainers.fastchats` draws and asks the whole
   chunk from one generator seeded by (seed, chunk number). Samplers and families with
   chunk versions run as arrays over the chunk; the others run one grid, or one scene, at a
   time inside it (`trainers.asking`). Its records follow `ChatBuilder.record`'s
   distributions (a test compares them), not its bytes.
-- Anything else (several grids a chat, real ARC grids, task chats): each
+- Real ARC grids in the mixture, and task chats: each
   record keeps its own generator seeded by (seed, index) and `ChatBuilder`'s per-record
   code to draw, ask and redraw; only the parse is batched. Its lines are exactly
   `json.dumps(builder.record(i))`.
