@@ -65,6 +65,40 @@ prior = Prior(name="tabled", description="A table rule that breaks now and then.
               families=[Family("tabled.count", "How many objects in {grid}?", count, answer_format=NUMBER)])
 """
 
+# A sampler that declares its own chunk drawing (`generators.chunks.Drawing`): 3x4 grids of
+# black with one red cell at a random place. Drawn grid by grid its cell is green instead, which
+# tells the two apart; "bigdrawn"'s chunk version draws a 31-row grid now and then.
+DRAWN = """
+import numpy as np
+from generators import Sample
+from generators.chunks import Drawing
+from generators.fast import OUT, Drawn
+from generators.placement import BOARD
+from priors import NUMBER, Family, Prior
+
+SIDE = {side}
+
+class Dots:
+    def __call__(self, rng):
+        grid = np.zeros((3, 4), dtype=np.uint8)
+        grid.flat[int(rng.random() * 12)] = 3
+        return Sample(grid, 0, (), None, 0)
+
+    def chunk_version(self):
+        return Drawing(self.draw)
+
+    def draw(self, rng, n):
+        board = np.full((n, BOARD, BOARD), OUT, dtype=np.uint8)
+        board[:, :3, :4] = 0
+        at = (rng.random(n) * 12).astype(np.int64)
+        board[np.arange(n), at // 4, at % 4] = 2
+        heights = np.where(rng.random(n) < {big}, SIDE, 3)
+        return Drawn(board, heights, np.full(n, 4), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
+
+prior = Prior(name="{name}", description="Declares a chunk drawing.", sampler=Dots(),
+              families=[Family("{name}.count", "How many objects in {{grid}}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
+"""
+
 MISNAMED = """
 from priors import NUMBER, Family, Prior
 prior = Prior(name="other", description="Misnamed.", families=[Family("other.count", "How many in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
@@ -76,3 +110,5 @@ def install_all(root: Path) -> None:
     install(root, "huge-plugin", {"huge": "huge_mod:prior"}, {"huge_mod": SOMETIMES_HUGE})
     install(root, "tabled-plugin", {"tabled": "tabled_mod:prior"}, {"tabled_mod": TABLED})
     install(root, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": MISNAMED})
+    install(root, "drawn-plugin", {"drawn": "drawn_mod:prior"}, {"drawn_mod": DRAWN.format(name="drawn", side=3, big=0.0)})
+    install(root, "bigdrawn-plugin", {"bigdrawn": "bigdrawn_mod:prior"}, {"bigdrawn_mod": DRAWN.format(name="bigdrawn", side=31, big=0.01)})

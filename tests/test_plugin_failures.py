@@ -66,6 +66,27 @@ def test_a_grid_too_big_on_one_sample_in_a_hundred_names_prior_seed_and_record(e
     assert not (tmp_path / "d.jsonl").exists()
 
 
+def test_a_plugins_declared_chunk_drawing_makes_its_grids(env, tmp_path):
+    """Called a grid at a time its sampler paints green, so red grids are the chunk drawing's."""
+    out = tmp_path / "d.jsonl"
+    code, _, err = cli(env, tmp_path, "generate", "--priors", "drawn,counting", "--n", 300, "--workers", 1, "--out", out)
+    assert code == 0, err
+    records = [json.loads(line)["metadata"] for line in out.read_text().splitlines()]
+    drawn = [m["grids"][0] for m in records if m["sampled_by"][0]["prior"] == "drawn"]
+    assert len(drawn) > 100
+    for grid in drawn:
+        cells = [c for row in grid for c in row]
+        assert (len(grid), len(grid[0])) == (3, 4) and sorted(cells) == [0] * 11 + [2]
+
+
+def test_a_chunk_drawing_that_draws_a_grid_too_big_names_prior_seed_and_chunk(env, tmp_path):
+    out = tmp_path / "d.jsonl"
+    code, _, err = cli(env, tmp_path, "generate", "--priors", "bigdrawn", "--n", 600, "--workers", 1, "--seed", 2, "--out", out)
+    line = _one_line(err)
+    assert code == 2 and "prior 'bigdrawn' from bigdrawn-plugin 1.0, seed 2, records 0-3999: its chunk version drew grid " in line
+    assert "as 31x4 (sides 1-30)" in line and not out.exists()
+
+
 def test_ask_names_the_grid_a_prior_broke_on(env, tmp_path):
     path = tmp_path / "grids.json"
     path.write_text(json.dumps([[[1] * 3], [[1] * 7]]))

@@ -28,7 +28,7 @@ from generators import Sample, SceneSampler, SizeCurriculum
 from generators.fast import _shapes, blank, noisy, scene_chunk
 from generators.placement import PADDED, free_spots
 from priors.builtin.area import AreaSampler
-from priors.builtin.chunked import chunk_sampler, draw
+from generators.chunks import chunk_version, draw
 from priors.settings import LEVELS, Noisy
 
 ALPHA = 1e-6
@@ -186,10 +186,10 @@ def test_the_chunk_samplers_noise_follows_noisys_law_and_leaves_cells_outside_th
 
 
 def test_the_chunk_draw_of_a_noisy_prior_recolours_by_the_same_law():
-    """Through `chunked.draw`, as datasets are made: a Noisy SceneSampler with no shapes, so
+    """Through `generators.chunks.draw`, as datasets are made: a Noisy SceneSampler with no shapes, so
     every cell before noise is the grid's background."""
     sampler = SceneSampler(sizes=SizeCurriculum(min_side=HEIGHT, max_side=HEIGHT), min_objects=0, max_objects=0)
-    drawn = draw([chunk_sampler(Noisy(sampler.sample, RATE))], np.zeros(3000, dtype=np.int64), np.random.default_rng(7))
+    drawn = draw([chunk_version(Noisy(sampler.sample, RATE))], np.zeros(3000, dtype=np.int64), np.random.default_rng(7))
     _held_to_noise_law(drawn.board[:, :HEIGHT, :HEIGHT], drawn.backgrounds)
 
 
@@ -254,7 +254,7 @@ def test_each_level_of_a_scene_prior_draws_every_side_and_object_count_in_its_bo
 @pytest.mark.parametrize("name", [n for n in SCENE_PRIORS if n != "shapes"])  # shapes' themed mix has no chunk sampler
 def test_each_level_drawn_in_chunks_gives_the_same_side_law(name, level):
     prior, s = _quiet(name, level)
-    tree = chunk_sampler(_scene_sampler(prior))
+    tree = chunk_version(_scene_sampler(prior))
     drawn = draw([tree], np.zeros(10 * N, dtype=np.int64), np.random.default_rng(10 + LEVELS.index(level)))
     law = side_law(s.min_side, s.max_side, SCALE.get(name, s.side_scale))
     _check_sides(drawn.heights, drawn.widths, s.min_side, s.max_side, law)

@@ -27,6 +27,12 @@ class CopiesSampler:
     max_copies: int = 7
     max_area: int = 9
 
+    def chunk_version(self):
+        """`generators.fast.copies_chunk`, by the same laws; none for a subclass that draws otherwise."""
+        from generators.chunks import Copies
+
+        return Copies(self) if type(self).__call__ is CopiesSampler.__call__ else None
+
     def __call__(self, rng: np.random.Generator) -> Sample:
         height, width = self.sizes.sample(rng)
         background = self.background.sample(rng)

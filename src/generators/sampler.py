@@ -104,6 +104,13 @@ class SceneSampler:
         object.__setattr__(self, "_kind_names", tuple(k for k, _ in kinds))
         object.__setattr__(self, "_kind_cdf", (np.cumsum(weights) / weights.sum()).tolist())
 
+    def chunk_version(self):
+        """`generators.fast.scene_chunk` draws these grids by the same laws a chunk at a time;
+        a subclass that draws otherwise (its own `sample`) has no chunk version until it says."""
+        from generators.chunks import Scenes
+
+        return Scenes(self) if type(self).sample is SceneSampler.sample else None
+
     def sample(self, rng: np.random.Generator) -> Sample:
         height, width = self.sizes.sample(rng)
         background = self.background.sample(rng)

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 
 from generators import Sample
+from generators.chunks import chunk_version, drawn_problem, with_drawings
 from priors.errors import PriorFailure
 from priors.grid import GridError, as_grid
 from priors.prior import Prior, arity
@@ -97,6 +98,28 @@ class GuardedPrior:
             raise self.failure(broken.rule) from None
         except Exception as err:
             raise self.failure(f"the sampler raised {type(err).__name__}: {err}") from err
+
+    def chunk_version(self):
+        """The sampler's chunk version (`generators.chunks`), or None; what each drawing of its
+        own draws is checked as `sample` checks a grid."""
+        try:
+            version = chunk_version(self.prior.sampler)
+        except Exception as err:
+            raise self.failure(f"its chunk_version() raised {type(err).__name__}: {err}") from err
+
+        def checked(function):
+            def drawing(rng: np.random.Generator, n: int):
+                try:
+                    drawn = function(rng, n)
+                except Exception as err:
+                    raise self.failure(f"its chunk version raised {type(err).__name__}: {err}") from err
+                problem = drawn_problem(drawn, n)
+                if problem is not None:
+                    raise self.failure(problem)
+                return drawn
+            return drawing
+
+        return None if version is None else with_drawings(version, checked)
 
     def question(self, index: int, target: Target, rng: np.random.Generator) -> Question | None:
         family = self.prior.families[index]

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from generators import Sample, SceneSampler, SizeCurriculum
+from generators.chunks import Noise, chunk_version
 from generators.policies import MAX_SIDE
 from priors.validation import flag, number, whole
 
@@ -82,6 +83,10 @@ class Noisy:
         grid[hit] = rng.integers(0, 10, int(hit.sum()), dtype=np.uint8)
         grid.flags.writeable = False
         return Sample(grid, sample.background, (), None, sample.rejections)
+
+    def chunk_version(self):
+        base = chunk_version(self.base)
+        return None if base is None else Noise(base, self.rate)
 
 
 def with_noise(sampler, settings: SamplerSettings):

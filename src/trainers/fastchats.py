@@ -1,8 +1,8 @@
 """Chats of the priors' own grids made a whole chunk at a time: the array way of `trainers.engine`.
 
 The steps are `ChatBuilder`'s, run for every record of a chunk at once: pick each grid's
-prior by weight and draw it (`priors.builtin.chunked`: by chunk where the prior's sampler
-has a chunk version, one grid at a time otherwise), parse the chunk (`priors.batch`), ask
+prior by weight and draw it (`generators.chunks`: by chunk where the prior's sampler
+declares a chunk version, one grid at a time otherwise), parse the chunk (`priors.batch`), ask
 the families (`trainers.asking`: those written over chunk tables for every grid at once,
 the others one scene at a time where a chat tries them), then write every line.
 `ChatBuilder.questions` tries families one at a time (a target, that is one of the chat's
@@ -23,12 +23,13 @@ from json.encoder import encode_basestring_ascii as quote
 import attrs
 import numpy as np
 
+from generators import Sample
+from generators.chunks import Single, draw
 from generators.fast import Drawn
 from generators.fast_shapes import BOARD
 from priors.checks import RuleBroken, check_format
 from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
-from priors.builtin.chunked import Single, chunk_sampler, draw
 from priors.questions import Question, worked_text
 from priors.tables import Tables
 from trainers.asking import answer_texts, arrival_order, ask_table, choose, chunk_rule, keep, object_column, param_rows
@@ -112,7 +113,7 @@ class FastChats:
         config = builder.config
         if builder.tasks is not None or builder.sources != [None] or not builder.priors:
             return None
-        samplers = [chunk_sampler(p.prior.sampler) or Single(p.sample) for p in builder.priors]
+        samplers = [p.chunk_version() or Single(p.sample) for p in builder.priors]
         families, indices, askers = [], [], []
         for a, (asker, allowed) in enumerate(zip(builder.askers, builder._families[0])):
             for i in allowed:
@@ -162,12 +163,17 @@ class FastChats:
         and asked, and each record's questions chosen."""
         n, k, seed, conventions = len(records), self.k, self.builder.config.seed, self.builder.config.conventions
 
-        def located(g: int) -> dict:
-            return {"seed": seed, "record": int(records[g // k])}
+        def single(sample, g: int) -> Sample:
+            """Grid g drawn by a prior's sampler without a chunk version, checked (`GuardedPrior.sample`)."""
+            try:
+                got, grid = sample(rng)
+            except PriorFailure as failure:
+                raise failure.at(seed=seed, record=int(records[g // k])) from None
+            return Sample(grid, got.background, (), None, got.rejections)
 
         grids = n * k
         prior = np.minimum(np.searchsorted(self.weights, rng.random(grids) * self.weights[-1], side="right"), len(self.weights) - 1)
-        drawn = draw(self.samplers, prior, rng, located)
+        drawn = draw(self.samplers, prior, rng, single)
         rows = grid_rows(np.arange(grids) * BOARD, drawn.heights + 1)  # each grid's rows and the row of nothing below it
         top = stacked_tops(drawn.heights)
         parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, conventions,

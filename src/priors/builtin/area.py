@@ -13,6 +13,7 @@ import numpy as np
 
 # CopiesSampler lived here; importing it from this module still works.
 from generators import CopiesSampler, Sample, SceneSampler, SizeCurriculum
+from generators.chunks import Either, all_of
 from priors.builtin import scene_options
 from priors.kinds import SoleColorParam, sole_object
 from priors.prior import Prior
@@ -101,6 +102,10 @@ class AreaSampler:
 
     def __call__(self, rng: np.random.Generator) -> Sample:
         return self.copies(rng) if rng.random() < self.copies_rate else self.shapes.sample(rng)
+
+    def chunk_version(self):
+        versions = all_of(self.copies, self.shapes)
+        return None if versions is None else Either(*versions, self.copies_rate)
 
 
 COPIES_MIN_SIDE = 4

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 
 from generators import Sample, SceneSampler
+from generators.chunks import Themed, all_of
 from priors.builtin import scene_options
 from priors.kinds import (
     DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, classify, scene_kinds, sole_object,
@@ -143,6 +144,10 @@ class ThemedSampler:
         u, v = rng.random(2)
         sampler = self.themes[int(v * len(self.themes))] if u < self.theme_rate else self.base
         return sampler.sample(rng)
+
+    def chunk_version(self):
+        versions = all_of(self.base, *self.themes)
+        return None if versions is None else Themed(versions[0], versions[1:], self.theme_rate)
 
 
 def build(settings: SamplerSettings):
