@@ -109,6 +109,29 @@ def test_an_interrupted_train_leaves_no_run_folder_and_the_same_command_then_suc
     assert modes[".safetensors"] == modes[".json"] == oct(0o666 & ~_umask())
 
 
+def test_an_interrupt_that_lands_in_a_destructor_prints_no_traceback(monkeypatch):
+    """Ctrl-C during a garbage collection raises inside a `__del__`, where Python prints the
+    traceback and goes on (the run stops at its next step all the same): that report is
+    dropped, and any other still reaches the hook that was there before."""
+    from trainers.files import sigterm_as_interrupt
+
+    class Interrupted:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    class Broken:
+        def __del__(self):
+            raise ValueError("not an interrupt")
+
+    reports = []
+    monkeypatch.setattr(sys, "unraisablehook", reports.append)
+    with sigterm_as_interrupt():
+        Interrupted()
+        Broken()
+    assert [type(r.exc_value) for r in reports] == [ValueError]
+    assert sys.unraisablehook == reports.append
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

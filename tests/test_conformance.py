@@ -107,9 +107,9 @@ def test_a_dominant_answer_breaks_the_balance_rule():
 
 
 def test_a_family_never_asked_on_its_own_samples_breaks_the_coverage_rule():
-    prior = _prior(
-        Family("broken.count", "How many in {grid}?", _count, answer_format=NUMBER),
+    prior = _prior(  # the family never asked comes first: it is found whatever the other's balance
         Family("broken.never", "Is {grid} 31 wide?", lambda s, p: None, answer_format=YES_NO),
+        Family("broken.count", "How many in {grid}?", _count, answer_format=NUMBER),
     )
     err = _violation(check_balance, prior, own_answers(prior, 100))
     assert err.rule == "coverage" and err.family == "broken.never"

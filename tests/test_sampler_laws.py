@@ -24,10 +24,11 @@ from scipy import stats
 import priors
 from boards import bits as _bits
 from boards import free_spots as _plain_free_spots
-from generators import Sample, SceneSampler, SizeCurriculum
-from generators.fast import _shapes, blank, noisy, scene_chunk
+from generators import CopiesSampler, Sample, SceneSampler, SizeCurriculum
+from generators.fast import _shapes, blank, copies_chunk, noisy, scene_chunk
 from generators.placement import PADDED, free_spots
 from priors.builtin.area import AreaSampler
+from priors.builtin.shapes import ThemedSampler
 from generators.chunks import chunk_version, draw
 from priors.settings import LEVELS, Noisy
 
@@ -120,19 +121,15 @@ def _edge_bits(grids, backgrounds) -> np.ndarray:
     return np.array([_touches(zip(*np.nonzero(g != b)), *g.shape) for g, b in zip(grids, backgrounds)])
 
 
-@pytest.mark.parametrize("path", ["chunk", "per grid"])
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_shapes_touch_each_edge_at_the_rate_plain_uniform_placement_implies(scenario, path):
+def test_shapes_touch_each_edge_at_the_rate_plain_uniform_placement_implies(scenario):
+    """Through `scene_chunk`, the one definition of SceneSampler's grids (`sample` is a chunk of one)."""
     side, kind, mask_side, count = SCENARIOS[scenario]
     sampler = SceneSampler(sizes=SizeCurriculum(min_side=side, max_side=side), min_objects=count, max_objects=count,
                            max_area=mask_side**2, kinds=((kind, 1.0),))
     rng, n = np.random.default_rng(20_000 + side), 20_000
-    if path == "chunk":
-        drawn = scene_chunk([sampler], np.zeros(n, dtype=np.int64), rng)
-        grids, backgrounds = drawn.board[:, :side, :side], drawn.backgrounds
-    else:
-        samples = [sampler.sample(rng) for _ in range(n)]
-        grids, backgrounds = [s.grid for s in samples], [s.background for s in samples]
+    drawn = scene_chunk([sampler], np.zeros(n, dtype=np.int64), rng)
+    grids, backgrounds = drawn.board[:, :side, :side], drawn.backgrounds
     bits = _edge_bits(grids, backgrounds)
     exact = edge_law(side, side, mask_side, mask_side, count)
     seen = {}  # edge -> (grids touching it, expected count, p-value)
@@ -214,9 +211,19 @@ def _quiet(name: str, level: str):
     return prior.configured(settings), settings
 
 
-def _scene_sampler(prior):
-    """The per-grid sampler of a scene prior's shape scenes (area's copies are tested apart)."""
-    return prior.sampler.shapes.sample if isinstance(prior.sampler, AreaSampler) else prior.sampler
+def _scene_samplers(prior) -> list[SceneSampler]:
+    """The SceneSamplers of a scene prior's shape scenes (area's copies are tested apart; the
+    shapes prior's themes share its sizes and object counts, so all are drawn alike)."""
+    sampler = prior.sampler
+    if isinstance(sampler, AreaSampler):
+        return [sampler.shapes]
+    if isinstance(sampler, ThemedSampler):
+        return [sampler.base, *sampler.themes]
+    return [sampler.__self__]
+
+
+def _placed_per_grid(placed: list, n: int) -> np.ndarray:
+    return np.bincount(np.concatenate([p.grids for p in placed] or [np.zeros(0, dtype=np.int64)]), minlength=n)
 
 
 def _check_sides(heights, widths, low: int, high: int, law: np.ndarray | None) -> None:
@@ -237,27 +244,42 @@ def _check_counts(counts, rejections, low: int, high: int) -> None:
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("name", SCENE_PRIORS)
 def test_each_level_of_a_scene_prior_draws_every_side_and_object_count_in_its_bounds(name, level):
+    """Drawn a chunk at a time (`scene_chunk`, which is also every grid `sample` draws), the
+    shapes painted on each grid counted as they are placed."""
     prior, s = _quiet(name, level)
-    sampler, rng = _scene_sampler(prior), np.random.default_rng(LEVELS.index(level))
-    samples = [sampler(rng) for _ in range(N)]
-    law = side_law(s.min_side, s.max_side, SCALE.get(name, s.side_scale))
-    _check_sides([x.grid.shape[0] for x in samples], [x.grid.shape[1] for x in samples], s.min_side, s.max_side, law)
-    _check_counts([len(x.intent) for x in samples], [x.rejections for x in samples], s.min_objects, s.max_objects)
-    if isinstance(prior.sampler, AreaSampler):
-        copies = [prior.sampler.copies(rng) for _ in range(N // 3)]
-        sides = [side for x in copies for side in x.grid.shape]
-        assert s.min_side <= min(sides) and max(sides) <= min(s.max_side, s.copies_max_side)
-        _check_counts([len(x.intent) for x in copies], [x.rejections for x in copies], s.min_copies, s.max_copies)
-
-
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("name", [n for n in SCENE_PRIORS if n != "shapes"])  # shapes' themed mix has no chunk sampler
-def test_each_level_drawn_in_chunks_gives_the_same_side_law(name, level):
-    prior, s = _quiet(name, level)
-    tree = chunk_version(_scene_sampler(prior))
-    drawn = draw([tree], np.zeros(10 * N, dtype=np.int64), np.random.default_rng(10 + LEVELS.index(level)))
+    samplers, rng = _scene_samplers(prior), np.random.default_rng(LEVELS.index(level))
+    placed: list = []
+    drawn = scene_chunk(samplers, rng.integers(0, len(samplers), N), rng, placed)
     law = side_law(s.min_side, s.max_side, SCALE.get(name, s.side_scale))
     _check_sides(drawn.heights, drawn.widths, s.min_side, s.max_side, law)
+    _check_counts(_placed_per_grid(placed, N), drawn.rejections, s.min_objects, s.max_objects)
+    if isinstance(prior.sampler, AreaSampler):
+        c, placed = prior.sampler.copies, []
+        copies = copies_chunk(c.sizes, c.background, c.kinds, c.min_copies, c.max_copies, c.max_area, rng, N // 3, placed)
+        sides = np.concatenate([copies.heights, copies.widths])
+        assert s.min_side <= sides.min() and sides.max() <= min(s.max_side, s.copies_max_side)
+        _check_counts(_placed_per_grid(placed, N // 3), copies.rejections, s.min_copies, s.max_copies)
+
+
+def _scenes_of_one(rng, placed):
+    return scene_chunk([SceneSampler()], np.zeros(1, dtype=np.int64), rng, placed)
+
+
+def _copies_of_one(rng, placed):
+    c = CopiesSampler()
+    return copies_chunk(c.sizes, c.background, c.kinds, c.min_copies, c.max_copies, c.max_area, rng, 1, placed)
+
+
+@pytest.mark.parametrize("sample, chunk", [(SceneSampler().sample, _scenes_of_one), (CopiesSampler(), _copies_of_one)])
+def test_a_grid_drawn_alone_is_a_chunk_of_one_and_its_intent_is_what_was_painted(sample, chunk):
+    """`SceneSampler.sample` and `CopiesSampler` are `scene_chunk` and `copies_chunk` with one grid."""
+    for seed in range(30):
+        one, placed = sample(np.random.default_rng(seed)), []
+        drawn = chunk(np.random.default_rng(seed), placed)
+        assert np.array_equal(one.grid, drawn.board[0, : drawn.heights[0], : drawn.widths[0]])
+        assert len(one.intent) == int(_placed_per_grid(placed, 1)[0]) and one.rejections == drawn.rejections[0]
+        for shape in one.intent:
+            assert all(one.grid[r, c] == shape.color for r, c in shape.cells())
 
 
 @pytest.mark.parametrize("level", LEVELS)

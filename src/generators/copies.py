@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.placement import Canvas
-from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
-from generators.sampler import Sample, ShapeIntent
-from generators.shapes import make_shape
+from generators.fast import copies_chunk
+from generators.policies import BackgroundPolicy, SizeCurriculum
+from generators.sampler import Sample, sample_of
 
 
 @dataclass(frozen=True)
@@ -18,7 +17,7 @@ class CopiesSampler:
     others (8-connectivity): ARC's "same shape, other colours" layout. Independent shapes
     rarely share an area, so without these scenes "how many have the same area" is
     nearly always 0. A copy that fits nowhere ends the grid; each copy left undrawn is a
-    rejection. `generators.fast.copies_chunk` draws the same scenes a chunk at a time."""
+    rejection."""
 
     sizes: SizeCurriculum = SizeCurriculum(min_side=4, max_side=14)
     background: BackgroundPolicy = BackgroundPolicy()
@@ -34,20 +33,7 @@ class CopiesSampler:
         return Copies(self) if type(self).__call__ is CopiesSampler.__call__ else None
 
     def __call__(self, rng: np.random.Generator) -> Sample:
-        height, width = self.sizes.sample(rng)
-        background = self.background.sample(rng)
-        u = rng.random(3)
-        kind = self.kinds[int(u[0] * len(self.kinds))]
-        mask = make_shape(kind, rng, 1 + int(u[1] * self.max_area), max(1, height // 2), max(1, width // 2))
-        copies = self.min_copies + int(u[2] * (self.max_copies - self.min_copies + 1))
-        colors = rng.permutation([c for c in range(COLORS) if c != background])[:copies].tolist()
-        canvas = Canvas.blank(height, width, background)
-        intents = []
-        for color in colors:
-            spot = canvas.spot(rng, mask)
-            if spot is None:
-                break
-            canvas.paint(mask, *spot, color)
-            intents.append(ShapeIntent(kind, color, *spot, mask))
-        canvas.grid.flags.writeable = False
-        return Sample(canvas.grid, background, tuple(intents), separated_under=8, rejections=len(colors) - len(intents))
+        """One grid: `generators.fast.copies_chunk`'s chunk of one, the only definition of these grids."""
+        placed: list = []
+        drawn = copies_chunk(self.sizes, self.background, self.kinds, self.min_copies, self.max_copies, self.max_area, rng, 1, placed)
+        return sample_of(drawn, placed, 8)

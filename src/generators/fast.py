@@ -1,30 +1,33 @@
-"""Chunk samplers: the grids of `SceneSampler` (and of one shape copied, and of noise),
-drawn for hundreds of grids at once.
+"""The grids of `SceneSampler` (and of one shape copied, and of noise), drawn for hundreds
+of grids at once: the one definition of those grids.
 
-`SceneSampler.sample` draws one grid in Python, shape after shape; at a few microseconds
-per numpy call that costs more than everything else a chat needs. Here every step of its
-loop (draw a shape, try a spot, paint it, block its surroundings) runs once for all the
-grids of a chunk that are at that step, as a few numpy calls over flat boards.
+Drawing one grid in Python, shape after shape, at a few microseconds per numpy call costs
+more than everything else a chat needs. Here every step (draw a shape, try a spot, paint
+it, block its surroundings) runs once for all the grids of a chunk that are at that step,
+as a few numpy calls over flat boards. A grid drawn alone (`SceneSampler.sample`,
+`CopiesSampler`) is a chunk of one, about a millisecond of per-call costs.
 
-The grids follow the per-grid sampler's distribution, not its bytes: the same size and
-background policies, object counts, colour choices, shape kinds and masks (`fast_shapes`
-shares the shape makers' rules and pool), and the same placement law (`generators.placement`,
+Sizes and backgrounds follow `generators.policies`, shape masks `generators.shapes`' rules
+and pool (`fast_shapes` holds them as numbers), and placement `generators.placement`'s law
 on bitboards: a uniformly random free spot; a shape with none is a rejection, and
-`max_tries` of those give the object up). Random numbers are drawn in blocks per step, so a grid depends on its chunk. A test
-compares the two samplers' distributions.
+`max_tries` of those give the object up. Random numbers are drawn in blocks per step, so a
+grid depends on its chunk.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from generators.fast_shapes import POOL, Catalogue
 from generators.placement import BOARD, PADDED, free_spots, paint_chunk
 from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
-from generators.sampler import SceneSampler
+
+if TYPE_CHECKING:
+    from generators.sampler import SceneSampler
 
 OUT = 10
 """Board value of cells outside the grid (no colour)."""
@@ -113,10 +116,31 @@ def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np
     return ids
 
 
-def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator) -> Drawn:
-    """Grid i drawn as samplers[which[i]] draws (see the module docstring for how the two
-    relate). Grids of different samplers share every step, so a mixture of priors costs
-    the steps of one."""
+@dataclass(frozen=True)
+class Placed:
+    """Shapes painted in one step: shape i went to grid grids[i] at (top, left), in a colour."""
+
+    grids: np.ndarray
+    kinds: tuple[str, ...]
+    kind: np.ndarray
+    """Index into `kinds`."""
+    colors: np.ndarray
+    spots: np.ndarray
+    """Blocked-board offsets, top * PADDED + left."""
+    ids: np.ndarray
+    """Mask ids of the catalogue (`mask`)."""
+
+
+def mask(number: int) -> np.ndarray:
+    """Mask `number` of the process's catalogue (read-only)."""
+    return _shapes().mask(number)
+
+
+def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator, placed: list | None = None) -> Drawn:
+    """Grid i drawn as samplers[which[i]] draws: the one definition of `SceneSampler`'s
+    grids, whose `sample` is a chunk of one. Grids of different samplers share every step,
+    so a mixture of priors costs the steps of one. `placed` collects what was painted
+    (`Placed`), in the order it was."""
     _shapes().start_chunk()
     n = len(which)
     heights, widths, background = (np.empty(n, dtype=np.int64) for _ in range(3))
@@ -159,16 +183,19 @@ def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.
             for grown in np.unique(halo[pending[ok]]).tolist():
                 at = ok & (halo[pending] == grown)
                 paint_chunk(_shapes(), board, blocked, pending[at], ids[at], spot[at], color[at], grown or None)
+                if placed is not None:
+                    placed.append(Placed(pending[at], tuple(kinds), kind[at], color[at], spot[at], ids[at]))
             rejections[pending[~ok]] += 1
             pending = pending[~ok]
     return Drawn(board, heights, widths, background, rejections)
 
 
 def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tuple[str, ...], min_copies: int, max_copies: int,
-                 max_area: int, rng: np.random.Generator, n: int) -> Drawn:
+                 max_area: int, rng: np.random.Generator, n: int, placed: list | None = None) -> Drawn:
     """n grids of one shape drawn several times, each copy in a colour of its own and kept
-    apart from the others under 8-connectivity (`generators.copies.CopiesSampler`): a
-    copy that fits nowhere ends the grid, and each copy left undrawn is a rejection."""
+    apart from the others under 8-connectivity: the one definition of
+    `generators.copies.CopiesSampler`'s grids. A copy that fits nowhere ends the grid, and
+    each copy left undrawn is a rejection. `placed` collects the copies painted (`Placed`)."""
     _shapes().start_chunk()
     heights, widths = sizes(curriculum, rng, n)
     background = backgrounds(policy, rng, n)
@@ -189,6 +216,8 @@ def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tu
         spot = free_spots(_shapes(), blocked, pending, ids[pending], heights[pending], widths[pending], rng)
         ok = spot >= 0
         paint_chunk(_shapes(), board, blocked, pending[ok], ids[pending[ok]], spot[ok], palette[pending[ok], k], 8)
+        if placed is not None:
+            placed.append(Placed(pending[ok], kinds, kind[pending[ok]], palette[pending[ok], k], spot[ok], ids[pending[ok]]))
         drawn[pending[ok]] += 1
         pending = pending[ok]
     return Drawn(board, heights, widths, background, copies - drawn)

@@ -67,6 +67,8 @@ class Catalogue:
         """Ids of new masks; their tables are built together from one padded stack. Masks
         not kept are dropped by the next `start_chunk`."""
         first = len(self._masks)
+        for m in masks:  # shared by every grid (and every Sample's intent) drawn in the process
+            m.flags.writeable = False
         self._masks.extend(masks)
         heights = np.array([m.shape[0] for m in masks], dtype=np.int64)
         widths = np.array([m.shape[1] for m in masks], dtype=np.int64)

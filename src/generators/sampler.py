@@ -1,4 +1,7 @@
-"""Scene sampler: a background, then shapes placed one by one with capped retries."""
+"""Scene sampler: a background, then shapes placed one by one with capped retries.
+
+`SceneSampler` holds the settings and checks them; its grids are drawn by
+`generators.fast.scene_chunk`, a chunk at a time, and `sample` is a chunk of one."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from generators.placement import Canvas
-from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum, pick_index
-from generators.shapes import FOUR_CONNECTED, SHAPE_KINDS, make_shape
+from generators.fast import Drawn, Placed, mask, scene_chunk
+from generators.placement import PADDED
+from generators.policies import COLORS, BackgroundPolicy, SizeCurriculum
+from generators.shapes import FOUR_CONNECTED, SHAPE_KINDS
 
 DEFAULT_KINDS = (
     ("blob", 4.0),
@@ -112,39 +116,18 @@ class SceneSampler:
         return Scenes(self) if type(self).sample is SceneSampler.sample else None
 
     def sample(self, rng: np.random.Generator) -> Sample:
-        height, width = self.sizes.sample(rng)
-        background = self.background.sample(rng)
-        canvas = Canvas.blank(height, width, background)
-        wanted = self.min_objects + int(rng.random() * (self.max_objects - self.min_objects + 1))
-        # A tiny grid cannot hold many separate shapes; asking anyway only inflates rejections.
-        wanted = min(wanted, max(self.min_objects, height * width // 4))
-        others = [c for c in range(COLORS) if c != background]
-        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
-        apart_under = self.connectivity if self.separate else None
-        intents: list[ShapeIntent] = []
-        rejections = 0
-        for _ in range(wanted):
-            for _ in range(self.max_tries):
-                kind_u, area_u, color_u = rng.random(3)
-                kind = self._kind_names[pick_index(self._kind_cdf, kind_u)]
-                # Shapes scale down on tiny grids, where full-size ones would only be rejected.
-                area = 1 + int(area_u * min(self.max_area, max(1, height * width // (wanted + 1))))
-                mask = make_shape(kind, rng, area, height, width)
-                spot = canvas.spot(rng, mask)
-                if spot is not None:
-                    break
-                rejections += 1  # no free spot for this shape anywhere: draw another
-            else:
-                continue
-            color = shape_colors[int(color_u * len(shape_colors))]
-            top, left = spot
-            canvas.paint(mask, top, left, color, apart_under)
-            intents.append(ShapeIntent(kind, color, top, left, mask))
-        canvas.grid.flags.writeable = False
-        return Sample(
-            grid=canvas.grid,
-            background=background,
-            intent=tuple(intents),
-            separated_under=self.connectivity if self.separate else None,
-            rejections=rejections,
-        )
+        """One grid: `generators.fast.scene_chunk`'s chunk of one, which is the only
+        definition of these grids (numpy's per-call cost makes it about a millisecond)."""
+        placed: list = []
+        drawn = scene_chunk([self], np.zeros(1, dtype=np.int64), rng, placed)
+        return sample_of(drawn, placed, self.connectivity if self.separate else None)
+
+
+def sample_of(drawn: Drawn, placed: list[Placed], separated_under: int | None) -> Sample:
+    """Grid 0 of a chunk of one as a Sample, the shapes painted on it (`Placed`) its intent."""
+    h, w = int(drawn.heights[0]), int(drawn.widths[0])
+    grid = drawn.board[0, :h, :w].copy()
+    grid.flags.writeable = False
+    intent = tuple(ShapeIntent(p.kinds[k], c, *divmod(spot, PADDED), mask(i)) for p in placed
+                   for k, c, spot, i in zip(p.kind.tolist(), p.colors.tolist(), p.spots.tolist(), p.ids.tolist()))
+    return Sample(grid, int(drawn.backgrounds[0]), intent, separated_under, int(drawn.rejections[0]))

@@ -121,10 +121,12 @@ class GuardedPrior:
 
         return None if version is None else with_drawings(version, checked)
 
-    def question(self, index: int, target: Target, rng: np.random.Generator) -> Question | None:
+    def question(self, index: int, target: Target, rng: np.random.Generator, params: dict | None = None) -> Question | None:
+        """Family `index` asked once (`Prior.question`), or with `params` already chosen
+        (`Prior.question_with`), checked."""
         family = self.prior.families[index]
         try:
-            q = self.prior.question(index, target, rng)
+            q = self.prior.question(index, target, rng) if params is None else self.prior.question_with(index, target, params, rng)
             return None if q is None else check_question(self.prior, family, target, q)
         except RuleBroken as broken:
             raise self.failure(broken.rule, broken.family) from None

@@ -123,6 +123,12 @@ class Prior:
         params = family.params.choose(target, rng)
         if params is None:
             return None
+        return self.question_with(index, target, params, rng)
+
+    def question_with(self, index: int, target: Target, params: Mapping[str, Any], rng: np.random.Generator) -> Question | None:
+        """Family `index` asked with parameters already chosen (the chunk engine chooses them
+        for a whole chunk where the parameter space can), kept by `Family.keep`'s odds."""
+        family = self.families[index]
         question = family.ask(self.name, target, params)
         if question is None:
             return None

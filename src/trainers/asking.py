@@ -32,23 +32,38 @@ class Asked:
 def chunk_rule(family) -> TableRule | None:
     """The family's answer rule, when the family can be asked of a whole chunk: its answer is
     a `TableRule` and its parameter space chooses by chunk. Otherwise None."""
-    if not isinstance(family.answer, TableRule) or not callable(getattr(family.params, "choose_chunk", None)):
+    if not isinstance(family.answer, TableRule) or not chooses_by_chunk(family):
         return None
     return family.answer
+
+
+def chooses_by_chunk(family) -> bool:
+    return callable(getattr(family.params, "choose_chunk", None))
 
 
 def ask_table(tables: Tables, family, rule: TableRule, rng: np.random.Generator, asker=None) -> Asked:
     """The family's parameters drawn for every grid, then its rule over the chunk (`keep`
     thins afterwards). With the asking prior's guard (`GuardedPrior`), a plugin's failing rule
     is its one-line failure."""
+    chosen, params = choose_table(tables, family, rng, asker)
     try:
-        chosen, params = family.params.choose_chunk(tables, rng)
         ok, value = rule.over(tables, params)
     except Exception as err:
         if asker is None:
             raise
         raise asker.failure(f"raised {type(err).__name__}: {err}", family.id) from err
     return Asked(chosen & ok, value, params)
+
+
+def choose_table(tables: Tables, family, rng: np.random.Generator, asker=None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The family's parameters drawn for every grid of the chunk (`choose_chunk`): for the
+    table families, and for families asked per scene whose parameters choose by chunk."""
+    try:
+        return family.params.choose_chunk(tables, rng)
+    except Exception as err:
+        if asker is None:
+            raise
+        raise asker.failure(f"raised {type(err).__name__}: {err}", family.id) from err
 
 
 def keep(asked: list[Asked | None], families: list, rules: list, tables: Tables, rng: np.random.Generator) -> np.ndarray:

@@ -32,7 +32,8 @@ from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.questions import Question, worked_text
 from priors.tables import Tables
-from trainers.asking import answer_texts, arrival_order, ask_table, choose, chunk_rule, keep, object_column, param_rows
+from trainers.asking import (answer_texts, arrival_order, ask_table, choose, choose_table, chooses_by_chunk, chunk_rule, keep,
+                             object_column, param_rows)
 from trainers.cards import Tally
 from trainers import schema
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn, grid_name
@@ -80,6 +81,8 @@ class FastChats:
         self.samplers = samplers
         self.families, self.indices = families, indices
         self.rules = [chunk_rule(f) for f in families]
+        # families asked per scene whose parameters are still chosen for the whole chunk at once
+        self.chosen_by_chunk = [f for f, (family, rule) in enumerate(zip(families, self.rules)) if rule is None and chooses_by_chunk(family)]
         self.asker_of = np.array(askers, dtype=np.int64)
         self.weights = np.cumsum(builder._weights)
         self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
@@ -183,6 +186,7 @@ class FastChats:
         asked = [None if rule is None else ask_table(tables, family, rule, rng, askers[a])
                  for family, rule, a in zip(self.families, self.rules, self.asker_of)]
         ok = keep(asked, self.families, self.rules, tables, rng)
+        chosen = {f: choose_table(tables, self.families[f], rng, askers[self.asker_of[f]]) for f in self.chosen_by_chunk}
         order = arrival_order(self.asker_of, self.ask_weights, rng, grids)
         if k > 1 or self.compared:
             order, ok = self._targets(order, ok, rng, n)
@@ -194,16 +198,22 @@ class FastChats:
 
         def ask(r: int, s: int) -> bool:
             """Slot s (a family written per scene) asked of record r, as the per-record way asks it."""
+            params = None
             if s < self.one_grid:
                 j, f = divmod(s, len(self.families))
                 a, index, read = self.asker_of[f], self.indices[f], (j,)
+                if f in chosen:
+                    well_posed, values = chosen[f]
+                    if not well_posed[r * k + j]:
+                        return False
+                    params = {name: int(v[r * k + j]) for name, v in values.items()}
                 target = scene(r * k + j)
             else:
                 a, index = self.compared[s - self.one_grid]
                 read = tuple(sorted(rng.permutation(k)[: askers[a].families[index].scenes].tolist()))
                 target = tuple(scene(r * k + j) for j in read)
             try:
-                q = askers[a].question(index, target, rng)
+                q = askers[a].question(index, target, rng, params)
             except PriorFailure as failure:
                 raise failure.at(seed=seed, record=int(records[r])) from None
             if q is not None:

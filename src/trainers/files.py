@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -178,6 +179,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
         _interrupted = True
         raise KeyboardInterrupt
 
+    def unraisable(report) -> None:
+        """An interrupt that lands in a `__del__` (a garbage collection) cannot propagate, and
+        Python would print its traceback; it is remembered above, and said once, cleanly."""
+        if not isinstance(report.exc_value, KeyboardInterrupt):
+            hook(report)
+
     _interrupted = False
     try:
         previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
@@ -185,9 +192,11 @@ def sigterm_as_interrupt() -> Iterator[None]:
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = hook
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
