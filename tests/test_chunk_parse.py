@@ -1,5 +1,6 @@
 """The chunk parse is `parse`, and a family's rule asked of a chunk of many grids gives each
-grid what it gives that grid alone (a chunk of one), for many grids at once."""
+grid what it gives that grid alone (a chunk of one), for many grids at once; so do the
+objects' kinds, which both read from `kind_codes`."""
 
 import json
 
@@ -49,6 +50,11 @@ def _families():
     return {f.id: f for name in ("counting", "area", "colors") for f in priors.load(name).families}
 
 
+def _chunk_families():
+    """The built-in families asked by chunk: counting, area and colors, and shapes' table rules."""
+    return {**_families(), **{f.id: f for f in priors.load("shapes").families if isinstance(f.answer, TableRule)}}
+
+
 def _table_families():
     """Every family of every installed prior written over chunk tables (the plugins' included)."""
     return {f.id: f for name in priors.available() for f in priors.load(name).families if isinstance(f.answer, TableRule)}
@@ -79,7 +85,8 @@ def test_each_family_asked_of_a_chunk_asks_each_grid_what_it_asks_the_grid_alone
     tables = Tables.of_parsed(parse_grids(gs, c))
     scenes = [c.parse(g) for g in gs]
     refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in gs]
-    for fid, family in _families().items():
+    assert {"shapes.kind", "shapes.longest_line"} < set(_chunk_families())
+    for fid, family in _chunk_families().items():
         asked = _ask(tables, family, family.answer, _Fixed(u))
         for g, scene in enumerate(scenes):
             params = family.params.choose(scene, _Fixed(u))
@@ -90,6 +97,16 @@ def test_each_family_asked_of_a_chunk_asks_each_grid_what_it_asks_the_grid_alone
             assert {k: int(v[g]) for k, v in asked.params.items()} == params, fid
             text = family.answer.texts(tables, asked.value[g : g + 1])[0]
             assert text == answer == refs[g].answer(fid, params), fid
+
+
+@settings(max_examples=100)
+@given(gs=chunks, c=conventions())
+def test_the_kinds_of_a_chunks_objects_are_the_reference_kinds_of_each_grids_objects(gs, c):
+    from ref_shapes import shape_kind
+
+    kinds = Tables.of_parsed(parse_grids(gs, c)).kinds
+    expected = [shape_kind(obj) for g in gs for obj in Reference(g, c.connectivity, c.univalued, c.background).objects]
+    assert [priors.kinds.KINDS[k] for k in kinds.tolist()] == expected
 
 
 @settings(max_examples=60)

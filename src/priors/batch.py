@@ -18,7 +18,7 @@ import numpy as np
 
 from priors.scene import PLANAR, STRUCTURE, Conventions, Scene, label, resolve_background
 from priors.grid import sealed
-from priors.tables import NO_BACKGROUND
+from priors.tables import NO_BACKGROUND, Tables
 
 WIDTH = 31
 """Board columns: the widest grid (30) plus one column of nothing, so grids never touch."""
@@ -58,17 +58,31 @@ class Parsed:
         _, _, place = reading_order(self.board.shape[1], self.top, self.heights, self.widths)
         return self.board.ravel()[place], self.heights, self.widths
 
+    def object_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(object, row, column) of every cell of every object, the object by its index in
+        the chunk's tables and the cell by its place in its grid (needs the labels)."""
+        if self.labels is None:
+            raise ValueError("this chunk was parsed without its labels")
+        rows, cols = np.nonzero(self.labels > 0)
+        g = np.searchsorted(self.top, rows, side="right") - 1
+        return self.first[g] + self.labels[rows, cols].astype(np.int64) - 1, rows - self.top[g], cols
+
     def grid(self, g: int) -> np.ndarray:
         return self.board[self.top[g] : self.top[g] + self.heights[g], : self.widths[g]]
 
-    def scene(self, g: int, conventions: Conventions, name: str = "the grid", grid: np.ndarray | None = None) -> Scene:
-        """Grid g as the Scene `parse` makes of it (`grid`: the validated grid itself, if at hand)."""
+    def scene(self, g: int, conventions: Conventions, name: str = "the grid", grid: np.ndarray | None = None,
+              kinds: np.ndarray | None = None) -> Scene:
+        """Grid g as the Scene `parse` makes of it (`grid`: the validated grid itself, if at
+        hand; `kinds`: its objects' kinds, if the chunk's tables worked them out)."""
         h, w, top = int(self.heights[g]), int(self.widths[g]), int(self.top[g])
         bg = int(self.backgrounds[g])
         grid = sealed(self.grid(g).copy()) if grid is None else grid
         labels = sealed(self.labels[top : top + h, :w].copy())
         table = sealed(self.cells_by_color[self.first[g] : self.first[g + 1]].copy())
-        return Scene(grid, None if bg == NO_BACKGROUND else bg, conventions, labels, table, name)
+        scene = Scene(grid, None if bg == NO_BACKGROUND else bg, conventions, labels, table, name)
+        if kinds is not None:  # seeds the cached `Scene.tables` (a slot), as its first read would
+            object.__setattr__(scene, "tables", Tables.of_scene(scene, kinds))
+        return scene
 
 
 def board_of(grids: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -4,7 +4,8 @@ A kind names what an ARC solver sees in an object at a glance: a cell, a line, a
 box, an outline, or anything else. It depends on the object's cells only (never on their
 colours), so multicolour objects have kinds too. The documented order is cell, horizontal
 line, vertical line, diagonal line, square, rectangle, hollow rectangle, other; the kinds
-are disjoint, so `classify` may test the cheap arithmetic ones first.
+are disjoint, and `priors.tables.kind_codes` defines them once, for a chunk's objects and
+for one mask alike.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Sequence
 import attrs
 import numpy as np
 
-from priors.scene import Scene, find_objects
-from priors.tables import Tables, chosen_for_one, pick
+from priors.scene import Scene
+from priors.tables import OBJECT_KINDS, Tables, chosen_for_one, kind_codes, pick
 
 CELL = "cell"
 HORIZONTAL = "horizontal line"
@@ -27,50 +28,22 @@ HOLLOW = "hollow rectangle"
 OTHER = "other"
 
 KINDS = (CELL, HORIZONTAL, VERTICAL, DIAGONAL, SQUARE, RECTANGLE, HOLLOW, OTHER)
+assert KINDS == OBJECT_KINDS  # the codes of `Tables.kinds` are indices into this
 LINES = frozenset({HORIZONTAL, VERTICAL, DIAGONAL})
 KIND_PATTERN = "(" + "|".join(KINDS) + ")"
 """A regular expression matching exactly one kind name."""
 
 
 def classify(mask: np.ndarray) -> str:
-    """The kind of the object whose cells are `mask`, a boolean array cropped to its bounding box."""
-    h, w = mask.shape
-    area = int(np.count_nonzero(mask))
-    if area == 1:
-        return CELL
-    if area == h * w:  # a filled box: a line when one cell thick
-        if h == 1:
-            return HORIZONTAL
-        if w == 1:
-            return VERTICAL
-        return SQUARE if h == w else RECTANGLE
-    # One cell per row and per column of a square box, all on one of its two diagonals.
-    if h == w == area and (mask.diagonal().all() or mask[:, ::-1].diagonal().all()):
-        return DIAGONAL
-    # The border of an h x w box has 2h + 2w - 4 cells: all of them and nothing else.
-    if h >= 3 and w >= 3 and area == 2 * (h + w) - 4:
-        if mask[0].all() and mask[-1].all() and mask[:, 0].all() and mask[:, -1].all():
-            return HOLLOW
-    return OTHER
-
-
-_last: tuple[Scene | None, tuple[str, ...]] = (None, ())
+    """The kind of the object whose cells are `mask`, a boolean array cropped to its
+    bounding box: `priors.tables.kind_codes` for one object."""
+    rows, cols = np.nonzero(mask)
+    return KINDS[int(kind_codes(np.zeros(len(rows), dtype=np.int64), rows, cols, 1)[0])]
 
 
 def scene_kinds(scene: Scene) -> tuple[str, ...]:
-    """The kind of every object of the scene, in `Scene.objects` order.
-
-    Reads the label array box by box, which skips building the objects' cell lists. Every
-    family of a prior reads the kinds of the same scene in turn, so the last scene's kinds
-    are kept (a Scene is frozen, and holding it keeps its identity from being reused)."""
-    global _last
-    seen, kinds = _last
-    if seen is scene:
-        return kinds
-    boxes = find_objects(scene.labels)
-    kinds = tuple(classify(scene.labels[box] == i + 1) for i, box in enumerate(boxes))
-    _last = (scene, kinds)
-    return kinds
+    """The kind of every object of the scene, in `Scene.objects` order (its tables' `kinds`)."""
+    return tuple(KINDS[c] for c in scene.tables.kinds.tolist())
 
 
 def sole_objects(scene: Scene) -> dict[int, int]:

@@ -23,6 +23,32 @@ import numpy as np
 COLORS = 10
 NO_BACKGROUND = -1
 """`Tables.background` of a grid parsed with background=None."""
+OBJECT_KINDS = ("cell", "horizontal line", "vertical line", "diagonal line", "square", "rectangle", "hollow rectangle", "other")
+"""The kinds `kind_codes` tells apart, by code (`priors.kinds` names them)."""
+
+
+def kind_codes(owner: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
+    """The kind of each of n objects (a code into OBJECT_KINDS), from its cells: cell i is
+    at (rows[i], cols[i]) of object owner[i]. The one definition of the kinds, for a chunk's
+    objects and for one mask alike. The kinds are disjoint: one cell; a filled box one cell
+    thick (a line across or down), square or not; as many cells as its square box is wide,
+    all on one diagonal; every cell of a box's border (at least 3 x 3) and nothing else;
+    anything else."""
+    top, left = np.full(n, np.iinfo(np.int64).max), np.full(n, np.iinfo(np.int64).max)
+    bottom, right = np.full(n, -1), np.full(n, -1)
+    np.minimum.at(top, owner, rows)
+    np.minimum.at(left, owner, cols)
+    np.maximum.at(bottom, owner, rows)
+    np.maximum.at(right, owner, cols)
+    h, w, area = bottom - top + 1, right - left + 1, np.bincount(owner, minlength=n)
+    dr, dc = rows - top[owner], cols - left[owner]
+    on = lambda cells: np.bincount(owner, weights=cells, minlength=n)  # noqa: E731  cells of each object where `cells`
+    diagonal = (h == w) & (w == area) & ((on(dr == dc) == area) | (on(dr + dc == w[owner] - 1) == area))
+    border = on((dr == 0) | (dc == 0) | (dr == h[owner] - 1) | (dc == w[owner] - 1))
+    hollow = (h >= 3) & (w >= 3) & (area == 2 * (h + w) - 4) & (border == area)
+    filled = area == h * w
+    return np.select([area == 1, filled & (h == 1), filled & (w == 1), filled & (h == w), filled, diagonal, hollow],
+                     [0, 1, 2, 4, 5, 3, 6], 7)
 
 
 class Tables:
@@ -32,28 +58,38 @@ class Tables:
     0-9 in each object), in the order `parse` gives them."""
 
     def __init__(self, background: np.ndarray, color_counts: np.ndarray, first: np.ndarray, cells_by_color: np.ndarray,
-                 grids: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None):
+                 grids: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+                 object_cells: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None):
         self.n = len(background)
         self.background = background
         self.color_counts = color_counts
         self.first = first
         self.cells_by_color = cells_by_color
         self._grids = grids
+        self._object_cells = object_cells
         self._differing: dict[str, np.ndarray] = {}
 
     @classmethod
     def of_parsed(cls, parsed) -> "Tables":
         """The tables of a chunk parsed together (`priors.batch.Parsed`)."""
-        return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color, parsed.cells)
+        return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color, parsed.cells, parsed.object_cells)
 
     @classmethod
-    def of_scene(cls, scene) -> "Tables":
-        """One scene as a chunk of one."""
+    def of_scene(cls, scene, kinds: np.ndarray | None = None) -> "Tables":
+        """One scene as a chunk of one (with its objects' `kinds`, where they are known)."""
         background = NO_BACKGROUND if scene.background is None else scene.background
         table = scene.cells_by_color
         h, w = scene.grid.shape
         grids = lambda: (scene.grid.ravel(), np.array([h]), np.array([w]))  # noqa: E731
-        return cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table, grids)
+
+        def object_cells():
+            rows, cols = np.nonzero(scene.labels)
+            return scene.labels[rows, cols].astype(np.int64) - 1, rows, cols
+
+        tables = cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table, grids, object_cells)
+        if kinds is not None:
+            tables.__dict__["kinds"] = kinds  # the cached property, already known
+        return tables
 
     @functools.cached_property
     def rows(self) -> np.ndarray:
@@ -136,6 +172,13 @@ class Tables:
         _, where, counts = np.unique(self.owner * (self.areas.max(initial=0) + 1) + self.areas, return_inverse=True,
                                      return_counts=True)
         return (counts[where] - 1).reshape(-1)
+
+    @functools.cached_property
+    def kinds(self) -> np.ndarray:
+        """Each object's kind, a code into OBJECT_KINDS (`kind_codes`)."""
+        if self._object_cells is None:
+            raise ValueError("these tables were made without their objects' cells")
+        return kind_codes(*self._object_cells(), len(self.areas))
 
     @functools.cached_property
     def cells(self) -> "Cells":

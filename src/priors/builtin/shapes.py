@@ -25,6 +25,7 @@ from priors.kinds import (
     DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, classify, scene_kinds, sole_object,
 )
 from priors.prior import Prior
+from priors.tables import Tables, table_rule
 from priors.questions import NUMBER, Family, Worked
 from priors.scene import Scene, find_objects
 from priors.worked import box_of, colored_component, object_at, object_lines, sized_lines, sized_object_at
@@ -53,18 +54,28 @@ class KindParam:
         return {"kind": pool[int(v * len(pool))]}
 
 
-def kind_of(scene, params) -> str | None:
-    index = sole_object(scene, params["color"])
-    return None if index is None else scene_kinds(scene)[index]
+@table_rule(lambda t, codes: [KINDS[c] for c in codes.tolist()])
+def kind_of(t: Tables, params):
+    """The kind of the object of the colour, where the colour names one."""
+    named, index = t.sole
+    chosen = index[t.rows, params["color"]]
+    return named[t.rows, params["color"]], t.kinds[chosen] if len(t.kinds) else chosen
 
 
 def count_kind(scene, params) -> str:
     return str(scene_kinds(scene).count(params["kind"]))
 
 
-def longest_line(scene, params) -> str | None:
-    lengths = [area for area, kind in zip(scene.areas, scene_kinds(scene)) if kind in LINES]
-    return str(max(lengths)) if lengths else None
+_LINE_CODES = np.array([KINDS.index(k) for k in sorted(LINES)])
+
+
+@table_rule()
+def longest_line(t: Tables, params):
+    """The largest area among the objects that are lines; asked only where there is one."""
+    lines = np.isin(t.kinds, _LINE_CODES)
+    longest = np.zeros(t.n, dtype=np.int64)
+    np.maximum.at(longest, t.owner[lines], t.areas[lines])
+    return longest > 0, longest
 
 
 # --- worked answers: written from the kinds table, judged by classifying flood-filled objects ---
