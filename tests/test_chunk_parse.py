@@ -51,8 +51,9 @@ def _families():
 
 
 def _chunk_families():
-    """The built-in families asked by chunk: counting, area and colors, and shapes' table rules."""
-    return {**_families(), **{f.id: f for f in priors.load("shapes").families if isinstance(f.answer, TableRule)}}
+    """The built-in families asked by chunk: counting, area and colors, and the table rules of shapes and objects."""
+    tabled = {f.id: f for name in ("shapes", "objects") for f in priors.load(name).families if isinstance(f.answer, TableRule)}
+    return {**_families(), **tabled}
 
 
 def _table_families():
@@ -85,7 +86,7 @@ def test_each_family_asked_of_a_chunk_asks_each_grid_what_it_asks_the_grid_alone
     tables = Tables.of_parsed(parse_grids(gs, c))
     scenes = [c.parse(g) for g in gs]
     refs = [Reference(g, c.connectivity, c.univalued, c.background) for g in gs]
-    assert {"shapes.kind", "shapes.longest_line"} < set(_chunk_families())
+    assert {"shapes.kind", "shapes.longest_line", "objects.describe"} < set(_chunk_families())
     for fid, family in _chunk_families().items():
         asked = _ask(tables, family, family.answer, _Fixed(u))
         for g, scene in enumerate(scenes):

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from priors.builtin.shapes import SHAPE_MIX
-from priors.kinds import KIND_PATTERN, scene_kinds
+from priors.kinds import KIND_PATTERN, KINDS
 from priors.prior import Prior
 from priors.questions import Family
 from priors.settings import SamplerSettings, scene_sampler
+from priors.tables import Tables, table_rule
 
 MAX_DESCRIBED = 5
 _ENTRY = rf"[0-9] [1-9][0-9]* {KIND_PATTERN}"
@@ -29,11 +32,18 @@ DESCRIPTION = rf"{_ENTRY}(; {_ENTRY}){{0,{MAX_DESCRIBED - 1}}}"
 """`2 3 horizontal line; 5 1 cell`: colour, area and kind per object, at most MAX_DESCRIBED of them."""
 
 
-def describe(scene, params) -> str | None:
-    n = len(scene.areas)
-    if not 1 <= n <= MAX_DESCRIBED or (scene.cells_by_color.max(axis=1) != scene.areas).any():
-        return None
-    return "; ".join(f"{color} {area} {kind}" for color, area, kind in zip(scene.object_colors, scene.areas, scene_kinds(scene)))
+def _descriptions(t: Tables, grids: np.ndarray) -> list[str]:
+    """Each grid's objects as colour, area and kind, in the tables' (reading) order."""
+    colors, areas, kinds = t.object_colors.tolist(), t.areas.tolist(), t.kinds.tolist()
+    entries = [f"{c} {a} {KINDS[k]}" for c, a, k in zip(colors, areas, kinds)]
+    return ["; ".join(entries[t.first[g] : t.first[g + 1]]) for g in grids.tolist()]
+
+
+@table_rule(_descriptions)
+def describe(t: Tables, params):
+    """Grids of 1 to MAX_DESCRIBED objects, each of one colour; the code is the grid itself."""
+    mixed = np.bincount(t.owner, weights=~t.pure, minlength=t.n) > 0
+    return (t.objects >= 1) & (t.objects <= MAX_DESCRIBED) & ~mixed, t.rows
 
 
 EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=2, max_colors=3)
