@@ -320,10 +320,21 @@ class TableRule:
 
     rule: Rule
     text: Text = AS_NUMBER
+    values: Mapping[str, tuple] = attrs.field(factory=dict, converter=lambda m: {k: tuple(v) for k, v in dict(m).items()})
+    """Parameters that are not numbers: name -> the values its codes stand for (the rule and
+    `choose_chunk` see code i where the question says values[name][i])."""
 
     def __call__(self, scene, params: Mapping) -> str | None:
-        ok, code = self.over(scene.tables, {name: np.array([value]) for name, value in params.items()})
+        ok, code = self.over(scene.tables, {name: np.array([c]) for name, c in self.encoded(params).items()})
         return self.texts(scene.tables, code[:1])[0] if ok[0] else None
+
+    def encoded(self, params: Mapping) -> dict:
+        """A question's parameters as the codes the rule reads."""
+        return {name: self.values[name].index(v) if name in self.values else v for name, v in params.items()}
+
+    def decoded(self, codes: Mapping[str, int]) -> dict:
+        """One grid's parameter codes as the values a question shows (`encoded`'s inverse)."""
+        return {name: self.values[name][c] if name in self.values else c for name, c in codes.items()}
 
     def over(self, tables: Tables, params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         ok, code = self.rule(tables, params)
@@ -343,9 +354,9 @@ class TableRule:
         return int(answer) if self.text == AS_NUMBER and _WHOLE.fullmatch(answer) else None
 
 
-def table_rule(text: Text = AS_NUMBER) -> Callable[[Rule], TableRule]:
+def table_rule(text: Text = AS_NUMBER, values: Mapping[str, tuple] | None = None) -> Callable[[Rule], TableRule]:
     """Decorates a rule over chunk tables into a family's answer (see `TableRule`)."""
-    return lambda rule: TableRule(rule, text)
+    return lambda rule: TableRule(rule, text, values or {})
 
 
 def chosen_for_one(choose_chunk, scene, rng: np.random.Generator) -> dict | None:

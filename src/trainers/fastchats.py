@@ -263,6 +263,7 @@ class FastChats:
                 family, rule, g = self.families[f], self.rules[f], rows * k + j
                 prior = self.builder.askers[self.asker_of[f]].name
                 values, which = param_rows(a.params, g)
+                values = [rule.decoded(codes) for codes in values]
                 made_texts = [self._question(prior, family.id, family.template.format(grid=grid_name(j, self.several), **params), params, (j,))
                               for params in values]
                 texts = [made_texts[w] for w in which.tolist()]
@@ -286,7 +287,7 @@ class FastChats:
         texts = []
         for g, answer in zip(grids.tolist(), answers.tolist()):
             scene = _scene(made.parsed, made.tables, made.scenes, g, self.builder.config.conventions, grid_name(g % self.k, self.several))
-            params = {name: int(values[g]) for name, values in a.params.items()}
+            params = self.rules[f].decoded({name: int(values[g]) for name, values in a.params.items()})
             try:
                 steps = family.worked.steps(scene, params)
             except Exception as err:

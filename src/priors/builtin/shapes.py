@@ -25,7 +25,7 @@ from priors.kinds import (
     DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, classify, scene_kinds, sole_object,
 )
 from priors.prior import Prior
-from priors.tables import Tables, table_rule
+from priors.tables import Tables, pick, table_rule
 from priors.questions import NUMBER, Family, Worked
 from priors.scene import Scene, find_objects
 from priors.worked import box_of, colored_component, object_at, object_lines, sized_lines, sized_object_at
@@ -48,10 +48,24 @@ class KindParam:
         return tuple({"kind": k} for k in COUNTED)
 
     def choose(self, scene: Scene, rng: np.random.Generator) -> dict:
-        present = [k for k in scene_kinds(scene) if k in COUNTED]  # one entry per object: a kind weighs as many as it has
-        u, v = rng.random(2)
-        pool = present if (u < self.present_rate and present) else COUNTED
-        return {"kind": pool[int(v * len(pool))]}
+        return count_kind.decoded({"kind": int(self.choose_chunk(scene.tables, rng)[1]["kind"][0])})
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        """Per grid, the kind of the object at `v`'s place among those of a counted kind (one
+        entry per object: a kind weighs as many as it has), at `present_rate` where there is
+        one; otherwise the counted kind at `v`'s place. As codes into COUNTED."""
+        u, v = rng.random((2, t.n))
+        counted = _COUNTED_OF[t.kinds]
+        present = np.zeros((t.n, max(1, int(t.objects.max(initial=0)))), dtype=bool)
+        present[t.owner, np.arange(len(counted)) - t.first[t.owner]] = counted >= 0  # row: a grid's objects in order
+        some, column = pick(present, v)
+        chosen = counted[np.minimum(t.first[:-1] + column, len(counted) - 1)] if len(counted) else column
+        from_objects = (u < self.present_rate) & some
+        return t.every, {"kind": np.where(from_objects, chosen, (v * len(COUNTED)).astype(np.int64))}
+
+
+_COUNTED_OF = np.array([COUNTED.index(k) if k in COUNTED else -1 for k in KINDS])
+"""Kind code -> its place in COUNTED (-1 for the kinds not counted)."""
 
 
 @table_rule(lambda t, codes: [KINDS[c] for c in codes.tolist()])
@@ -62,8 +76,12 @@ def kind_of(t: Tables, params):
     return named[t.rows, params["color"]], t.kinds[chosen] if len(t.kinds) else chosen
 
 
-def count_kind(scene, params) -> str:
-    return str(scene_kinds(scene).count(params["kind"]))
+@table_rule(values={"kind": COUNTED})
+def count_kind(t: Tables, params):
+    """Objects of the kind, per grid."""
+    kind = np.array([KINDS.index(k) for k in COUNTED])[params["kind"]]
+    match = t.kinds == kind[t.owner]
+    return t.every, np.bincount(t.owner[match], minlength=t.n)
 
 
 _LINE_CODES = np.array([KINDS.index(k) for k in sorted(LINES)])
