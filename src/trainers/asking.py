@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, keep_rates
+from trainers.lines import object_column
 
 
 @attrs.frozen
@@ -152,10 +153,3 @@ def param_rows(params: dict[str, np.ndarray], rows: np.ndarray) -> tuple[list[di
     unique, which = np.unique(stacked, axis=0, return_inverse=True)
     names = list(params)
     return [dict(zip(names, map(int, u))) for u in unique.tolist()], which.reshape(-1)
-
-
-def object_column(texts) -> np.ndarray:
-    """Texts as an object array (numpy would otherwise make fixed-width strings of them)."""
-    column = np.empty(len(texts), dtype=object)
-    column[:] = texts
-    return column

@@ -32,12 +32,11 @@ from priors.errors import PriorFailure
 from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.questions import Question, worked_text
 from priors.tables import Tables
-from trainers.asking import (answer_texts, arrival_order, ask_table, choose, choose_table, chooses_by_chunk, chunk_rule, keep,
-                             object_column, param_rows)
+from trainers.asking import answer_texts, arrival_order, ask_table, choose, choose_table, chooses_by_chunk, chunk_rule, keep, param_rows
 from trainers.cards import Tally
 from trainers import schema
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn, grid_name
-from trainers.lines import HOLE, Template, board_texts, dumps, join_columns
+from trainers.lines import HOLE, Template, board_texts, dumps, join_columns, joined_in_groups, numbers, object_column
 from trainers.schema import params_text
 
 _QUOTED_GAP = quote("\n\n")[1:-1]
@@ -325,7 +324,7 @@ class FastChats:
         """The chunk's lines as one text, joined column by column: every record's line is
         the same sequence of pieces (the record layout's text, cut at its values), so each
         piece is filled for all records at once and the whole chunk is joined in one call.
-        With several grids a chat, a record's grids' texts are joined first (`_by_record`)."""
+        With several grids a chat, a record's grids' texts are joined first (`joined_in_groups`)."""
         parts = []
         for made in rounds:
             p = made.parsed
@@ -333,14 +332,14 @@ class FastChats:
                 prompts, nested = board_texts(p.board, p.top, p.heights, p.widths)
             else:
                 prompts, nested = zip(*(self._grid_text(p, g) for g in range(len(p.heights)))) if len(p.heights) else ((), ())
-            background = _numbers(p.backgrounds)
+            background = numbers(p.backgrounds)
             background[background == str(NO_BACKGROUND)] = "null"
-            sampled = (self._sampled_by[made.prior] + _numbers(made.drawn.rejections) + self._drawn[0] + _numbers(p.objects)
+            sampled = (self._sampled_by[made.prior] + numbers(made.drawn.rejections) + self._drawn[0] + numbers(p.objects)
                        + self._drawn[1])
             prompts = object_column(prompts)
             if self.several:
                 prompts = self._labels[np.arange(len(prompts)) % self.k] + prompts
-            by_record = [self._by_record(column, sep) for column, sep in ((prompts, _QUOTED_GAP), (object_column(nested), ","),
+            by_record = [joined_in_groups(column, self.k, sep) for column, sep in ((prompts, _QUOTED_GAP), (object_column(nested), ","),
                                                                           (background, ","), (sampled, ","))]
             parts.append((*by_record, *self._asked(made)))
         first = np.cumsum([0] + [len(r.records) for r in rounds])[:-1]
@@ -352,7 +351,7 @@ class FastChats:
         for s in range(self.picks):
             columns += [questions[:, s], replies[:, s]]
         columns += [m[0], object_column(list(map(str, range(start, start + len(at))))), m[1], nested, m[2], background, m[3], sampled,
-                    m[4], _numbers(discarded), m[5]]
+                    m[4], numbers(discarded), m[5]]
         for s in range(self.picks):
             columns += [heads[:, s], answers[:, s]]
             if self.worked:
@@ -360,13 +359,6 @@ class FastChats:
             columns.append(ends[:, s])
         columns.append(m[6] + "\n")
         return join_columns(columns, len(at))
-
-    def _by_record(self, column: np.ndarray, sep: str) -> np.ndarray:
-        """A column of grids' texts as a column of records' texts: each record's k joined by `sep`."""
-        joined = column[:: self.k]
-        for j in range(1, self.k):
-            joined = joined + sep + column[j :: self.k]
-        return joined
 
     def _grid_text(self, parsed: Parsed, g: int) -> tuple[str, str]:
         """A grid's prompt text and JSON lists, one at a time: encoders other than digits."""
@@ -391,14 +383,3 @@ class FastChats:
                 if c:
                     tally.families[slot_family[s]] += c
         return tally
-
-
-_DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
-
-
-def _numbers(values: np.ndarray) -> np.ndarray:
-    """Integers as their JSON text, in an object array."""
-    values = values.astype(np.int64, copy=False)
-    if values.size and (values.min() < -1 or values.max() >= len(_DIGITS) - 1):
-        return object_column([str(v) for v in values.tolist()])
-    return _DIGITS[values + 1]

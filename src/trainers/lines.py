@@ -93,3 +93,30 @@ def _split(chars: np.ndarray, lengths: np.ndarray) -> list[str]:
     text = chars.tobytes().decode("ascii")
     ends = np.cumsum(lengths).tolist()
     return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+
+_DIGITS = np.array([str(i) for i in range(-1, 4096)], dtype=object)
+
+
+def numbers(values: np.ndarray) -> np.ndarray:
+    """Integers as their JSON text, in an object array."""
+    values = values.astype(np.int64, copy=False)
+    if values.size and (values.min() < -1 or values.max() >= len(_DIGITS) - 1):
+        return object_column([str(v) for v in values.tolist()])
+    return _DIGITS[values + 1]
+
+
+def joined_in_groups(column: np.ndarray, k: int, sep: str) -> np.ndarray:
+    """An object column of texts as a column of its groups of k consecutive texts, each
+    group joined by `sep` (a record's grids, where a chat has several)."""
+    joined = column[::k]
+    for j in range(1, k):
+        joined = joined + sep + column[j::k]
+    return joined
+
+
+def object_column(texts) -> np.ndarray:
+    """Texts as an object array (numpy would otherwise make fixed-width strings of them)."""
+    column = np.empty(len(texts), dtype=object)
+    column[:] = texts
+    return column
