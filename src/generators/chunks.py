@@ -89,9 +89,13 @@ _ORDER = (Copies, Drawing, Single)
 
 def chunk_version(sampler):
     """The chunk version `sampler` declares (`chunk_version()`), or None. A bound `sample`
-    method stands for its object, since priors often hand over `SceneSampler(...).sample`."""
-    owner = sampler.__self__ if inspect.ismethod(sampler) and sampler.__name__ == "sample" else sampler
-    declared = getattr(owner, "chunk_version", None)
+    method of an object that is not itself called (priors often hand over
+    `SceneSampler(...).sample`) stands for its object; any other method has none."""
+    if inspect.ismethod(sampler):
+        if sampler.__name__ != "sample" or callable(sampler.__self__):
+            return None
+        sampler = sampler.__self__
+    declared = getattr(sampler, "chunk_version", None)
     return declared() if callable(declared) else None
 
 
@@ -109,22 +113,49 @@ def with_drawings(tree, wrap: Callable):
 
 
 def drawn_problem(drawn, n: int) -> str | None:
-    """What is wrong with `drawn` as n grids (the first bad grid's fault), or None."""
+    """What is wrong with `drawn` as n grids (the first bad grid's fault), or None: each
+    grid 1-30 a side of colours 0-9 with OUT everywhere else on its board, a background of
+    -1 (none) or 0-9, and no negative rejections."""
     if not isinstance(drawn, Drawn):
         return f"its chunk version drew {type(drawn).__name__}, not generators.fast.Drawn"
-    if drawn.board.shape != (n, BOARD, BOARD) or drawn.board.dtype != np.uint8:
-        return f"its chunk version drew a board of shape {drawn.board.shape} and type {drawn.board.dtype}, not ({n}, {BOARD}, {BOARD}) uint8"
-    if any(np.shape(v) != (n,) for v in (drawn.heights, drawn.widths, drawn.backgrounds, drawn.rejections)):
-        return f"its chunk version's heights, widths, backgrounds and rejections are not {n} values each"
+    board = drawn.board
+    if not isinstance(board, np.ndarray) or board.shape != (n, BOARD, BOARD) or board.dtype != np.uint8:
+        return f"its chunk version drew a board of {np.shape(board)} {getattr(board, 'dtype', type(board).__name__)}, not ({n}, {BOARD}, {BOARD}) uint8"
+    fields = [drawn.heights, drawn.widths, drawn.backgrounds, drawn.rejections]
+    if any(not isinstance(v, np.ndarray) or v.shape != (n,) or v.dtype.kind not in "iu" for v in fields):
+        return f"its chunk version's heights, widths, backgrounds and rejections are not arrays of {n} integers each"
+    heights, widths, backgrounds, rejections = fields
     side = np.arange(BOARD)
-    inside = (side[None, :, None] < drawn.heights[:, None, None]) & (side[None, None, :] < drawn.widths[:, None, None])
-    bad = ((drawn.heights < 1) | (drawn.heights > MAX_SIDE) | (drawn.widths < 1) | (drawn.widths > MAX_SIDE)
-           | (drawn.board > 9).any(axis=(1, 2), where=inside) | (drawn.backgrounds < -1) | (drawn.backgrounds > 9) | (drawn.rejections < 0))
+    inside = (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
+    bad = ((heights < 1) | (heights > MAX_SIDE) | (widths < 1) | (widths > MAX_SIDE) | (backgrounds < -1) | (backgrounds > 9)
+           | (rejections < 0) | np.where(inside, board > 9, board != OUT).any(axis=(1, 2)))
     if not bad.any():
         return None
     g = int(np.flatnonzero(bad)[0])
-    return (f"its chunk version drew grid {g} of {n} as {drawn.heights[g]}x{drawn.widths[g]} (sides 1-{MAX_SIDE}), "
-            f"background {drawn.backgrounds[g]}, {drawn.rejections[g]} rejections, or with cells outside colours 0-9")
+    return (f"its chunk version drew grid {g} of {n} as {heights[g]}x{widths[g]} (sides 1-{MAX_SIDE}), background "
+            f"{backgrounds[g]}, {rejections[g]} rejections, or with cells outside colours 0-9 (OUT, {OUT}, around it)")
+
+
+def version_problem(tree) -> str | None:
+    """What is wrong with a declared chunk version (an unknown value, or a part of the wrong
+    kind), or None."""
+    from generators.copies import CopiesSampler
+    from generators.sampler import SceneSampler
+
+    rate = lambda r: isinstance(r, (int, float)) and 0 <= r <= 1  # noqa: E731
+    if isinstance(tree, Scenes):
+        return None if isinstance(tree.sampler, SceneSampler) else f"Scenes holds {type(tree.sampler).__name__}, not a SceneSampler"
+    if isinstance(tree, Copies):
+        return None if isinstance(tree.sampler, CopiesSampler) else f"Copies holds {type(tree.sampler).__name__}, not a CopiesSampler"
+    if isinstance(tree, Drawing):
+        return None if callable(tree.draw) else "Drawing holds no function"
+    if isinstance(tree, Noise) and rate(tree.rate):
+        return version_problem(tree.base)
+    if isinstance(tree, Either) and rate(tree.rate):
+        return version_problem(tree.first) or version_problem(tree.second)
+    if isinstance(tree, Themed) and rate(tree.rate) and len(tree.themes):
+        return next((p for p in map(version_problem, (tree.base, *tree.themes)) if p), None)
+    return f"{tree!r} is not a value of generators.chunks (with rates in 0-1)"
 
 
 def all_of(*samplers):

@@ -195,21 +195,22 @@ def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tu
     """n grids of one shape drawn several times, each copy in a colour of its own and kept
     apart from the others under 8-connectivity: the one definition of
     `generators.copies.CopiesSampler`'s grids. A copy that fits nowhere ends the grid, and
-    each copy left undrawn is a rejection. `placed` collects the copies painted (`Placed`)."""
+    each copy left undrawn is a rejection; there are never more copies than the 9 colours
+    other than the background. `placed` collects the copies painted (`Placed`)."""
     _shapes().start_chunk()
     heights, widths = sizes(curriculum, rng, n)
     background = backgrounds(policy, rng, n)
     u = rng.random((n, 3))
     kind = (u[:, 0] * len(kinds)).astype(np.int64)
     area = 1 + (u[:, 1] * max_area).astype(np.int64)
-    copies = min_copies + (u[:, 2] * (max_copies - min_copies + 1)).astype(np.int64)
+    copies = np.minimum(min_copies + (u[:, 2] * (max_copies - min_copies + 1)).astype(np.int64), COLORS - 1)
     ids = shapes(kinds, kind, area, np.maximum(1, heights // 2), np.maximum(1, widths // 2), rng)
     palette = palettes(background, rng)
     board = blank(heights, widths, background)
     blocked = np.zeros((n, PADDED), dtype=np.uint32)
     drawn = np.zeros(n, dtype=np.int64)
     pending = np.flatnonzero(copies > 0)
-    for k in range(max_copies):
+    for k in range(min(max_copies, COLORS - 1)):
         pending = pending[copies[pending] > k]
         if not pending.size:
             break

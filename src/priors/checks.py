@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 
 from generators import Sample
-from generators.chunks import chunk_version, drawn_problem, with_drawings
+from generators.chunks import chunk_version, drawn_problem, version_problem, with_drawings
 from priors.errors import PriorFailure
 from priors.grid import GridError, as_grid
 from priors.prior import Prior, arity
@@ -104,16 +104,19 @@ class GuardedPrior:
         own draws is checked as `sample` checks a grid."""
         try:
             version = chunk_version(self.prior.sampler)
+            problem = None if version is None else version_problem(version)
         except Exception as err:
             raise self.failure(f"its chunk_version() raised {type(err).__name__}: {err}") from err
+        if problem is not None:
+            raise self.failure(f"bad chunk version: {problem}")
 
         def checked(function):
             def drawing(rng: np.random.Generator, n: int):
                 try:
                     drawn = function(rng, n)
+                    problem = drawn_problem(drawn, n)
                 except Exception as err:
                     raise self.failure(f"its chunk version raised {type(err).__name__}: {err}") from err
-                problem = drawn_problem(drawn, n)
                 if problem is not None:
                     raise self.failure(problem)
                 return drawn

@@ -104,6 +104,9 @@ class AreaSampler:
         return self.copies(rng) if rng.random() < self.copies_rate else self.shapes.sample(rng)
 
     def chunk_version(self):
+        """`Either` around its samplers' versions; none for a subclass that draws otherwise."""
+        if type(self).__call__ is not AreaSampler.__call__:
+            return None
         versions = all_of(self.copies, self.shapes)
         return None if versions is None else Either(*versions, self.copies_rate)
 

@@ -175,6 +175,9 @@ class ThemedSampler:
         return sampler.sample(rng)
 
     def chunk_version(self):
+        """`Themed` around its samplers' versions; none for a subclass that draws otherwise."""
+        if type(self).__call__ is not ThemedSampler.__call__:
+            return None
         versions = all_of(self.base, *self.themes)
         return None if versions is None else Themed(versions[0], versions[1:], self.theme_rate)
 
