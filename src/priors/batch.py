@@ -11,14 +11,14 @@ on its own. A test holds every table here equal to `parse`'s, under every conven
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import attrs
 import numpy as np
 
 from priors.scene import PLANAR, STRUCTURE, Conventions, Scene, label, resolve_background
 from priors.grid import sealed
-from priors.tables import NO_BACKGROUND, Tables
+from priors.tables import NO_BACKGROUND
 
 WIDTH = 31
 """Board columns: the widest grid (30) plus one column of nothing, so grids never touch."""
@@ -71,18 +71,15 @@ class Parsed:
         return self.board[self.top[g] : self.top[g] + self.heights[g], : self.widths[g]]
 
     def scene(self, g: int, conventions: Conventions, name: str = "the grid", grid: np.ndarray | None = None,
-              kinds: np.ndarray | None = None) -> Scene:
+              kinds: Callable[[], np.ndarray] | None = None) -> Scene:
         """Grid g as the Scene `parse` makes of it (`grid`: the validated grid itself, if at
-        hand; `kinds`: its objects' kinds, if the chunk's tables worked them out)."""
+        hand; `kinds`: gives its objects' kinds from the chunk's tables, read only if needed)."""
         h, w, top = int(self.heights[g]), int(self.widths[g]), int(self.top[g])
         bg = int(self.backgrounds[g])
         grid = sealed(self.grid(g).copy()) if grid is None else grid
         labels = sealed(self.labels[top : top + h, :w].copy())
         table = sealed(self.cells_by_color[self.first[g] : self.first[g + 1]].copy())
-        scene = Scene(grid, None if bg == NO_BACKGROUND else bg, conventions, labels, table, name)
-        if kinds is not None:  # seeds the cached `Scene.tables` (a slot), as its first read would
-            object.__setattr__(scene, "tables", Tables.of_scene(scene, kinds))
-        return scene
+        return Scene(grid, None if bg == NO_BACKGROUND else bg, conventions, labels, table, name, kinds)
 
 
 def board_of(grids: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from typing import Literal, Union
+from typing import Callable, Literal, Union
 
 import attrs
 import numpy as np
@@ -188,6 +188,9 @@ class Scene:
     cells_by_color: np.ndarray = attrs.field(eq=False, repr=False)
     """cells_by_color[i, c]: cells of colour c in object i."""
     name: str = "the grid"
+    kinds_from: Callable[[], np.ndarray] | None = attrs.field(default=None, eq=False, repr=False)
+    """Gives the objects' kinds where a chunk's tables work them out for all its grids at
+    once (`Parsed.scene`); None: the scene's own tables do."""
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -213,7 +216,7 @@ class Scene:
     @functools.cached_property
     def tables(self) -> Tables:
         """This scene as a chunk of one: what answer rules written over tables read."""
-        return Tables.of_scene(self)
+        return Tables.of_scene(self, self.kinds_from)
 
     def count_with_color(self, color: int) -> int:
         """How many objects contain `color` (for univalued objects: have that colour)."""

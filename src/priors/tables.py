@@ -67,6 +67,7 @@ class Tables:
         self.cells_by_color = cells_by_color
         self._grids = grids
         self._object_cells = object_cells
+        self._kinds: Callable[[], np.ndarray] | None = None
         self._differing: dict[str, np.ndarray] = {}
 
     @classmethod
@@ -75,8 +76,9 @@ class Tables:
         return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color, parsed.cells, parsed.object_cells)
 
     @classmethod
-    def of_scene(cls, scene, kinds: np.ndarray | None = None) -> "Tables":
-        """One scene as a chunk of one (with its objects' `kinds`, where they are known)."""
+    def of_scene(cls, scene, kinds: Callable[[], np.ndarray] | None = None) -> "Tables":
+        """One scene as a chunk of one; `kinds`, where given, gives its objects' kinds (read
+        from a chunk's tables, which work them out for all their grids at once)."""
         background = NO_BACKGROUND if scene.background is None else scene.background
         table = scene.cells_by_color
         h, w = scene.grid.shape
@@ -87,8 +89,7 @@ class Tables:
             return scene.labels[rows, cols].astype(np.int64) - 1, rows, cols
 
         tables = cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table, grids, object_cells)
-        if kinds is not None:
-            tables.__dict__["kinds"] = kinds  # the cached property, already known
+        tables._kinds = kinds
         return tables
 
     @functools.cached_property
@@ -176,6 +177,8 @@ class Tables:
     @functools.cached_property
     def kinds(self) -> np.ndarray:
         """Each object's kind, a code into OBJECT_KINDS (`kind_codes`)."""
+        if self._kinds is not None:
+            return self._kinds()
         if self._object_cells is None:
             raise ValueError("these tables were made without their objects' cells")
         return kind_codes(*self._object_cells(), len(self.areas))

@@ -69,7 +69,7 @@ def _scene(parsed: Parsed, tables: Tables, scenes: dict, g: int, conventions, na
     """Grid g as a Scene, parsed once however many questions or steps read it; its objects'
     kinds come from the chunk's, worked out for all its grids at once."""
     if g not in scenes:
-        scenes[g] = parsed.scene(g, conventions, name, kinds=tables.kinds[tables.first[g]:tables.first[g + 1]])
+        scenes[g] = parsed.scene(g, conventions, name, kinds=lambda: tables.kinds[tables.first[g] : tables.first[g + 1]])
     return scenes[g]
 
 
