@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from arc_priors.cli import main
-from trainers.train_config import MAIN_JOB, TrainConfig
+from trainers.train_config import MAIN_JOB, QUICK_BELOW, QUICK_EVAL, QUICK_STEPS, TrainConfig
 
 pytest.importorskip("torch")
 
@@ -65,9 +65,12 @@ def test_any_other_option_runs_the_shown_defaults_plus_what_was_typed(configs, t
     assert result.exit_code == 0, result.output
     assert check(config) and not is_main_job(config)
     defaults = TrainConfig()
-    # Everything not typed is the default that `train --help` prints.
+    # Everything not typed is the default that `train --help` prints (a quick try of
+    # --max-steps 3 evaluates fewer chats, and says so).
+    quick = "--max-steps" in typed
     assert (config.n_train, config.n_eval, config.trainer, config.batch_size) == (
-        defaults.n_train, defaults.n_eval, defaults.trainer, defaults.batch_size)
+        defaults.n_train, QUICK_EVAL if quick else defaults.n_eval, defaults.trainer, defaults.batch_size)
+    assert ("a quick run" in result.output) == quick
     if "--priors" not in typed:
         assert [n for n, _ in config.chats.priors] == ["counting", "area", "colors"]
     if "--system-prompt" not in typed:
@@ -153,3 +156,31 @@ def test_too_few_chats_for_one_optimizer_step_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and not (tmp_path / "run").exists()
     (error,) = [line for line in result.output.splitlines() if line.startswith("arc-priors: error:")]
     assert "fewer than one optimizer step" in error and "--n-train 8" in error and result.output.rstrip().endswith(error)
+
+
+def test_quick_tries_the_main_job_in_a_few_steps_on_a_few_chats_and_says_so(configs, tmp_path):
+    result, config = train(configs, tmp_path, "--quick")
+    assert result.exit_code == 0, result.output
+    assert (config.max_steps, config.n_eval) == (QUICK_STEPS, QUICK_EVAL)
+    assert config.chats.system_prompt == "brief" and config.time_limit == JOB["train"]["time_limit"]  # the main job's chats
+    assert f"instead of {JOB['train']['n_eval']}" in result.output
+
+
+@pytest.mark.parametrize(
+    "typed, n_eval",
+    [
+        (("--max-steps", QUICK_BELOW - 1), QUICK_EVAL),
+        (("--max-steps", QUICK_BELOW), TrainConfig().n_eval),  # not a quick try: the held-out set stays
+        (("--max-steps", 3, "--n-eval", 50), 50),  # a number the user typed stands
+        (("--quick", "--max-steps", 12), QUICK_EVAL),
+        (("--quick", "--n-eval", 7), 7),
+        (("--main-job", "--max-steps", 9), QUICK_EVAL),  # the main job's 400 held-out chats are cut too
+    ],
+)
+def test_runs_of_few_steps_evaluate_few_chats_unless_told(configs, tmp_path, typed, n_eval):
+    result, config = train(configs, tmp_path, *typed)
+    assert result.exit_code == 0, result.output
+    assert config.n_eval == n_eval
+    assert ("a quick run" in result.output) == (n_eval == QUICK_EVAL)
+    if "--quick" in typed and "--max-steps" in typed:
+        assert config.max_steps == typed[typed.index("--max-steps") + 1]

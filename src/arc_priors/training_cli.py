@@ -58,25 +58,34 @@ def main_job_file(ctx: click.Context, main_job: bool, config_file, values: dict)
 @train_options
 @click.option("--main-job", is_flag=True,
               help="Start from the main job's settings (src/trainers/main_job.yaml); options typed beside it override them.")
+@click.option("--quick", is_flag=True,
+              help="A quick try: 5 steps (unless --max-steps says otherwise) and 20 held-out chats (unless --n-eval does). "
+                   "Any run of fewer than 100 steps evaluates 20 chats unless --n-eval is typed.")
 @click.pass_context
-def train(ctx, config_file, main_job, **values):
+def train(ctx, config_file, main_job, quick, **values):
     """Fine-tune on prior chats (loss on answers only), then evaluate held-out chats against
     the always-the-most-common-answer baseline.
 
-    With no options at all (or only --run-dir, --overwrite or --threads) this runs the main
-    job: the tiny model learns to count objects in under ten minutes on two CPU cores
-    (src/trainers/main_job.yaml). Any other option runs the defaults shown below plus what
-    you typed; add --main-job to change the main job instead.
+    With no options at all (or only --run-dir, --overwrite, --threads or --quick) this runs
+    the main job: the tiny model learns to count objects in under ten minutes on two CPU
+    cores (src/trainers/main_job.yaml); --quick tries it in 5 steps. Any other option runs
+    the defaults shown below plus what you typed; add --main-job to change the main job
+    instead.
 
     Needs the train extra (pip install 'arc-priors[train]'). The run is written into a
     temporary folder beside --run-dir and moved into place only when complete; with
     --data, the held-out chats follow the mixture the file's card records."""
     _require_train_extra("train")
     from trainers.finetune import train as run_training
-    from trainers.train_config import make_train_config
+    from trainers.train_config import QUICK_STEPS, make_train_config, quick_eval
 
     file = main_job_file(ctx, main_job, config_file, values) or read_config_file(config_file)
     options = train_values(ctx, values, file)
+    if quick and not typed(ctx, "max_steps"):
+        options["max_steps"] = QUICK_STEPS
+    options, note = quick_eval(options, typed(ctx, "n_eval"))
+    if note:
+        click.echo(note)
     data = options.get("data")
     chats = chat_config(ctx, values, file=file, recorded=_recorded(Path(data) if data else None))
     options.setdefault("run_dir", _run_dir("train"))

@@ -157,3 +157,23 @@ def make_train_config(values: dict[str, Any], where: str = "options") -> TrainCo
         for name in known:  # attrs names the field; the user typed an option or a file key
             message = message.replace(f"'{name}'", f"--{name.replace('_', '-')}" if where == "options" else f"train.{name}")
         raise TrainConfigError(message if where == "options" else f"{where}: {message}") from None
+
+
+QUICK_STEPS = 5
+"""The steps of `train --quick`."""
+QUICK_BELOW = 100
+"""Runs of fewer steps than this are quick tries: they learn nothing a large held-out set
+could tell apart from chance, so their evaluation is cut to QUICK_EVAL chats."""
+QUICK_EVAL = 20
+
+
+def quick_eval(values: dict[str, Any], n_eval_typed: bool) -> tuple[dict[str, Any], str | None]:
+    """The run's values with the held-out set cut for a quick try, and the line that says so
+    (None when the run is not quick or --n-eval was typed: a number the user chose stands)."""
+    steps = values.get("max_steps", -1)
+    n_eval = values.get("n_eval", attrs.fields(TrainConfig).n_eval.default)
+    if n_eval_typed or not 0 < steps < QUICK_BELOW or n_eval <= QUICK_EVAL:
+        return values, None
+    note = (f"a quick run of {steps} steps: evaluating {QUICK_EVAL} held-out chats instead of {n_eval} "
+            f"(runs of fewer than {QUICK_BELOW} steps do; --n-eval chooses)")
+    return values | {"n_eval": QUICK_EVAL}, note
