@@ -288,4 +288,4 @@ def summary(stats, kind: str) -> str:
             "normal on crowded grids, see docs/datasets.md#sampler-rejections)")
 
 
-from arc_priors import training_cli  # noqa: E402,F401  (registers train and evaluate)
+from arc_priors import check_cli, training_cli  # noqa: E402,F401  (registers check, train and evaluate)

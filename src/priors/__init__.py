@@ -10,6 +10,7 @@ from priors.grid import (
     as_grid,
 )
 from priors.checks import GuardedPrior
+from priors.contract import CONTRACT_VERSION
 from priors.errors import PriorFailure
 from priors.prior import Prior
 from priors.questions import (
@@ -42,7 +43,7 @@ from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, chosen_for_on
 from priors.transforms import DIHEDRAL, MIRRORS, TRANSFORMS, transform
 
 __all__ = [
-    "AS_NUMBER", "AS_YES_NO", "COLOR", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
+    "AS_NUMBER", "AS_YES_NO", "COLOR", "CONTRACT_VERSION", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
     "ColorParam", "Conventions", "Encoder", "EncodingError", "Family", "GridError", "GridObject", "GridShapeError",
     "GridTypeError", "GridValueError", "GuardedPrior", "PluginError", "PluginInfo", "Prior", "PriorFailure", "Question",
     "RaggedGridError", "Scene", "TableRule", "Tables", "UnknownPriorError", "as_grid", "available", "chosen_for_one", "encode", "get_encoder", "guarded",

@@ -23,39 +23,25 @@ from hypothesis.extra import numpy as hnp
 
 from generators import Sample
 from priors.checks import RuleBroken, check_question, checked_grid, level_stats
+from priors.contract import DEFAULT_MIXTURE, RULES, ContractViolation, ContractWarning, enforce
+from priors.distributions import (
+    answers_on,
+    balance_problems,
+    level_answers,
+    level_balance_problems,
+    mixture_problems,
+    noise_problem,
+    own_answers,
+)
+from priors.distributions import named as _named
+from priors.distributions import targets as _targets
+from priors.distributions import widest as _widest
 from priors.grid import MAX_SIDE, as_grid
 from priors.prior import Prior
 from priors.questions import Family, Question, Target, final_line
 from priors.scene import Conventions, Scene, parse
 from priors.settings import LEVELS
 from priors.transforms import transform
-
-RULES = {
-    "sampler": "the sampler returns a generators.Sample whose grid is a valid ARC grid",
-    "intent": "a sample's intent lies on its grid, and with separated_under set each intended shape is exactly one object",
-    "records": "questions are Question records of the prior's own families, and each names its grid(s)",
-    "format": "every family declares an answer_format, and every answer is a string in it",
-    "determinism": "the same seed gives the same grid and the same questions",
-    "invariance": "a family's answers are unchanged by the rotations and flips it declares",
-    "balance": "no answer value dominates its family over the prior's own samples",
-    "coverage": "every family is asked on the prior's own samples",
-    "levels": "the prior defines easy, medium and hard settings, and each level draws larger grids with more objects than the one before",
-    "worked": "a worked answer is the family's steps, one a line, each distinct and true of the grid by the family's own check, "
-              "then the bare answer on the last line; the check rejects lines that are no step, and an ordered trace comes out "
-              "the same when the grid is parsed again",
-}
-
-
-class ContractViolation(AssertionError):
-    """A broken rule of the Prior contract, named."""
-
-    def __init__(self, prior: str, rule: str, detail: str, family: str | None = None):
-        self.prior, self.rule, self.detail, self.family = prior, rule, detail, family
-        where = f", family {family}" if family else ""
-        super().__init__(f"prior {prior!r}{where} breaks rule '{rule}' ({RULES[rule]}): {detail}")
-
-
-# --- strategies ----------------------------------------------------------------------------
 
 @st.composite
 def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
@@ -98,25 +84,10 @@ def scene_tuples(draw, k: int = 2, *, max_side: int = MAX_SIDE) -> tuple[Scene, 
 
 
 seeds = st.integers(0, 2**32 - 1)
+NO_FORMAT = "the family declares no answer_format (a regular expression or a frozenset)"
 
 
 # --- one function per rule -----------------------------------------------------------------
-
-def _targets(prior: Prior, scene_list: list[Scene]) -> list[Target]:
-    """One target per arity the prior's families read: the first scene, then tuples of the first k."""
-    widths = sorted({f.scenes for f in prior.families})
-    return [scene_list[0] if k == 1 else tuple(scene_list[:k]) for k in widths if k <= len(scene_list)]
-
-
-def _named(grids_: list[np.ndarray], c: Conventions = Conventions()) -> list[Scene]:
-    if len(grids_) == 1:
-        return [c.parse(grids_[0])]
-    return [c.parse(g, name=f"Grid {chr(65 + i)}") for i, g in enumerate(grids_)]
-
-
-def _widest(prior: Prior) -> int:
-    return max(f.scenes for f in prior.families)
-
 
 def check_sample(prior: Prior, seed: int) -> Sample:
     """Rules 'sampler' and 'intent' on the sample drawn with `seed`."""
@@ -153,7 +124,7 @@ def check_records(prior: Prior, target: Target, asked) -> list[Question]:
         if family is None:
             raise ContractViolation(prior.name, "records", f"{q!r} is not a Question of one of its families {sorted(by_id)}")
         if family.answer_format is None:
-            raise ContractViolation(prior.name, "format", "the family declares no answer_format", family.id)
+            raise ContractViolation(prior.name, "format", NO_FORMAT, family.id)
         try:
             check_question(prior, family, target, q)
         except RuleBroken as broken:
@@ -214,7 +185,7 @@ def check_worked(prior: Prior, target: Target, asked) -> None:
 def check_formats_declared(prior: Prior) -> None:
     for family in prior.families:
         if family.answer_format is None:
-            raise ContractViolation(prior.name, "format", "the family declares no answer_format (a regular expression or a frozenset)", family.id)
+            raise ContractViolation(prior.name, "format", NO_FORMAT, family.id)
 
 
 def check_determinism(prior: Prior, seed: int, target: Target | None = None) -> None:
@@ -247,32 +218,44 @@ def check_invariance(prior: Prior, grids_: list[np.ndarray], c: Conventions) -> 
                 raise ContractViolation(prior.name, "invariance", f"{name} changed the answers: {changed} (grid {grids_[0].tolist()})", family)
 
 
-def own_answers(prior: Prior, samples: int = 2000, seed: int = 0) -> dict[str, Counter]:
-    """Answer counts per family over `samples` draws of the prior's own sampler."""
-    counts = {f.id: Counter() for f in prior.families}
-    rng = np.random.default_rng(seed)
-    widest = _widest(prior)
-    for _ in range(samples):
-        drawn = _named([checked_grid(prior.sample(rng)) for _ in range(widest)])
-        for target in _targets(prior, drawn):
-            for q in prior.questions(target, rng):
-                counts[q.family][q.answer] += 1
-    return counts
-
-
 def check_balance(prior: Prior, counts: dict[str, Counter], *, limit: float = 0.35, min_asked: int = 20) -> None:
-    """Rules 'coverage' and 'balance'. A family of k distinct answers may give one of them up
-    to max(limit, 1.3 / k) of the time, so yes/no families are held near 50/50, not 35%."""
-    for family, answers in counts.items():
-        total = sum(answers.values())
-        if total < min_asked:
-            raise ContractViolation(prior.name, "coverage", f"asked {total} times over the prior's own samples, fewer than {min_asked}", family)
-        if len(answers) < 2:
-            raise ContractViolation(prior.name, "balance", f"every answer was {next(iter(answers))!r}", family)
-        value, top = answers.most_common(1)[0]
-        allowed = max(limit, 1.3 / len(answers))
-        if top / total > allowed:
-            raise ContractViolation(prior.name, "balance", f"answer {value!r} is {top / total:.0%} of {total} answers, above {allowed:.0%}", family)
+    """Rules 'coverage' and 'balance': the first family asked too rarely or giving one answer
+    too often (`priors.distributions.balance_problems` lists them all)."""
+    problems = balance_problems(prior, counts, limit=limit, min_asked=min_asked)
+    if problems:
+        raise problems[0]
+
+
+def other_priors(prior: Prior) -> list[Prior]:
+    """The default mixture's priors other than `prior`, those installed (`DEFAULT_MIXTURE`)."""
+    from priors.registry import UnknownPriorError, load
+
+    out = []
+    for name in DEFAULT_MIXTURE:
+        if name != prior.name:
+            try:
+                out.append(load(name))
+            except UnknownPriorError:
+                continue
+    return out
+
+def check_noise(prior: Prior) -> None:
+    """Rule 'noise' (`priors.distributions.noise_problem`); warns until contract 1.2."""
+    problem = noise_problem(prior)
+    if problem is not None:
+        enforce(problem)
+
+
+def check_level_balance(prior: Prior, samples: int = 500, *, limit: float = 0.35, min_asked: int = 20) -> None:
+    """Rule 'level-balance' at every level; warns until contract 1.2."""
+    for problem in level_balance_problems(prior, level_answers(prior, samples), limit=limit, min_asked=min_asked):
+        enforce(problem)
+
+
+def check_mixture(prior: Prior, samples: int = 500, *, min_asked: int = 20) -> None:
+    """Rule 'mixture' on the grids of the default mixture's other priors; advice: it warns."""
+    for problem in mixture_problems(prior, answers_on(prior, other_priors(prior), samples), min_asked=min_asked):
+        enforce(problem)
 
 
 def check_levels(prior: Prior, samples: int = 300) -> dict[str, dict[str, float]]:
@@ -386,6 +369,16 @@ def conformance_suite(prior: Prior, *, max_examples: int = 100, samples: int = 2
             if "counts" not in cached:
                 cached["counts"] = own_answers(prior, samples)
             check_balance(prior, cached["counts"], limit=balance, min_asked=min_asked)
+
+        def test_noise_in_settings_reaches_the_grids(self):
+            check_noise(prior)
+
+        def test_answers_are_balanced_at_every_level(self):
+            if prior.build is not None:
+                check_level_balance(prior, max(100, samples // 4), limit=balance, min_asked=min_asked)
+
+        def test_answers_on_the_default_mixtures_grids(self):
+            check_mixture(prior, max(100, samples // 4), min_asked=min_asked)
 
     Conformance.__name__ = Conformance.__qualname__ = f"TestConformance_{prior.name}"
     return Conformance
