@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pooled import EVERY, chunk_jobs, run  # noqa: E402  (it puts the references' folders on the path)
+
 from priors.scene import Conventions  # noqa: E402
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
 from trainers.engine import CHUNK, Engine  # noqa: E402
@@ -65,8 +66,16 @@ def check(job: tuple[int, int, int]) -> dict:
             if qa["answer"] != expected:
                 counts["wrong"] += 1
                 if len(counts["examples"]) < 5:
-                    counts["examples"].append({"mixture": m, "index": meta["index"], "family": qa["family"], "params": params,
-                                               "answer": qa["answer"], "reference": expected})
+                    counts["examples"].append(
+                        {
+                            "mixture": m,
+                            "index": meta["index"],
+                            "family": qa["family"],
+                            "params": params,
+                            "answer": qa["answer"],
+                            "reference": expected,
+                        }
+                    )
     return counts
 
 
@@ -78,8 +87,10 @@ def main() -> int:
     jobs = chunk_jobs(args.chats, len(MIXTURES), CHUNK)
     total, seconds = run(check, jobs, args.workers)
     ways = ", ".join(f"{n} chunks {way}" for way, n in total["way"].items())
-    print(f"chats {total['chats']:,}  questions {total['questions']:,}  wrong {total['wrong']:,}  ({ways}; "
-          f"{seconds:.0f} s on {args.workers} workers)")
+    print(
+        f"chats {total['chats']:,}  questions {total['questions']:,}  wrong {total['wrong']:,}  ({ways}; "
+        f"{seconds:.0f} s on {args.workers} workers)"
+    )
     for example in total["examples"][:5]:
         print(json.dumps(example))
     return 1 if total["wrong"] else 0

@@ -28,7 +28,9 @@ from scipy import ndimage
 STEPS = ((0, 1), (0, -1), (1, 0), (-1, 0))
 
 
-def blob_grid(rng: np.random.Generator, *, low: int = 3, high: int = 10, blobs: int = 8, cells: int = 6, overwrite: bool = True) -> np.ndarray:
+def blob_grid(
+    rng: np.random.Generator, *, low: int = 3, high: int = 10, blobs: int = 8, cells: int = 6, overwrite: bool = True
+) -> np.ndarray:
     h, w = (int(v) for v in rng.integers(low, high + 1, 2))
     grid = np.zeros((h, w), dtype=np.uint8)
     for _ in range(int(rng.integers(1, blobs + 1))):
@@ -76,7 +78,10 @@ def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
     question = family.template.format(grid="the grid")
     encode = priors.get_encoder(chats.encoder).encode
     system = system_message(chats)
-    return [[{"role": "system", "content": system}, {"role": "user", "content": f"{encode(g)}\n\n{question}"}] for g in grids]
+    return [
+        [{"role": "system", "content": system}, {"role": "user", "content": f"{encode(g)}\n\n{question}"}]
+        for g in grids
+    ]
 
 
 FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 100))
@@ -84,7 +89,9 @@ FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 100))
 
 def exact_by(keys: list, right: list[bool], label=lambda key: key) -> dict:
     """Share right among the grids of each key, in the keys' order, under the key's label."""
-    return {label(k): round(sum(r for r, x in zip(right, keys) if x == k) / keys.count(k), 3) for k in sorted(set(keys))}
+    return {
+        label(k): round(sum(r for r, x in zip(right, keys) if x == k) / keys.count(k), 3) for k in sorted(set(keys))
+    }
 
 
 def filled_bin(grid: np.ndarray) -> int:
@@ -99,17 +106,25 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -
     gold = [true_count(g) for g in grids]
     folder = run / "model" if (run / "model").is_dir() else run / "adapter"
     model, tokenizer = load_local_model(folder)
-    replies = HFResponder(model, tokenizer, batch_size=batch_size, max_new_tokens=160, progress=False).respond(prompts_of(run, grids))
+    replies = HFResponder(model, tokenizer, batch_size=batch_size, max_new_tokens=160, progress=False).respond(
+        prompts_of(run, grids)
+    )
     said = [last_integer(r) for r in replies]
     right = [s == g for s, g in zip(said, gold)]
     mode, times = Counter(gold).most_common(1)[0]
     return {
-        "run": str(run), "grids": n, "seed": seed, "overwrite": overwrite,
+        "run": str(run),
+        "grids": n,
+        "seed": seed,
+        "overwrite": overwrite,
         "exact": sum(right) / n,
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
-        "most_common_count": mode, "most_common_answer_score": times / n,
+        "most_common_count": mode,
+        "most_common_answer_score": times / n,
         "exact_by_true_count": exact_by(gold, right),
-        "exact_by_filled_cells": exact_by([filled_bin(g) for g in grids], right, label=lambda i: "%d-%d" % FILLED_BINS[i]),
+        "exact_by_filled_cells": exact_by(
+            [filled_bin(g) for g in grids], right, label=lambda i: "%d-%d" % FILLED_BINS[i]
+        ),
         "exact_by_colours": exact_by([len(set(g.ravel().tolist()) - {0}) for g in grids], right),
         "first_replies": replies[:3],
     }
@@ -120,7 +135,9 @@ def main() -> None:
     parser.add_argument("run", type=Path, help="a run folder written by `arc-priors train`")
     parser.add_argument("--n", type=int, default=400)
     parser.add_argument("--seed", type=int, default=12345)
-    parser.add_argument("--no-overwrite", action="store_true", help="blobs paint only empty cells (they still touch and merge)")
+    parser.add_argument(
+        "--no-overwrite", action="store_true", help="blobs paint only empty cells (they still touch and merge)"
+    )
     args = parser.parse_args()
     print(json.dumps(check(args.run, args.n, args.seed, overwrite=not args.no_overwrite), indent=1))
 

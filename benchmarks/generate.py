@@ -73,8 +73,12 @@ def rg_rate(python: Path, name: str, items: int) -> float:
 
 def our_rate(priors: str, n: int, folder: Path, grids: int = 1) -> tuple[float, float, float]:
     """(chats/s on one worker, questions per chat, bytes per chat)."""
-    out = subprocess.run([sys.executable, "-c", OURS_SCRIPT, priors, str(n), str(folder / "chats.jsonl"), str(grids)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", OURS_SCRIPT, priors, str(n), str(folder / "chats.jsonl"), str(grids)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     rate, questions, size = map(float, out.stdout.split()[-3:])
     return rate, questions, size
 
@@ -83,15 +87,35 @@ def million(folder: Path) -> dict:
     out = folder / "million.jsonl"
     before = load()
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "arc_priors", "generate", "--n", "1000000", "--workers", "2", "--out", str(out),
-                              "--quiet", "--overwrite"])
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "generate",
+            "--n",
+            "1000000",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--quiet",
+            "--overwrite",
+        ]
+    )
     _, status, usage = os.wait4(child.pid, 0)  # usage of this command alone: the largest of it and its workers
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise SystemExit(f"arc-priors generate failed with status {status}")
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "bytes": out.stat().st_size, "peak_mb": usage.ru_maxrss / 1024,
-            "load": before, "path": out}
+    return {
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "bytes": out.stat().st_size,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "load": before,
+        "path": out,
+    }
 
 
 def write_rate(source: Path, folder: Path, rounds: int) -> tuple[float, str]:
@@ -151,8 +175,11 @@ def phases(chats: int) -> None:
         engine.records(first, first + CHUNK)
     done = len(range(CHUNK, CHUNK + chats, CHUNK)) * CHUNK
     total = (time.process_time() - start) / done * 1e6
-    print(f"array way, default mixture, one process: {total:.1f} us of process time a chat; "
-          + ", ".join(f"{name} {seconds / done * 1e6:.1f}" for name, seconds in spent.items()) + f" ({load()})")
+    print(
+        f"array way, default mixture, one process: {total:.1f} us of process time a chat; "
+        + ", ".join(f"{name} {seconds / done * 1e6:.1f}" for name, seconds in spent.items())
+        + f" ({load()})"
+    )
 
 
 def main() -> None:
@@ -161,8 +188,12 @@ def main() -> None:
     parser.add_argument("--n-full", type=int, default=10_000, help="chats of the full mixture per round on one worker")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rg-items", type=int, default=5_000, help="reasoning-gym items per task and round")
-    parser.add_argument("--million", action="store_true", help="also 1M default chats on 2 workers, and the write limit")
-    parser.add_argument("--phases", type=int, default=0, metavar="CHATS", help="only time the array way's phases over CHATS chats")
+    parser.add_argument(
+        "--million", action="store_true", help="also 1M default chats on 2 workers, and the write limit"
+    )
+    parser.add_argument(
+        "--phases", type=int, default=0, metavar="CHATS", help="only time the array way's phases over CHATS chats"
+    )
     args = parser.parse_args()
     if args.phases:
         phases(args.phases)
@@ -171,11 +202,18 @@ def main() -> None:
 
     full = ",".join(p for p in FULL if p in priors.available())
     named = f"full ({full.count(',') + 1} priors)"
-    mixtures = {"default": (DEFAULT, args.n, 1), named: (full, args.n_full, 1),
-                "default, two grids a chat": (DEFAULT, args.n_full, 2), f"{named}, two grids a chat": (full, args.n_full, 2)}
+    mixtures = {
+        "default": (DEFAULT, args.n, 1),
+        named: (full, args.n_full, 1),
+        "default, two grids a chat": (DEFAULT, args.n_full, 2),
+        f"{named}, two grids a chat": (full, args.n_full, 2),
+    }
     python = reasoning_gym_python()
-    print(f"{load()} before; {os.cpu_count()} cores; {args.n:,} default and {args.n_full:,} full chats, {args.rg_items:,} reasoning-gym "
-          f"items a round; best of {args.rounds}")
+    print(
+        f"{load()} before; {os.cpu_count()} cores; {args.n:,} default and {args.n_full:,} full chats, "
+        f"{args.rg_items:,} reasoning-gym "
+        f"items a round; best of {args.rounds}"
+    )
     best: dict[str, tuple] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -195,20 +233,29 @@ def main() -> None:
         print(f"reasoning-gym largest_island:  {island:,.0f} items/s ({best['largest_island'][1]})")
         for name in mixtures:
             rate, questions, size, now = best[name]
-            print(f"{name}: {rate:,.0f} chats/s per core, {questions:.2f} questions a chat = {rate * questions:,.0f} questions/s, "
-                  f"{size:,.0f} bytes a chat ({now}); {rate / rect:.1f}x rectangle_count (chats/s), "
-                  f"{rate * questions / island:.1f}x largest_island (questions/s)")
+            print(
+                f"{name}: {rate:,.0f} chats/s per core, {questions:.2f} questions a chat = "
+                f"{rate * questions:,.0f} questions/s, "
+                f"{size:,.0f} bytes a chat ({now}); {rate / rect:.1f}x rectangle_count (chats/s), "
+                f"{rate * questions / island:.1f}x largest_island (questions/s)"
+            )
         if args.million:
             run = million(folder)
             chats = 1e6 / run["seconds"]
             per_chat = run["bytes"] / 1e6
             rate, now = write_rate(run["path"], folder, args.rounds)
             floor = 1e6 * per_chat / rate
-            print(f"1,000,000 default chats on 2 workers: {run['seconds']:.1f} s ({chats:,.0f} chats/s; {run['cpu']:.1f} s of CPU in all "
-                  f"processes, {run['cpu']:.1f} us a chat), {run['bytes'] / 2**20:,.0f} MiB, peak RSS of the largest process "
-                  f"{run['peak_mb']:.0f} MB ({run['load']})")
-            print(f"one writer into the page cache: {rate / 2**20:,.0f} MiB/s = {rate / per_chat:,.0f} chats/s, so writing alone "
-                  f"takes {floor:.1f} s; generation takes {run['seconds'] / floor:.1f}x that ({now})")
+            print(
+                f"1,000,000 default chats on 2 workers: {run['seconds']:.1f} s ({chats:,.0f} chats/s; "
+                f"{run['cpu']:.1f} s of CPU in all processes, {run['cpu']:.1f} us a chat), "
+                f"{run['bytes'] / 2**20:,.0f} MiB, peak RSS of the largest process "
+                f"{run['peak_mb']:.0f} MB ({run['load']})"
+            )
+            print(
+                f"one writer into the page cache: {rate / 2**20:,.0f} MiB/s = {rate / per_chat:,.0f} chats/s, "
+                "so writing alone "
+                f"takes {floor:.1f} s; generation takes {run['seconds'] / floor:.1f}x that ({now})"
+            )
     print(f"{load()} after")
 
 

@@ -1,6 +1,7 @@
 """Mean graded reward on held-out prompts before and after a short GRPO run of the tiny model.
 
-    python benchmarks/grpo.py [--sft-steps 300] [--grpo-steps 100] [--eval-prompts 512] [--sft-model DIR] [--answers worked]
+    python benchmarks/grpo.py [--sft-steps 300] [--grpo-steps 100] [--eval-prompts 512] [--sft-model DIR] \
+[--answers worked]
 
 The recipe is docs/rl.md's: a warm start with `arc-priors train` (skipped with --sft-model;
 --sft-steps 0 starts from the untrained tiny model),
@@ -65,9 +66,25 @@ def answers(model, tokenizer, rows: list[dict], *, samples: int, batch: int = 32
     model.eval()
     with torch.inference_mode():
         for start in range(0, len(texts), batch):
-            enc = tokenizer(texts[start : start + batch], add_special_tokens=False, padding=True, padding_side="left", return_tensors="pt")
-            sampling = {"do_sample": True, "temperature": 1.0, "top_k": 0, "top_p": 1.0} if samples > 1 else {"do_sample": False}
-            ids = model.generate(**enc, max_new_tokens=budget, num_return_sequences=samples, pad_token_id=tokenizer.pad_token_id, **sampling)
+            enc = tokenizer(
+                texts[start : start + batch],
+                add_special_tokens=False,
+                padding=True,
+                padding_side="left",
+                return_tensors="pt",
+            )
+            sampling = (
+                {"do_sample": True, "temperature": 1.0, "top_k": 0, "top_p": 1.0}
+                if samples > 1
+                else {"do_sample": False}
+            )
+            ids = model.generate(
+                **enc,
+                max_new_tokens=budget,
+                num_return_sequences=samples,
+                pad_token_id=tokenizer.pad_token_id,
+                **sampling,
+            )
             decoded = tokenizer.batch_decode(ids[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
             out.extend(decoded[i : i + samples] for i in range(0, len(decoded), samples))
     return out
@@ -111,11 +128,29 @@ def warm_start(run_dir: Path, steps: int, answers: str = "bare") -> Path:
         from trainers.tiny_model import build_tiny_model
 
         return build_tiny_model(run_dir / "base_model")
-    command = ["arc-priors", "train", "--max-steps", str(steps), "--grad-accum", "1", "--max-length", "512", "--n-eval", "0", "--run-dir", str(run_dir)]
+    command = [
+        "arc-priors",
+        "train",
+        "--max-steps",
+        str(steps),
+        "--grad-accum",
+        "1",
+        "--max-length",
+        "512",
+        "--n-eval",
+        "0",
+        "--run-dir",
+        str(run_dir),
+    ]
     command += ["--answers", answers] if answers != "bare" else []
     print("$", " ".join(command), flush=True)
     bin_dir = Path(sys.executable).parent
-    subprocess.run(command, check=True, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        check=True,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        stdout=subprocess.DEVNULL,
+    )
     return run_dir / "model"
 
 
@@ -134,11 +169,24 @@ def grpo(model_dir: Path, out: Path, steps: int, lr: float, chats: int, answers:
     if answers == "worked":
         rewards, weights = rewards + [step_reward], weights + [1.0]
     config = GRPOConfig(
-        output_dir=str(out), max_steps=steps, learning_rate=lr, per_device_train_batch_size=16, num_generations=4,
-        max_completion_length=completion_tokens(AutoTokenizer.from_pretrained(model_dir), rows), temperature=1.0, reward_weights=weights,
-        bf16=False, use_cpu=True, dataloader_pin_memory=False, logging_steps=max(1, steps // 6), save_strategy="no", report_to="none", seed=0,
+        output_dir=str(out),
+        max_steps=steps,
+        learning_rate=lr,
+        per_device_train_batch_size=16,
+        num_generations=4,
+        max_completion_length=completion_tokens(AutoTokenizer.from_pretrained(model_dir), rows),
+        temperature=1.0,
+        reward_weights=weights,
+        bf16=False,
+        use_cpu=True,
+        dataloader_pin_memory=False,
+        logging_steps=max(1, steps // 6),
+        save_strategy="no",
+        report_to="none",
+        seed=0,
         disable_tqdm=True,
-        activation_checkpointing=True,  # TRL's default for GRPO, under the name transformers 5 gives it (the old one warns); rl.md's figures had it on
+        # TRL's default for GRPO, under the name transformers 5 gives it (the old one warns); rl.md's figures had it on
+        activation_checkpointing=True,
     )
     trainer = GRPOTrainer(model=str(model_dir), reward_funcs=rewards, args=config, train_dataset=prompts)
     trainer.train()
@@ -154,7 +202,12 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--chats", type=int, default=500, help="training chats (about 4 prompts each)")
     parser.add_argument("--eval-prompts", type=int, default=512)
-    parser.add_argument("--answers", choices=["bare", "worked"], default="bare", help="worked: steps, then the answer; adds the step reward")
+    parser.add_argument(
+        "--answers",
+        choices=["bare", "worked"],
+        default="bare",
+        help="worked: steps, then the answer; adds the step reward",
+    )
     args = parser.parse_args()
 
     rows = held_out_rows(args.eval_prompts, args.answers)
@@ -166,11 +219,17 @@ def main() -> None:
         before = measure(sft, rows)
         started = time.monotonic()
         trainer = grpo(sft, Path(tmp) / "grpo", args.grpo_steps, args.lr, args.chats, args.answers)
-        print(f"GRPO: {args.grpo_steps} steps in {time.monotonic() - started:.0f} s; load average {load_average()}", flush=True)
+        print(
+            f"GRPO: {args.grpo_steps} steps in {time.monotonic() - started:.0f} s; load average {load_average()}",
+            flush=True,
+        )
         for h in trainer.state.log_history:
             if "reward" in h:
-                print(f"  step {h['step']:>4}: reward {h['reward']:.3f}  exact {h['rewards/exact_match_reward/mean']:.3f}  "
-                      f"reward_std {h['reward_std']:.3f}  frac_reward_zero_std {h['frac_reward_zero_std']:.2f}")
+                print(
+                    f"  step {h['step']:>4}: reward {h['reward']:.3f}  "
+                    f"exact {h['rewards/exact_match_reward/mean']:.3f}  "
+                    f"reward_std {h['reward_std']:.3f}  frac_reward_zero_std {h['frac_reward_zero_std']:.2f}"
+                )
         after = measure(Path(tmp) / "grpo" / "model", rows)
     print(f"\n{len(rows)} held-out prompts   {'before':>8} {'after':>8}")
     for key in before:

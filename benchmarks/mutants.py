@@ -98,9 +98,18 @@ def environment(copy: Path, scratch: Path) -> dict:
     conftest's leftovers check judges only this run. Leftovers in the shared home folder are
     named but not failed: other programs write there during a 15-minute run."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(copy / s) for s in SOURCES] + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env.update(PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(scratch / "tmp"), HYPOTHESIS_STORAGE_DIRECTORY=str(scratch / "hypothesis"),
-               ARC_PRIORS_LEFTOVERS="warn", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    env["PYTHONPATH"] = os.pathsep.join([str(copy / s) for s in SOURCES] + [env.get("PYTHONPATH", "")]).rstrip(
+        os.pathsep
+    )
+    env.update(
+        PYTHONDONTWRITEBYTECODE="1",
+        TMPDIR=str(scratch / "tmp"),
+        HYPOTHESIS_STORAGE_DIRECTORY=str(scratch / "hypothesis"),
+        ARC_PRIORS_LEFTOVERS="warn",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     env.pop("CI", None)  # the default Hypothesis profile (100 examples), as a local run uses
     return env
 
@@ -110,8 +119,15 @@ def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, 
     scratch = Path(tempfile.mkdtemp(prefix="run-", dir=copy.parent))
     (scratch / "tmp").mkdir()
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", *PYTEST, *tests], cwd=copy, env=environment(copy, scratch),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *PYTEST, *tests],
+        cwd=copy,
+        env=environment(copy, scratch),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     LIVE.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
@@ -192,15 +208,23 @@ def baseline(mutants: list[Mutant], workers: list[Path], timeout: float, say) ->
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", help="comma-separated mutant ids")
     parser.add_argument("--category", choices=CATEGORIES, help="only the mutants of this category")
     parser.add_argument("--list", action="store_true", help="print the mutants and exit")
-    parser.add_argument("--workers", type=int, default=2, help="mutants run in parallel, each in its own copy (default 2)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="mutants run in parallel, each in its own copy (default 2)"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per pytest run (default 300)")
-    parser.add_argument("--keep-going", action="store_true", help="run the mutants even when some test set fails unmutated")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run the mutants even when some test set fails unmutated"
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip running each test set unmutated first")
-    parser.add_argument("--verbose", action="store_true", help="print each catch's first error line and each survivor's pytest output")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each catch's first error line and each survivor's pytest output"
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -282,6 +306,9 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt:
-        print("\nmutants.py: interrupted; its pytest runs are stopped and its copies removed (the tree was never written)",
-              file=sys.stderr)
+        print(
+            "\nmutants.py: interrupted; its pytest runs are stopped and its copies removed "
+            "(the tree was never written)",
+            file=sys.stderr,
+        )
         sys.exit(130)

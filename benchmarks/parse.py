@@ -44,7 +44,10 @@ def main() -> None:
         "chunk scenes": lambda gs: parse_many(gs, conventions),
         "networkx": lambda gs: [reference_scene(g) for g in gs],
     }
-    print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())} before; {args.grids} grids per case, best of {args.rounds}")
+    print(
+        f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())} before; "
+        f"{args.grids} grids per case, best of {args.rounds}"
+    )
     print(f"{'grids':<16}" + "".join(f"{w + ' us':>18}" for w in ways) + f"{'parse x':>10}{'chunk x':>10}")
     for side in (10, 30):
         for kind in ("sampled", "noise"):
@@ -56,8 +59,11 @@ def main() -> None:
                     run(grids)
                     best[way] = min(best[way], (time.perf_counter() - start) / len(grids) * 1e6)
             ref = best["networkx"]
-            print(f"{f'{side}x{side} {kind}':<16}" + "".join(f"{best[w]:>18.1f}" for w in ways)
-                  + f"{ref / best['parse']:>9.1f}x{ref / best['chunk']:>9.1f}x")
+            print(
+                f"{f'{side}x{side} {kind}':<16}"
+                + "".join(f"{best[w]:>18.1f}" for w in ways)
+                + f"{ref / best['parse']:>9.1f}x{ref / best['chunk']:>9.1f}x"
+            )
     print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())} after")
 
 

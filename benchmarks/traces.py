@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pooled import EVERY, chunk_jobs, run  # noqa: E402  (it puts the references' folders on the path)
+
 from priors.questions import worked_text  # noqa: E402
 from priors.scene import Conventions  # noqa: E402
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
@@ -51,7 +52,9 @@ def _reference_text(prior: str, family: str, params: dict, scenes) -> str:
     grid = scenes[0].grid.tolist()
     if prior == "symmetry":
         ref = symmetry_reference.Reference(grid, *args)
-        return worked_text(symmetry_reference.steps(ref, family, params), symmetry_reference.ANSWERS[family](ref, **params))
+        return worked_text(
+            symmetry_reference.steps(ref, family, params), symmetry_reference.ANSWERS[family](ref, **params)
+        )
     if prior == "containment":
         ref = containment_reference.ContainmentReference(grid, *args)
         return worked_text(ref.steps(family, params), ref.answer(family, params))
@@ -63,10 +66,16 @@ def _reference_text(prior: str, family: str, params: dict, scenes) -> str:
 def check(job: tuple[int, int, int]) -> dict:
     """Chats `start` to `stop` of mixture `m`: counts, and the first few traces found wrong."""
     m, start, stop = job
-    engine = Engine(ChatBuilder(ChatConfig(priors=parse_weights(EVERY), seed=SEED + m, answers="worked", **MIXTURES[m])))
+    engine = Engine(
+        ChatBuilder(ChatConfig(priors=parse_weights(EVERY), seed=SEED + m, answers="worked", **MIXTURES[m]))
+    )
     families = {f.id: f for a in engine.builder.askers for f in a.families}
     counts = {"chats": 0, "questions": 0, "traces": 0, "steps": 0, "wrong": 0, "failing_steps": 0, "examples": []}
-    lines = [line for piece in range(start, stop, engine.step) for line in engine.records(piece, min(piece + engine.step, stop)).lines]
+    lines = [
+        line
+        for piece in range(start, stop, engine.step)
+        for line in engine.records(piece, min(piece + engine.step, stop)).lines
+    ]
     for line in lines:
         meta = json.loads(line)["metadata"]
         counts["chats"] += 1
@@ -79,15 +88,26 @@ def check(job: tuple[int, int, int]) -> dict:
             steps = qa["worked"].split("\n")[:-1]
             holds = families[qa["family"]].worked.holds
             failing = [step for step in steps if not holds(scenes, params, step)]
-            expected = _reference_text(qa["prior"], qa["family"], params, scenes if isinstance(scenes, tuple) else (scenes,))
+            expected = _reference_text(
+                qa["prior"], qa["family"], params, scenes if isinstance(scenes, tuple) else (scenes,)
+            )
             counts["traces"] += 1
             counts["steps"] += len(steps)
             counts["failing_steps"] += len(failing)
             if qa["worked"] != expected or failing:
                 counts["wrong"] += 1
                 if len(counts["examples"]) < 5:
-                    counts["examples"].append({"mixture": m, "index": meta["index"], "family": qa["family"], "params": params,
-                                               "worked": qa["worked"], "reference": expected, "failing": failing})
+                    counts["examples"].append(
+                        {
+                            "mixture": m,
+                            "index": meta["index"],
+                            "family": qa["family"],
+                            "params": params,
+                            "worked": qa["worked"],
+                            "reference": expected,
+                            "failing": failing,
+                        }
+                    )
     return counts
 
 
@@ -98,9 +118,11 @@ def main() -> int:
     args = parser.parse_args()
     jobs = chunk_jobs(args.chats, len(MIXTURES), CHUNK)
     total, seconds = run(check, jobs, args.workers)
-    print(f"chats {total['chats']:,}  questions {total['questions']:,}  traces checked {total['traces']:,}  "
-          f"steps {total['steps']:,}  wrong {total['wrong']:,}  failing steps {total['failing_steps']:,}  "
-          f"({seconds:.0f} s on {args.workers} workers)")
+    print(
+        f"chats {total['chats']:,}  questions {total['questions']:,}  traces checked {total['traces']:,}  "
+        f"steps {total['steps']:,}  wrong {total['wrong']:,}  failing steps {total['failing_steps']:,}  "
+        f"({seconds:.0f} s on {args.workers} workers)"
+    )
     for example in total["examples"][:5]:
         print(json.dumps(example))
     return 1 if total["wrong"] else 0

@@ -31,30 +31,48 @@ def measure(label: str, config) -> float:
     trainer.train()
     seconds = time.perf_counter() - start
     rate = trainer.state.num_input_tokens_seen / seconds
-    print(f"{label:<48} {trainer.state.num_input_tokens_seen:>9,} real tokens in {seconds:6.1f} s = {rate:7,.0f} tok/s "
-          f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    print(
+        f"{label:<48} {trainer.state.num_input_tokens_seen:>9,} real tokens in {seconds:6.1f} s = {rate:7,.0f} tok/s "
+        f"(load {os.getloadavg()[0]:.2f})",
+        flush=True,
+    )
     return rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=150, help="plain steps of 16 chats; sft runs a quarter as many steps of 2 rows of 512")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=150,
+        help="plain steps of 16 chats; sft runs a quarter as many steps of 2 rows of 512",
+    )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    from trainers.mixture import read_mixture
+    from trainers.mixture import make_chat_config, read_mixture
     from trainers.train_config import MAIN_JOB, make_train_config
-    from trainers.mixture import make_chat_config
 
     job = read_mixture(MAIN_JOB)
     chats = make_chat_config(dict(job.chat))
     best = {"sft": 0.0, "plain": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(args.rounds):
-            for trainer, changes in (("sft", {"batch_size": 1, "grad_accum": 2, "max_length": 512, "max_steps": max(1, args.steps // 4)}),
-                                     ("plain", {"max_steps": args.steps})):
-                options = {**dict(job.train), **changes, "trainer": trainer, "time_limit": None, "n_eval": 0,
-                           "run_dir": Path(tmp) / f"{trainer}{round_}", "chats": chats}
-                label = "sft: packed rows of 512, 2 a step" if trainer == "sft" else "plain: 16 chats of like length a step"
+            for trainer, changes in (
+                ("sft", {"batch_size": 1, "grad_accum": 2, "max_length": 512, "max_steps": max(1, args.steps // 4)}),
+                ("plain", {"max_steps": args.steps}),
+            ):
+                options = {
+                    **dict(job.train),
+                    **changes,
+                    "trainer": trainer,
+                    "time_limit": None,
+                    "n_eval": 0,
+                    "run_dir": Path(tmp) / f"{trainer}{round_}",
+                    "chats": chats,
+                }
+                label = (
+                    "sft: packed rows of 512, 2 a step" if trainer == "sft" else "plain: 16 chats of like length a step"
+                )
                 best[trainer] = max(best[trainer], measure(label, make_train_config(options)))
     print(f"ratio plain / sft, best of {args.rounds}: {best['plain'] / best['sft']:.2f}x")
 

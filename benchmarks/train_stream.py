@@ -30,15 +30,40 @@ def main() -> None:
         data = args.keep or Path(tmp) / "chats.jsonl"
         if not data.exists():
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--n", str(args.chats), "--out", str(data), "--quiet"], check=True)
-            print(f"generated {args.chats:,} chats ({data.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - start:.0f} s")
+            subprocess.run(
+                [sys.executable, "-m", "arc_priors", "generate", "--n", str(args.chats), "--out", str(data), "--quiet"],
+                check=True,
+            )
+            print(
+                f"generated {args.chats:,} chats ({data.stat().st_size / 2**30:.2f} GiB) "
+                f"in {time.perf_counter() - start:.0f} s"
+            )
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for steps in (1, args.steps):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "arc_priors", "train", "--data", str(data), "--max-steps", str(steps), "--n-eval", "0",
-                            "--run-dir", str(Path(tmp) / f"run{steps}")], check=True, capture_output=True)
-            print(f"train --data ({args.chats:,} chats) --max-steps {steps}: {time.perf_counter() - start:.1f} s wall, "
-                  f"peak RSS of the largest child so far {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "arc_priors",
+                    "train",
+                    "--data",
+                    str(data),
+                    "--max-steps",
+                    str(steps),
+                    "--n-eval",
+                    "0",
+                    "--run-dir",
+                    str(Path(tmp) / f"run{steps}"),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            print(
+                f"train --data ({args.chats:,} chats) --max-steps {steps}: {time.perf_counter() - start:.1f} s wall, "
+                "peak RSS of the largest child so far "
+                f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB"
+            )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -14,5 +14,9 @@ def bits(blocked: np.ndarray) -> np.ndarray:
 def free_spots(blocked: np.ndarray, mask: np.ndarray, height: int, width: int) -> set[int]:
     """Spots (top * PADDED + left) where no cell of the mask is blocked: SceneSampler's test, spot by spot."""
     h, w = mask.shape
-    return {top * PADDED + left for top in range(height - h + 1) for left in range(width - w + 1)
-            if not (blocked[top + 1 : top + 1 + h, left + 1 : left + 1 + w] & mask).any()}
+    return {
+        top * PADDED + left
+        for top in range(height - h + 1)
+        for left in range(width - w + 1)
+        if not (blocked[top + 1 : top + 1 + h, left + 1 : left + 1 + w] & mask).any()
+    }

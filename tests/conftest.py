@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-
 from leftovers import Watch
 
 # CI runs more examples; a local run stays quick. `--hypothesis-profile=thorough` for a deep run.
@@ -32,8 +31,13 @@ SYSTEM_TMP = Path(tempfile.gettempdir())
 SESSION = Path(tempfile.mkdtemp(prefix="arc-priors-tests-"))
 WATCH = Watch.of(Path.home(), SYSTEM_TMP)
 
-for name, sub in {"TMPDIR": "tmp", "HF_HOME": "hf", "HF_DATASETS_CACHE": "hf/datasets", "XDG_CACHE_HOME": "cache",
-                  "MPLCONFIGDIR": "matplotlib"}.items():
+for name, sub in {
+    "TMPDIR": "tmp",
+    "HF_HOME": "hf",
+    "HF_DATASETS_CACHE": "hf/datasets",
+    "XDG_CACHE_HOME": "cache",
+    "MPLCONFIGDIR": "matplotlib",
+}.items():
     (SESSION / sub).mkdir(parents=True, exist_ok=True)
     os.environ[name] = str(SESSION / sub)
 tempfile.tempdir = None  # forget the folder computed before TMPDIR moved (pytest's capture asks early)
@@ -49,8 +53,10 @@ def pytest_sessionfinish(session, exitstatus):
     left = WATCH.new(keep=session.config.option.basetemp)
     if left:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        lines = ["the test session left files behind (another program writing there at the same time shows here too):",
-                 *(f"  {path}" for path in left)]
+        lines = [
+            "the test session left files behind (another program writing there at the same time shows here too):",
+            *(f"  {path}" for path in left),
+        ]
         if reporter is not None:
             reporter.ensure_newline()
             reporter.write_sep("=", "files left behind", red=True, bold=True)

@@ -58,9 +58,11 @@ def law(run: Callable[[object], Hashable], n: int) -> dict[Hashable, Fraction]:
 
 def chooser_law(space, scene, n: int) -> dict[Hashable, Fraction]:
     """The law of `space.choose(scene, rng)`, each choice as a sorted tuple of its items (None: nothing chosen)."""
+
     def run(rng):
         params = space.choose(scene, rng)
         return None if params is None else tuple(sorted(params.items()))
+
     return law(run, n)
 
 

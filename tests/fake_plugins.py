@@ -48,7 +48,8 @@ def sample(rng):
     return _scenes.sample(rng)
 
 prior = Prior(name="huge", description="Draws a grid too big now and then.", sampler=sample,
-              families=[Family("huge.count", "How many objects in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
+              families=[Family("huge.count", "How many objects in {grid}?", \
+lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
 """
 
 # A rule written over chunk tables (asked the array way) whose code is negative on grids of 3 objects: an
@@ -96,12 +97,14 @@ class Dots:
         return Drawn(board, heights, np.full(n, 4), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
 
 prior = Prior(name="{name}", description="Declares a chunk drawing.", sampler=Dots(),
-              families=[Family("{name}.count", "How many objects in {{grid}}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
+              families=[Family("{name}.count", "How many objects in {{grid}}?", \
+lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
 """
 
 MISNAMED = """
 from priors import NUMBER, Family, Prior
-prior = Prior(name="other", description="Misnamed.", families=[Family("other.count", "How many in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
+prior = Prior(name="other", description="Misnamed.", \
+families=[Family("other.count", "How many in {grid}?", lambda s, p: str(len(s.areas)), answer_format=NUMBER)])
 """
 
 
@@ -110,5 +113,12 @@ def install_all(root: Path) -> None:
     install(root, "huge-plugin", {"huge": "huge_mod:prior"}, {"huge_mod": SOMETIMES_HUGE})
     install(root, "tabled-plugin", {"tabled": "tabled_mod:prior"}, {"tabled_mod": TABLED})
     install(root, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": MISNAMED})
-    install(root, "drawn-plugin", {"drawn": "drawn_mod:prior"}, {"drawn_mod": DRAWN.format(name="drawn", side=3, big=0.0)})
-    install(root, "bigdrawn-plugin", {"bigdrawn": "bigdrawn_mod:prior"}, {"bigdrawn_mod": DRAWN.format(name="bigdrawn", side=31, big=0.01)})
+    install(
+        root, "drawn-plugin", {"drawn": "drawn_mod:prior"}, {"drawn_mod": DRAWN.format(name="drawn", side=3, big=0.0)}
+    )
+    install(
+        root,
+        "bigdrawn-plugin",
+        {"bigdrawn": "bigdrawn_mod:prior"},
+        {"bigdrawn_mod": DRAWN.format(name="bigdrawn", side=31, big=0.01)},
+    )

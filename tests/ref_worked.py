@@ -52,6 +52,7 @@ def _foreground(ref) -> list[int]:
 
 # --- counting and area ------------------------------------------------------------------------
 
+
 def counting_objects(ref):
     return [at(ref, o) for o in ref.objects]
 
@@ -79,6 +80,7 @@ def area_same_size(ref, color):
 
 # --- colors ----------------------------------------------------------------------------------
 
+
 def colors_cells(ref, color):
     return [f"row {r}: {row.count(color)}" for r, row in enumerate(ref.grid) if color in row]
 
@@ -97,6 +99,7 @@ def colors_distinct(ref):
 
 # --- shapes ----------------------------------------------------------------------------------
 
+
 def shapes_kind(ref, color):
     obj = the_object_of(ref, color)
     rows, cols = [r for r, _ in obj], [c for _, c in obj]
@@ -112,6 +115,7 @@ def shapes_longest_line(ref):
 
 
 # --- zones -----------------------------------------------------------------------------------
+
 
 def _lines(ref, color):
     rows = [f"row {r}" for r, row in enumerate(ref.grid) if all(v == color for v in row)]
@@ -163,6 +167,7 @@ NO_STEPS = frozenset({"objects.describe", "symmetry.axes"})
 
 
 # --- compare: two grids ------------------------------------------------------------------------
+
 
 def _colors(ref) -> str:
     return ", ".join(str(c) for c in sorted({v for row in ref.grid for v in row}))

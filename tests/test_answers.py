@@ -4,10 +4,10 @@ and every convention, and a question is asked exactly when the reference finds i
 import numpy as np
 import pytest
 from hypothesis import given
+from reference import Reference
 
 import priors
 from priors.testing import check_questions, conventions, grids, seeds
-from reference import Reference
 
 BUILTIN = ("counting", "area", "colors")
 

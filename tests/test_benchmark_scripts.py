@@ -28,7 +28,9 @@ def test_the_generate_benchmarks_phase_timers_find_every_phase_they_wrap():
     """`--phases` wraps functions of `trainers.fastchats` by name: a renamed or removed one
     broke it unseen (the `_choose` it timed moved to `trainers.asking`)."""
     script = TABLES.parents[1] / "generate.py"
-    done = subprocess.run([sys.executable, str(script), "--phases", "4000"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script), "--phases", "4000"], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     line = done.stdout.strip().splitlines()[-1]
     assert line.startswith("array way, default mixture, one process:")

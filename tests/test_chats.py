@@ -6,15 +6,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import Reference, answer_for
 
 from priors import Conventions, get_encoder
 from priors.testing import conventions
-from reference import Reference, answer_for
 from trainers.chats import ChatBuilder, ChatConfig, ChatConfigError, parse_weights
 
 configs = st.builds(
     ChatConfig,
-    priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area")]),
+    priors=st.sampled_from(
+        [parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area")]
+    ),
     questions_per_chat=st.integers(1, 8),
     grids_per_chat=st.integers(1, 3),
     conventions=conventions(),
@@ -53,9 +55,18 @@ def test_a_chat_is_system_then_grid_and_question_then_alternating_answers(config
         assert encode(np.array(g, dtype=np.uint8)) in messages[1]["content"]
     c = config.conventions
     background = "none" if c.background is None else str(c.background)
-    assert meta["conventions"] == {"connectivity": c.connectivity, "univalued": c.univalued, "background": background, "encoder": config.encoder}
+    assert meta["conventions"] == {
+        "connectivity": c.connectivity,
+        "univalued": c.univalued,
+        "background": background,
+        "encoder": config.encoder,
+    }
     assert (meta["seed"], meta["index"]) == (config.seed, index)
-    assert "8 neighbours" in messages[0]["content"] if config.conventions.connectivity == 8 else "4 neighbours" in messages[0]["content"]
+    assert (
+        "8 neighbours" in messages[0]["content"]
+        if config.conventions.connectivity == 8
+        else "4 neighbours" in messages[0]["content"]
+    )
     if config.grids_per_chat > 1:
         for qa in meta["qas"]:
             assert all(f"Grid {chr(65 + g)}" in qa["question"] for g in qa["grids"]), qa
@@ -81,7 +92,10 @@ def test_weights_steer_the_mix():
     assert 0.8 < picked.count("counting") / len(picked) < 0.97
 
 
-@pytest.mark.parametrize("spec, words", [("counting=0", "positive"), ("counting=x", "not a number"), ("a,,b", "empty"), ("area,area", "twice")])
+@pytest.mark.parametrize(
+    "spec, words",
+    [("counting=0", "positive"), ("counting=x", "not a number"), ("a,,b", "empty"), ("area,area", "twice")],
+)
 def test_bad_weights_are_refused_with_the_reason(spec, words):
     with pytest.raises(ChatConfigError, match=words):
         parse_weights(spec)
@@ -91,7 +105,11 @@ def test_every_record_has_the_same_keys_whatever_the_options():
     from trainers.schema import check_record
 
     shapes = set()
-    for config in (ChatConfig(), ChatConfig(grids_per_chat=3, conventions=Conventions(4, False, None)), ChatConfig(encoder="header")):
+    for config in (
+        ChatConfig(),
+        ChatConfig(grids_per_chat=3, conventions=Conventions(4, False, None)),
+        ChatConfig(encoder="header"),
+    ):
         record = check_record(ChatBuilder(config).record(5))
         shapes.add((tuple(record), tuple(record["metadata"]), tuple(record["metadata"]["qas"][0])))
     assert len(shapes) == 1

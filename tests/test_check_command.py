@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from fake_plugins import install
 
 import priors
 from arc_priors.cli import main
-from fake_plugins import install
 from priors.contract import RULE_LIST
 from priors.registry import DISABLE_ENV
 
 pytest.importorskip("hypothesis")
 
 # Breaks three required rules (format, balance, levels) and one piece of advice (mixture).
-LOPSIDED = '''
+LOPSIDED = """
 from generators import SceneSampler
 from priors import YES_NO, Family, Prior
 
@@ -28,7 +28,7 @@ def any_objects(scene, params):
 prior = Prior(name="lopsided", description="Breaks three rules.", sampler=SceneSampler().sample,
               families=[Family("lopsided.count", "How many objects in {grid}?", objects),
                         Family("lopsided.any", "Are there objects in {grid}?", any_objects, answer_format=YES_NO)])
-'''
+"""
 
 
 @pytest.fixture
@@ -49,7 +49,11 @@ def check(*args):
 def states(output: str) -> dict[str, str]:
     """Rule -> state, from the report's rule lines."""
     names = {rule.name for rule in RULE_LIST}
-    return {words[1]: words[0] for words in (line.split() for line in output.splitlines()) if len(words) > 1 and words[1] in names}
+    return {
+        words[1]: words[0]
+        for words in (line.split() for line in output.splitlines())
+        if len(words) > 1 and words[1] in names
+    }
 
 
 def test_a_prior_that_keeps_the_contract_reports_every_rule_and_exits_0():

@@ -7,12 +7,12 @@ import json
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import Reference
 
 import priors
 from priors.batch import parse_grids, parse_many
 from priors.tables import TableRule, Tables
 from priors.testing import conventions, grids
-from reference import Reference
 from trainers.lines import board_texts
 
 chunks = st.lists(grids(max_side=14), min_size=1, max_size=8)
@@ -52,13 +52,17 @@ def _families():
 
 def _chunk_families():
     """The built-in families asked by chunk: counting, area and colors, and the table rules of shapes and objects."""
-    tabled = {f.id: f for name in ("shapes", "objects") for f in priors.load(name).families if isinstance(f.answer, TableRule)}
+    tabled = {
+        f.id: f for name in ("shapes", "objects") for f in priors.load(name).families if isinstance(f.answer, TableRule)
+    }
     return {**_families(), **tabled}
 
 
 def _table_families():
     """Every family of every installed prior written over chunk tables (the plugins' included)."""
-    return {f.id: f for name in priors.available() for f in priors.load(name).families if isinstance(f.answer, TableRule)}
+    return {
+        f.id: f for name in priors.available() for f in priors.load(name).families if isinstance(f.answer, TableRule)
+    }
 
 
 def test_every_family_of_counting_area_and_colors_is_asked_by_chunk():
@@ -120,7 +124,9 @@ def test_each_rule_over_a_chunk_answers_every_parameter_value_as_over_each_grid_
     assert set(_families()) < set(_table_families())
     for fid, family in _table_families().items():
         for params in family.params.domain(scenes[0]):
-            ok, code = family.answer.over(tables, {k: np.full(len(gs), v) for k, v in family.answer.encoded(params).items()})
+            ok, code = family.answer.over(
+                tables, {k: np.full(len(gs), v) for k, v in family.answer.encoded(params).items()}
+            )
             texts = family.answer.texts(tables, code)
             alone = [family.answer(scene, params) for scene in scenes]
             assert [t if k else None for t, k in zip(texts, ok.tolist())] == alone, (fid, params)
@@ -133,10 +139,12 @@ def test_answer_texts_made_for_many_codes_at_once_are_the_quoted_answer_texts(gs
 
     tables = Tables.of_parsed(parse_grids(gs, c))
     families = _families()
-    for fid, values in (("counting.same_count", np.array(yes, dtype=np.int64)),
-                        ("area.sorted", np.flatnonzero(tables.objects > 0)),
-                        ("area.sorted", np.arange(len(gs))),
-                        ("area.max", np.arange(len(gs)) * 997)):
+    for fid, values in (
+        ("counting.same_count", np.array(yes, dtype=np.int64)),
+        ("area.sorted", np.flatnonzero(tables.objects > 0)),
+        ("area.sorted", np.arange(len(gs))),
+        ("area.max", np.arange(len(gs)) * 997),
+    ):
         rule = families[fid].answer
         texts = _answer_texts(rule, tables, values)
         alone = [json.dumps(rule.texts(tables, np.array([v]))[0]) for v in values.tolist()]

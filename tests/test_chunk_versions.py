@@ -67,10 +67,15 @@ def test_a_subclass_that_draws_its_own_way_has_no_chunk_version_until_it_declare
     assert chunk_version(AreaSampler(SceneSampler(), CopiesSampler())) is not None
 
 
-@pytest.mark.parametrize("version, words", [("nope", "'nope' is not a value of generators.chunks"),
-                                            (Scenes("x"), "Scenes holds str, not a SceneSampler"),
-                                            (Noise(Scenes(SceneSampler()), 2.0), "is not a value of generators.chunks"),
-                                            (Themed(Scenes(SceneSampler()), (Copies(SceneSampler()),), 0.5), "Copies holds SceneSampler")])
+@pytest.mark.parametrize(
+    "version, words",
+    [
+        ("nope", "'nope' is not a value of generators.chunks"),
+        (Scenes("x"), "Scenes holds str, not a SceneSampler"),
+        (Noise(Scenes(SceneSampler()), 2.0), "is not a value of generators.chunks"),
+        (Themed(Scenes(SceneSampler()), (Copies(SceneSampler()),), 0.5), "Copies holds SceneSampler"),
+    ],
+)
 def test_a_prior_declaring_a_wrong_chunk_version_fails_in_one_line_naming_it(version, words):
     class Declares:
         def __call__(self, rng):
@@ -79,8 +84,12 @@ def test_a_prior_declaring_a_wrong_chunk_version_fails_in_one_line_naming_it(ver
         def chunk_version(self):
             return version
 
-    count = priors.Family("odd.count", "How many objects in {grid}?", lambda s, p: str(len(s.areas)), answer_format=priors.NUMBER)
-    prior = priors.Prior(name="odd", description="Declares a wrong chunk version.", sampler=Declares(), families=[count])
+    count = priors.Family(
+        "odd.count", "How many objects in {grid}?", lambda s, p: str(len(s.areas)), answer_format=priors.NUMBER
+    )
+    prior = priors.Prior(
+        name="odd", description="Declares a wrong chunk version.", sampler=Declares(), families=[count]
+    )
     with pytest.raises(PriorFailure) as failure:
         GuardedPrior(prior).chunk_version()
     assert words in str(failure.value) and "\n" not in str(failure.value)
@@ -100,7 +109,7 @@ def _plain(rng: np.random.Generator, n: int) -> Drawn:
 def test_a_drawing_draws_its_grids_and_wrapping_reaches_drawings_inside_other_versions():
     tree = Themed(Drawing(_plain), (Noise(Drawing(_plain), 0.5),), 0.5)
     seen = []
-    wrapped = with_drawings(tree, lambda f: (lambda rng, n: seen.append(n) or f(rng, n)))
+    wrapped = with_drawings(tree, lambda f: lambda rng, n: seen.append(n) or f(rng, n))
     drawn = draw([wrapped], np.zeros(200, dtype=np.int64), np.random.default_rng(1))
     assert sum(seen) == 200 and len(seen) == 2
     assert (drawn.heights == 2).all() and (drawn.widths == 3).all() and (drawn.board[:, 2:, :] == OUT).all()
@@ -112,15 +121,28 @@ def _leaky(d):
     return Drawn(board, d.heights, d.widths, d.backgrounds, d.rejections)
 
 
-@pytest.mark.parametrize("fault, words", [
-    (_leaky, "(OUT, 10, around it)"),
-    (lambda d: Drawn(d.board, d.heights.tolist(), d.widths, d.backgrounds, d.rejections), "not arrays of 4 integers"),
-    (lambda d: Drawn(d.board, np.full(4, 31), d.widths, d.backgrounds, d.rejections), "as 31x3 (sides 1-30)"),
-    (lambda d: Drawn(np.where(d.board == 4, 12, d.board).astype(np.uint8), d.heights, d.widths, d.backgrounds, d.rejections),
-     "cells outside colours 0-9"),
-    (lambda d: Drawn(d.board[:, :5], d.heights, d.widths, d.backgrounds, d.rejections), "a board of (4, 5, 31) uint8"),
-    (lambda d: Sample(np.zeros((2, 2), dtype=np.uint8), 0, (), None, 0), "drew Sample, not"),
-])
+@pytest.mark.parametrize(
+    "fault, words",
+    [
+        (_leaky, "(OUT, 10, around it)"),
+        (
+            lambda d: Drawn(d.board, d.heights.tolist(), d.widths, d.backgrounds, d.rejections),
+            "not arrays of 4 integers",
+        ),
+        (lambda d: Drawn(d.board, np.full(4, 31), d.widths, d.backgrounds, d.rejections), "as 31x3 (sides 1-30)"),
+        (
+            lambda d: Drawn(
+                np.where(d.board == 4, 12, d.board).astype(np.uint8), d.heights, d.widths, d.backgrounds, d.rejections
+            ),
+            "cells outside colours 0-9",
+        ),
+        (
+            lambda d: Drawn(d.board[:, :5], d.heights, d.widths, d.backgrounds, d.rejections),
+            "a board of (4, 5, 31) uint8",
+        ),
+        (lambda d: Sample(np.zeros((2, 2), dtype=np.uint8), 0, (), None, 0), "drew Sample, not"),
+    ],
+)
 def test_what_a_drawing_gets_wrong_is_said(fault, words):
     good = _plain(np.random.default_rng(0), 4)
     assert drawn_problem(good, 4) is None

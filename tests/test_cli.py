@@ -73,13 +73,28 @@ def test_ask_answers_about_an_arc_task_file(tmp_path):
     assert code == 0
     results = json.loads(out)
     assert [r["grid"] for r in results] == ["train[0].input", "train[0].output", "test[0].input"]
-    objects = {r["grid"]: next(q["answer"] for q in r["questions"] if q["family"] == "counting.objects") for r in results}
+    objects = {
+        r["grid"]: next(q["answer"] for q in r["questions"] if q["family"] == "counting.objects") for r in results
+    }
     assert objects == {"train[0].input": "1", "train[0].output": "1", "test[0].input": "0"}
 
 
 def test_generate_writes_the_requested_chats(tmp_path):
     out = tmp_path / "d.jsonl"
-    code, _ = run("generate", "--priors", "counting=2,area", "--n", 20, "--workers", 1, "--out", out, "--quiet", "--grids-per-chat", 2)
+    code, _ = run(
+        "generate",
+        "--priors",
+        "counting=2,area",
+        "--n",
+        20,
+        "--workers",
+        1,
+        "--out",
+        out,
+        "--quiet",
+        "--grids-per-chat",
+        2,
+    )
     assert code == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(records) == 20 and all(len(r["metadata"]["grids"]) == 2 for r in records)
@@ -131,7 +146,9 @@ def test_ask_refuses_invalid_grid_files_in_one_line(tmp_path, content, words):
 def test_an_existing_output_is_not_touched_without_overwrite(tmp_path):
     out = tmp_path / "d.jsonl"
     out.write_text("precious")
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--n", "5", "--out", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "arc_priors", "generate", "--n", "5", "--out", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "already exists" in proc.stderr and out.read_text() == "precious"
 
 
@@ -160,7 +177,9 @@ def test_ask_compares_each_task_input_with_its_output():
 
 def test_ask_in_text_prints_no_header_over_nothing(tmp_path):
     path = tmp_path / "task.json"
-    path.write_text(json.dumps({"train": [{"input": [[0, 1], [0, 0]], "output": [[2, 2], [0, 2]]}], "test": [{"input": [[3]]}]}))
+    path.write_text(
+        json.dumps({"train": [{"input": [[0, 1], [0, 0]], "output": [[2, 2], [0, 2]]}], "test": [{"input": [[3]]}]})
+    )
     code, out = run("ask", path, "--priors", "compare")  # compare asks nothing of one grid alone
     lines = out.splitlines()
     assert code == 0 and lines[0] == "== train[0].input (Grid A) vs train[0].output (Grid B)"
@@ -171,17 +190,45 @@ def test_ask_in_text_prints_no_header_over_nothing(tmp_path):
 
 
 def test_generate_says_grpo_rows_and_chats_and_what_rejections_are(tmp_path):
-    code, out = run("generate", "--priors", "counting", "--n", 10, "--workers", 1, "--format", "grpo", "--out", tmp_path / "rl.jsonl")
+    code, out = run(
+        "generate",
+        "--priors",
+        "counting",
+        "--n",
+        10,
+        "--workers",
+        1,
+        "--format",
+        "grpo",
+        "--out",
+        tmp_path / "rl.jsonl",
+    )
     rows = (tmp_path / "rl.jsonl").read_text().count("\n")
     assert code == 0 and f"wrote {rows:,} rows (one a question) from 10 chats" in out
-    assert "sampler rejections: " in out and "fitted nowhere on their grid" in out and "docs/datasets.md#sampler-rejections" in out
+    assert (
+        "sampler rejections: " in out
+        and "fitted nowhere on their grid" in out
+        and "docs/datasets.md#sampler-rejections" in out
+    )
 
 
 def test_generates_bar_and_summary_time_the_same_span(tmp_path):
     """The bar once opened when the first chunk was done and showed 18 s where the summary said 28.4 s."""
     import re
 
-    code, out = run("generate", "--priors", "counting,shapes", "--grids-per-chat", 2, "--n", 1200, "--workers", 1, "--out", tmp_path / "d.jsonl")
+    code, out = run(
+        "generate",
+        "--priors",
+        "counting,shapes",
+        "--grids-per-chat",
+        2,
+        "--n",
+        1200,
+        "--workers",
+        1,
+        "--out",
+        tmp_path / "d.jsonl",
+    )
     assert code == 0
     minutes, seconds = map(int, re.findall(r"1200/1200 \[(\d+):(\d+)<", out)[-1])
     summary = float(re.search(r"wrote 1,200 chats to .* in ([\d.]+) s", out).group(1))
@@ -201,14 +248,23 @@ def run_json_task(task, *args):
 
 @pytest.mark.parametrize(
     "content, words",
-    [(b"\xff\xfe not utf8\n", "not UTF-8"), (b'{"messages": []}\n', "line 1: field schema_version is missing"),
-     (b'{"schema_version": 1, "messages": [{"role": "user", "content": "hi"}], "metadata": {}}\n', "field metadata.seed is missing")],
+    [
+        (b"\xff\xfe not utf8\n", "not UTF-8"),
+        (b'{"messages": []}\n', "line 1: field schema_version is missing"),
+        (
+            b'{"schema_version": 1, "messages": [{"role": "user", "content": "hi"}], "metadata": {}}\n',
+            "field metadata.seed is missing",
+        ),
+    ],
 )
 def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words):
     data = tmp_path / "bad.jsonl"
     data.write_bytes(content)
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--data", str(data), "--run-dir", str(tmp_path / "run")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "arc_priors", "train", "--data", str(data), "--run-dir", str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and words in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "run").exists()
 
@@ -221,13 +277,33 @@ def test_main_job_flag_runs_the_main_job_file_and_typed_options_still_win(tmp_pa
     from trainers.train_config import MAIN_JOB
 
     job = yaml.safe_load(MAIN_JOB.read_text())
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--main-job", "--n-train", "8", "--n-eval", "2",
-                           "--max-steps", "1", "--run-dir", str(tmp_path / "run")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "train",
+            "--main-job",
+            "--n-train",
+            "8",
+            "--n-eval",
+            "2",
+            "--max-steps",
+            "1",
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert used["priors"]["counting"]["settings"] == job["priors"]["counting"]["settings"]
     assert used["system_prompt"] == job["system_prompt"] == "brief"
-    assert used["questions_per_chat"] == job["questions_per_chat"] == 2 and used["question_order"] == job["question_order"] == "fixed"
+    assert (
+        used["questions_per_chat"] == job["questions_per_chat"] == 2
+        and used["question_order"] == job["question_order"] == "fixed"
+    )
     assert used["train"]["max_steps"] == 1 and used["train"]["n_eval"] == 2
     assert used["priors"]["counting"]["families"] == job["priors"]["counting"]["families"] == ["counting.objects"]
     for option in ("trainer", "batch_size", "grad_accum", "time_limit"):
@@ -236,8 +312,25 @@ def test_main_job_flag_runs_the_main_job_file_and_typed_options_still_win(tmp_pa
 
 def test_a_run_folder_under_folders_that_do_not_exist_yet_is_made(tmp_path):
     """A fresh checkout has no runs/ folder: the README's `arc-priors train` must make it."""
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "train", "--n-train", "8", "--n-eval", "0", "--max-steps", "1",
-                           "--max-length", "256"], cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "train",
+            "--n-train",
+            "8",
+            "--n-eval",
+            "0",
+            "--max-steps",
+            "1",
+            "--max-length",
+            "256",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (run,) = (tmp_path / "runs").iterdir()
     assert (run / "metrics.json").exists() and (run / "config.yaml").exists()

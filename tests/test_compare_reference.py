@@ -16,19 +16,25 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from reference import Reference, answer_for
 
 import priors
 from priors import Conventions
 from priors.testing import conventions, grids, seeds
-from reference import Reference, answer_for
 
 COMPARE = priors.load("compare")
 NAMES = ("Grid A", "Grid B")
 SIDE = 12
 """Largest side drawn here: big enough for many objects, small enough for 100 pairs a test."""
 
-EQUAL_AREA_SHAPES = [((h, w), (h2, w2)) for h in range(1, SIDE + 1) for w in range(1, SIDE + 1)
-                     for h2 in range(1, SIDE + 1) for w2 in range(1, SIDE + 1) if h * w == h2 * w2 and (h, w) != (h2, w2)]
+EQUAL_AREA_SHAPES = [
+    ((h, w), (h2, w2))
+    for h in range(1, SIDE + 1)
+    for w in range(1, SIDE + 1)
+    for h2 in range(1, SIDE + 1)
+    for w2 in range(1, SIDE + 1)
+    if h * w == h2 * w2 and (h, w) != (h2, w2)
+]
 
 
 def reference(a: np.ndarray, b: np.ndarray, c: Conventions) -> dict[str, str]:
@@ -40,8 +46,15 @@ def reference(a: np.ndarray, b: np.ndarray, c: Conventions) -> dict[str, str]:
 
 # --- the pairs ---------------------------------------------------------------------------
 
-TURNS = (lambda g: np.rot90(g, 1), lambda g: np.rot90(g, 2), lambda g: np.rot90(g, 3), np.fliplr, np.flipud, np.transpose,
-         lambda g: np.rot90(g, 1).T)
+TURNS = (
+    lambda g: np.rot90(g, 1),
+    lambda g: np.rot90(g, 2),
+    lambda g: np.rot90(g, 3),
+    np.fliplr,
+    np.flipud,
+    np.transpose,
+    lambda g: np.rot90(g, 1).T,
+)
 
 
 def _cells_of(shape, colours):
@@ -90,9 +103,15 @@ def _asked(a, b, c) -> dict[str, str]:
 
 # --- the tests ---------------------------------------------------------------------------
 
+
 def test_the_reference_covers_every_compare_family():
     assert {f.id for f in COMPARE.families} == {
-        "compare.more_objects", "compare.more_colors", "compare.same_colors", "compare.same_size", "compare.changed_cells"}
+        "compare.more_objects",
+        "compare.more_colors",
+        "compare.same_colors",
+        "compare.same_size",
+        "compare.changed_cells",
+    }
 
 
 @example(pair=TURNED, c=EIGHT)
@@ -115,8 +134,11 @@ def test_sampled_compare_questions_have_the_reference_answer(pair, c, seed):
         assert q.answer == expected[q.family], q
 
 
-@pytest.mark.parametrize("pair", [TURNED, FLATTENED, (_grid([[5] * 6]), _grid([[5] * 3] * 2)), (_grid([[1, 2] * 6]), _grid([[1, 2]] * 6))],
-                         ids=["2x3-3x2", "2x2-1x4", "1x6-2x3", "1x12-6x2"])
+@pytest.mark.parametrize(
+    "pair",
+    [TURNED, FLATTENED, (_grid([[5] * 6]), _grid([[5] * 3] * 2)), (_grid([[1, 2] * 6]), _grid([[1, 2]] * 6))],
+    ids=["2x3-3x2", "2x2-1x4", "1x6-2x3", "1x12-6x2"],
+)
 @pytest.mark.parametrize("c", [EIGHT, FOUR], ids=["8-univalued", "4-multicolour"])
 def test_grids_of_equal_cell_counts_in_different_shapes_are_not_the_same_size(pair, c):
     a, b = pair

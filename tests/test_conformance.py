@@ -28,7 +28,9 @@ def _count(scene, params):
 
 
 def _prior(*families, sampler=None) -> Prior:
-    return Prior(name="broken", description="Broken on purpose.", families=families, sampler=sampler or SceneSampler().sample)
+    return Prior(
+        name="broken", description="Broken on purpose.", families=families, sampler=sampler or SceneSampler().sample
+    )
 
 
 def _violation(check, *args, **kw) -> ContractViolation:
@@ -66,7 +68,9 @@ def test_a_sampler_that_draws_an_invalid_grid_breaks_the_sampler_rule():
     def too_big(rng):
         return Sample(np.zeros((31, 31), dtype=np.uint8), 0, (), None, 0)
 
-    err = _violation(check_sample, _prior(Family("broken.count", "{grid}?", _count, answer_format=NUMBER), sampler=too_big), 3)
+    err = _violation(
+        check_sample, _prior(Family("broken.count", "{grid}?", _count, answer_format=NUMBER), sampler=too_big), 3
+    )
     assert err.rule == "sampler" and "31x31" in str(err) and "seed 3" in str(err)
 
 
@@ -88,7 +92,15 @@ def test_a_wrongly_declared_invariance_is_caught():
     def top_left(scene, params):
         return str(int(scene.grid[0, 0]))
 
-    prior = _prior(Family("broken.corner", "What is the top-left color of {grid}?", top_left, answer_format=NUMBER, invariant_under=DIHEDRAL))
+    prior = _prior(
+        Family(
+            "broken.corner",
+            "What is the top-left color of {grid}?",
+            top_left,
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+        )
+    )
     grid = np.array([[1, 2], [3, 4]], dtype=np.uint8)
     err = _violation(check_invariance, prior, [grid], priors.Conventions())
     assert err.rule == "invariance" and err.family == "broken.corner"
@@ -101,7 +113,9 @@ def test_a_family_that_always_gives_one_answer_breaks_the_balance_rule():
 
 
 def test_a_dominant_answer_breaks_the_balance_rule():
-    prior = _prior(Family("broken.big", "Is {grid} big?", lambda s, p: "yes" if s.shape[0] > 1 else "no", answer_format=YES_NO))
+    prior = _prior(
+        Family("broken.big", "Is {grid} big?", lambda s, p: "yes" if s.shape[0] > 1 else "no", answer_format=YES_NO)
+    )
     err = _violation(check_balance, prior, own_answers(prior, 300))
     assert err.rule == "balance" and "above 65%" in str(err)
 

@@ -11,7 +11,15 @@ import pytest
 import priors
 from generators import SceneSampler, SizeCurriculum
 from priors import YES_NO, Family, Prior, SamplerSettings
-from priors.contract import CONTRACT_VERSION, RULE_BOOK, RULE_LIST, ContractViolation, ContractWarning, enforce, version_key
+from priors.contract import (
+    CONTRACT_VERSION,
+    RULE_BOOK,
+    RULE_LIST,
+    ContractViolation,
+    ContractWarning,
+    enforce,
+    version_key,
+)
 from priors.distributions import answers_on, level_answers, level_balance_problems, mixture_problems, noise_problem
 from priors.settings import scene_sampler
 from priors.testing import conformance_suite
@@ -46,8 +54,10 @@ def test_new_rules_are_added_as_warnings_not_failures():
 
 
 def _settings_prior(build, family: Family) -> Prior:
-    levels = {name: SamplerSettings(min_side=lo, max_side=hi, min_objects=lo // 3, max_objects=hi // 2)
-              for name, lo, hi in (("easy", 3, 5), ("medium", 6, 10), ("hard", 11, 16))}
+    levels = {
+        name: SamplerSettings(min_side=lo, max_side=hi, min_objects=lo // 3, max_objects=hi // 2)
+        for name, lo, hi in (("easy", 3, 5), ("medium", 6, 10), ("hard", 11, 16))
+    }
     return Prior(name="p", description="test", families=[family], build=build, settings=levels["medium"], levels=levels)
 
 
@@ -56,8 +66,11 @@ COUNT = Family("p.count", "How many objects in {grid}?", lambda s, p: str(len(s.
 
 def _noiseless(settings: SamplerSettings):
     """A build that forgets the noise the settings ask for."""
-    return SceneSampler(sizes=SizeCurriculum(settings.min_side, settings.max_side), min_objects=settings.min_objects,
-                        max_objects=settings.max_objects).sample
+    return SceneSampler(
+        sizes=SizeCurriculum(settings.min_side, settings.max_side),
+        min_objects=settings.min_objects,
+        max_objects=settings.max_objects,
+    ).sample
 
 
 def test_noise_asked_for_must_reach_the_grids():
@@ -71,16 +84,28 @@ def test_noise_asked_for_must_reach_the_grids():
 
 def test_balance_is_judged_at_every_level():
     """'Is the grid wider than 7?' is balanced at medium (sides 6-10), but constant at easy (3-5) and hard (11-16)."""
-    wide = Family("p.wide", "Is {grid} wider than 7?", lambda s, p: "yes" if s.shape[1] > 7 else "no", answer_format=YES_NO)
+    wide = Family(
+        "p.wide", "Is {grid} wider than 7?", lambda s, p: "yes" if s.shape[1] > 7 else "no", answer_format=YES_NO
+    )
     prior = _settings_prior(scene_sampler, wide)
     problems = level_balance_problems(prior, level_answers(prior, 100))
-    assert {(p.rule, p.detail.split(" at level ")[1]) for p in problems} == {("level-balance", "easy"), ("level-balance", "hard")}
+    assert {(p.rule, p.detail.split(" at level ")[1]) for p in problems} == {
+        ("level-balance", "easy"),
+        ("level-balance", "hard"),
+    }
 
 
 def test_a_family_almost_constant_on_other_priors_grids_gets_a_warning():
-    big = Family("p.big", "Does {grid} hold an object of 40 cells?", lambda s, p: "yes" if 40 in s.areas else "no", answer_format=YES_NO)
+    big = Family(
+        "p.big",
+        "Does {grid} hold an object of 40 cells?",
+        lambda s, p: "yes" if 40 in s.areas else "no",
+        answer_format=YES_NO,
+    )
     prior = _settings_prior(scene_sampler, big)
     others = [priors.load("counting"), priors.load("colors")]
     problems = mixture_problems(prior, answers_on(prior, others, 100))
     assert [(p.rule, p.family) for p in problems] == [("mixture", "p.big")]
-    assert not mixture_problems(_settings_prior(scene_sampler, COUNT), answers_on(_settings_prior(scene_sampler, COUNT), others, 100))
+    assert not mixture_problems(
+        _settings_prior(scene_sampler, COUNT), answers_on(_settings_prior(scene_sampler, COUNT), others, 100)
+    )

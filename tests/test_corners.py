@@ -12,7 +12,9 @@ from arc_priors.cli import main
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def one_line_exit_2(proc) -> str:
@@ -31,7 +33,9 @@ def test_ask_on_a_list_nested_100000_deep(tmp_path):
 def test_ask_with_a_background_that_only_looks_like_a_digit(tmp_path, value):
     path = tmp_path / "g.json"
     path.write_text("[[0, 1]]")
-    assert f"{value!r} is not 'most_common', 'none' or a colour 0-9" in one_line_exit_2(cli("ask", path, "--background", value))
+    assert f"{value!r} is not 'most_common', 'none' or a colour 0-9" in one_line_exit_2(
+        cli("ask", path, "--background", value)
+    )
 
 
 def test_ask_with_an_empty_priors_list_is_refused_not_read_as_every_prior(tmp_path):
@@ -42,14 +46,19 @@ def test_ask_with_an_empty_priors_list_is_refused_not_read_as_every_prior(tmp_pa
 
 def test_huge_weights_are_relative_and_do_not_overflow(tmp_path):
     out = tmp_path / "d.jsonl"
-    result = CliRunner().invoke(main, ["generate", "--priors", "counting=1e308,area=1e308", "--n", 200, "--workers", 1, "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(
+        main,
+        ["generate", "--priors", "counting=1e308,area=1e308", "--n", 200, "--workers", 1, "--out", str(out), "--quiet"],
+    )
     assert result.exit_code == 0, result.output
     drawn = [json.loads(line)["metadata"]["sampled_by"][0]["prior"] for line in out.read_text().splitlines()]
     assert 0.3 < drawn.count("counting") / len(drawn) < 0.7
 
 
 def test_a_weight_too_small_to_ever_be_drawn_is_refused(tmp_path):
-    line = one_line_exit_2(cli("generate", "--priors", "counting=1e308,area=1e-300", "--n", 5, "--out", tmp_path / "d.jsonl"))
+    line = one_line_exit_2(
+        cli("generate", "--priors", "counting=1e308,area=1e-300", "--n", 5, "--out", tmp_path / "d.jsonl")
+    )
     assert "weight of prior 'area' (1e-300) is too small" in line
 
 

@@ -7,19 +7,21 @@ from collections import Counter
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import Reference
 
 import priors
 from priors.builtin.area import CopiesSampler
 from priors.builtin.counting import ColorPairParam
 from priors.testing import conventions, grids, seeds
-from reference import Reference
 
 NEW = ("counting.most_objects_color", "counting.same_count", "area.same_size")
 COUNTING, AREA = priors.load("counting"), priors.load("area")
 
 
 def _answers(scene) -> dict:
-    return {(q.family, tuple(sorted(q.params.items()))): q.answer for p in (COUNTING, AREA) for q in p.all_questions(scene)}
+    return {
+        (q.family, tuple(sorted(q.params.items()))): q.answer for p in (COUNTING, AREA) for q in p.all_questions(scene)
+    }
 
 
 def test_worked_example():
@@ -38,7 +40,9 @@ def test_worked_example():
     assert ("area.same_size", (("color", 1),)) not in answers  # colour 1 has three objects
     tie = _answers(priors.parse([[1, 0, 2], [0, 0, 0], [3, 0, 0]]))
     assert ("counting.most_objects_color", ()) not in tie  # one object each: no colour has the most
-    assert ("counting.most_objects_color", ()) not in _answers(priors.parse([[1, 0, 1]]))  # one colour gives itself away
+    assert ("counting.most_objects_color", ()) not in _answers(
+        priors.parse([[1, 0, 1]])
+    )  # one colour gives itself away
 
 
 def test_a_multicolour_object_counts_for_each_of_its_colours_and_names_none():

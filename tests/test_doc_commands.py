@@ -44,30 +44,48 @@ COMMAND_TIMEOUT = 300  # a command hanging (e.g. a trainer waiting for rows that
 
 # (page, command as written, comment dropped) -> why it is not run here.
 EXCEPTIONS = {
-    ("README.md", 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[train,test,arc]" '
-                  "-e plugins/arc-priors-symmetry -e plugins/arc-priors-containment && arc-priors train"):
-        "the set-up: CI (.ci/run) makes the venv and installs exactly this; its last step is the full main job "
-        "(about 8 min), which docs/training.md's `arc-priors train --run-dir runs/tiny` runs here, scaled, with --main-job",
-    ("README.md", "python -m pytest"):
-        "the whole test suite, this file included: CI runs it",
-    ("docs/training.md", "arc-priors train --model ~/models/qwen --method lora --priors counting=2,area,colors --n-train 50000 --run-dir runs/qwen"):
-        "~/models/qwen is a real model no fresh clone has; the same LoRA-on---model flow runs from the README, "
-        "with a tiny model placed at its path/to/local/hf/model",
-    ("docs/training.md", "arc-priors evaluate --model ~/models/qwen --adapter runs/qwen/adapter --n 200"):
-        "needs ~/models/qwen and the adapter of the excepted command above; README's `evaluate --adapter` runs",
-    ("docs/training.md", "accelerate launch --num_processes 4 -m arc_priors train --model PATH --n-train 200000"):
-        "4 processes on several GPUs with a model of your own (PATH); tests/test_distributed.py covers distributed training",
-    ("docs/training.md", "torchrun --nproc_per_node 4 -m arc_priors train --model PATH"):
-        "4 processes on several GPUs with a model of your own (PATH); tests/test_distributed.py covers distributed training",
-    ("docs/writing-a-prior.md", "pip install -e plugins/arc-priors-symmetry"):
-        "an install: CI installs the plugins with exactly this (README set-up line)",
+    (
+        "README.md",
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[train,test,arc]" '
+        "-e plugins/arc-priors-symmetry -e plugins/arc-priors-containment && arc-priors train",
+    ): "the set-up: CI (.ci/run) makes the venv and installs exactly this; its last step is the full main job "
+    "(about 8 min), which docs/training.md's `arc-priors train --run-dir runs/tiny` runs here, scaled, with --main-job",
+    ("README.md", "python -m pytest"): "the whole test suite, this file included: CI runs it",
+    (
+        "docs/training.md",
+        "arc-priors train --model ~/models/qwen --method lora --priors counting=2,area,colors --n-train 50000 "
+        "--run-dir runs/qwen",
+    ): "~/models/qwen is a real model no fresh clone has; the same LoRA-on---model flow runs from the README, "
+    "with a tiny model placed at its path/to/local/hf/model",
+    (
+        "docs/training.md",
+        "arc-priors evaluate --model ~/models/qwen --adapter runs/qwen/adapter --n 200",
+    ): "needs ~/models/qwen and the adapter of the excepted command above; README's `evaluate --adapter` runs",
+    (
+        "docs/training.md",
+        "accelerate launch --num_processes 4 -m arc_priors train --model PATH --n-train 200000",
+    ): "4 processes on several GPUs with a model of your own (PATH); "
+    "tests/test_distributed.py covers distributed training",
+    (
+        "docs/training.md",
+        "torchrun --nproc_per_node 4 -m arc_priors train --model PATH",
+    ): "4 processes on several GPUs with a model of your own (PATH); "
+    "tests/test_distributed.py covers distributed training",
+    (
+        "docs/writing-a-prior.md",
+        "pip install -e plugins/arc-priors-symmetry",
+    ): "an install: CI installs the plugins with exactly this (README set-up line)",
 }
 
 # Scaling, by subcommand: (pattern, replacement). Only these change a command.
 SCALE = {
     "generate": [(r"--n \d+", "--n 20")],
     "evaluate": [(r"--n \d+", "--n 4")],
-    "train": [(r"--max-steps \d+", "--max-steps 1"), (r"--n-train \d+", "--n-train 8"), (r"--n-eval [1-9]\d*", "--n-eval 2")],
+    "train": [
+        (r"--max-steps \d+", "--max-steps 1"),
+        (r"--n-train \d+", "--n-train 8"),
+        (r"--n-eval [1-9]\d*", "--n-eval 2"),
+    ],
 }
 # Options added, by subcommand, where the command does not give them. --max-length 256: with
 # 1024-token packed rows, 8 chats fill fewer rows than one optimizer step of --grad-accum 4
@@ -178,7 +196,9 @@ def test_every_doc_command_is_run_or_excepted_and_no_exception_is_stale():
     stale = [key for key in EXCEPTIONS if key not in everything]
     assert not stale, f"listed in EXCEPTIONS but no longer in the docs: {stale}"
     unknown = [(name, c) for name, cs in TO_RUN.items() for c in cs if not c.startswith(RUNNABLE)]
-    assert not unknown, f"commands this test cannot run: scale them here or add them to EXCEPTIONS with a reason: {unknown}"
+    assert not unknown, (
+        f"commands this test cannot run: scale them here or add them to EXCEPTIONS with a reason: {unknown}"
+    )
     named = " ".join(c for cs in TO_RUN.values() for c in cs)
     assert all(name in named for name in FIXTURES), "a fixture no command names any more"
     assert "arc-priors generate --config mix.yaml --level hard --n 10000 --out hard.parquet" in ALL["README.md"]
@@ -196,13 +216,26 @@ def test_the_commands_of_a_doc_page_run_in_order(page, tmp_path):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             make(tmp_path / name)
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     times = []
     for command in cmds:
         run = scaled(command)
         started = time.monotonic()
-        proc = subprocess.run(run, shell=True, executable="/bin/bash", cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=COMMAND_TIMEOUT)
+        proc = subprocess.run(
+            run,
+            shell=True,
+            executable="/bin/bash",
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
         times.append((time.monotonic() - started, run))
         output = proc.stdout + proc.stderr
         assert proc.returncode == 0, f"{page}: `{command}` (run as `{run}`) exited {proc.returncode}:\n{output[-3000:]}"

@@ -43,7 +43,9 @@ def test_the_pages_with_doctests_are_the_ones_listed():
 @pytest.mark.parametrize("name", DOCTEST_PAGES)
 def test_doc_examples_run(name):
     page = ROOT / "docs" / name
-    result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testfile(
+        str(page), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
     # Every prompt on the page ran: a page doctest cannot parse (a fence indented, a prompt
     # without its space) would otherwise pass having attempted nothing.
     assert result.attempted == len(PROMPT.findall(page.read_text())) > 0
@@ -112,12 +114,22 @@ def test_every_prior_the_plugin_guide_builds_passes_the_whole_kit_without_a_warn
 def test_the_plugin_guide_entry_point_is_the_symmetry_plugins_own():
     toml = [code for lang, code in _blocks(GUIDE) if lang == "toml"]
     real = tomllib.loads((ROOT / "plugins" / "arc-priors-symmetry" / "pyproject.toml").read_text())
-    assert toml and all(tomllib.loads(t)["project"]["entry-points"]["arc_priors.priors"] == real["project"]["entry-points"]["arc_priors.priors"] for t in toml)
+    assert toml and all(
+        tomllib.loads(t)["project"]["entry-points"]["arc_priors.priors"]
+        == real["project"]["entry-points"]["arc_priors.priors"]
+        for t in toml
+    )
 
 
 def test_the_plugin_guide_console_commands_succeed(tmp_path):
     pytest.importorskip("arc_priors_symmetry")
-    commands = [line[2:] for lang, code in _blocks(GUIDE) if lang == "console" for line in code.splitlines() if line.startswith("$ ")]
+    commands = [
+        line[2:]
+        for lang, code in _blocks(GUIDE)
+        if lang == "console"
+        for line in code.splitlines()
+        if line.startswith("$ ")
+    ]
     assert commands
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
@@ -135,8 +147,27 @@ def test_the_plugin_guide_failure_line_is_what_the_command_prints(tmp_path):
     install_all(tmp_path)
     shown = next(code for lang, code in _blocks(GUIDE) if lang == "text" and "arc-priors: error: prior 'flaky'" in code)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-m", "arc_priors", "generate", "--priors", "flaky", "--n", "400", "--seed", "3", "--workers", "1",
-                           "--out", str(tmp_path / "d.jsonl")], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "generate",
+            "--priors",
+            "flaky",
+            "--n",
+            "400",
+            "--seed",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "d.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.stderr == shown
 
 
@@ -214,11 +245,16 @@ added or reworded fails the test until what it states is checked."""
 
 
 def _statements_and_comments(code: str) -> list[tuple[ast.stmt, str | None]]:
-    comments = {tok.start[0]: tok.string.lstrip("#").strip()
-                for tok in tokenize.generate_tokens(io.StringIO(code).readline) if tok.type == tokenize.COMMENT}
+    comments = {
+        tok.start[0]: tok.string.lstrip("#").strip()
+        for tok in tokenize.generate_tokens(io.StringIO(code).readline)
+        if tok.type == tokenize.COMMENT
+    }
     statements = ast.parse(code).body
     unplaced = set(comments) - {s.end_lineno for s in statements}
-    assert not unplaced, f"README comments not beside a statement's last line, so unchecked: {[comments[n] for n in unplaced]}"
+    assert not unplaced, (
+        f"README comments not beside a statement's last line, so unchecked: {[comments[n] for n in unplaced]}"
+    )
     return [(s, comments.get(s.end_lineno)) for s in statements]
 
 
@@ -254,7 +290,11 @@ def test_the_readme_python_blocks_give_what_their_comments_say():
 def test_the_rl_guide_facade_and_grpo_file_blocks_run(tmp_path):
     pytest.importorskip("trl")
     blocks = _blocks(ROOT / "docs" / "rl.md")
-    facade = next(code for lang, code in blocks if lang == "python" and "arc_priors.create_dataset" in code and not code.startswith(">>>"))
+    facade = next(
+        code
+        for lang, code in blocks
+        if lang == "python" and "arc_priors.create_dataset" in code and not code.startswith(">>>")
+    )
     exec(compile(facade.replace("size=500", "size=40"), "rl.md", "exec"), {})
     console = next(code for lang, code in blocks if lang == "console" and "--format grpo" in code)
     bin_dir = Path(sys.executable).parent
@@ -271,7 +311,11 @@ def test_the_training_guides_worked_answers_command_trains_and_reports_steps(tmp
     pytest.importorskip("trl")
     import yaml
 
-    console = next(code for lang, code in _blocks(ROOT / "docs" / "training.md") if lang == "console" and "--answers worked" in code)
+    console = next(
+        code
+        for lang, code in _blocks(ROOT / "docs" / "training.md")
+        if lang == "console" and "--answers worked" in code
+    )
     command = console.strip()[2:].replace("--max-steps 2800", "--max-steps 2 --n-train 16 --n-eval 2")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import Reference, answer_for
 
+from priors.encoders import get_encoder
 from priors.questions import final_line
 from priors.testing import conventions
-from reference import Reference, answer_for
 from trainers.asking import arrival_order, choose
-from priors.encoders import get_encoder
 from trainers.chats import ChatBuilder, ChatConfig, first_turn, parse_weights
 from trainers.engine import CHUNK, Engine
 from trainers.schema import check_record
@@ -28,7 +28,9 @@ TASKS = str(Path(__file__).with_name("arc_fixtures") / "tasks")
 per_record_configs = st.one_of(
     st.builds(
         ChatConfig,
-        priors=st.sampled_from([parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors")]),
+        priors=st.sampled_from(
+            [parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors")]
+        ),
         grids=st.sampled_from([((TASKS, 1.0),), ((TASKS, 1.0), ("synthetic", 2.0))]),
         questions_per_chat=st.integers(1, 6),
         grids_per_chat=st.integers(1, 3),
@@ -36,15 +38,29 @@ per_record_configs = st.one_of(
         encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
         seed=st.integers(0, 2**31),
     ),
-    st.builds(ChatConfig, priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("shapes,zones")]),
-              grids=st.just(((TASKS, 1.0), ("synthetic", 1.0))), answers=st.just("worked"), grids_per_chat=st.just(2),
-              conventions=conventions(), seed=st.integers(0, 2**31)),
+    st.builds(
+        ChatConfig,
+        priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("shapes,zones")]),
+        grids=st.just(((TASKS, 1.0), ("synthetic", 1.0))),
+        answers=st.just("worked"),
+        grids_per_chat=st.just(2),
+        conventions=conventions(),
+        seed=st.integers(0, 2**31),
+    ),
 )
 array_configs = st.builds(
     ChatConfig,
-    priors=st.sampled_from([parse_weights("counting,area,colors"), parse_weights("counting=3,colors"), parse_weights("area"),
-                            parse_weights("counting,shapes"), parse_weights("zones,area=2"), parse_weights("objects,colors"),
-                            parse_weights("shapes,zones,objects")]),
+    priors=st.sampled_from(
+        [
+            parse_weights("counting,area,colors"),
+            parse_weights("counting=3,colors"),
+            parse_weights("area"),
+            parse_weights("counting,shapes"),
+            parse_weights("zones,area=2"),
+            parse_weights("objects,colors"),
+            parse_weights("shapes,zones,objects"),
+        ]
+    ),
     questions_per_chat=st.integers(1, 8),
     conventions=conventions(),
     encoder=st.sampled_from(["digits", "spaced", "header", "columns"]),
@@ -97,14 +113,21 @@ def test_array_records_are_schema_records_whose_json_is_their_line_and_whose_ans
         replies = [m["content"] for m in record["messages"] if m["role"] == "assistant"]
         for qa, reply in zip(meta["qas"], replies, strict=True):
             names = [f"Grid {chr(65 + g)}" for g in qa["grids"]] if len(refs) > 1 else ["the grid"]
-            assert qa["answer"] == answer_for(qa["family"], [refs[g] for g in qa["grids"]], names, json.loads(qa["params"])), qa
+            assert qa["answer"] == answer_for(
+                qa["family"], [refs[g] for g in qa["grids"]], names, json.loads(qa["params"])
+            ), qa
             if config.answers == "worked" and qa["worked"] is not None:
                 assert reply == qa["worked"] and final_line(qa["worked"]) == qa["answer"]
             else:
-                assert reply == qa["answer"] and qa.get("worked", "bare") in ((None,) if config.answers == "worked" else ("bare",))
+                assert reply == qa["answer"] and qa.get("worked", "bare") in (
+                    (None,) if config.answers == "worked" else ("bare",)
+                )
         encode = get_encoder(config.encoder).encode
-        shown = "\n\n".join(f"Grid {chr(65 + g)}:\n{encode(np.array(grid))}" for g, grid in enumerate(meta["grids"])) \
-            if len(refs) > 1 else encode(np.array(meta["grids"][0]))
+        shown = (
+            "\n\n".join(f"Grid {chr(65 + g)}:\n{encode(np.array(grid))}" for g, grid in enumerate(meta["grids"]))
+            if len(refs) > 1
+            else encode(np.array(meta["grids"][0]))
+        )
         asks = [m["content"] for m in record["messages"] if m["role"] == "user"]
         assert asks == [first_turn(shown, meta["qas"][0]["question"])] + [qa["question"] for qa in meta["qas"][1:]]
 
@@ -130,9 +153,13 @@ def _stats(lines: list[str]) -> dict:
         "prior": Counter(d["prior"] for m in records for d in m["sampled_by"]),
         "family": Counter(qa["family"] for m in records for qa in m["qas"]),
         "read": Counter(tuple(qa["grids"]) for m in records for qa in m["qas"]),
-        "answers": {f: Counter(qa["answer"] for m in records for qa in m["qas"] if qa["family"] == f)
-                    for f in {qa["family"] for m in records for qa in m["qas"]}},
-        "rejections": np.mean([sum(d["rejections"] for d in m["sampled_by"]) + m["discarded_rejections"] for m in records]),
+        "answers": {
+            f: Counter(qa["answer"] for m in records for qa in m["qas"] if qa["family"] == f)
+            for f in {qa["family"] for m in records for qa in m["qas"]}
+        },
+        "rejections": np.mean(
+            [sum(d["rejections"] for d in m["sampled_by"]) + m["discarded_rejections"] for m in records]
+        ),
         "questions": np.mean([len(m["qas"]) for m in records]),
     }
 
@@ -147,10 +174,19 @@ def _distance(a: Counter, b: Counter, rare: int = 0) -> float:
     return 0.5 * sum(abs(a[k] / na - b[k] / nb) for k in set(a) | set(b))
 
 
-@pytest.mark.parametrize("level,mixture,grids", [(None, "counting,area,colors", 1), ("easy", "counting,area,colors", 1),
-                                                 ("hard", "counting,area,colors", 1), (None, "shapes,zones,objects,counting", 1),
-                                                 ("easy", "shapes", 1), ("hard", "shapes,objects", 1),
-                                                 (None, "counting,area,colors", 2), (None, "counting,shapes,zones", 3)])
+@pytest.mark.parametrize(
+    "level,mixture,grids",
+    [
+        (None, "counting,area,colors", 1),
+        ("easy", "counting,area,colors", 1),
+        ("hard", "counting,area,colors", 1),
+        (None, "shapes,zones,objects,counting", 1),
+        ("easy", "shapes", 1),
+        ("hard", "shapes,objects", 1),
+        (None, "counting,area,colors", 2),
+        (None, "counting,shapes,zones", 3),
+    ],
+)
 def test_array_records_follow_the_per_record_distributions(level, mixture, grids):
     """4,000 chats each way, in total variation distance: object counts, priors, families
     and the grids questions read within 0.05, grid sides (30 values) within 0.07, each family's answers within 0.16
@@ -221,11 +257,20 @@ def test_the_array_way_tries_families_in_the_order_whose_law_chat_builder_follow
 
 
 @settings(max_examples=60)
-@given(ok=st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=1, max_size=30), lazy=st.lists(st.booleans(), min_size=7, max_size=7),
-       picks=st.integers(1, 7), fixed=st.booleans(), seed=st.integers(0, 1000))
-def test_families_asked_per_scene_are_chosen_as_if_asked_of_every_grid_and_only_asked_until_a_grid_has_its_picks(ok, lazy, picks, fixed, seed):
+@given(
+    ok=st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=1, max_size=30),
+    lazy=st.lists(st.booleans(), min_size=7, max_size=7),
+    picks=st.integers(1, 7),
+    fixed=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_families_asked_per_scene_are_chosen_as_if_asked_of_every_grid_and_only_asked_until_a_grid_has_its_picks(
+    ok, lazy, picks, fixed, seed
+):
     ok, lazy = np.array(ok), np.array(lazy)
-    order = arrival_order(np.array([0, 0, 0, 1, 1, 2, 2]), np.array([1.0, 2.0, 0.5]), np.random.default_rng(seed), len(ok))
+    order = arrival_order(
+        np.array([0, 0, 0, 1, 1, 2, 2]), np.array([1.0, 2.0, 0.5]), np.random.default_rng(seed), len(ok)
+    )
     asked = []
 
     def ask(g, f):

@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from trainers.chats import ChatBuilder, ChatConfig
-from trainers.report import verdicts
 from trainers.evaluate import (
     MODES,
     EvalReport,
@@ -22,7 +21,7 @@ from trainers.evaluate import (
     load_responder,
     write_report,
 )
-from trainers.report import SIZE_BUCKETS, size_bucket, wilson_interval
+from trainers.report import SIZE_BUCKETS, size_bucket, verdicts, wilson_interval
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +90,11 @@ def test_counts_add_up_per_family_and_size(records):
 @pytest.mark.parametrize("k, n", [(0, 10), (5, 10), (10, 10), (81, 263), (1, 1), (3, 7), (0, 0)])
 def test_wilson_interval_matches_independent_values(k, n):
     low, high = wilson_interval(k, n)
-    hand = {(0, 10): (0.0, 3.841458820694124 / (10 + 3.841458820694124)),  # upper = z^2 / (n + z^2) at k = 0
-            (5, 10): (0.2366, 0.7634),  # textbook value
-            (0, 0): (0.0, 1.0)}
+    hand = {
+        (0, 10): (0.0, 3.841458820694124 / (10 + 3.841458820694124)),  # upper = z^2 / (n + z^2) at k = 0
+        (5, 10): (0.2366, 0.7634),  # textbook value
+        (0, 0): (0.0, 1.0),
+    }
     if (k, n) in hand:
         assert (low, high) == pytest.approx(hand[(k, n)], abs=1e-4)
     if n:
@@ -145,7 +146,9 @@ def test_reports_table_json_png_and_baseline(records, tmp_path):
     with_baseline = good.table(bad)
     assert with_baseline.splitlines()[0].rstrip().endswith("majority") and " 0.000" in with_baseline
     lines = verdicts(good, bad).splitlines()
-    assert "always-the-most-common-answer" in lines[0] and all(line.endswith(")") and ": learned" in line for line in lines[1:])
+    assert "always-the-most-common-answer" in lines[0] and all(
+        line.endswith(")") and ": learned" in line for line in lines[1:]
+    )
     assert ": worse than the baseline" in verdicts(bad, good)
     paths = write_report(good, tmp_path / "out", name="after", baseline=bad)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["after.json", "after.png"]  # no temp files left
@@ -163,7 +166,9 @@ def test_unknown_mode_is_refused(records):
 
 
 def test_import_is_cheap():
-    code = "import sys, trainers.evaluate; print(any(m in sys.modules for m in ('torch', 'transformers', 'matplotlib')))"
+    code = (
+        "import sys, trainers.evaluate; print(any(m in sys.modules for m in ('torch', 'transformers', 'matplotlib')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -178,6 +183,7 @@ def test_missing_model_folder_raises_model_load_error(tmp_path):
 
 # --- with a real (tiny) model ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def scrambled(tmp_path_factory):
     """A tiny model whose weights are large and random, so its replies depend on every prompt
@@ -187,8 +193,9 @@ def scrambled(tmp_path_factory):
     pytest.importorskip("transformers")
     from trainers.tiny_model import TinyModelSpec, build_tiny_model
 
-    spec = TinyModelSpec(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
-                         intermediate_size=64)
+    spec = TinyModelSpec(
+        hidden_size=32, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2, intermediate_size=64
+    )
     path = build_tiny_model(tmp_path_factory.mktemp("tiny") / "model", spec=spec)
     responder = load_responder(path, batch_size=32, max_new_tokens=12, progress=False)
     generator = torch.Generator().manual_seed(0)
@@ -226,14 +233,21 @@ NEVER_SAID = "an answer no model gives"
 def _plain(reply: str) -> bool:
     """A reply that exact scoring reads whole: one printable line with no markdown marks,
     tags, boxes or answer markers (which would make the scorer read only part of it)."""
-    return bool(reply.strip()) and reply.isprintable() and not set("*`<>\\{}") & set(reply) and "answer" not in reply.lower()
+    return (
+        bool(reply.strip())
+        and reply.isprintable()
+        and not set("*`<>\\{}") & set(reply)
+        and "answer" not in reply.lower()
+    )
 
 
 def test_hf_responder_through_evaluate_records_what_the_model_said_and_scores_it(scrambled, records):
     _, responder = scrambled
     chosen = records[:3]
-    said = {mode: responder.respond([p for r in chosen for p in prompts(r)])
-            for mode, prompts in (("in_chat", in_chat_prompts), ("isolated", isolated_prompts))}
+    said = {
+        mode: responder.respond([p for r in chosen for p in prompts(r)])
+        for mode, prompts in (("in_chat", in_chat_prompts), ("isolated", isolated_prompts))
+    }
     # Gold answers are set to the model's own isolated reply where exact scoring reads that
     # reply whole, else to a text it never says; no prompt holds its own question's answer
     # and the messages are left alone, so the prompts (and so the replies) do not change.
@@ -254,8 +268,9 @@ def test_hf_responder_through_evaluate_records_what_the_model_said_and_scores_it
         assert [r.prediction for r in rows] == said[mode]
         assert all(r.correct == 0.0 for r in rows if r.answer == NEVER_SAID)
         assert all(r.correct == 1.0 for r in rows if r.prediction == r.answer)
-    assert [r.correct for r in report.rows if r.mode == "isolated"] == [float(r.answer != NEVER_SAID) for r in report.rows
-                                                                          if r.mode == "isolated"]
+    assert [r.correct for r in report.rows if r.mode == "isolated"] == [
+        float(r.answer != NEVER_SAID) for r in report.rows if r.mode == "isolated"
+    ]
     assert report["isolated"].overall.correct == own and report["isolated"].overall.accuracy == pytest.approx(own / n)
 
 
@@ -286,8 +301,10 @@ def test_adapter_is_loaded_on_top_of_the_model(scrambled, tmp_path):
     from transformers import AutoModelForCausalLM
 
     path, _ = scrambled
-    peft_model = get_peft_model(AutoModelForCausalLM.from_pretrained(path),
-                                LoraConfig(r=2, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"))
+    peft_model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(path),
+        LoraConfig(r=2, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM"),
+    )
     with torch.no_grad():  # a trained adapter: B is no longer zero
         for name, weight in peft_model.named_parameters():
             if "lora_B" in name:
@@ -307,8 +324,8 @@ def test_the_majority_baseline_scores_each_family_by_its_most_common_answer():
     from collections import Counter
 
     from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.training_data import majority_answers
     from trainers.report import majority_report
+    from trainers.training_data import majority_answers
 
     builder = ChatBuilder(ChatConfig())
     train, held_out = [builder.record(i) for i in range(300)], [builder.record(i) for i in range(300, 340)]

@@ -10,13 +10,12 @@ import json
 from collections import Counter
 
 import pytest
+from scripted import asked, gold_questions
 
 from trainers.chats import ChatBuilder, ChatConfig
 from trainers.evaluate import EvalReport, assess, evaluate, judge
 from trainers.report import SCORES, majority_report, verdicts, wilson_interval
 from trainers.training_data import majority_answers
-
-from scripted import asked, gold_questions
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +81,17 @@ def test_graded_scoring_gives_verbose_replies_full_credit_and_says_so(records, t
     exact = assess(verbose, records, progress=False)
     graded = assess(verbose, records, score="graded", progress=False)
     assert exact.report.score == "exact" and all(exact.report[m].overall.correct == 0 for m in exact.report.modes)
-    assert graded.report.score == "graded" and all(graded.report[m].overall.accuracy == 1.0 for m in graded.report.modes)
+    assert graded.report.score == "graded" and all(
+        graded.report[m].overall.accuracy == 1.0 for m in graded.report.modes
+    )
     assert all(": learned (" in line for line in _verdict_lines(graded).values())
     text = graded.text()
-    assert "credit [95% CI]" in text and "acc [95% CI]" not in text and "scored graded: " in text and "graded credit" in text
+    assert (
+        "credit [95% CI]" in text
+        and "acc [95% CI]" not in text
+        and "scored graded: " in text
+        and "graded credit" in text
+    )
     paths = graded.write(tmp_path / "eval")
     data = json.loads(paths["json"].read_text())
     assert data["score"] == "graded" and data["majority_answers"] == graded.majority
@@ -98,7 +104,9 @@ def test_a_graded_baseline_earns_near_miss_credit_too(records):
     """The baseline is scored as the model is: under graded, a majority count one off earns part."""
     majority = majority_answers(records)
     exact = assess(Scripted(records, lambda qa: ""), records, modes=("isolated",), progress=False).baseline
-    graded = assess(Scripted(records, lambda qa: ""), records, modes=("isolated",), score="graded", progress=False).baseline
+    graded = assess(
+        Scripted(records, lambda qa: ""), records, modes=("isolated",), score="graded", progress=False
+    ).baseline
     family = "counting.objects"
     assert family in majority
     assert graded["isolated"].families[family].accuracy > exact["isolated"].families[family].accuracy
@@ -130,7 +138,9 @@ def test_exact_stays_the_default_and_unknown_scorings_are_refused(records):
     plain = evaluate(responder, records, progress=False)
     assert plain == evaluate(responder, records, progress=False, score="exact")
     assert plain.score == "exact" and all(isinstance(r.correct, int) for r in plain.rows)
-    assert EvalReport.from_dict({k: v for k, v in plain.as_dict().items() if k != "score"}) == plain  # reports saved before
+    assert (
+        EvalReport.from_dict({k: v for k, v in plain.as_dict().items() if k != "score"}) == plain
+    )  # reports saved before
     with pytest.raises(ValueError, match="scoring"):
         evaluate(responder, records, score="fuzzy")
 
@@ -153,7 +163,19 @@ def test_the_evaluate_command_prints_the_majority_column_and_verdicts(tmp_path):
     from trainers.tiny_model import build_tiny_model
 
     model, out = build_tiny_model(tmp_path / "model"), tmp_path / "eval"
-    args = ["evaluate", "--model", str(model), "--n", "2", "--priors", "counting", "--out", str(out), "--score", "graded"]
+    args = [
+        "evaluate",
+        "--model",
+        str(model),
+        "--n",
+        "2",
+        "--priors",
+        "counting",
+        "--out",
+        str(out),
+        "--score",
+        "graded",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -3,12 +3,11 @@ against the grid, reported beside the accuracy; the table, the verdicts, saved r
 the generation budget keep working."""
 
 import pytest
+from scripted import asked, gold_questions
 
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
 from trainers.evaluate import EvalReport, evaluate, judge, reply_tokens
 from trainers.report import majority_report, verdicts
-
-from scripted import asked, gold_questions
 
 CONFIG = ChatConfig(priors=parse_weights("counting=2,area"), seed=21, answers="worked", questions_per_chat=3)
 
@@ -51,9 +50,13 @@ def test_reference_replies_score_everything_and_every_step_holds(records):
     for mode in report.modes:
         s = report[mode]
         assert s.overall.accuracy == 1.0
-        assert set(s.steps) == worked and all(share.mean == 1.0 for share in s.steps.values()) and s.all_steps.mean == 1.0
+        assert (
+            set(s.steps) == worked and all(share.mean == 1.0 for share in s.steps.values()) and s.all_steps.mean == 1.0
+        )
     unworked = sum(qa["worked"] is None for r in records for qa in r["metadata"]["qas"])
-    assert sum(r.steps is None for r in report.rows) == len(report.modes) * unworked  # steps exactly where there is work
+    assert (
+        sum(r.steps is None for r in report.rows) == len(report.modes) * unworked
+    )  # steps exactly where there is work
 
 
 def test_a_right_trace_with_a_wrong_sum_is_wrong_but_its_steps_hold(records):
@@ -79,7 +82,10 @@ def test_the_table_verdicts_and_saved_reports_show_the_steps(records, tmp_path):
     said = verdicts(report, baseline)
     assert f"{family}" in said and "100% of its step lines hold" in said
     assert EvalReport.from_dict(report.as_dict()) == report
-    assert report.as_dict()["summary"]["isolated"]["steps"][family] == {"n": report["isolated"].steps[family].n, "holding": 1.0}
+    assert report.as_dict()["summary"]["isolated"]["steps"][family] == {
+        "n": report["isolated"].steps[family].n,
+        "holding": 1.0,
+    }
 
 
 def test_a_report_saved_before_steps_existed_still_loads_and_prints(records):

@@ -3,13 +3,13 @@ boolean ones: only on free spots, every free spot alike, and nowhere when none i
 The reference here is a plain scan of every spot of a boolean board."""
 
 import numpy as np
+from boards import bits as _bits
+from boards import free_spots as _free_spots
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
 from generators.fast import _shapes
-from boards import bits as _bits
-from boards import free_spots as _free_spots
 from generators.placement import BOARD, PADDED, free_spots, paint_chunk
 
 
@@ -17,11 +17,15 @@ def _masks(draw_ids):
     """Mask ids of every kind: rectangles, outlines, diagonals and pool blobs."""
     catalogue = _shapes()
     kind, a, b = draw_ids
-    return np.select([kind == 0, kind == 1, kind == 2], [
-        catalogue.rectangles(1 + a % 6, 1 + b % 6),
-        catalogue.outlines(3 + a % 4, 3 + b % 4),
-        catalogue.diagonals(1 + a % 5, b % 2),
-    ], catalogue.blobs(1 + a % 9, b % 2048))
+    return np.select(
+        [kind == 0, kind == 1, kind == 2],
+        [
+            catalogue.rectangles(1 + a % 6, 1 + b % 6),
+            catalogue.outlines(3 + a % 4, 3 + b % 4),
+            catalogue.diagonals(1 + a % 5, b % 2),
+        ],
+        catalogue.blobs(1 + a % 9, b % 2048),
+    )
 
 
 boards = st.integers(0, 2**32 - 1).map(np.random.default_rng)
@@ -49,8 +53,16 @@ def test_every_free_spot_is_as_likely_as_any_other():
     blocked = np.zeros((PADDED, PADDED), dtype=bool)
     blocked[[2, 4, 6], [3, 5, 2]] = True
     square = _shapes().rectangles(np.array([2]), np.array([2]))
-    spot = free_spots(_shapes(), _bits(np.broadcast_to(blocked, (n, PADDED, PADDED))), np.arange(n), np.repeat(square, n),
-                      np.full(n, 6), np.full(n, 6), rng, tries=0)
+    spot = free_spots(
+        _shapes(),
+        _bits(np.broadcast_to(blocked, (n, PADDED, PADDED))),
+        np.arange(n),
+        np.repeat(square, n),
+        np.full(n, 6),
+        np.full(n, 6),
+        rng,
+        tries=0,
+    )
     free = _free_spots(blocked, np.ones((2, 2), dtype=bool), 6, 6)
     counts = np.array([np.count_nonzero(spot == s) for s in sorted(free)])
     assert set(spot.tolist()) == free

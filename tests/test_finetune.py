@@ -19,8 +19,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWa
 
 def _config(tmp_path, seed=0, **changes) -> TrainConfig:
     base = TrainConfig(
-        run_dir=tmp_path / "run", chats=ChatConfig(priors=parse_weights("counting,colors"), seed=seed), n_train=80, n_eval=0,
-        max_steps=4, max_length=512, grad_accum=1, method="full",
+        run_dir=tmp_path / "run",
+        chats=ChatConfig(priors=parse_weights("counting,colors"), seed=seed),
+        n_train=80,
+        n_eval=0,
+        max_steps=4,
+        max_length=512,
+        grad_accum=1,
+        method="full",
     )
     return attrs.evolve(base, **changes)
 
@@ -82,7 +88,15 @@ def test_train_writes_the_run_folder(tmp_path):
     lines = []
     metrics = train(config, echo=lines.append)
     run = config.run_dir
-    for name in ("config.json", "config.yaml", "metrics.json", "loss.png", "eval.json", "eval.png", "model/config.json"):
+    for name in (
+        "config.json",
+        "config.yaml",
+        "metrics.json",
+        "loss.png",
+        "eval.json",
+        "eval.png",
+        "model/config.json",
+    ):
         assert (run / name).is_file(), name
     saved = json.loads((run / "metrics.json").read_text())
     assert saved["train_steps"] == metrics["train_steps"] == 2
@@ -95,8 +109,18 @@ def test_train_writes_the_run_folder(tmp_path):
 
 def test_a_missing_model_folder_is_one_line_and_exit_2(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "arc_priors", "train", "--model", str(tmp_path / "nowhere"), "--run-dir", str(tmp_path / "run")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "train",
+            "--model",
+            str(tmp_path / "nowhere"),
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2 and "nowhere" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "run").exists()
@@ -119,8 +143,20 @@ def test_a_folder_that_does_not_load_as_a_model_is_one_line_and_leaves_no_run_fo
     bad.mkdir()
     (bad / "config.json").write_text('{"model_type": "no-such-architecture"}')
     proc = subprocess.run(
-        [sys.executable, "-m", "arc_priors", "train", "--model", str(bad), "--run-dir", str(tmp_path / "run"), "--n-train", "5"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "train",
+            "--model",
+            str(bad),
+            "--run-dir",
+            str(tmp_path / "run"),
+            "--n-train",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
     )
     # transformers may log its own warning first; ours is the one error line, and no traceback.
     last = proc.stderr.strip().splitlines()[-1]
@@ -158,20 +194,61 @@ def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):
     from arc_priors.cli import main
 
     run = tmp_path / "run"
-    args = ["train", "--n-train", "30", "--n-eval", "2", "--max-steps", "2", "--max-length", "384", "--run-dir", str(run),
-            "--method", "lora", "--lora-r", "4", "--priors", "counting"]
+    args = [
+        "train",
+        "--n-train",
+        "30",
+        "--n-eval",
+        "2",
+        "--max-steps",
+        "2",
+        "--max-length",
+        "384",
+        "--run-dir",
+        str(run),
+        "--method",
+        "lora",
+        "--lora-r",
+        "4",
+        "--priors",
+        "counting",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert (run / "adapter" / "adapter_config.json").is_file() and "majority" in result.output
     out = tmp_path / "eval"
-    args = ["evaluate", "--model", str(run / "base_model"), "--adapter", str(run / "adapter"), "--n", "2", "--out", str(out), "--priors", "counting"]
+    args = [
+        "evaluate",
+        "--model",
+        str(run / "base_model"),
+        "--adapter",
+        str(run / "adapter"),
+        "--n",
+        "2",
+        "--out",
+        str(out),
+        "--priors",
+        "counting",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     report = json.loads((out / "eval.json").read_text())
     assert report and (out / "eval.png").is_file() and "counting.objects" in result.output
     # Without --priors, a run folder's adapter is asked about what the run trained on.
-    result = CliRunner().invoke(main, ["evaluate", "--model", str(run / "base_model"), "--adapter", str(run / "adapter"), "--n", "3",
-                                       "--out", str(tmp_path / "eval2")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "--model",
+            str(run / "base_model"),
+            "--adapter",
+            str(run / "adapter"),
+            "--n",
+            "3",
+            "--out",
+            str(tmp_path / "eval2"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "counting." in result.output and "area." not in result.output and "colors." not in result.output
 
@@ -192,8 +269,16 @@ def test_a_curriculum_run_moves_priors_up_as_they_pass_the_threshold(tmp_path):
     from trainers.finetune import train
 
     lines = []
-    config = _config(tmp_path, n_train=200, max_steps=3, max_length=256, curriculum=True, curriculum_every=1, curriculum_threshold=0.0,
-                     curriculum_window=4)
+    config = _config(
+        tmp_path,
+        n_train=200,
+        max_steps=3,
+        max_length=256,
+        curriculum=True,
+        curriculum_every=1,
+        curriculum_threshold=0.0,
+        curriculum_window=4,
+    )
     metrics = train(config, echo=lines.append)
     moves = metrics["curriculum"]["moves"]
     assert moves and all(m["level"] in ("medium", "hard") for m in moves)
@@ -226,8 +311,11 @@ def test_the_training_path_teaches_the_model_to_read_its_grid(tmp_path):
 
     def chat(i):
         grid = np.random.default_rng([7, i]).integers(0, 10, (4, 4))
-        return [{"role": "system", "content": "Answer."}, {"role": "user", "content": encode(grid) + "\n\nTop-left?"},
-                {"role": "assistant", "content": str(grid[0, 0])}]
+        return [
+            {"role": "system", "content": "Answer."},
+            {"role": "user", "content": encode(grid) + "\n\nTop-left?"},
+            {"role": "assistant", "content": str(grid[0, 0])},
+        ]
 
     config = _config(tmp_path, max_steps=220, max_length=256)
     config.run_dir.mkdir(parents=True)

@@ -35,9 +35,13 @@ def test_the_output_is_byte_identical_for_1_2_and_4_workers(tmp_path, suffix):
 TASKS = str(Path(__file__).with_name("arc_fixtures") / "tasks")
 
 
-@pytest.mark.parametrize("mixture, grids", [("counting=2,shapes", 2), ("counting=2,area,colors", 1), ("counting=2,shapes", 1)])
+@pytest.mark.parametrize(
+    "mixture, grids", [("counting=2,shapes", 2), ("counting=2,area,colors", 1), ("counting=2,shapes", 1)]
+)
 def test_records_are_the_engines_in_index_order_and_made_per_record_they_are_the_builders(tmp_path, mixture, grids):
-    sources = ((TASKS, 1.0), ("synthetic", 1.0)) if mixture == "counting=2,shapes" and grids == 1 else (("synthetic", 1.0),)
+    sources = (
+        ((TASKS, 1.0), ("synthetic", 1.0)) if mixture == "counting=2,shapes" and grids == 1 else (("synthetic", 1.0),)
+    )
     config = ChatConfig(priors=parse_weights(mixture), grids=sources, grids_per_chat=grids, seed=11)
     path = tmp_path / "d.jsonl"
     generate(config, 30, path, workers=2)
@@ -58,8 +62,13 @@ def test_an_existing_output_is_kept_without_overwrite(tmp_path):
     assert len(path.read_text().splitlines()) == 5
 
 
-@pytest.mark.parametrize("name, problem", [("d.txt", "cannot tell the format of {}: use a .jsonl or .parquet file name"),
-                                           ("missing/d.jsonl", "folder {} does not exist")])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("d.txt", "cannot tell the format of {}: use a .jsonl or .parquet file name"),
+        ("missing/d.jsonl", "folder {} does not exist"),
+    ],
+)
 def test_unwritable_paths_are_refused_before_any_work(tmp_path, name, problem):
     named = tmp_path / name if name.endswith(".txt") else (tmp_path / name).parent
     with pytest.raises(DatasetError, match=f"^{re.escape(problem.format(named))}$"):
@@ -71,10 +80,24 @@ def test_unwritable_paths_are_refused_before_any_work(tmp_path, name, problem):
 def test_an_interrupt_leaves_no_file_behind(tmp_path, sig):
     out = tmp_path / "big.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", "2", "--out", str(out), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "generate",
+            "--n",
+            "5000000",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal, even under a background runner
+        preexec_fn=lambda: signal.signal(
+            signal.SIGINT, signal.SIG_DFL
+        ),  # as from a terminal, even under a background runner
     )
     deadline = time.time() + 60
     while not any(tmp_path.iterdir()) and time.time() < deadline:
@@ -103,8 +126,21 @@ def test_a_corrupt_dataset_is_reported_with_its_line(tmp_path):
 def test_leftovers_of_a_killed_run_are_removed_by_the_next_run_to_the_same_path(tmp_path, workers):
     """With two workers the leftovers include chunk files the workers handed over."""
     out = tmp_path / "d.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "arc_priors", "generate", "--n", "5000000", "--workers", str(workers), "--out", str(out),
-                             "--quiet"])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "arc_priors",
+            "generate",
+            "--n",
+            "5000000",
+            "--workers",
+            str(workers),
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     deadline = time.time() + 60
     while len(list(tmp_path.glob(".d.jsonl.*.tmp"))) < workers and time.time() < deadline:
         time.sleep(0.05)
@@ -178,8 +214,11 @@ def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_pat
     folder = tmp_path / "ro"
     folder.mkdir()
     out = folder / "d.jsonl"
-    proc = subprocess.run([sys.executable, "-c", REFUSING, str(folder), "generate", "--n", "5", "--workers", "1", "--out", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", REFUSING, str(folder), "generate", "--n", "5", "--workers", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == f"arc-priors: error: cannot use {out}: Permission denied\n"  # one line, the user's own path
     assert list(folder.iterdir()) == []  # no temporary, no half-written file, no card
@@ -189,7 +228,9 @@ def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_
     from trainers import datasets
 
     started = []
-    monkeypatch.setattr(datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[2] - task[1], task[2] - task[1], None))
+    monkeypatch.setattr(
+        datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[2] - task[1], task[2] - task[1], None)
+    )
     results = datasets._results(ChatBuilder(CONFIG), 10**12, 1, "jsonl")
     next(results)
     assert len(started) == 1
@@ -207,12 +248,14 @@ def test_a_full_disk_or_refused_folder_is_reported_with_the_users_path(tmp_path,
     from trainers import datasets
 
     if where == "mkstemp":
+
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".d.jsonl.1.x.tmp"))
 
         monkeypatch.setattr(tempfile, "mkstemp", refuse)
         words = "Permission denied"
     else:
+
         @contextlib.contextmanager
         def full(tmp, fmt):
             def write(payload):
@@ -234,7 +277,9 @@ def test_progress_opens_at_zero_and_moves_in_pieces_where_records_need_no_whole_
     from trainers.engine import PIECE
 
     # real ARC grids are made per record
-    config = ChatConfig(priors=parse_weights("counting,shapes"), grids=((TASKS, 1.0), ("synthetic", 1.0)), grids_per_chat=2, seed=3)
+    config = ChatConfig(
+        priors=parse_weights("counting,shapes"), grids=((TASKS, 1.0), ("synthetic", 1.0)), grids_per_chat=2, seed=3
+    )
     assert Engine(ChatBuilder(config)).way == "per record"
     calls = []
     stats = generate(config, 2 * PIECE + 7, tmp_path / "d.jsonl", workers=workers, on_progress=calls.append)

@@ -76,14 +76,17 @@ def test_a_scene_owns_its_grid_whatever_the_caller_does_with_theirs():
             array.flags.writeable = True
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"connectivity": 8.0}, "connectivity must be the integer 4 or 8, got 8.0"),
-    ({"connectivity": 6}, "connectivity must be the integer 4 or 8, got 6"),
-    ({"connectivity": True}, "connectivity must be the integer 4 or 8"),
-    ({"univalued": "yes"}, "univalued must be True or False, got 'yes'"),
-    ({"background": 10}, "background must be a colour 0-9"),
-    ({"background": "black"}, "background must be a colour 0-9"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"connectivity": 8.0}, "connectivity must be the integer 4 or 8, got 8.0"),
+        ({"connectivity": 6}, "connectivity must be the integer 4 or 8, got 6"),
+        ({"connectivity": True}, "connectivity must be the integer 4 or 8"),
+        ({"univalued": "yes"}, "univalued must be True or False, got 'yes'"),
+        ({"background": 10}, "background must be a colour 0-9"),
+        ({"background": "black"}, "background must be a colour 0-9"),
+    ],
+)
 def test_bad_conventions_are_refused_in_a_sentence(kwargs, words):
     from priors import parse
 

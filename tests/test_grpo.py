@@ -41,10 +41,23 @@ def _warm_start(model_dir: Path) -> None:
     builder = ChatBuilder(ChatConfig())
     chats = Dataset.from_list([{"messages": builder.record(i)["messages"]} for i in range(160)])
     args = SFTConfig(
-        output_dir=str(model_dir.parent / "checkpoints"), max_steps=40, learning_rate=2e-3, lr_scheduler_type="cosine",
-        warmup_steps=5, per_device_train_batch_size=1, packing=True, max_length=512, assistant_only_loss=True,
-        bf16=False, use_cpu=True, dataloader_pin_memory=False, activation_checkpointing=False,
-        report_to="none", save_strategy="no", seed=0, disable_tqdm=True,
+        output_dir=str(model_dir.parent / "checkpoints"),
+        max_steps=40,
+        learning_rate=2e-3,
+        lr_scheduler_type="cosine",
+        warmup_steps=5,
+        per_device_train_batch_size=1,
+        packing=True,
+        max_length=512,
+        assistant_only_loss=True,
+        bf16=False,
+        use_cpu=True,
+        dataloader_pin_memory=False,
+        activation_checkpointing=False,
+        report_to="none",
+        save_strategy="no",
+        seed=0,
+        disable_tqdm=True,
     )
     trainer = SFTTrainer(model=str(base), args=args, train_dataset=chats)
     trainer.train()

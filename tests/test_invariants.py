@@ -18,7 +18,11 @@ POSITION_FREE = BUILTIN
 
 def _answers(grid, c):
     scene = priors.parse(grid, connectivity=c.connectivity, univalued=c.univalued, background=c.background)
-    return {(q.family, tuple(sorted(q.params.items()))): q.answer for name in POSITION_FREE for q in priors.load(name).all_questions(scene)}
+    return {
+        (q.family, tuple(sorted(q.params.items()))): q.answer
+        for name in POSITION_FREE
+        for q in priors.load(name).all_questions(scene)
+    }
 
 
 @given(grid=grids(), c=conventions(), k=st.integers(0, 3), flip=st.booleans())
@@ -41,7 +45,13 @@ def test_permuting_the_non_background_colours_permutes_the_per_colour_answers(gr
         elif family == "counting.same_count":
             a, b = sorted(int(mapping[v]) for v in dict(params).values())
             assert after[(family, (("a", a), ("b", b)))] == answer
-        elif family in ("area.max_color", "area.min_color", "colors.most", "colors.least", "counting.most_objects_color"):
+        elif family in (
+            "area.max_color",
+            "area.min_color",
+            "colors.most",
+            "colors.least",
+            "counting.most_objects_color",
+        ):
             assert after[(family, params)] == str(mapping[int(answer)])
         else:
             assert after[(family, params)] == answer

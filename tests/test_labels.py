@@ -10,7 +10,9 @@ from scipy import ndimage
 from priors import Conventions
 from priors.scene import PLANAR, STRUCTURE, find_objects, flood_label, without_scipy
 
-images = st.tuples(st.integers(1, 12), st.integers(1, 12)).flatmap(lambda s: arrays(np.uint8, s, elements=st.integers(0, 3)))
+images = st.tuples(st.integers(1, 12), st.integers(1, 12)).flatmap(
+    lambda s: arrays(np.uint8, s, elements=st.integers(0, 3))
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -34,7 +34,6 @@ from trainers.tiny_model import (  # noqa: E402
     build_tiny_tokenizer,
 )
 
-
 # Marker-less templates reproducing the published formats, on top of the tiny tokenizer.
 LLAMA3 = (
     "{% for message in messages %}"
@@ -60,15 +59,23 @@ CHATML = (
 )
 # name: (template, extra special tokens, eos override, end-of-turn token)
 FORMATS = {
-    "llama3": (LLAMA3, ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
-               None, "<|eot_id|>"),
+    "llama3": (
+        LLAMA3,
+        ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
+        None,
+        "<|eot_id|>",
+    ),
     "phi3": (PHI3, ["<|endoftext|>"], "<|endoftext|>", "<|end|>"),
     "chatml": (CHATML, ["<|im_start|>", "<|im_end|>"], None, "<|im_end|>"),
 }
-MICRO = TinyModelSpec(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
-                      intermediate_size=32)
-QUESTIONS = ["How many objects are there in the grid?", "What is the area of the biggest object in the grid?",
-             "Please list the area of all the objects in the grid, in ascending order and separated by commas"]
+MICRO = TinyModelSpec(
+    hidden_size=16, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2, intermediate_size=32
+)
+QUESTIONS = [
+    "How many objects are there in the grid?",
+    "What is the area of the biggest object in the grid?",
+    "Please list the area of all the objects in the grid, in ascending order and separated by commas",
+]
 
 
 def make_chat(i: int) -> dict:
@@ -129,10 +136,21 @@ def trl_collated_batch(tok, dataset, *, assistant_only_loss: bool, tmp_path, max
     from trl import SFTConfig, SFTTrainer
 
     model = LlamaForCausalLM(build_tiny_config(tok, MICRO))
-    args = SFTConfig(output_dir=str(tmp_path / "out"), assistant_only_loss=assistant_only_loss, packing=True,
-                     packing_strategy="bfd", max_length=max_length, per_device_train_batch_size=2, bf16=False,
-                     use_cpu=True, report_to="none", dataloader_pin_memory=False, shuffle_dataset=True,
-                     disable_tqdm=True, activation_checkpointing=False)  # by its transformers 5 name: the old one warns
+    args = SFTConfig(
+        output_dir=str(tmp_path / "out"),
+        assistant_only_loss=assistant_only_loss,
+        packing=True,
+        packing_strategy="bfd",
+        max_length=max_length,
+        per_device_train_batch_size=2,
+        bf16=False,
+        use_cpu=True,
+        report_to="none",
+        dataloader_pin_memory=False,
+        shuffle_dataset=True,
+        disable_tqdm=True,
+        activation_checkpointing=False,
+    )  # by its transformers 5 name: the old one warns
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tok)
     rows = [trainer.train_dataset[i] for i in range(len(trainer.train_dataset))]
     assert set(rows[0]) == {"input_ids", "labels", "seq_lengths"}
@@ -199,8 +217,12 @@ def test_marker_less_masks_without_trl(name):
         assert labelled_runs(tok, out["input_ids"], labels) == gold_runs(chat, end_token)
     # Llama 3 trims contents, Phi-3 adds "\n" + EOS after the last turn: neither leaks into the mask.
     # A later copy of the untrimmed answer must not be taken for the answer itself.
-    padded = [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "  5 \n"},
-              {"role": "user", "content": "x  5 \ny"}, {"role": "assistant", "content": "6"}]
+    padded = [
+        {"role": "user", "content": "Q?"},
+        {"role": "assistant", "content": "  5 \n"},
+        {"role": "user", "content": "x  5 \ny"},
+        {"role": "assistant", "content": "6"},
+    ]
     out = tokenize_chat(tok, padded)
     runs = labelled_runs(tok, out["input_ids"], masks_to_labels(out["input_ids"], out["assistant_masks"]))
     assert runs == (("5" if name == "llama3" else "  5 \n") + end_token, "6" + end_token)
@@ -230,10 +252,10 @@ def test_training_text_never_ends_with_empty_header(name, builtin_tok):
     messages = CHATS[3]["messages"] + [{"role": "user", "content": "One more question?"}]
     text, spans = assistant_char_spans(tok, messages)
     prompted = tok.apply_chat_template(messages[:2], tokenize=False, add_generation_prompt=True)
-    header = prompted[len(os.path.commonprefix([prompted, tok.apply_chat_template(messages[:2], tokenize=False)])):]
+    header = prompted[len(os.path.commonprefix([prompted, tok.apply_chat_template(messages[:2], tokenize=False)])) :]
     assert header.strip() and not text.rstrip().endswith(header.strip())
     assert "One more question?" not in text  # trailing turns without an answer are dropped
-    assert text[spans[-1][0]:].startswith(messages[-2]["content"])
+    assert text[spans[-1][0] :].startswith(messages[-2]["content"])
     assert training_messages(messages) == messages[:-1]
     with pytest.raises(ValueError, match="no assistant"):
         tokenize_chat(tok, messages[:2])
@@ -242,7 +264,8 @@ def test_training_text_never_ends_with_empty_header(name, builtin_tok):
 def test_non_prefix_preserving_template_is_refused(builtin_tok):
     # Rendering the turn count up front changes the prompt once more turns exist.
     bad = "{{ messages | length }}" + builtin_tok.chat_template.replace("{% generation %}", "").replace(
-        "{% endgeneration %}", "")
+        "{% endgeneration %}", ""
+    )
     with pytest.raises(ValueError, match="prefix-preserving"):
         tokenize_chat(builtin_tok, CHATS[0]["messages"], chat_template=bad)
 
@@ -254,7 +277,8 @@ def test_loss_mask_strategy(builtin_tok):
     # Markers present but the end-of-turn token left outside them: our masks are safer.
     eot_outside = builtin_tok.chat_template.replace(
         "{% generation %}{{ message['content'] }}{{ '<|end|>' }}{% endgeneration %}",
-        "{% generation %}{{ message['content'] }}{% endgeneration %}{{ '<|end|>' }}")
+        "{% generation %}{{ message['content'] }}{% endgeneration %}{{ '<|end|>' }}",
+    )
     assert eot_outside != builtin_tok.chat_template
     assert loss_mask_strategy(builtin_tok, chat_template=eot_outside) == "pretokenize"
 
@@ -262,8 +286,7 @@ def test_loss_mask_strategy(builtin_tok):
 def test_trl_builtin_template_assistant_only_loss_with_packing(builtin_tok, tmp_path):
     from datasets import Dataset
 
-    rows, batch = trl_collated_batch(builtin_tok, Dataset.from_list(CHATS), assistant_only_loss=True,
-                                     tmp_path=tmp_path)
+    rows, batch = trl_collated_batch(builtin_tok, Dataset.from_list(CHATS), assistant_only_loss=True, tmp_path=tmp_path)
     check_packed_batch(builtin_tok, rows, batch, CHATS, EOS_TOKEN, builtin_tok.bos_token)
 
 
@@ -283,8 +306,9 @@ def test_trl_refuses_marker_less_template_with_assistant_only_loss(tmp_path):
     from datasets import Dataset
 
     with pytest.raises(ValueError, match="not training-compatible"):
-        trl_collated_batch(format_tokenizer("chatml"), Dataset.from_list(CHATS), assistant_only_loss=True,
-                           tmp_path=tmp_path)
+        trl_collated_batch(
+            format_tokenizer("chatml"), Dataset.from_list(CHATS), assistant_only_loss=True, tmp_path=tmp_path
+        )
 
 
 def test_packed_forward_keeps_documents_apart(builtin_tok, tmp_path):
@@ -292,8 +316,9 @@ def test_packed_forward_keeps_documents_apart(builtin_tok, tmp_path):
     from datasets import Dataset
     from transformers import LlamaForCausalLM
 
-    rows, batch = trl_collated_batch(builtin_tok, Dataset.from_list(CHATS[:6]), assistant_only_loss=True,
-                                     tmp_path=tmp_path)
+    rows, batch = trl_collated_batch(
+        builtin_tok, Dataset.from_list(CHATS[:6]), assistant_only_loss=True, tmp_path=tmp_path
+    )
     torch.manual_seed(0)
     model = LlamaForCausalLM(build_tiny_config(builtin_tok, MICRO)).eval()
     with torch.no_grad():

@@ -7,12 +7,12 @@ from collections import Counter
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import Reference
 
 import priors
 from priors.builtin.objects import MAX_DESCRIBED
 from priors.testing import check_records, conventions, grids, seeds
 from priors.transforms import DIHEDRAL, transform
-from reference import Reference
 
 PRIOR = priors.load("objects")
 SWAPPED = {"horizontal line": "vertical line", "vertical line": "horizontal line"}
@@ -70,7 +70,9 @@ def test_turning_or_flipping_reorders_the_objects_and_a_quarter_turn_swaps_horiz
     if before is None:
         return
     quarter = name in ("rot90", "rot270", "transpose", "anti_transpose")
-    expected = Counter((color, area, SWAPPED.get(kind, kind) if quarter else kind) for color, area, kind in _entries(before))
+    expected = Counter(
+        (color, area, SWAPPED.get(kind, kind) if quarter else kind) for color, area, kind in _entries(before)
+    )
     assert Counter(_entries(after)) == expected
 
 

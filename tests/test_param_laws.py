@@ -16,6 +16,9 @@ from fractions import Fraction
 import attrs
 import numpy as np
 import pytest
+from exact_laws import chooser_law, law, uniform
+from ref_zones import _table
+from reference import Reference
 
 import priors
 from arc_priors_containment import OutlineColor
@@ -25,9 +28,6 @@ from priors.builtin.zones import SeparatorParam, TargetParam
 from priors.kinds import HORIZONTAL, SQUARE, VERTICAL, SoleColorParam
 from priors.questions import ColorParam, Family, NoParams
 from priors.scene import parse
-from exact_laws import chooser_law, law, uniform
-from ref_zones import _table
-from reference import Reference
 
 FAMILIES = [f for name in priors.available() for f in priors.load(name).families]
 LAWS_HERE = (NoParams, ColorParam, KindParam, SoleColorParam, ColorPairParam, SeparatorParam, TargetParam, OutlineColor)
@@ -59,13 +59,16 @@ def test_every_chooser_the_priors_use_has_its_law_tested_here():
 
 # --- ColorParam: absent colours at absent_rate, present ones otherwise, uniform in each pool ---
 
+
 def color_law(background: int, present: set[int], rate: float) -> dict:
     """The stated law. With no colour present the absent pool is the only one; with none
     absent, the absent draw has nothing to name and nothing is asked (so absent_rate still
     bounds how often present colours are asked about)."""
     absent = [c for c in range(10) if c != background and c not in present]
     r = Fraction(1) if not present else _rate(rate)
-    chances = {c: (1 - r) / len(present) for c in present} | ({c: r / len(absent) for c in absent} if absent else {None: r})
+    chances = {c: (1 - r) / len(present) for c in present} | (
+        {c: r / len(absent) for c in absent} if absent else {None: r}
+    )
     return {c: p for c, p in chances.items() if p}
 
 
@@ -163,10 +166,13 @@ def test_color_pair_param_picks_an_equal_pair_at_its_rate_and_unequal_pairs_othe
     assert got == expected
 
 
-@pytest.mark.parametrize("rows, pairs", [
-    ("1020 0000 2000 0030 3000 0030", [(1, 2), (1, 3), (2, 3)]),  # 1, 2, 3 objects: no equal pair
-    ("1020 0000 3000", [(1, 2), (1, 3), (2, 3)]),  # one object each: no unequal pair
-])
+@pytest.mark.parametrize(
+    "rows, pairs",
+    [
+        ("1020 0000 2000 0030 3000 0030", [(1, 2), (1, 3), (2, 3)]),  # 1, 2, 3 objects: no equal pair
+        ("1020 0000 3000", [(1, 2), (1, 3), (2, 3)]),  # one object each: no unequal pair
+    ],
+)
 def test_color_pair_param_falls_back_to_the_pool_that_is_not_empty(rows, pairs):
     scene = parse(_grid(rows))
     got = law(lambda rng: tuple(ColorPairParam().choose(scene, rng).values()), 6)
@@ -252,9 +258,13 @@ def test_zone_params_on_zone_grids_against_the_plain_zone_table():
         grid = prior.sample(np.random.default_rng(seed)).grid
         ref = Reference(grid.tolist())
         tables = {c: _table(ref, c) for c in range(10)}
-        held = {c: {v for row in t for zone in row for v in zone} - {ref.bg} for c, t in tables.items() if t is not None}
+        held = {
+            c: {v for row in t for zone in row for v in zone} - {ref.bg} for c, t in tables.items() if t is not None
+        }
         scene = parse(grid)
-        assert _colors(chooser_law(SeparatorParam(), scene, max(1, len(held)))) == (uniform(held) if held else {None: 1}), seed
+        assert _colors(chooser_law(SeparatorParam(), scene, max(1, len(held)))) == (
+            uniform(held) if held else {None: 1}
+        ), seed
         expected: dict = {}
         for c, targets in held.items():
             for t in targets or [None]:
@@ -265,6 +275,7 @@ def test_zone_params_on_zone_grids_against_the_plain_zone_table():
 
 
 # --- keep: a listed answer is asked at its rate, any other answer always ---
+
 
 class Fixed:
     """Parameters chosen without a draw, so that keep's draw is the only one."""
@@ -300,9 +311,16 @@ def test_each_listed_answer_is_asked_at_its_keep_rate_and_any_other_always(famil
     assert _asked(family, "an answer keep does not list", target) == 1
 
 
-@pytest.mark.parametrize("keep, answer, chance", [
-    ({"x": 0.3}, "x", Fraction(3, 10)), ({"x": 0.3}, "y", 1), ({"x": 0.0}, "x", 0), ({"x": 1.0}, "x", 1), ({}, "x", 1),
-])
+@pytest.mark.parametrize(
+    "keep, answer, chance",
+    [
+        ({"x": 0.3}, "x", Fraction(3, 10)),
+        ({"x": 0.3}, "y", 1),
+        ({"x": 0.0}, "x", 0),
+        ({"x": 1.0}, "x", 1),
+        ({}, "x", 1),
+    ],
+)
 def test_keep_is_the_chance_of_asking_not_of_dropping(keep, answer, chance):
     family = Family("laws.any", "Anything about {grid}?", lambda s, p: answer, keep=keep)
     assert _asked(family, answer, parse(_grid("10 00"))) == chance
@@ -322,9 +340,12 @@ def test_a_family_asks_each_colour_at_its_chooser_chance_times_its_answers_keep_
     chooser = color_law(0, {1, 2, 3, 4}, family.params.absent_rate)
     expected = {c: p * _rate(family.keep.get(str(objects[c]), 1.0)) for c, p in chooser.items()}
     expected[None] = 1 - sum(expected.values())
-    n = _cells(_rate(family.params.absent_rate).denominator, 4, 5, *(_rate(k).denominator for k in family.keep.values()))
+    n = _cells(
+        _rate(family.params.absent_rate).denominator, 4, 5, *(_rate(k).denominator for k in family.keep.values())
+    )
 
     def asked(rng):
         q = prior.question(index, scene, rng)
         return None if q is None else q.params["color"]
+
     assert law(asked, n) == expected

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import bfs_objects
 
 from priors import parse
 from priors.reference import cell_graph, reference_components
 from priors.testing import conventions, grids
-from reference import bfs_objects
 
 
 def _kwargs(c):
@@ -86,12 +86,15 @@ def test_explicit_and_absent_backgrounds():
     assert parse(grid, background=None).background is None
 
 
-@pytest.mark.parametrize("bad, words", [
-    ({"connectivity": 6}, "connectivity must be the integer 4 or 8, got 6"),
-    ({"background": 10}, "background must be a colour 0-9, 'most_common' or None, got 10"),
-    ({"background": "max"}, "background must be a colour 0-9, 'most_common' or None, got 'max'"),
-    ({"univalued": "yes"}, "univalued must be True or False, got 'yes'"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"connectivity": 6}, "connectivity must be the integer 4 or 8, got 6"),
+        ({"background": 10}, "background must be a colour 0-9, 'most_common' or None, got 10"),
+        ({"background": "max"}, "background must be a colour 0-9, 'most_common' or None, got 'max'"),
+        ({"univalued": "yes"}, "univalued must be True or False, got 'yes'"),
+    ],
+)
 def test_bad_conventions_are_refused(bad, words):
     with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
         parse([[0]], **bad)

@@ -19,8 +19,12 @@ STRUCTURE = {4: ndimage.generate_binary_structure(2, 1), 8: ndimage.generate_bin
 
 def boards(max_side: int):
     return st.integers(1, max_side).flatmap(
-        lambda h: st.integers(1, max_side).flatmap(lambda w: st.lists(st.booleans(), min_size=h * w, max_size=h * w)
-                                                   .map(lambda cells: np.array(cells, dtype=bool).reshape(h, w))))
+        lambda h: st.integers(1, max_side).flatmap(
+            lambda w: st.lists(st.booleans(), min_size=h * w, max_size=h * w).map(
+                lambda cells: np.array(cells, dtype=bool).reshape(h, w)
+            )
+        )
+    )
 
 
 def masks(max_side: int):
@@ -29,8 +33,12 @@ def masks(max_side: int):
 
 def free_spots(blocked: np.ndarray, mask: np.ndarray) -> set[tuple[int, int]]:
     h, w = mask.shape
-    return {(top, left) for top in range(blocked.shape[0] - h + 1) for left in range(blocked.shape[1] - w + 1)
-            if not (blocked[top : top + h, left : left + w] & mask).any()}
+    return {
+        (top, left)
+        for top in range(blocked.shape[0] - h + 1)
+        for left in range(blocked.shape[1] - w + 1)
+        if not (blocked[top : top + h, left : left + w] & mask).any()
+    }
 
 
 class Scripted:
@@ -46,8 +54,13 @@ class Scripted:
 
 
 @settings(max_examples=150, deadline=None)
-@given(blocked=boards(8), mask=masks(3), tries=st.integers(0, 3), seed=st.integers(0, 2**32 - 1),
-       layout=st.sampled_from(["array", "view", "margin"]))
+@given(
+    blocked=boards(8),
+    mask=masks(3),
+    tries=st.integers(0, 3),
+    seed=st.integers(0, 2**32 - 1),
+    layout=st.sampled_from(["array", "view", "margin"]),
+)
 def test_a_spot_is_free_and_refused_only_where_none_is(blocked, mask, tries, seed, layout):
     """Inside the grid and on free cells only, whether `blocked` is the grid's own array, a
     view into a larger one, or padded by a margin of blocked cells (as a Canvas pads)."""
@@ -101,11 +114,17 @@ def test_a_halo_is_the_mask_grown_by_one_under_its_connectivity(mask, connectivi
     assert np.array_equal(cached_halo(mask, connectivity), expected)
     assert not cached_halo(mask, connectivity).flags.writeable  # shared between grids
     stack = np.stack([mask, ~mask, np.zeros_like(mask)], axis=2)
-    assert np.array_equal(halo(stack, connectivity), np.stack([halo(stack[:, :, k], connectivity) for k in range(3)], axis=2))
+    assert np.array_equal(
+        halo(stack, connectivity), np.stack([halo(stack[:, :, k], connectivity) for k in range(3)], axis=2)
+    )
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), connectivity=st.sampled_from([4, 8, None]), shapes=st.lists(masks(4), min_size=1, max_size=8))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    connectivity=st.sampled_from([4, 8, None]),
+    shapes=st.lists(masks(4), min_size=1, max_size=8),
+)
 def test_painted_shapes_land_where_placed_and_stay_apart_under_the_connectivity(seed, connectivity, shapes):
     """Each placed shape is drawn exactly on its mask's cells, over background only; kept
     apart under 4 or 8, no later shape touches an earlier one under that connectivity."""

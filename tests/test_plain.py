@@ -27,7 +27,9 @@ def test_every_chat_lands_in_one_batch_whole_with_labels_on_its_answers_only():
     batches = list(length_batches(records, tokenizer, batch_size=8, seed=3, max_length=4096))
     seen = []
     for batch in batches:
-        for ids, labels, mask in zip(batch["input_ids"].tolist(), batch["labels"].tolist(), batch["attention_mask"].tolist()):
+        for ids, labels, mask in zip(
+            batch["input_ids"].tolist(), batch["labels"].tolist(), batch["attention_mask"].tolist()
+        ):
             n = sum(mask)
             assert mask == [1] * n + [0] * (len(mask) - n)  # padding on the right only
             assert all(label == -100 for label in labels[n:])
@@ -35,7 +37,12 @@ def test_every_chat_lands_in_one_batch_whole_with_labels_on_its_answers_only():
     expected = []
     for record in records:
         chat = tokenize_chat(tokenizer, record["messages"])
-        expected.append((tuple(chat["input_ids"]), tuple(t if m else -100 for t, m in zip(chat["input_ids"], chat["assistant_masks"]))))
+        expected.append(
+            (
+                tuple(chat["input_ids"]),
+                tuple(t if m else -100 for t, m in zip(chat["input_ids"], chat["assistant_masks"])),
+            )
+        )
     assert sorted(seen) == sorted(expected)
     assert sum(len(b["input_ids"]) for b in batches) == len(records)
 
@@ -43,9 +50,14 @@ def test_every_chat_lands_in_one_batch_whole_with_labels_on_its_answers_only():
 def test_batches_pad_less_than_batches_in_stream_order():
     tokenizer = build_tiny_tokenizer()
     records = _records(512)
-    padded = sum(int((b["attention_mask"] == 0).sum()) for b in length_batches(records, tokenizer, batch_size=8, seed=0, max_length=4096))
+    padded = sum(
+        int((b["attention_mask"] == 0).sum())
+        for b in length_batches(records, tokenizer, batch_size=8, seed=0, max_length=4096)
+    )
     lengths = [len(tokenize_chat(tokenizer, r["messages"])["input_ids"]) for r in records]
-    in_order = sum(max(lengths[i : i + 8]) * len(lengths[i : i + 8]) - sum(lengths[i : i + 8]) for i in range(0, len(lengths), 8))
+    in_order = sum(
+        max(lengths[i : i + 8]) * len(lengths[i : i + 8]) - sum(lengths[i : i + 8]) for i in range(0, len(lengths), 8)
+    )
     assert padded * 4 < in_order
 
 
@@ -57,13 +69,24 @@ def test_the_schedule_warms_up_then_decays_to_zero():
     assert rates[-1] == pytest.approx(0.0, abs=1e-12)
     # Past the warm-up, a spent time limit cools the rate as spent steps do.
     assert learning_rate(50, total, peak, done=1.0) == pytest.approx(0.0, abs=1e-12)
-    assert learning_rate(50, total, peak, done=0.5) == pytest.approx(learning_rate(WARMUP + (total - WARMUP) // 2, total, peak))
+    assert learning_rate(50, total, peak, done=0.5) == pytest.approx(
+        learning_rate(WARMUP + (total - WARMUP) // 2, total, peak)
+    )
     assert learning_rate(150, total, peak, done=0.1) == learning_rate(150, total, peak)
 
 
 def test_the_plain_trainer_lowers_the_loss_and_reports_through_callbacks(tmp_path):
-    config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(priors=parse_weights("counting,colors")), n_train=400, n_eval=0,
-                         max_steps=30, batch_size=8, grad_accum=1, lr=3e-3, trainer="plain")
+    config = TrainConfig(
+        run_dir=tmp_path / "run",
+        chats=ChatConfig(priors=parse_weights("counting,colors")),
+        n_train=400,
+        n_eval=0,
+        max_steps=30,
+        batch_size=8,
+        grad_accum=1,
+        lr=3e-3,
+        trainer="plain",
+    )
     config.run_dir.mkdir(parents=True)
     model, tokenizer = load_model(config)
     steps = []
@@ -80,8 +103,16 @@ def test_the_plain_trainer_lowers_the_loss_and_reports_through_callbacks(tmp_pat
 
 
 def test_a_time_limit_stops_the_plain_trainer_early(tmp_path):
-    config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(), n_train=100, n_eval=0, max_steps=10_000, batch_size=4,
-                         trainer="plain", time_limit=1.0)
+    config = TrainConfig(
+        run_dir=tmp_path / "run",
+        chats=ChatConfig(),
+        n_train=100,
+        n_eval=0,
+        max_steps=10_000,
+        batch_size=4,
+        trainer="plain",
+        time_limit=1.0,
+    )
     config.run_dir.mkdir(parents=True)
     model, tokenizer = load_model(config)
     trainer = build_trainer(config, model, tokenizer)
@@ -104,7 +135,9 @@ def test_an_interrupt_a_library_swallows_still_ends_the_run_at_the_next_step(tmp
 
     from trainers.files import sigterm_as_interrupt
 
-    config = TrainConfig(run_dir=tmp_path / "run", chats=ChatConfig(), n_train=100, n_eval=0, max_steps=50, batch_size=4, trainer="plain")
+    config = TrainConfig(
+        run_dir=tmp_path / "run", chats=ChatConfig(), n_train=100, n_eval=0, max_steps=50, batch_size=4, trainer="plain"
+    )
     config.run_dir.mkdir(parents=True)
     model, tokenizer = load_model(config)
 

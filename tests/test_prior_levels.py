@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from reference import Reference, answer_for
 
 import priors
 from generators import SceneSampler, SizeCurriculum
@@ -22,7 +23,6 @@ from priors.builtin.shapes import SHAPE_MIX, ThemedSampler
 from priors.scene import parse
 from priors.settings import LEVELS, Noisy, SettingsError
 from priors.testing import check_questions, conventions, seeds
-from reference import Reference, answer_for
 
 SCENE_PRIORS = ("colors", "counting", "objects", "shapes", "compare")
 """Priors whose sampler is a SceneSampler (or shapes' themed mix of them) built from the settings."""
@@ -114,12 +114,20 @@ def test_the_default_is_the_medium_level(name):
 BEFORE = {
     "colors": SceneSampler(min_objects=1, max_objects=8, separate=False).sample,
     "counting": SceneSampler(min_objects=0, max_objects=9, max_colors=3).sample,
-    "objects": SceneSampler(sizes=SizeCurriculum(min_side=3, max_side=12), min_objects=1, max_objects=5, max_area=12,
-                            kinds=SHAPE_MIX).sample,
-    "shapes": ThemedSampler.around(SHAPE_MIX, 20.0, sizes=SizeCurriculum(min_side=4, max_side=16, scale=10.0), min_objects=1,
-                                   max_objects=8, max_area=16),
-    "compare": SceneSampler(sizes=SizeCurriculum(min_side=3, max_side=8, scale=6.0), min_objects=1, max_objects=6,
-                            max_colors=2).sample,
+    "objects": SceneSampler(
+        sizes=SizeCurriculum(min_side=3, max_side=12), min_objects=1, max_objects=5, max_area=12, kinds=SHAPE_MIX
+    ).sample,
+    "shapes": ThemedSampler.around(
+        SHAPE_MIX,
+        20.0,
+        sizes=SizeCurriculum(min_side=4, max_side=16, scale=10.0),
+        min_objects=1,
+        max_objects=8,
+        max_area=16,
+    ),
+    "compare": SceneSampler(
+        sizes=SizeCurriculum(min_side=3, max_side=8, scale=6.0), min_objects=1, max_objects=6, max_colors=2
+    ).sample,
     "area": AreaSampler(SceneSampler(min_objects=1, max_objects=6, max_area=12), CopiesSampler()),
     "zones": ZoneSampler().sample,
 }
@@ -142,7 +150,9 @@ def test_configured_sides_bound_every_grid(name):
 
 @pytest.mark.parametrize("name", SCENE_PRIORS + ("area",))
 def test_configured_object_counts_and_colours_bound_the_shapes_drawn(name):
-    prior, settings = _quiet(priors.load(name), {"min_side": 10, "max_side": 14, "min_objects": 2, "max_objects": 2, "max_colors": 1})
+    prior, settings = _quiet(
+        priors.load(name), {"min_side": 10, "max_side": 14, "min_objects": 2, "max_objects": 2, "max_colors": 1}
+    )
     sampler = prior.sampler.shapes.sample if name == "area" else prior.sampler
     for seed in SEEDS:
         sample = sampler(np.random.default_rng(seed))
@@ -201,7 +211,9 @@ def _reference(scene) -> Reference:
 @pytest.mark.parametrize("name", BUILTIN)
 @settings(max_examples=10, deadline=None)
 @given(seed=seeds, c=conventions())
-def test_every_question_about_a_levels_own_grids_has_the_reference_answer_and_is_asked_exactly_when_well_posed(name, level, seed, c):
+def test_every_question_about_a_levels_own_grids_has_the_reference_answer_and_is_asked_exactly_when_well_posed(
+    name, level, seed, c
+):
     """Hard levels draw large, crowded, noisy grids the default never does: the answers must
     still be those of the grid as drawn."""
     prior = priors.load(name).configured(level)

@@ -19,13 +19,19 @@ def test_the_prompt_loss_adds_the_weighted_loss_of_every_prompt_token_and_nothin
 
     tokenizer = build_tiny_tokenizer()
     torch.manual_seed(0)
-    model = LlamaForCausalLM(build_tiny_config(tokenizer, TinyModelSpec(hidden_size=32, num_hidden_layers=1, intermediate_size=64)))
+    model = LlamaForCausalLM(
+        build_tiny_config(tokenizer, TinyModelSpec(hidden_size=32, num_hidden_layers=1, intermediate_size=64))
+    )
     builder = ChatBuilder(ChatConfig(priors=parse_weights("counting,colors"), seed=5, questions_per_chat=2))
-    batch = next(length_batches([builder.record(i) for i in range(6)], tokenizer, batch_size=6, seed=0, max_length=4096))
+    batch = next(
+        length_batches([builder.record(i) for i in range(6)], tokenizer, batch_size=6, seed=0, max_length=4096)
+    )
     with torch.no_grad():
         plain = batch_loss(model, batch)
         assert float(plain) == float(model(**batch).loss)
-        logp = torch.log_softmax(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float(), -1)
+        logp = torch.log_softmax(
+            model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.float(), -1
+        )
         answer_terms, prompt_terms = [], []
         for row in range(len(batch["input_ids"])):
             for t in range(1, int(batch["attention_mask"][row].sum())):  # token t, predicted at t - 1

@@ -3,17 +3,18 @@
 from importlib import metadata
 
 import pytest
+from fake_plugins import install
 
 import priors
-from fake_plugins import install
 from priors.registry import DISABLE_ENV, GROUP, OWN_DISTRIBUTION, PluginError, Registry, UnknownPriorError
 
 BUILTIN = {ep.name for ep in metadata.distribution(OWN_DISTRIBUTION).entry_points if ep.group == GROUP}
 
-GOOD = '''
+GOOD = """
 from priors import Family, Prior
-prior = Prior(name="{name}", description="A test prior.", families=[Family("{name}.objects", "How many in {{grid}}?", lambda s, p: str(len(s.areas)))])
-'''
+prior = Prior(name="{name}", description="A test prior.", \
+families=[Family("{name}.objects", "How many in {{grid}}?", lambda s, p: str(len(s.areas)))])
+"""
 
 CRASHY = """
 from priors import Family, Prior
@@ -21,7 +22,8 @@ from priors import Family, Prior
 def explode(rng):
     raise RuntimeError("sampler exploded")
 
-prior = Prior(name="crashy", description="Crashes.", families=[Family("crashy.x", "X in {grid}?", lambda s, p: "1")], sampler=explode)
+prior = Prior(name="crashy", description="Crashes.", \
+families=[Family("crashy.x", "X in {grid}?", lambda s, p: "1")], sampler=explode)
 """
 NO_FAMILIES = """
 class NotQuite:
@@ -38,9 +40,16 @@ prior = NotQuite()
 @pytest.fixture
 def plugins_on_path(tmp_path, monkeypatch):
     install(tmp_path, "good-plugin", {"holes": "good_mod:prior"}, {"good_mod": GOOD.format(name="holes")})
-    install(tmp_path, "broken-plugin", {"broken": "broken_mod:prior"}, {"broken_mod": "raise ImportError('no module named nowhere')\n"})
+    install(
+        tmp_path,
+        "broken-plugin",
+        {"broken": "broken_mod:prior"},
+        {"broken_mod": "raise ImportError('no module named nowhere')\n"},
+    )
     install(tmp_path, "wrong-type-plugin", {"wrongtype": "wrong_mod:prior"}, {"wrong_mod": "prior = 'not a prior'\n"})
-    install(tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")})
+    install(
+        tmp_path, "misnamed-plugin", {"misnamed": "misnamed_mod:prior"}, {"misnamed_mod": GOOD.format(name="other")}
+    )
     install(tmp_path, "crashy-plugin", {"crashy": "crashy_mod:prior"}, {"crashy_mod": CRASHY})
     install(tmp_path, "nofamilies-plugin", {"nofam": "nofam_mod:prior"}, {"nofam_mod": NO_FAMILIES})
     install(tmp_path, "dup-one", {"dup": "dup_one:prior"}, {"dup_one": GOOD.format(name="dup")})

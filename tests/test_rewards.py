@@ -12,8 +12,13 @@ def _trl_call(reward, completions, rows):
     prompt as a list, plus the trainer's own keyword arguments."""
     columns = {key: [row[key] for row in rows] for key in rows[0] if key != "prompt"}
     return reward(
-        prompts=[row["prompt"] for row in rows], completions=completions, completion_ids=[[1, 2]] * len(rows),
-        trainer_state=None, log_extra=lambda *a, **k: None, log_metric=lambda *a, **k: None, **columns,
+        prompts=[row["prompt"] for row in rows],
+        completions=completions,
+        completion_ids=[[1, 2]] * len(rows),
+        trainer_state=None,
+        log_extra=lambda *a, **k: None,
+        log_metric=lambda *a, **k: None,
+        **columns,
     )
 
 
@@ -28,7 +33,9 @@ def test_the_gold_answer_scores_one_and_a_wrong_answer_zero_in_both_completion_f
     assert exact_match_reward(conversational, answer=answers) == [1.0] * len(rows)
 
 
-@given(index=st.integers(0, 10**6), wrapper=st.sampled_from(["{}", "The answer is {}.", "<answer>{}</answer>", "**{}**"]))
+@given(
+    index=st.integers(0, 10**6), wrapper=st.sampled_from(["{}", "The answer is {}.", "<answer>{}</answer>", "**{}**"])
+)
 def test_both_rewards_take_trls_call_and_find_the_answer_in_free_text(index, wrapper):
     rows = list(grpo_rows(ChatBuilder(ChatConfig()).record(index)))
     rows = [row | {"metadata": {"family": row["family"], "index": index}} for row in rows]
@@ -63,18 +70,21 @@ def test_the_graded_reward_follows_the_documented_rules_and_is_one_only_where_ex
     assert exact == [1.0 if c == r["answer"] else 0.0 for c, r in zip(completions, rows)]
 
 
-@pytest.mark.parametrize(("completion", "gold", "family", "expected"), [
-    ("4", "3", "area.max", 0.9 * 3 / 4),  # one away from 3: a quarter of the way to |3| + 1 lost
-    ("The answer is 5.", "3", "area.max", 0.9 * 2 / 4),
-    ("7", "3", "area.max", 0.0),  # |3| + 1 away or more: nothing
-    ("1", "0", "counting.objects", 0.0),  # a gold 0 credits nothing else
-    ("4", "3", "colors.most", 0.0),  # a colour is categorical: near is not closer
-    ("3, 2, 1", "1, 2, 3", "area.sorted", 0.9 * (1 + 1 / 3) / 2),  # all items, LCS of 1 in 3
-    ("1, 2", "1, 2, 3", "area.sorted", 0.9 * (0.8 + 2 / 3) / 2),  # F1 = 2*2/5, LCS 2 of 3
-    ("9", "1, 2, 3", "area.sorted", 0.0),
-    ("Grid B", "Grid A", "compare.more_objects", 0.0),
-    ("<answer>yes</answer>", "yes", "compare.same_size", 1.0),
-])
+@pytest.mark.parametrize(
+    ("completion", "gold", "family", "expected"),
+    [
+        ("4", "3", "area.max", 0.9 * 3 / 4),  # one away from 3: a quarter of the way to |3| + 1 lost
+        ("The answer is 5.", "3", "area.max", 0.9 * 2 / 4),
+        ("7", "3", "area.max", 0.0),  # |3| + 1 away or more: nothing
+        ("1", "0", "counting.objects", 0.0),  # a gold 0 credits nothing else
+        ("4", "3", "colors.most", 0.0),  # a colour is categorical: near is not closer
+        ("3, 2, 1", "1, 2, 3", "area.sorted", 0.9 * (1 + 1 / 3) / 2),  # all items, LCS of 1 in 3
+        ("1, 2", "1, 2, 3", "area.sorted", 0.9 * (0.8 + 2 / 3) / 2),  # F1 = 2*2/5, LCS 2 of 3
+        ("9", "1, 2, 3", "area.sorted", 0.0),
+        ("Grid B", "Grid A", "compare.more_objects", 0.0),
+        ("<answer>yes</answer>", "yes", "compare.same_size", 1.0),
+    ],
+)
 def test_the_graded_reward_matches_hand_worked_scores(completion, gold, family, expected):
     assert graded_reward([completion], [gold], family=[family]) == [pytest.approx(expected)]
     assert exact_match_reward([completion], [gold], family=[family]) == [1.0 if expected == 1.0 else 0.0]
@@ -82,7 +92,9 @@ def test_the_graded_reward_matches_hand_worked_scores(completion, gold, family, 
 
 def test_the_family_column_or_the_metadata_column_decides_the_grading():
     completions, answer = ["4", "4"], ["3", "3"]
-    assert graded_reward(completions, answer) == [pytest.approx(0.9 * 3 / 4)] * 2  # no family: a lone number is graded by distance
+    assert (
+        graded_reward(completions, answer) == [pytest.approx(0.9 * 3 / 4)] * 2
+    )  # no family: a lone number is graded by distance
     assert graded_reward(completions, answer, family=["colors.most", "area.max"]) == [0.0, pytest.approx(0.9 * 3 / 4)]
     assert graded_reward(completions, answer, metadata=[{"family": "colors.most"}, {}])[0] == 0.0
 
@@ -90,7 +102,17 @@ def test_the_family_column_or_the_metadata_column_decides_the_grading():
 def test_a_completion_is_text_a_message_list_or_a_message_of_typed_parts():
     assert completion_text("7") == "7"
     assert completion_text([{"role": "assistant", "content": "7"}]) == "7"
-    assert completion_text([{"role": "assistant", "content": [{"type": "text", "text": "The answer is "}, {"type": "text", "text": "7"}]}]) == "The answer is 7"
+    assert (
+        completion_text(
+            [
+                {
+                    "role": "assistant",
+                    "content": [{"type": "text", "text": "The answer is "}, {"type": "text", "text": "7"}],
+                }
+            ]
+        )
+        == "The answer is 7"
+    )
 
 
 def test_a_misaligned_answer_column_is_refused():

@@ -19,17 +19,17 @@ from fractions import Fraction
 import attrs
 import numpy as np
 import pytest
+from boards import bits as _bits
+from boards import free_spots as _plain_free_spots
 from scipy import stats
 
 import priors
-from boards import bits as _bits
-from boards import free_spots as _plain_free_spots
 from generators import CopiesSampler, Sample, SceneSampler, SizeCurriculum
+from generators.chunks import chunk_version, draw
 from generators.fast import _shapes, blank, copies_chunk, noisy, scene_chunk
 from generators.placement import PADDED, free_spots
 from priors.builtin.area import AreaSampler
 from priors.builtin.shapes import ThemedSampler
-from generators.chunks import chunk_version, draw
 from priors.settings import LEVELS, Noisy
 
 ALPHA = 1e-6
@@ -54,6 +54,7 @@ def _chisquare(counts: np.ndarray, probs: np.ndarray) -> float:
 
 # --- placement: every free spot alike on the random-try path, the last row and column included ---
 
+
 @pytest.mark.parametrize("tries", [1, 2, 3])
 @pytest.mark.parametrize("height, width, mask_h, mask_w", [(6, 6, 2, 2), (5, 7, 1, 3), (7, 5, 3, 1)])
 def test_free_spots_with_random_tries_are_uniform_over_the_free_spots(tries, height, width, mask_h, mask_w):
@@ -64,8 +65,16 @@ def test_free_spots_with_random_tries_are_uniform_over_the_free_spots(tries, hei
     blocked[[2, 3, 5], [3, 5, 2]] = True  # padded coordinates: cells (1, 2), (2, 4), (4, 1)
     mask_id = _shapes().rectangles(np.array([mask_h]), np.array([mask_w]))
     rng = np.random.default_rng(1000 * tries + height)
-    spot = free_spots(_shapes(), np.broadcast_to(_bits(blocked), (n, PADDED)), np.arange(n), np.repeat(mask_id, n),
-                      np.full(n, height), np.full(n, width), rng, tries=tries)
+    spot = free_spots(
+        _shapes(),
+        np.broadcast_to(_bits(blocked), (n, PADDED)),
+        np.arange(n),
+        np.repeat(mask_id, n),
+        np.full(n, height),
+        np.full(n, width),
+        rng,
+        tries=tries,
+    )
     free = sorted(_plain_free_spots(blocked, np.ones((mask_h, mask_w), dtype=bool), height, width))
     assert set(spot.tolist()) == set(free)
     assert {s // PADDED for s in free} >= {height - mask_h} and {s % PADDED for s in free} >= {width - mask_w}
@@ -95,13 +104,17 @@ def edge_law(height: int, width: int, mask_h: int, mask_w: int, shapes: int) -> 
     def after(blocked: frozenset, left: int) -> dict:
         if not left:
             return {0: Fraction(1)}
-        spots = [(t, l) for t in range(height - mask_h + 1) for l in range(width - mask_w + 1)
-                 if not any((t + i, l + j) in blocked for i in range(mask_h) for j in range(mask_w))]
+        spots = [
+            (t, col)
+            for t in range(height - mask_h + 1)
+            for col in range(width - mask_w + 1)
+            if not any((t + i, col + j) in blocked for i in range(mask_h) for j in range(mask_w))
+        ]
         if not spots:
             return {0: Fraction(1)}
         chances: dict = {}
-        for t, l in spots:
-            cells = [(t + i, l + j) for i in range(mask_h) for j in range(mask_w)]
+        for t, col in spots:
+            cells = [(t + i, col + j) for i in range(mask_h) for j in range(mask_w)]
             halo = blocked | {(r + dr, c + dc) for r, c in cells for dr in (-1, 0, 1) for dc in (-1, 0, 1)}
             for bits, p in after(frozenset(halo), left - 1).items():
                 key = bits | _touches(cells, height, width)
@@ -125,8 +138,13 @@ def _edge_bits(grids, backgrounds) -> np.ndarray:
 def test_shapes_touch_each_edge_at_the_rate_plain_uniform_placement_implies(scenario):
     """Through `scene_chunk`, the one definition of SceneSampler's grids (`sample` is a chunk of one)."""
     side, kind, mask_side, count = SCENARIOS[scenario]
-    sampler = SceneSampler(sizes=SizeCurriculum(min_side=side, max_side=side), min_objects=count, max_objects=count,
-                           max_area=mask_side**2, kinds=((kind, 1.0),))
+    sampler = SceneSampler(
+        sizes=SizeCurriculum(min_side=side, max_side=side),
+        min_objects=count,
+        max_objects=count,
+        max_area=mask_side**2,
+        kinds=((kind, 1.0),),
+    )
     rng, n = np.random.default_rng(20_000 + side), 20_000
     drawn = scene_chunk([sampler], np.zeros(n, dtype=np.int64), rng)
     grids, backgrounds = drawn.board[:, :side, :side], drawn.backgrounds
@@ -144,6 +162,7 @@ def test_shapes_touch_each_edge_at_the_rate_plain_uniform_placement_implies(scen
 
 
 # --- noise: each cell, with probability rate, one of the 10 colours alike ---
+
 
 def noise_law(original: int, rate: float) -> np.ndarray:
     """`Noisy`'s law for one cell: redrawn at `rate` from all 10 colours (its own and 0 among them)."""
@@ -167,8 +186,10 @@ def test_noisy_recolours_each_cell_at_its_rate_to_any_of_the_ten_colours():
     """The stated law checked on `Noisy` itself, so the chunk sampler's is held to the same text."""
     rng, n = np.random.default_rng(5), 600
     backgrounds = np.arange(n) % 3 * 4  # 0, 4 and 8
-    samples = [Noisy(lambda _, b=int(b): Sample(np.full((HEIGHT, WIDTH), b, np.uint8), b, (), None, 0), RATE)(rng)
-               for b in backgrounds]
+    samples = [
+        Noisy(lambda _, b=int(b): Sample(np.full((HEIGHT, WIDTH), b, np.uint8), b, (), None, 0), RATE)(rng)
+        for b in backgrounds
+    ]
     _held_to_noise_law(np.stack([s.grid for s in samples]), backgrounds)
 
 
@@ -255,7 +276,9 @@ def test_each_level_of_a_scene_prior_draws_every_side_and_object_count_in_its_bo
     _check_counts(_placed_per_grid(placed, N), drawn.rejections, s.min_objects, s.max_objects)
     if isinstance(prior.sampler, AreaSampler):
         c, placed = prior.sampler.copies, []
-        copies = copies_chunk(c.sizes, c.background, c.kinds, c.min_copies, c.max_copies, c.max_area, rng, N // 3, placed)
+        copies = copies_chunk(
+            c.sizes, c.background, c.kinds, c.min_copies, c.max_copies, c.max_area, rng, N // 3, placed
+        )
         sides = np.concatenate([copies.heights, copies.widths])
         assert s.min_side <= sides.min() and sides.max() <= min(s.max_side, s.copies_max_side)
         _check_counts(_placed_per_grid(placed, N // 3), copies.rejections, s.min_copies, s.max_copies)

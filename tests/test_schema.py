@@ -40,13 +40,12 @@ def test_files_made_with_any_options_load_in_one_call_per_format_and_concatenate
     b = datasets.load_dataset("parquet", data_files=parquet, features=features(), split="train")
     both = datasets.concatenate_datasets([a, b])
     assert len(both) == 240 and a.features == b.features == features()
-    assert {len(g) for g in both["metadata"][:: 10] for g in [g["grids"]]} >= {1, 3}
+    assert {len(g) for g in both["metadata"][::10] for g in [g["grids"]]} >= {1, 3}
 
 
 def test_parquet_stores_nested_columns_not_json_strings(files):
-    import pyarrow.parquet as pq
-
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     metadata = pq.read_schema(files[("three_no_background", ".parquet")]).field("metadata").type
     grids = metadata.field("grids").type
@@ -63,10 +62,15 @@ def test_jsonl_and_parquet_hold_the_same_records(files):
 
 
 def test_a_file_of_the_old_schema_is_refused_naming_the_field_and_version(tmp_path):
-    old = {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "metadata": {"grid": [[0]]}}
+    old = {
+        "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
+        "metadata": {"grid": [[0]]},
+    }
     path = tmp_path / "old.jsonl"
     path.write_text(json.dumps(old) + "\n")
-    with pytest.raises(DatasetError, match=r"old.jsonl line 1: field schema_version is missing; this arc-priors reads schema version 1"):
+    with pytest.raises(
+        DatasetError, match=r"old.jsonl line 1: field schema_version is missing; this arc-priors reads schema version 1"
+    ):
         next(read_records(path))
 
 
@@ -97,5 +101,7 @@ def test_grpo_rows_hold_a_prompt_ending_with_its_question_and_the_gold_answer(tm
     rows = datasets.load_dataset("parquet", data_files=str(path), features=grpo_features(), split="train")
     assert set(rows.column_names) >= {"prompt", "answer", "family"} and len(rows) >= 20
     for row in rows.select(range(10)):
-        assert row["prompt"][-1]["role"] == "user" and row["prompt"][-1]["content"].endswith(row["metadata"]["qas"][row["turn"]]["question"])
+        assert row["prompt"][-1]["role"] == "user" and row["prompt"][-1]["content"].endswith(
+            row["metadata"]["qas"][row["turn"]]["question"]
+        )
         assert row["answer"] == row["metadata"]["qas"][row["turn"]]["answer"]

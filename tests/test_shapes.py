@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from ref_shapes import shape_kind
+from reference import Reference
 
 import priors
 from generators import make_shape
 from priors.kinds import KINDS, classify, scene_kinds
 from priors.testing import check_records, conventions, grids, seeds
 from priors.transforms import DIHEDRAL, transform
-from ref_shapes import shape_kind
-from reference import Reference
 
 PRIOR = priors.load("shapes")
 SWAPPED = {"horizontal line": "vertical line", "vertical line": "horizontal line"}
@@ -95,7 +95,11 @@ def test_turning_or_flipping_keeps_every_kind_except_that_quarter_turns_swap_hor
 @given(grid=grids(max_side=12), c=conventions())
 def test_transposing_turns_the_named_objects_horizontal_lines_into_vertical_ones(grid, c):
     kinds = {q.params["color"]: q.answer for q in PRIOR.all_questions(c.parse(grid)) if q.family == "shapes.kind"}
-    moved = {q.params["color"]: q.answer for q in PRIOR.all_questions(c.parse(transform(grid, "transpose"))) if q.family == "shapes.kind"}
+    moved = {
+        q.params["color"]: q.answer
+        for q in PRIOR.all_questions(c.parse(transform(grid, "transpose")))
+        if q.family == "shapes.kind"
+    }
     assert moved == {color: SWAPPED.get(k, k) for color, k in kinds.items()}
 
 
@@ -103,8 +107,13 @@ def test_transposing_turns_the_named_objects_horizontal_lines_into_vertical_ones
 def test_squares_and_rectangles_together_are_the_filled_boxes_at_least_two_wide_and_tall(grid, c):
     scene = c.parse(grid)
     counts = Counter(scene_kinds(scene))
-    boxes = sum(1 for o in scene.objects if (o.bbox[2] - o.bbox[0]) >= 1 and (o.bbox[3] - o.bbox[1]) >= 1
-                and o.area == (o.bbox[2] - o.bbox[0] + 1) * (o.bbox[3] - o.bbox[1] + 1))
+    boxes = sum(
+        1
+        for o in scene.objects
+        if (o.bbox[2] - o.bbox[0]) >= 1
+        and (o.bbox[3] - o.bbox[1]) >= 1
+        and o.area == (o.bbox[2] - o.bbox[0] + 1) * (o.bbox[3] - o.bbox[1] + 1)
+    )
     assert counts["square"] + counts["rectangle"] == boxes
 
 
@@ -143,16 +152,25 @@ def test_worked_example():
 
 def test_a_colour_with_two_objects_or_a_multicolour_object_names_no_object():
     twice = _asked(priors.parse([[1, 0, 1], [0, 0, 0], [2, 2, 0]]))
-    assert ("shapes.kind", (("color", 1),)) not in twice and twice[("shapes.kind", (("color", 2),))] == "horizontal line"
+    assert ("shapes.kind", (("color", 1),)) not in twice and twice[
+        ("shapes.kind", (("color", 2),))
+    ] == "horizontal line"
     mixed = _asked(priors.parse([[1, 2, 0], [0, 0, 0]], univalued=False))
     assert not any(family == "shapes.kind" for family, _ in mixed)
     assert mixed[("shapes.count", (("kind", "horizontal line"),))] == "1"  # kinds ignore colours
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("square", "square"), ("horizontal", "horizontal line"), ("vertical", "vertical line"),
-    ("diagonal", "diagonal line"), ("outline", "hollow rectangle"), ("cell", "cell"),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("square", "square"),
+        ("horizontal", "horizontal line"),
+        ("vertical", "vertical line"),
+        ("diagonal", "diagonal line"),
+        ("outline", "hollow rectangle"),
+        ("cell", "cell"),
+    ],
+)
 @given(seed=seeds, area=st.integers(2, 16), side=st.integers(3, 30))
 def test_each_shape_maker_draws_the_kind_it_is_named_after(kind, expected, seed, area, side):
     mask = make_shape(kind, np.random.default_rng(seed), area, side, side)

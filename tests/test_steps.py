@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import bfs_objects
 
 from priors.questions import worked_text
 from priors.scoring import extract_answer, score_answer
-from reference import bfs_objects
 from trainers.chats import ChatBuilder, ChatConfig, parse_weights
 from trainers.rewards import exact_match_reward, graded_reward, grpo_rows, step_reward
 from trainers.schema import grpo_rows as file_rows
@@ -30,11 +30,19 @@ def _worked_rows(n: int, family: str | None = None) -> list[dict]:
 def _trl_call(reward, completions, rows):
     """Call a reward function as trl 1.16's GRPOTrainer does: every column but the prompt as a list."""
     columns = {key: [row[key] for row in rows] for key in rows[0] if key != "prompt"}
-    return reward(prompts=[row["prompt"] for row in rows], completions=completions, completion_ids=[[1]] * len(rows), trainer_state=None,
-                  log_extra=lambda *a, **k: None, log_metric=lambda *a, **k: None, **columns)
+    return reward(
+        prompts=[row["prompt"] for row in rows],
+        completions=completions,
+        completion_ids=[[1]] * len(rows),
+        trainer_state=None,
+        log_extra=lambda *a, **k: None,
+        log_metric=lambda *a, **k: None,
+        **columns,
+    )
 
 
 # --- the answer of a worked reply --------------------------------------------------------
+
 
 def test_a_worked_reply_is_answered_on_its_last_line():
     entry = {"answer": "7", "family": "counting.objects", "worked": "3 at 0,2\n7"}
@@ -42,7 +50,9 @@ def test_a_worked_reply_is_answered_on_its_last_line():
     assert score_answer("The answer is 9, I thought.\n7", {"answer": "7", "family": "counting.objects"}) < 1.0
     assert extract_answer("3 at 0,2\n4 at 5,5\n\n**7**\n", entry) == "7"
     assert score_answer("3 at 0,2\n6", entry) == score_answer("6", {"answer": "7", "family": "counting.objects"}) > 0
-    assert score_answer("3 at 0,2", entry) == score_answer("2", entry) < 1.0  # a trace cut before its answer: its last step is read
+    assert (
+        score_answer("3 at 0,2", entry) == score_answer("2", entry) < 1.0
+    )  # a trace cut before its answer: its last step is read
     assert score_answer("7", {**entry, "worked": None}) == 1.0  # null: a question that shows no work, scored as ever
 
 
@@ -66,10 +76,13 @@ def test_every_worked_reference_reply_scores_one_in_every_form_of_entry(index):
 
 # --- step credit against an independent check -------------------------------------------
 
+
 def _independent(grid, connectivity: int, lines: list[str]) -> tuple[int, int, int, int]:
     """(lines, hold, distinct, reference) for counting.objects' steps, by BFS: a line `c at r,k`
     holds when an object of colour c has (r, k) as its first cell in reading order."""
-    true = {f"{grid[o[0][0]][o[0][1]]} at {o[0][0]},{o[0][1]}" for o in bfs_objects(grid, connectivity, True, "most_common")}
+    true = {
+        f"{grid[o[0][0]][o[0][1]]} at {o[0][0]},{o[0][1]}" for o in bfs_objects(grid, connectivity, True, "most_common")
+    }
     holding = [line for line in lines if line in true]
     return len(lines), len(holding), len(set(holding)), len(true)
 
@@ -87,7 +100,12 @@ def objects_replies(draw):
     h, w = draw(st.integers(1, 8)), draw(st.integers(1, 8))
     grid = draw(st.lists(st.lists(st.integers(0, 3), min_size=w, max_size=w), min_size=h, max_size=h))
     connectivity = draw(st.sampled_from([4, 8]))
-    true = sorted({f"{grid[o[0][0]][o[0][1]]} at {o[0][0]},{o[0][1]}" for o in bfs_objects(grid, connectivity, True, "most_common")})
+    true = sorted(
+        {
+            f"{grid[o[0][0]][o[0][1]]} at {o[0][0]},{o[0][1]}"
+            for o in bfs_objects(grid, connectivity, True, "most_common")
+        }
+    )
     made_up = st.builds(lambda c, r, k: f"{c} at {r},{k}", st.integers(0, 9), st.integers(0, 9), st.integers(0, 9))
     pool = st.sampled_from(true) | made_up if true else made_up
     lines = draw(st.lists(pool, max_size=12))
@@ -98,9 +116,26 @@ def objects_replies(draw):
 @given(objects_replies())
 def test_the_step_credit_of_counting_objects_is_the_independent_checks(case):
     grid, connectivity, true, lines, answer = case
-    metadata = {"grids": [grid], "conventions": {"connectivity": connectivity, "univalued": True, "background": "most_common", "encoder": "digits"},
-                "qas": [{"prior": "counting", "family": "counting.objects", "params": "{}", "question": "How many objects?",
-                         "answer": str(len(true)), "worked": worked_text(true, str(len(true))), "grids": [0]}]}
+    metadata = {
+        "grids": [grid],
+        "conventions": {
+            "connectivity": connectivity,
+            "univalued": True,
+            "background": "most_common",
+            "encoder": "digits",
+        },
+        "qas": [
+            {
+                "prior": "counting",
+                "family": "counting.objects",
+                "params": "{}",
+                "question": "How many objects?",
+                "answer": str(len(true)),
+                "worked": worked_text(true, str(len(true))),
+                "grids": [0],
+            }
+        ],
+    }
     reply = "\n".join([*lines, answer])
     score = check_steps(reply, metadata, metadata["qas"][0])
     assert (score.lines, score.hold, score.distinct, score.reference) == _independent(grid, connectivity, lines)
@@ -108,7 +143,9 @@ def test_the_step_credit_of_counting_objects_is_the_independent_checks(case):
 
 
 @given(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
-def test_step_credit_is_the_f1_of_holding_and_complete_and_one_only_for_a_full_true_trace(lines, hold, distinct, reference):
+def test_step_credit_is_the_f1_of_holding_and_complete_and_one_only_for_a_full_true_trace(
+    lines, hold, distinct, reference
+):
     hold, distinct = min(hold, lines), min(distinct, hold, lines)
     score = StepScore(lines, hold, distinct, reference)
     assert 0.0 <= score.credit <= 1.0 and score.credit == pytest.approx(_f1(lines, hold, distinct, reference))
@@ -132,11 +169,17 @@ def test_a_question_that_is_not_worked_has_no_step_credit():
 
 # --- rewards on worked rows ---------------------------------------------------------------
 
+
 def _completions(worked: str, answer: str) -> list[str]:
     """What a sampled group could hold: the reference, a right trace with a wrong sum, a trace
     missing its first step, and garbage."""
     steps = worked.split("\n")[:-1]
-    return [worked, "\n".join([*steps, str(int(answer) + 2)]), "\n".join([*steps[1:], answer]), "the grid\nhas things\nmany"]
+    return [
+        worked,
+        "\n".join([*steps, str(int(answer) + 2)]),
+        "\n".join([*steps[1:], answer]),
+        "the grid\nhas things\nmany",
+    ]
 
 
 def test_on_worked_rows_the_rewards_tell_apart_a_right_trace_a_wrong_sum_a_missing_line_and_garbage():
@@ -150,7 +193,9 @@ def test_on_worked_rows_the_rewards_tell_apart_a_right_trace_a_wrong_sum_a_missi
         exact = _trl_call(exact_match_reward, group, group_rows)
         steps = _trl_call(step_reward, group, group_rows)
         assert exact == [1.0, 0.0, 1.0, 0.0]
-        assert steps[0] == steps[1] == 1.0 and 0.0 < steps[2] < 1.0 and steps[3] == 0.0  # the wrong sum keeps its trace's credit
+        assert (
+            steps[0] == steps[1] == 1.0 and 0.0 < steps[2] < 1.0 and steps[3] == 0.0
+        )  # the wrong sum keeps its trace's credit
         assert graded[0] == graded[2] == 1.0 and graded[1] < 1.0
         flat["graded"] += statistics.pvariance(graded) == 0
         flat["step"] += statistics.pvariance(steps) == 0
@@ -158,7 +203,14 @@ def test_on_worked_rows_the_rewards_tell_apart_a_right_trace_a_wrong_sum_a_missi
 
 
 def test_the_rewards_read_generates_grpo_rows_and_give_none_where_a_question_shows_no_work():
-    builder = ChatBuilder(ChatConfig(priors=parse_weights("counting,arc-tasks=0.3"), tasks=str(Path(__file__).with_name("arc_fixtures") / "tasks"), seed=1, answers="worked"))
+    builder = ChatBuilder(
+        ChatConfig(
+            priors=parse_weights("counting,arc-tasks=0.3"),
+            tasks=str(Path(__file__).with_name("arc_fixtures") / "tasks"),
+            seed=1,
+            answers="worked",
+        )
+    )
     rows = [row for i in range(30) for row in file_rows(builder.record(i))]
     replies = [row["worked"] or row["answer"] for row in rows]
     assert _trl_call(graded_reward, replies, rows) == [1.0] * len(rows)
@@ -174,4 +226,6 @@ def test_bare_rows_are_as_before_and_have_no_step_credit():
     rows = list(grpo_rows(record))
     assert all(set(row) == {"prompt", "answer", "family"} for row in rows)
     turns = list(range(len(rows)))
-    assert step_reward([r["answer"] for r in rows], metadata=[record["metadata"]] * len(rows), turn=turns) == [None] * len(rows)
+    assert step_reward([r["answer"] for r in rows], metadata=[record["metadata"]] * len(rows), turn=turns) == [
+        None
+    ] * len(rows)

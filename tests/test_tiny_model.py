@@ -18,8 +18,9 @@ from trainers.tiny_model import (  # noqa: E402
     count_parameters,
 )
 
-SMALL = TinyModelSpec(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2,
-                      intermediate_size=64)
+SMALL = TinyModelSpec(
+    hidden_size=32, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=2, intermediate_size=64
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,17 @@ def test_text_round_trips_and_specials_stay_whole(tokenizer):
         assert tokenizer.unk_token_id not in ids
         assert tokenizer.decode(ids) == text
     chat = f"{ROLE_TOKENS['user']}\n12{EOS_TOKEN}{ROLE_TOKENS['assistant']}\n4{EOS_TOKEN}"
-    assert _pieces(tokenizer, chat) == [ROLE_TOKENS["user"], "\n", "1", "2", EOS_TOKEN,
-                                        ROLE_TOKENS["assistant"], "\n", "4", EOS_TOKEN]
+    assert _pieces(tokenizer, chat) == [
+        ROLE_TOKENS["user"],
+        "\n",
+        "1",
+        "2",
+        EOS_TOKEN,
+        ROLE_TOKENS["assistant"],
+        "\n",
+        "4",
+        EOS_TOKEN,
+    ]
 
 
 def test_tokenizer_build_is_deterministic(tokenizer):
@@ -87,8 +97,10 @@ def test_saved_folder_loads_with_auto_classes(default_dir):
     assert json.loads((default_dir / "tiny_model_spec.json").read_text())["seed"] == 0
     # A 30x30 grid plus questions fits the context: run it once end to end.
     grid = "\n".join("0123456789" * 3 for _ in range(30))
-    messages = [{"role": "user", "content": grid + "\n\nHow many objects are there in the grid?"},
-                {"role": "assistant", "content": "12"}]
+    messages = [
+        {"role": "user", "content": grid + "\n\nHow many objects are there in the grid?"},
+        {"role": "assistant", "content": "12"},
+    ]
     ids = tok.apply_chat_template(messages, return_dict=True)["input_ids"]
     assert 930 < len(ids) < model.config.max_position_embeddings
     with torch.no_grad():
@@ -100,11 +112,13 @@ def test_template_marks_answer_and_end_token(default_dir):
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(default_dir)
-    messages = [{"role": "system", "content": "Grids are digits."},
-                {"role": "user", "content": "01\n10\n\nHow many objects are there in the grid?"},
-                {"role": "assistant", "content": "2"},
-                {"role": "user", "content": "What is the area of the biggest object in the grid?"},
-                {"role": "assistant", "content": "1, 1"}]
+    messages = [
+        {"role": "system", "content": "Grids are digits."},
+        {"role": "user", "content": "01\n10\n\nHow many objects are there in the grid?"},
+        {"role": "assistant", "content": "2"},
+        {"role": "user", "content": "What is the area of the biggest object in the grid?"},
+        {"role": "assistant", "content": "1, 1"},
+    ]
     out = tok.apply_chat_template(messages, return_dict=True, return_assistant_tokens_mask=True)
     marked = [tok.decode([i]) for i, m in zip(out["input_ids"], out["assistant_masks"]) if m]
     assert "".join(marked) == f"2{EOS_TOKEN}1, 1{EOS_TOKEN}"
@@ -151,10 +165,11 @@ def test_generation_stops_on_end_token_and_uses_cache(tmp_path):
         model.lm_head.weight.zero_()
         model.lm_head.bias.fill_(0.0)
         model.lm_head.bias[tok.eos_token_id] = 10.0
-    prompt = tok.apply_chat_template([{"role": "user", "content": "01"}], add_generation_prompt=True,
-                                     return_dict=True, return_tensors="pt")
+    prompt = tok.apply_chat_template(
+        [{"role": "user", "content": "01"}], add_generation_prompt=True, return_dict=True, return_tensors="pt"
+    )
     out = model.generate(**prompt, max_new_tokens=5)
-    assert out[0, prompt["input_ids"].shape[1]:].tolist() == [tok.eos_token_id]
+    assert out[0, prompt["input_ids"].shape[1] :].tolist() == [tok.eos_token_id]
     assert model.generation_config.use_cache is True and model.config.use_cache is False
 
 
@@ -162,11 +177,24 @@ def test_a_training_config_shapes_the_tiny_model_and_a_bad_shape_is_named(tmp_pa
     from trainers.finetune import load_model
     from trainers.train_config import TrainConfig, TrainConfigError, make_train_config
 
-    config = TrainConfig(run_dir=tmp_path / "run", tiny_model={"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 8,
-                                                               "num_key_value_heads": 8, "intermediate_size": 128})
+    config = TrainConfig(
+        run_dir=tmp_path / "run",
+        tiny_model={
+            "num_hidden_layers": 2,
+            "hidden_size": 64,
+            "num_attention_heads": 8,
+            "num_key_value_heads": 8,
+            "intermediate_size": 128,
+        },
+    )
     model, _ = load_model(config)
     shape = model.config
-    assert (shape.num_hidden_layers, shape.hidden_size, shape.num_attention_heads, shape.intermediate_size) == (2, 64, 8, 128)
+    assert (shape.num_hidden_layers, shape.hidden_size, shape.num_attention_heads, shape.intermediate_size) == (
+        2,
+        64,
+        8,
+        128,
+    )
     assert json.loads((tmp_path / "run" / "base_model" / "tiny_model_spec.json").read_text())["num_hidden_layers"] == 2
     with pytest.raises(TrainConfigError, match=r"^mix.yaml: tiny_model: unknown key 'layers'"):
         make_train_config({"tiny_model": {"layers": 2}}, "mix.yaml")

@@ -32,9 +32,13 @@ def train(configs, tmp_path, *args):
 
 
 def is_main_job(config: TrainConfig) -> bool:
-    return (config.chats.system_prompt == "brief" and config.chats.questions_per_chat == JOB["questions_per_chat"]
-            and [name for name, _ in config.chats.priors] == list(JOB["priors"])
-            and config.max_steps == JOB["train"]["max_steps"] and config.trainer == JOB["train"]["trainer"])
+    return (
+        config.chats.system_prompt == "brief"
+        and config.chats.questions_per_chat == JOB["questions_per_chat"]
+        and [name for name, _ in config.chats.priors] == list(JOB["priors"])
+        and config.max_steps == JOB["train"]["max_steps"]
+        and config.trainer == JOB["train"]["trainer"]
+    )
 
 
 def test_bare_train_runs_the_main_job(configs, tmp_path):
@@ -69,7 +73,11 @@ def test_any_other_option_runs_the_shown_defaults_plus_what_was_typed(configs, t
     # --max-steps 3 evaluates fewer chats, and says so).
     quick = "--max-steps" in typed
     assert (config.n_train, config.n_eval, config.trainer, config.batch_size) == (
-        defaults.n_train, QUICK_EVAL if quick else defaults.n_eval, defaults.trainer, defaults.batch_size)
+        defaults.n_train,
+        QUICK_EVAL if quick else defaults.n_eval,
+        defaults.trainer,
+        defaults.batch_size,
+    )
     assert ("a quick run" in result.output) == quick
     if "--priors" not in typed:
         assert [n for n, _ in config.chats.priors] == ["counting", "area", "colors"]
@@ -111,8 +119,24 @@ def test_threads_must_be_a_positive_whole_number(configs, tmp_path, bad):
 
 def test_the_run_records_the_typed_values_in_its_config_yaml(tmp_path):
     """A real (one-step) run: config.yaml holds the user's values, not the main job's."""
-    result = CliRunner().invoke(main, ["train", "--max-steps", "1", "--n-train", "8", "--n-eval", "0", "--max-length", "256",
-                                       "--threads", "1", "--run-dir", str(tmp_path / "run")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--max-steps",
+            "1",
+            "--n-train",
+            "8",
+            "--n-eval",
+            "0",
+            "--max-length",
+            "256",
+            "--threads",
+            "1",
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     used = yaml.safe_load((tmp_path / "run" / "config.yaml").read_text())
     assert used["train"]["max_steps"] == 1 and used["train"]["n_train"] == 8 and used["train"]["threads"] == 1
@@ -136,7 +160,9 @@ def test_a_busy_machine_gets_a_warning_and_threads_are_applied(load, warned):
     assert all("load average" in line and "\n" not in line for line in said)
 
 
-@pytest.mark.parametrize("elapsed, per_step, steps_left, limit", [(10.0, 0.2, 100, None), (10.0, 0.2, 100, 15.0), (20.0, 1.0, 5, 15.0)])
+@pytest.mark.parametrize(
+    "elapsed, per_step, steps_left, limit", [(10.0, 0.2, 100, None), (10.0, 0.2, 100, 15.0), (20.0, 1.0, 5, 15.0)]
+)
 def test_time_left_follows_the_pace_and_stops_at_the_limit(elapsed, per_step, steps_left, limit):
     from trainers.run import time_left
 
@@ -151,18 +177,36 @@ def test_time_left_follows_the_pace_and_stops_at_the_limit(elapsed, per_step, st
 def test_too_few_chats_for_one_optimizer_step_is_one_line_and_exit_2(tmp_path):
     """8 chats pack into one row of 1024 tokens; with --grad-accum 4 TRL's trainer restarted
     the stream forever without a step. Now it is refused, and no run folder is left."""
-    result = CliRunner().invoke(main, ["train", "--trainer", "sft", "--n-train", "8", "--max-steps", "1", "--n-eval", "0",
-                                       "--run-dir", str(tmp_path / "run")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--trainer",
+            "sft",
+            "--n-train",
+            "8",
+            "--max-steps",
+            "1",
+            "--n-eval",
+            "0",
+            "--run-dir",
+            str(tmp_path / "run"),
+        ],
+    )
     assert result.exit_code == 2 and not (tmp_path / "run").exists()
     (error,) = [line for line in result.output.splitlines() if line.startswith("arc-priors: error:")]
-    assert "fewer than one optimizer step" in error and "--n-train 8" in error and result.output.rstrip().endswith(error)
+    assert (
+        "fewer than one optimizer step" in error and "--n-train 8" in error and result.output.rstrip().endswith(error)
+    )
 
 
 def test_quick_tries_the_main_job_in_a_few_steps_on_a_few_chats_and_says_so(configs, tmp_path):
     result, config = train(configs, tmp_path, "--quick")
     assert result.exit_code == 0, result.output
     assert (config.max_steps, config.n_eval) == (QUICK_STEPS, QUICK_EVAL)
-    assert config.chats.system_prompt == "brief" and config.time_limit == JOB["train"]["time_limit"]  # the main job's chats
+    assert (
+        config.chats.system_prompt == "brief" and config.time_limit == JOB["train"]["time_limit"]
+    )  # the main job's chats
     assert f"instead of {JOB['train']['n_eval']}" in result.output
 
 

@@ -24,7 +24,9 @@ def test_the_sft_config_of_the_python_route_warns_nothing(tmp_path):
 
 
 def test_the_rl_guides_grpo_config_warns_nothing():
-    block = next(code for code in re.findall(r"```python\n(.*?)```", RL_GUIDE.read_text(), re.S) if "GRPOConfig(" in code)
+    block = next(
+        code for code in re.findall(r"```python\n(.*?)```", RL_GUIDE.read_text(), re.S) if "GRPOConfig(" in code
+    )
     config = re.search(r"^config = GRPOConfig\(.*?^\)$", block, re.S | re.M).group(0)
     scope: dict = {}
     with warnings.catch_warnings():

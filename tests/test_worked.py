@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ref_worked import NO_STEPS, WorkedReference, steps
+from reference import answer_for
 
 import priors
 from priors import NUMBER, Family, Prior, Question
 from priors.questions import Worked, final_line, worked_text
 from priors.testing import ContractViolation, check_records, conventions, grids, scene_tuples, seeds
 from priors.worked import read_tally, tally
-from ref_worked import NO_STEPS, WorkedReference, steps
-from reference import answer_for
 
 SINGLE = ("counting", "area", "colors", "shapes", "zones", "objects")
 BUILTIN = (*SINGLE, "compare")
@@ -33,7 +33,9 @@ def _check_traces(prior, target, refs, asked) -> int:
         if family.worked is None:
             assert q.worked is None and family.id in NO_STEPS, family.id
             continue
-        expected = worked_text(steps(q.family, refs, names, dict(q.params)), answer_for(q.family, refs, names, dict(q.params)))
+        expected = worked_text(
+            steps(q.family, refs, names, dict(q.params)), answer_for(q.family, refs, names, dict(q.params))
+        )
         assert q.worked == expected, (q.family, dict(q.params))
         compared += 1
     return compared
@@ -82,9 +84,7 @@ def test_a_count_one_too_many_does_not_hold(grid, c):
 
 # --- by hand -------------------------------------------------------------------------------------
 
-GRID = [[0, 3, 3, 0],
-        [0, 0, 0, 5],
-        [2, 0, 0, 5]]
+GRID = [[0, 3, 3, 0], [0, 0, 0, 5], [2, 0, 0, 5]]
 
 
 def _worked(prior: str, family: str, grid=GRID, **params) -> str:
@@ -92,22 +92,28 @@ def _worked(prior: str, family: str, grid=GRID, **params) -> str:
     return family_.ask(prior, priors.parse(grid), params).worked
 
 
-@pytest.mark.parametrize("prior, family, params, expected", [
-    ("counting", "counting.objects", {}, "3 at 0,1\n5 at 1,3\n2 at 2,0\n3"),
-    ("counting", "counting.color", {"color": 5}, "5 at 1,3\n1"),
-    ("counting", "counting.most_objects_color", {}, None),  # one object a colour: a tie, never asked
-    ("area", "area.sorted", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2 at 2,0: 1\n1, 2, 2"),
-    ("area", "area.min_color", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2 at 2,0: 1\n2"),
-    ("area", "area.same_size", {"color": 5}, "5 at 1,3: 2\n3 at 0,1: 2\n1"),
-    ("colors", "colors.cells", {"color": 5}, "row 1: 1\nrow 2: 1\n2"),
-    ("colors", "colors.background", {}, "0: 7\n2: 1\n3: 2\n5: 2\n0"),
-    ("colors", "colors.distinct", {}, "color 2\ncolor 3\ncolor 5\n3"),
-    ("shapes", "shapes.kind", {"color": 5}, "5 at 1,3: 2\nbox 2x1\nvertical line"),
-    ("shapes", "shapes.longest_line", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2"),
-])
+@pytest.mark.parametrize(
+    "prior, family, params, expected",
+    [
+        ("counting", "counting.objects", {}, "3 at 0,1\n5 at 1,3\n2 at 2,0\n3"),
+        ("counting", "counting.color", {"color": 5}, "5 at 1,3\n1"),
+        ("counting", "counting.most_objects_color", {}, None),  # one object a colour: a tie, never asked
+        ("area", "area.sorted", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2 at 2,0: 1\n1, 2, 2"),
+        ("area", "area.min_color", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2 at 2,0: 1\n2"),
+        ("area", "area.same_size", {"color": 5}, "5 at 1,3: 2\n3 at 0,1: 2\n1"),
+        ("colors", "colors.cells", {"color": 5}, "row 1: 1\nrow 2: 1\n2"),
+        ("colors", "colors.background", {}, "0: 7\n2: 1\n3: 2\n5: 2\n0"),
+        ("colors", "colors.distinct", {}, "color 2\ncolor 3\ncolor 5\n3"),
+        ("shapes", "shapes.kind", {"color": 5}, "5 at 1,3: 2\nbox 2x1\nvertical line"),
+        ("shapes", "shapes.longest_line", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2"),
+    ],
+)
 def test_hand_worked_traces(prior, family, params, expected):
     if expected is None:
-        assert next(f for f in priors.load(prior).families if f.id == family).ask(prior, priors.parse(GRID), params) is None
+        assert (
+            next(f for f in priors.load(prior).families if f.id == family).ask(prior, priors.parse(GRID), params)
+            is None
+        )
         return
     assert _worked(prior, family, **params) == expected
     assert final_line(expected) == expected.splitlines()[-1]
@@ -127,12 +133,19 @@ def test_a_background_set_by_convention_shows_no_work():
 
 # --- the kit fails a family that breaks the rule -------------------------------------------------
 
+
 def _count(scene, params):
     return str(len(scene.areas))
 
 
 def _broken(steps, holds=lambda scene, params, line: line.startswith("object"), ordered=True) -> Prior:
-    family = Family("broken.count", "How many objects in {grid}?", _count, answer_format=NUMBER, worked=Worked(steps, holds, ordered))
+    family = Family(
+        "broken.count",
+        "How many objects in {grid}?",
+        _count,
+        answer_format=NUMBER,
+        worked=Worked(steps, holds, ordered),
+    )
     return Prior(name="broken", description="Broken on purpose.", families=[family])
 
 
@@ -182,6 +195,10 @@ def test_an_ordered_trace_must_come_from_the_grid_alone():
 
 
 def test_a_record_with_work_its_family_does_not_declare_is_named():
-    prior = Prior(name="broken", description="No work.", families=[Family("broken.count", "How many in {grid}?", _count, answer_format=NUMBER)])
+    prior = Prior(
+        name="broken",
+        description="No work.",
+        families=[Family("broken.count", "How many in {grid}?", _count, answer_format=NUMBER)],
+    )
     record = Question("broken", "broken.count", {}, "How many in the grid?", "3", "object 1\n3")
     assert "declares no worked answer" in str(_violation(prior, asked=[record]))

@@ -23,7 +23,9 @@ WORKED_MIX = ChatConfig(priors=parse_weights("counting=2,area,colors"), seed=5, 
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "arc_priors", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def _check_worked_record(record):
@@ -37,7 +39,9 @@ def _check_worked_record(record):
         assert said == (qa["answer"] if qa["worked"] is None else qa["worked"])
         if qa["worked"] is not None:
             scene, params = target(record["metadata"], qa), json.loads(qa["params"])
-            assert qa["worked"] == worked_text(family.worked.steps(scene, params), qa["answer"])  # the grid the record holds
+            assert qa["worked"] == worked_text(
+                family.worked.steps(scene, params), qa["answer"]
+            )  # the grid the record holds
             assert final_line(qa["worked"]) == qa["answer"]
 
 
@@ -51,13 +55,17 @@ def test_a_worked_dataset_keeps_both_texts_and_says_the_worked_one():
 
 
 def test_worked_answers_overlay_the_bare_dataset_same_grids_and_questions():
-    bare, worked = (ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes"), seed=2, answers=a)) for a in ("bare", "worked"))
+    bare, worked = (
+        ChatBuilder(ChatConfig(priors=parse_weights("counting,shapes"), seed=2, answers=a)) for a in ("bare", "worked")
+    )
     for i in range(60):
         b, w = bare.record(i), worked.record(i)
         assert all("worked" not in qa for qa in b["metadata"]["qas"])
         stripped = [{k: v for k, v in qa.items() if k != "worked"} for qa in w["metadata"]["qas"]]
         assert {**w["metadata"], "qas": stripped} == b["metadata"]
-        assert [m["content"] for m in b["messages"] if m["role"] == "assistant"] == [qa["answer"] for qa in b["metadata"]["qas"]]
+        assert [m["content"] for m in b["messages"] if m["role"] == "assistant"] == [
+            qa["answer"] for qa in b["metadata"]["qas"]
+        ]
         assert [m for m in w["messages"] if m["role"] == "user"] == [m for m in b["messages"] if m["role"] == "user"]
 
 
@@ -91,7 +99,9 @@ def test_a_worked_mixture_is_made_as_arrays_and_overlays_the_bare_one(mixture):
 def test_worked_output_is_byte_identical_for_any_worker_count(tmp_path, monkeypatch, suffix):
     import trainers.engine
 
-    monkeypatch.setattr(trainers.engine, "PIECE", 64)  # many pieces, cheaply: the per-record way does not depend on their size
+    monkeypatch.setattr(
+        trainers.engine, "PIECE", 64
+    )  # many pieces, cheaply: the per-record way does not depend on their size
     digests = set()
     for workers in (1, 2, 3):
         path = tmp_path / f"w{workers}{suffix}"
@@ -114,11 +124,26 @@ def test_worked_and_bare_files_load_under_one_schema_with_a_nullable_worked_fiel
         for suffix in (".jsonl", ".parquet"):
             generate(ChatConfig(seed=1, answers=answers), 30, tmp_path / f"{answers}{suffix}")
     qa = pq.read_schema(tmp_path / "worked.parquet").field("metadata").type.field("qas").type.value_type
-    assert qa.field("worked").nullable and "worked" not in pq.read_schema(tmp_path / "bare.parquet").field("metadata").type.field("qas").type.value_type.names
-    assert pq.read_schema(tmp_path / "bare.parquet") == features(worked=False).arrow_schema  # bare files keep their columns
-    jsonl = datasets.load_dataset("json", data_files=[str(tmp_path / "bare.jsonl"), str(tmp_path / "worked.jsonl")], features=features(), split="train")
-    parquet = datasets.load_dataset("parquet", data_files=[str(tmp_path / "bare.parquet"), str(tmp_path / "worked.parquet")], features=features(),
-                                    split="train")
+    assert (
+        qa.field("worked").nullable
+        and "worked"
+        not in pq.read_schema(tmp_path / "bare.parquet").field("metadata").type.field("qas").type.value_type.names
+    )
+    assert (
+        pq.read_schema(tmp_path / "bare.parquet") == features(worked=False).arrow_schema
+    )  # bare files keep their columns
+    jsonl = datasets.load_dataset(
+        "json",
+        data_files=[str(tmp_path / "bare.jsonl"), str(tmp_path / "worked.jsonl")],
+        features=features(),
+        split="train",
+    )
+    parquet = datasets.load_dataset(
+        "parquet",
+        data_files=[str(tmp_path / "bare.parquet"), str(tmp_path / "worked.parquet")],
+        features=features(),
+        split="train",
+    )
     both = datasets.concatenate_datasets([jsonl, parquet])
     assert len(both) == 120
     worked = [qa["worked"] for row in both for qa in row["metadata"]["qas"]]
@@ -131,7 +156,10 @@ def test_a_bare_record_reads_as_before_and_a_bad_worked_field_is_named():
     assert check_record(record) is record
     for bad in (7, "1 at 0,0\nnot the answer"):
         qas = [dict(qa, worked=bad) for qa in record["metadata"]["qas"]]
-        with pytest.raises(SchemaError, match=r"field metadata.qas\[0\].worked must be null or text whose last line is the question's answer"):
+        with pytest.raises(
+            SchemaError,
+            match=r"field metadata.qas\[0\].worked must be null or text whose last line is the question's answer",
+        ):
             check_record({**record, "metadata": {**record["metadata"], "qas": qas}})
 
 
@@ -141,24 +169,41 @@ def test_grpo_rows_of_a_worked_dataset_hold_the_worked_answer(tmp_path):
 
     generate(WORKED_MIX, 30, tmp_path / "rows.jsonl", kind="grpo")
     generate(WORKED_MIX, 30, tmp_path / "rows.parquet", kind="grpo")
-    rows = datasets.load_dataset("parquet", data_files=str(tmp_path / "rows.parquet"), features=grpo_features(), split="train")
-    assert rows.to_list() == datasets.load_dataset("json", data_files=str(tmp_path / "rows.jsonl"), features=grpo_features(), split="train").to_list()
+    rows = datasets.load_dataset(
+        "parquet", data_files=str(tmp_path / "rows.parquet"), features=grpo_features(), split="train"
+    )
+    assert (
+        rows.to_list()
+        == datasets.load_dataset(
+            "json", data_files=str(tmp_path / "rows.jsonl"), features=grpo_features(), split="train"
+        ).to_list()
+    )
     for row in rows:
-        assert row["worked"] == row["metadata"]["qas"][row["turn"]]["worked"] and row["answer"] == row["metadata"]["qas"][row["turn"]]["answer"]
+        assert (
+            row["worked"] == row["metadata"]["qas"][row["turn"]]["worked"]
+            and row["answer"] == row["metadata"]["qas"][row["turn"]]["answer"]
+        )
     assert any(row["worked"] is not None for row in rows)
     bare = grpo_rows(ChatBuilder(ChatConfig()).record(0))
     assert all("worked" not in row for row in bare)
 
 
 def test_the_mixture_and_its_card_and_a_run_folder_carry_the_answers(tmp_path):
-    from trainers.run import write_mixture
     from trainers.mixture import read_mixture
+    from trainers.run import write_mixture
     from trainers.train_config import TrainConfig
 
-    assert chat_config_from_dict(WORKED_MIX.as_dict(), "x") == WORKED_MIX and WORKED_MIX.as_dict()["answers"] == "worked"
-    assert chat_config_from_dict({"priors": "counting"}, "x").answers == "bare"  # a mixture without the key: bare, as before
+    assert (
+        chat_config_from_dict(WORKED_MIX.as_dict(), "x") == WORKED_MIX and WORKED_MIX.as_dict()["answers"] == "worked"
+    )
+    assert (
+        chat_config_from_dict({"priors": "counting"}, "x").answers == "bare"
+    )  # a mixture without the key: bare, as before
     generate(WORKED_MIX, 10, tmp_path / "d.jsonl")
-    assert read_card(tmp_path / "d.jsonl")["mixture"]["answers"] == "worked" and recorded_mixture(tmp_path / "d.jsonl") == WORKED_MIX
+    assert (
+        read_card(tmp_path / "d.jsonl")["mixture"]["answers"] == "worked"
+        and recorded_mixture(tmp_path / "d.jsonl") == WORKED_MIX
+    )
     assert "each question keeps both texts" in (tmp_path / "d.jsonl.README.md").read_text()
     write_mixture(tmp_path / "config.yaml", TrainConfig(chats=WORKED_MIX))
     assert ChatConfig(**read_mixture(tmp_path / "config.yaml").chat) == WORKED_MIX
@@ -175,18 +220,36 @@ def test_a_bad_answers_value_is_one_line_naming_it():
 def test_each_command_takes_answers_and_refuses_a_bad_value_in_one_line(tmp_path, command):
     proc = cli(*command, "--answers", "steps", cwd=tmp_path)
     lines = proc.stderr.strip().splitlines()
-    assert proc.returncode == 2 and len(lines) == 1 and "'--answers'" in lines[0] and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and len(lines) == 1 and "'--answers'" in lines[0] and "Traceback" not in proc.stderr, (
+        proc.stderr
+    )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_generate_answers_worked_writes_a_worked_dataset_and_card(tmp_path):
-    proc = cli("generate", "--priors", "counting", "--answers", "worked", "--n", 20, "--workers", 1, "--out", "d.jsonl", "--quiet", cwd=tmp_path)
+    proc = cli(
+        "generate",
+        "--priors",
+        "counting",
+        "--answers",
+        "worked",
+        "--n",
+        20,
+        "--workers",
+        1,
+        "--out",
+        "d.jsonl",
+        "--quiet",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     for record in read_records(tmp_path / "d.jsonl"):
         _check_worked_record(record)
     assert recorded_mixture(tmp_path / "d.jsonl").answers == "worked"
     (tmp_path / "mix.yaml").write_text("priors: counting\nanswers: worked\n")
-    again = cli("generate", "--config", "mix.yaml", "--n", 20, "--workers", 1, "--out", "e.jsonl", "--quiet", cwd=tmp_path)
+    again = cli(
+        "generate", "--config", "mix.yaml", "--n", 20, "--workers", 1, "--out", "e.jsonl", "--quiet", cwd=tmp_path
+    )
     assert again.returncode == 0 and (tmp_path / "e.jsonl").read_bytes() == (tmp_path / "d.jsonl").read_bytes()
 
 
@@ -207,5 +270,8 @@ def test_task_chats_in_a_worked_mixture_show_no_work():
 
     tasks = Path(__file__).with_name("arc_fixtures") / "tasks"
     record = TaskChats(ChatConfig(answers="worked"), str(tasks)).record(0)
-    assert record["metadata"]["qas"][0]["worked"] is None and record["messages"][-1]["content"] == record["metadata"]["qas"][0]["answer"]
+    assert (
+        record["metadata"]["qas"][0]["worked"] is None
+        and record["messages"][-1]["content"] == record["metadata"]["qas"][0]["answer"]
+    )
     assert "worked" not in TaskChats(ChatConfig(), str(tasks)).record(0)["metadata"]["qas"][0]

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from ref_zones import ANSWERS
+from reference import Reference
 
 import priors
 from generators.zones import ZoneSampler
 from priors.scene import Conventions
 from priors.testing import check_questions, conventions, grids, seeds
 from priors.transforms import TRANSFORMS, transform
-from ref_zones import ANSWERS
-from reference import Reference
 
 ZONES = priors.load("zones")
 ALL_PARAMS = {
@@ -69,6 +69,7 @@ def _answers(grid, c: Conventions = Conventions()) -> dict:
 
 # --- the reference --------------------------------------------------------------------------
 
+
 @settings(max_examples=150)
 @given(grid=any_grids, c=conventions())
 def test_every_question_the_prior_can_ask_has_the_reference_answer(grid, c):
@@ -101,16 +102,21 @@ def test_each_answer_rule_called_directly_rejects_exactly_what_the_reference_rej
 
 def test_the_rng_picks_among_every_qualifying_colour_and_every_target_held_in_the_zones():
     two_colours = priors.parse([[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0], [2, 2, 2, 2], [0, 1, 0, 0], [0, 0, 0, 0]])
-    stray_separator = priors.parse([[0, 0, 5, 0, 0], [0, 3, 5, 0, 0], [5, 5, 5, 5, 5], [0, 0, 5, 0, 5], [0, 0, 5, 0, 0]])
+    stray_separator = priors.parse(
+        [[0, 0, 5, 0, 0], [0, 3, 5, 0, 0], [5, 5, 5, 5, 5], [0, 0, 5, 0, 5], [0, 0, 5, 0, 0]]
+    )
     most = next(f for f in ZONES.families if f.id == "zones.most")
     chosen = {
         tuple(sorted(most.params.choose(s, np.random.default_rng(seed)).items()))
-        for s in (two_colours, stray_separator) for seed in range(200)
+        for s in (two_colours, stray_separator)
+        for seed in range(200)
     }
     assert chosen == {
-        (("color", 1), ("target", 1)), (("color", 1), ("target", 2)),  # colour 1's lower zone holds the 2 line and a 1
+        (("color", 1), ("target", 1)),
+        (("color", 1), ("target", 2)),  # colour 1's lower zone holds the 2 line and a 1
         (("color", 2), ("target", 1)),
-        (("color", 5), ("target", 3)), (("color", 5), ("target", 5)),
+        (("color", 5), ("target", 3)),
+        (("color", 5), ("target", 5)),
     }
 
 
@@ -188,6 +194,7 @@ def test_two_scenes_with_the_same_conventions_get_their_own_zones():
 
 # --- invariants, each a sentence -----------------------------------------------------------
 
+
 def _position_moves(name: str, rows: int, cols: int):
     """Where zone (r, c) of a rows x cols table lands after the transform, written per transform."""
     return {
@@ -204,7 +211,9 @@ def _position_moves(name: str, rows: int, cols: int):
 
 @pytest.mark.parametrize("name", sorted(TRANSFORMS))
 @given(grid=any_grids, c=conventions())
-def test_a_rotation_or_flip_swaps_rows_and_columns_of_zones_when_it_turns_the_grid_and_moves_each_zone_with_it(name, grid, c):
+def test_a_rotation_or_flip_swaps_rows_and_columns_of_zones_when_it_turns_the_grid_and_moves_each_zone_with_it(
+    name, grid, c
+):
     before, after = _answers(grid, c), _answers(transform(grid, name), c)
     assert before.keys() == after.keys()  # the same colours qualify, and the same targets win
     turns = name in ("rot90", "rot270", "transpose", "anti_transpose")
@@ -259,7 +268,9 @@ def test_painting_a_zone_with_the_background_empties_it_and_keeps_the_table(grid
     assume(colors)
     color = data.draw(st.sampled_from(colors))
     row_lines, col_lines = (grid == color).all(axis=1), (grid == color).all(axis=0)
-    zone_cells = [(r, k) for r in range(grid.shape[0]) for k in range(grid.shape[1]) if not row_lines[r] and not col_lines[k]]
+    zone_cells = [
+        (r, k) for r in range(grid.shape[0]) for k in range(grid.shape[1]) if not row_lines[r] and not col_lines[k]
+    ]
     r, k = data.draw(st.sampled_from(zone_cells))
     # The zone around cell (r, k): the run of non-line rows and of non-line columns through it.
     top, bottom, left, right = r, r + 1, k, k + 1
@@ -282,14 +293,21 @@ def test_painting_a_zone_with_the_background_empties_it_and_keeps_the_table(grid
 
 # --- the sampler ------------------------------------------------------------------------------
 
+
 @given(seed=seeds)
 def test_the_sampler_draws_the_lines_it_plans_and_no_others_on_a_background_that_stays_the_most_common(seed):
     sample, layout = ZoneSampler().draw(np.random.default_rng(seed))
     grid, bg = priors.as_grid(sample.grid), sample.background
     counts = np.bincount(grid.ravel(), minlength=10)
     assert counts[bg] > np.delete(counts, bg).max()
-    drawn = {("row", i, int(grid[i, 0])) for i in range(grid.shape[0]) if (grid[i] == grid[i, 0]).all() and grid[i, 0] != bg}
-    drawn |= {("col", j, int(grid[0, j])) for j in range(grid.shape[1]) if (grid[:, j] == grid[0, j]).all() and grid[0, j] != bg}
+    drawn = {
+        ("row", i, int(grid[i, 0])) for i in range(grid.shape[0]) if (grid[i] == grid[i, 0]).all() and grid[i, 0] != bg
+    }
+    drawn |= {
+        ("col", j, int(grid[0, j]))
+        for j in range(grid.shape[1])
+        if (grid[:, j] == grid[0, j]).all() and grid[0, j] != bg
+    }
     assert drawn == set(layout.lines)
     assert all(color != bg for _, _, color in layout.lines)
     # Lines lie between bands, never on the border, and the bands tile the grid.
@@ -332,7 +350,9 @@ def test_the_sampler_draws_every_kind_of_layout():
         axes = {axis for axis, _, _ in layout.lines}
         kinds["rows only" if axes == {"row"} else "columns only" if axes == {"col"} else "both"] += 1
         kinds["two colours"] += len({color for _, _, color in layout.lines}) == 2
-        kinds["separator-coloured shapes"] += any(i.color in {color for _, _, color in layout.lines} for i in sample.intent)
+        kinds["separator-coloured shapes"] += any(
+            i.color in {color for _, _, color in layout.lines} for i in sample.intent
+        )
         kinds["no shapes"] += not sample.intent
     wanted = ("rows only", "columns only", "both", "two colours", "separator-coloured shapes", "no shapes")
     assert all(kinds[k] >= 20 for k in wanted), kinds

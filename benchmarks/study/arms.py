@@ -44,10 +44,32 @@ from scipy import ndimage  # noqa: E402
 from trainers.plain import learning_rate  # noqa: E402
 from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
 
-DEFAULTS = dict(arch="llama", layout="digits", system="brief", trace="none", init2d=0, hidden=128, layers=6, heads=4, inter=512,
-                lr=1e-3, batch=16, steps=2000, time_limit=0.0, threads=1, n_eval=1000, eval_seed=777, n_train=300000,
-                aux="none", grid_loss=0.0, bf16=0, rope=10000.0, data="/tmp/exp/train.jsonl",
-                out=str(ROOT / "docs" / "study"), gen=40)
+DEFAULTS = dict(
+    arch="llama",
+    layout="digits",
+    system="brief",
+    trace="none",
+    init2d=0,
+    hidden=128,
+    layers=6,
+    heads=4,
+    inter=512,
+    lr=1e-3,
+    batch=16,
+    steps=2000,
+    time_limit=0.0,
+    threads=1,
+    n_eval=1000,
+    eval_seed=777,
+    n_train=300000,
+    aux="none",
+    grid_loss=0.0,
+    bf16=0,
+    rope=10000.0,
+    data="/tmp/exp/train.jsonl",
+    out=str(ROOT / "docs" / "study"),
+    gen=40,
+)
 SYSTEM = "Answer with the value only."
 QUESTION = "How many objects are there in the grid?"
 EIGHT = np.ones((3, 3), dtype=int)
@@ -97,16 +119,41 @@ def build_model(o: dict, tok):
     if o["arch"] == "llama":
         from transformers import LlamaConfig, LlamaForCausalLM
 
-        return LlamaForCausalLM(LlamaConfig(
-            vocab_size=len(tok), hidden_size=o["hidden"], intermediate_size=o["inter"], num_hidden_layers=o["layers"],
-            num_attention_heads=o["heads"], num_key_value_heads=o["heads"], head_dim=o["hidden"] // o["heads"],
-            max_position_embeddings=4096, rope_theta=o["rope"], tie_word_embeddings=True, pad_token_id=tok.pad_token_id, use_cache=False))
+        return LlamaForCausalLM(
+            LlamaConfig(
+                vocab_size=len(tok),
+                hidden_size=o["hidden"],
+                intermediate_size=o["inter"],
+                num_hidden_layers=o["layers"],
+                num_attention_heads=o["heads"],
+                num_key_value_heads=o["heads"],
+                head_dim=o["hidden"] // o["heads"],
+                max_position_embeddings=4096,
+                rope_theta=o["rope"],
+                tie_word_embeddings=True,
+                pad_token_id=tok.pad_token_id,
+                use_cache=False,
+            )
+        )
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    model = GPT2LMHeadModel(GPT2Config(
-        vocab_size=len(tok), n_embd=o["hidden"], n_layer=o["layers"], n_head=o["heads"], n_inner=o["inter"], n_positions=1024,
-        resid_pdrop=0, embd_pdrop=0, attn_pdrop=0, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-        pad_token_id=tok.pad_token_id, use_cache=False))
+    model = GPT2LMHeadModel(
+        GPT2Config(
+            vocab_size=len(tok),
+            n_embd=o["hidden"],
+            n_layer=o["layers"],
+            n_head=o["heads"],
+            n_inner=o["inter"],
+            n_positions=1024,
+            resid_pdrop=0,
+            embd_pdrop=0,
+            attn_pdrop=0,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+            use_cache=False,
+        )
+    )
     if o["init2d"]:
         offset = len(tok(prompt(o, ["0"]).split("0\n")[0], add_special_tokens=False)["input_ids"])
         g = torch.Generator().manual_seed(1)
@@ -131,11 +178,19 @@ def batches(o: dict, prompts: list, answers: list, pad: int, masks: list):
             for group in groups:
                 seqs = [prompts[i] + answers[i] for i in group]
                 width = max(map(len, seqs))
-                yield (torch.tensor([s + [pad] * (width - len(s)) for s in seqs]),
-                       torch.tensor([[-100] * len(prompts[i]) + [t if m else -100 for t, m in zip(answers[i], masks[i])]
-                                     + [-100] * (width - len(s)) for i, s in zip(group, seqs)]),
-                       torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs]),
-                       torch.tensor([[-100] + prompts[i][1:] + [-100] * (width - len(prompts[i])) for i in group]))
+                yield (
+                    torch.tensor([s + [pad] * (width - len(s)) for s in seqs]),
+                    torch.tensor(
+                        [
+                            [-100] * len(prompts[i])
+                            + [t if m else -100 for t, m in zip(answers[i], masks[i])]
+                            + [-100] * (width - len(s))
+                            for i, s in zip(group, seqs)
+                        ]
+                    ),
+                    torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs]),
+                    torch.tensor([[-100] + prompts[i][1:] + [-100] * (width - len(prompts[i])) for i in group]),
+                )
 
 
 def train(o: dict, model, stream) -> dict:
@@ -153,7 +208,9 @@ def train(o: dict, model, stream) -> dict:
         flat = logits[:, :-1].reshape(-1, logits.shape[-1])
         loss = torch.nn.functional.cross_entropy(flat, labels[:, 1:].reshape(-1), ignore_index=-100)
         if o["grid_loss"]:
-            loss = loss + o["grid_loss"] * torch.nn.functional.cross_entropy(flat, prompt_labels[:, 1:].reshape(-1), ignore_index=-100)
+            loss = loss + o["grid_loss"] * torch.nn.functional.cross_entropy(
+                flat, prompt_labels[:, 1:].reshape(-1), ignore_index=-100
+            )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -170,7 +227,10 @@ def answers_of(o: dict, model, tok, grids) -> list[int]:
     model.eval()
     digits = [tok.convert_tokens_to_ids(str(d)) for d in range(10)]
     found = []
-    encoded = [tok(prompt(o, ["".join(map(str, row)) for row in g.tolist()]), add_special_tokens=False)["input_ids"] for g in grids]
+    encoded = [
+        tok(prompt(o, ["".join(map(str, row)) for row in g.tolist()]), add_special_tokens=False)["input_ids"]
+        for g in grids
+    ]
     for j in range(0, len(encoded), 64):
         chunk = encoded[j : j + 64]
         width = max(map(len, chunk))
@@ -178,7 +238,12 @@ def answers_of(o: dict, model, tok, grids) -> list[int]:
         mask = torch.tensor([[0] * (width - len(s)) + [1] * len(s) for s in chunk])
         positions = (mask.cumsum(1) - 1).clamp(min=0)
         if o["trace"] == "none":
-            found += model(input_ids=ids, attention_mask=mask, position_ids=positions).logits[:, -1, digits].argmax(-1).tolist()
+            found += (
+                model(input_ids=ids, attention_mask=mask, position_ids=positions)
+                .logits[:, -1, digits]
+                .argmax(-1)
+                .tolist()
+            )
             continue
         out, alive = [[] for _ in chunk], [True] * len(chunk)
         for _ in range(o["gen"]):
@@ -213,7 +278,10 @@ def main(argv: list[str]) -> None:
             later.append(record["messages"][3:])
             meta = record["metadata"]
             text = reply(o, meta["grids"][0], meta["backgrounds"][0])
-            assert text.split("\n")[-1] == record["messages"][2]["content"], (text, record)  # scipy agrees with the project
+            assert text.split("\n")[-1] == record["messages"][2]["content"], (
+                text,
+                record,
+            )  # scipy agrees with the project
             prompts.append(prompt(o, record["messages"][1]["content"].split("\n\n")[0].split("\n")))
             replies.append(text + "<|end|>")
             grids_seen.append(meta["grids"][0])
@@ -231,7 +299,9 @@ def main(argv: list[str]) -> None:
     if o["aux"] == "colors":
         turn = tok(f"<|user|>\n{AUX}<|end|><|assistant|>\n", add_special_tokens=False)["input_ids"]
         for r, m, g, b in zip(replies, masks, grids_seen, backgrounds):
-            extra = tok(f"{len(set(np.asarray(g).ravel().tolist()) - {b})}<|end|>", add_special_tokens=False)["input_ids"]
+            extra = tok(f"{len(set(np.asarray(g).ravel().tolist()) - {b})}<|end|>", add_special_tokens=False)[
+                "input_ids"
+            ]
             r += turn + extra
             m += [False] * len(turn) + [True] * len(extra)
     model = build_model(o, tok)
@@ -241,11 +311,17 @@ def main(argv: list[str]) -> None:
     truth = [true_count(g) for g in grids]
     said = answers_of(o, model, tok, grids)
     right = [a == t for a, t in zip(said, truth)]
-    result = {"name": name, "options": o, "parameters": sum(p.numel() for p in model.parameters()), **trained,
-              "prompt_tokens": float(np.mean([len(p) for p in prompts])),
-              "exact": float(np.mean(right)), "within_one": float(np.mean([abs(a - t) <= 1 for a, t in zip(said, truth)])),
-              "most_common": Counter(truth).most_common(1)[0][1] / len(truth),
-              "exact_by_count": {c: float(np.mean([r for r, t in zip(right, truth) if t == c])) for c in sorted(set(truth))}}
+    result = {
+        "name": name,
+        "options": o,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        **trained,
+        "prompt_tokens": float(np.mean([len(p) for p in prompts])),
+        "exact": float(np.mean(right)),
+        "within_one": float(np.mean([abs(a - t) <= 1 for a, t in zip(said, truth)])),
+        "most_common": Counter(truth).most_common(1)[0][1] / len(truth),
+        "exact_by_count": {c: float(np.mean([r for r, t in zip(right, truth) if t == c])) for c in sorted(set(truth))},
+    }
     Path(o["out"]).mkdir(parents=True, exist_ok=True)
     (Path(o["out"]) / f"arm_{name}.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps({k: result[k] for k in ("name", "exact", "within_one", "chats", "seconds")}))

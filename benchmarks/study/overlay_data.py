@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "src")]
 
 from count_check import true_count  # noqa: E402
+
 from generators.sampler import DEFAULT_KINDS  # noqa: E402
 from generators.shapes import make_shape  # noqa: E402
 
@@ -40,7 +41,9 @@ def overlaid(rng: np.random.Generator) -> np.ndarray:
         for _ in range(int(rng.integers(1, 9))):
             mask = make_shape(NAMES[int(np.searchsorted(CDF, rng.random()))], rng, 1 + int(rng.integers(0, 6)), h, w)
             top, left = int(rng.integers(0, h - mask.shape[0] + 1)), int(rng.integers(0, w - mask.shape[1] + 1))
-            grid[top : top + mask.shape[0], left : left + mask.shape[1]][mask] = colours[int(rng.integers(len(colours)))]
+            grid[top : top + mask.shape[0], left : left + mask.shape[1]][mask] = colours[
+                int(rng.integers(len(colours)))
+            ]
         counts = np.bincount(grid.ravel(), minlength=10)
         if counts[0] > counts[1:].max():
             return grid
@@ -58,10 +61,16 @@ def main(source: str, target: str, n: int = 300_000) -> None:
             grid = overlaid(rng)
             count = true_count(grid)
             text = "\n".join("".join(map(str, row)) for row in grid.tolist())
-            messages = [{"role": "system", "content": "Answer with the value only."}, {"role": "user", "content": f"{text}\n\n{COUNT}"},
-                        {"role": "assistant", "content": str(count)}, {"role": "user", "content": COLOURS},
-                        {"role": "assistant", "content": str(len(set(grid.ravel().tolist()) - {0}))}]
-            out.write(json.dumps({"messages": messages, "metadata": {"grids": [grid.tolist()], "backgrounds": [0]}}) + "\n")
+            messages = [
+                {"role": "system", "content": "Answer with the value only."},
+                {"role": "user", "content": f"{text}\n\n{COUNT}"},
+                {"role": "assistant", "content": str(count)},
+                {"role": "user", "content": COLOURS},
+                {"role": "assistant", "content": str(len(set(grid.ravel().tolist()) - {0}))},
+            ]
+            out.write(
+                json.dumps({"messages": messages, "metadata": {"grids": [grid.tolist()], "backgrounds": [0]}}) + "\n"
+            )
 
 
 if __name__ == "__main__":

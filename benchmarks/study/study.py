@@ -42,20 +42,35 @@ def majority(records: list[dict]) -> dict[str, float]:
             asked[qa["family"]] += 1
             hits[qa["family"]] += qa["answer"] == answers[qa["family"]]
     total = sum(asked.values())
-    return {**{family: hits[family] / n for family, n in asked.items()}, "overall": sum(hits.values()) / total if total else 0.0}
+    return {
+        **{family: hits[family] / n for family, n in asked.items()},
+        "overall": sum(hits.values()) / total if total else 0.0,
+    }
 
 
 def _scores(report, modes) -> dict[str, Any]:
     out = {}
     for mode in modes:
         summary = report[mode]
-        out[mode] = {"overall": summary.overall.accuracy, "families": {f: c.accuracy for f, c in summary.families.items()},
-                     "n": {f: c.n for f, c in summary.families.items()}}
+        out[mode] = {
+            "overall": summary.overall.accuracy,
+            "families": {f: c.accuracy for f, c in summary.families.items()},
+            "n": {f: c.n for f, c in summary.families.items()},
+        }
     return out
 
 
-def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[dict]], *, steps: int, checkpoints: int = 3,
-                    modes: Iterable[str] = ("isolated",), curriculum: bool = False, **options) -> dict[str, Any]:
+def train_and_track(
+    name: str,
+    chats: ChatConfig,
+    evaluations: dict[str, list[dict]],
+    *,
+    steps: int,
+    checkpoints: int = 3,
+    modes: Iterable[str] = ("isolated",),
+    curriculum: bool = False,
+    **options,
+) -> dict[str, Any]:
     """Train `steps` optimizer steps on fresh chats of `chats`, scoring every held-out set of
     `evaluations` at `checkpoints` evenly spaced steps (the untrained model scores 0: it has
     not learnt the answer format, so step 0 is not scored). Returns the curves:
@@ -95,10 +110,15 @@ def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[di
     def score(step: int, live) -> None:
         point = {"step": step, "chats_seen": seen["chats"], "train_seconds": round(clock["training"], 1)}
         for label, records_ in evaluations.items():
-            point[label] = _scores(evaluate(HFResponder(live, tokenizer, progress=False), records_, modes=modes, progress=False), modes)
+            point[label] = _scores(
+                evaluate(HFResponder(live, tokenizer, progress=False), records_, modes=modes, progress=False), modes
+            )
         curve.append(point)
-        print(f"  {name}: step {step}, {seen['chats']} chats, " + ", ".join(
-            f"{label} {point[label][modes[0]]['overall']:.3f}" for label in evaluations), flush=True)
+        print(
+            f"  {name}: step {step}, {seen['chats']} chats, "
+            + ", ".join(f"{label} {point[label][modes[0]]['overall']:.3f}" for label in evaluations),
+            flush=True,
+        )
 
     class Track(TrainerCallback):
         def on_step_begin(self, args, state, control, **kwargs):
@@ -112,9 +132,15 @@ def train_and_track(name: str, chats: ChatConfig, evaluations: dict[str, list[di
     trainer = build_trainer(config, model, tokenizer, records, callbacks=[Track(), *extra])
     _quiet(trainer)
     trainer.train()
-    return {"name": name, "mixture": chats.as_dict(), "options": {"steps": steps, **{k: str(v) for k, v in options.items()}},
-            "curve": curve, "majority": {label: majority(records_) for label, records_ in evaluations.items()},
-            "load_average": os.getloadavg(), "curriculum": moves.as_dict() if moves else None}
+    return {
+        "name": name,
+        "mixture": chats.as_dict(),
+        "options": {"steps": steps, **{k: str(v) for k, v in options.items()}},
+        "curve": curve,
+        "majority": {label: majority(records_) for label, records_ in evaluations.items()},
+        "load_average": os.getloadavg(),
+        "curriculum": moves.as_dict() if moves else None,
+    }
 
 
 def write(name: str, result: dict) -> Path:
@@ -124,8 +150,16 @@ def write(name: str, result: dict) -> Path:
     return path
 
 
-def plot(name: str, arms: dict[str, dict], families: list[str], *, evaluation: str = "held_out", mode: str = "isolated",
-         x: str = "step", title: str = "") -> Path:
+def plot(
+    name: str,
+    arms: dict[str, dict],
+    families: list[str],
+    *,
+    evaluation: str = "held_out",
+    mode: str = "isolated",
+    x: str = "step",
+    title: str = "",
+) -> Path:
     """One panel per family: accuracy against optimizer steps, a line per arm, and dashed
     in the arm's colour the score of always giving the most common held-out answer."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -135,7 +169,11 @@ def plot(name: str, arms: dict[str, dict], families: list[str], *, evaluation: s
         scores = point[evaluation][mode]
         return scores["overall"] if family == "overall" else scores["families"].get(family)
 
-    families = [f for f in families if any(evaluation in p and value(p, f) is not None for r in arms.values() for p in r["curve"])]
+    families = [
+        f
+        for f in families
+        if any(evaluation in p and value(p, f) is not None for r in arms.values() for p in r["curve"])
+    ]
     columns = min(3, len(families))
     rows = -(-len(families) // columns)
     fig = Figure(figsize=(4.2 * columns, 3.0 * rows), layout="constrained")
@@ -146,7 +184,7 @@ def plot(name: str, arms: dict[str, dict], families: list[str], *, evaluation: s
             points = [(p[x], value(p, family)) for p in result["curve"] if evaluation in p]
             points = [(a, b) for a, b in points if b is not None]
             if points:
-                line, = ax.plot(*zip(*points), marker=".", label=label)
+                (line,) = ax.plot(*zip(*points), marker=".", label=label)
                 bar = result.get("majority", {}).get(evaluation, {}).get(family)
                 if bar is not None:
                     ax.axhline(bar, color=line.get_color(), linestyle="--", linewidth=1)

@@ -24,23 +24,42 @@ def table(name: str) -> str:
                 rows.append((label, evaluation, mode, last["step"], last["chats_seen"], last["train_seconds"], scores))
             if evaluation in result.get("majority", {}):
                 base = result["majority"][evaluation]
-                rows.append((label, evaluation, "most common answer", None, None, None,
-                             {"overall": base["overall"], "families": {f: v for f, v in base.items() if f != "overall"}}))
+                rows.append(
+                    (
+                        label,
+                        evaluation,
+                        "most common answer",
+                        None,
+                        None,
+                        None,
+                        {"overall": base["overall"], "families": {f: v for f, v in base.items() if f != "overall"}},
+                    )
+                )
     families = sorted({f for *_, scores in rows for f in scores["families"]})
     head = "| arm | held-out set | mode | steps | chats made | s trained | overall | " + " | ".join(families) + " |"
     lines = [head, "|" + " --- |" * 6 + " ---: |" * (len(families) + 1)]
     for label, evaluation, mode, step, chats, seconds, scores in rows:
         cells = [f"{scores['families'][f]:.0%}" if scores["families"].get(f) is not None else "-" for f in families]
         numbers = ["", "", ""] if step is None else [str(step), f"{chats:,}", f"{seconds:.0f}"]
-        lines.append(f"| {label} | {evaluation} | {mode} | " + " | ".join(numbers) + f" | {scores['overall']:.0%} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {label} | {evaluation} | {mode} | "
+            + " | ".join(numbers)
+            + f" | {scores['overall']:.0%} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     known = sorted(p.stem for p in OUT.glob("*.json"))
     parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
-    parser.add_argument("experiments", nargs="*", metavar="experiment",
-                        help=f"experiments to print (default: all): {', '.join(known) or 'none yet in docs/study'}")
+    parser.add_argument(
+        "experiments",
+        nargs="*",
+        metavar="experiment",
+        help=f"experiments to print (default: all): {', '.join(known) or 'none yet in docs/study'}",
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.experiments if name not in known]
     if unknown:  # one line and exit 2, as argparse says it, not a FileNotFoundError traceback

@@ -30,22 +30,36 @@ def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatCon
         base = name_or_mixture
     elif isinstance(name_or_mixture, Mapping):
         base = chat_config_from_dict(name_or_mixture, "mixture")
-    elif isinstance(name_or_mixture, (str, Path)) and Path(name_or_mixture).suffix.lower() in (".yaml", ".yml", ".json"):
+    elif isinstance(name_or_mixture, (str, Path)) and Path(name_or_mixture).suffix.lower() in (
+        ".yaml",
+        ".yml",
+        ".json",
+    ):
         base = ChatConfig(**read_mixture(Path(name_or_mixture)).chat)
     elif isinstance(name_or_mixture, str):
         base = ChatConfig(priors=parse_weights(name_or_mixture), questions_per_chat=1)
     else:
-        raise ChatConfigError(f"create_dataset takes a prior name, a 'name=weight,...' spec, a mixture mapping or file, or a ChatConfig; got {type(name_or_mixture).__name__}")
+        raise ChatConfigError(
+            "create_dataset takes a prior name, a 'name=weight,...' spec, a mixture mapping or file, or a "
+            f"ChatConfig; got {type(name_or_mixture).__name__}"
+        )
     unknown = sorted(set(settings) - SETTING_KEYS - CHAT_KEYS)
     if unknown:
-        raise ChatConfigError(f"unknown setting {unknown[0]!r}; chat settings: {', '.join(sorted(CHAT_KEYS))}; sampler settings: {', '.join(sorted(SETTING_KEYS))}")
+        raise ChatConfigError(
+            f"unknown setting {unknown[0]!r}; chat settings: {', '.join(sorted(CHAT_KEYS))}; sampler settings: "
+            f"{', '.join(sorted(SETTING_KEYS))}"
+        )
     chat = {k: v for k, v in settings.items() if k in CHAT_KEYS}
     if isinstance(chat.get("conventions"), Mapping):
         from priors import Conventions
 
         chat["conventions"] = Conventions(**chat["conventions"])
     sampler = {k: v for k, v in settings.items() if k in SETTING_KEYS}
-    per_prior = {name: {**base.prior_settings.get(name, {}), **sampler} for name, _ in base.priors} if sampler else base.prior_settings
+    per_prior = (
+        {name: {**base.prior_settings.get(name, {}), **sampler} for name, _ in base.priors}
+        if sampler
+        else base.prior_settings
+    )
     try:
         return attrs.evolve(base, seed=seed, prior_settings=per_prior, **chat)
     except (TypeError, ValueError) as err:
@@ -96,11 +110,18 @@ def item(record: dict) -> dict:
         **worked_field(last),
         "prompt": [dict(m) for m in messages[:-1]],
         "messages": messages,
-        "metadata": {**record["metadata"], "family": last["family"], "prior": last["prior"], "schema_version": record["schema_version"]},
+        "metadata": {
+            **record["metadata"],
+            "family": last["family"],
+            "prior": last["prior"],
+            "schema_version": record["schema_version"],
+        },
     }
 
 
-def create_dataset(name_or_mixture: "str | Mapping | ChatConfig | Path", size: int = 500, seed: int = 0, **settings) -> ProceduralDataset:
+def create_dataset(
+    name_or_mixture: "str | Mapping | ChatConfig | Path", size: int = 500, seed: int = 0, **settings
+) -> ProceduralDataset:
     """A procedural dataset of `size` items. `name_or_mixture` is a prior name ("counting"),
     a weighted list ("counting=2,area"), a mixture mapping or file (the `--config` form), or a
     ChatConfig. `settings` are chat settings (level, questions_per_chat, grids_per_chat,

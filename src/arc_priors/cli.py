@@ -15,6 +15,15 @@ from pathlib import Path
 
 import click
 
+from arc_priors.app import (  # noqa: F401  (re-exported: the old addresses of the group and its helpers)
+    EXIT_BAD_INPUT,
+    TRAIN_MODULES,
+    App,
+    _fail,
+    _message,
+    _require_train_extra,
+    main,
+)
 from arc_priors.options import (
     chat_config,
     conventions_options,
@@ -25,89 +34,11 @@ from arc_priors.options import (
     seed_option,
 )
 
-EXIT_BAD_INPUT = 2
-
-
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean bad input rather than a bug; imported late to keep start-up light."""
-    from priors import GridError, PluginError, PriorFailure, UnknownPriorError
-    from priors.encoders import UnknownEncoderError
-    from trainers.chats import ChatConfigError
-    from trainers.datasets import DatasetError
-    from trainers.evaluate import ModelLoadError
-    from priors.settings import SettingsError
-    from trainers.arc import ArcDataError
-    from trainers.train_config import TrainConfigError
-
-    return (
-        GridError, PluginError, PriorFailure, UnknownPriorError, UnknownEncoderError, ChatConfigError, DatasetError,
-        TrainConfigError, ModelLoadError, SettingsError, ArcDataError, OSError,
-    )
-
-
-class App(click.Group):
-    """A click group whose errors are one line and exit 2."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        try:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.Exit as done:
-            sys.exit(done.exit_code)
-        except click.ClickException as err:
-            _fail(err.format_message())
-        except (click.Abort, KeyboardInterrupt):
-            # An interrupt is treated like bad input: one line, exit 2, nothing half-written.
-            _fail("interrupted; no partial output was left")
-        except _expected_errors() as err:
-            _fail(_message(err))
-
-
-TRAIN_MODULES = ("torch", "transformers", "trl", "peft", "datasets", "accelerate")
-
-
-def _require_train_extra(command: str) -> None:
-    """A clear line instead of ModuleNotFoundError when the train extra is not installed.
-
-    Also quiets the stack's own chatter that a user cannot act on: the hub's progress bars
-    for loading and saving weights, and transformers' advisory warnings (set the variables
-    yourself to see them)."""
-    import importlib.util
-
-    import warnings
-
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    for category in (FutureWarning, DeprecationWarning):
-        warnings.filterwarnings("ignore", category=category)
-    missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
-    if missing:
-        raise click.ClickException(f"arc-priors {command} needs the train extra (missing: {', '.join(missing)}); install it with: pip install 'arc-priors[train]'")
-
-
-def _message(err: BaseException) -> str:
-    """One line about the error, naming the user's own path for file-system errors."""
-    from trainers.files import OutputExistsError
-
-    if isinstance(err, OSError) and not isinstance(err, OutputExistsError):
-        if err.filename:
-            return f"cannot use {err.filename}: {err.strerror or err}"
-        return f"{err.strerror or err}"
-    return str(err)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"arc-priors: error: {' '.join(str(message).split())}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-@click.group(cls=App, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="arc-priors")
-def main() -> None:
-    """Teach language models ARC's core-knowledge priors by visual question answering on grids."""
-
 
 @main.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the registry as JSON: every plugin, its status and families.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the registry as JSON: every plugin, its status and families."
+)
 def list_priors(as_json: bool) -> None:
     """Every prior plugin with its distribution, version, families and status."""
     import priors
@@ -126,7 +57,9 @@ def list_priors(as_json: bool) -> None:
 @main.command()
 @click.argument("prior_name", metavar="PRIOR")
 @seed_option()
-@click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the (first) grid as a PNG.")
+@click.option(
+    "--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the (first) grid as a PNG."
+)
 @conventions_options
 def show(prior_name: str, seed: int, png_path: Path | None, **conventions) -> None:
     """One sample of PRIOR: the grid in ARC colours, then its questions and answers.
@@ -195,13 +128,18 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
     compares = any(f.scenes == 2 for p in chosen for f in p.families)
     for (a, grid_a), (b, grid_b) in grid_pairs(grids) if compares else ():
         pair = (c.parse(grid_a, name="Grid A"), c.parse(grid_b, name="Grid B"))
-        results.append({"grid": f"{a} (Grid A) vs {b} (Grid B)", "grids": [a, b], "questions": _asked(chosen, pair, f"{a} vs {b}")})
+        results.append(
+            {"grid": f"{a} (Grid A) vs {b} (Grid B)", "grids": [a, b], "questions": _asked(chosen, pair, f"{a} vs {b}")}
+        )
     if as_json:
         click.echo(json.dumps(results, indent=1))
         return
     asked = [result for result in results if result["questions"]]  # a header over nothing reads as a fault
     if not asked:
-        click.echo(f"no questions: the priors asked ({', '.join(names)}) have nothing well-posed to ask about these grids", err=True)
+        click.echo(
+            f"no questions: the priors asked ({', '.join(names)}) have nothing well-posed to ask about these grids",
+            err=True,
+        )
     for result in asked:
         click.echo(f"== {result['grid']}")
         for q in result["questions"]:
@@ -220,7 +158,13 @@ def _asked(chosen, target, label: str) -> list[dict]:
 @main.command()
 @click.argument("names", nargs=-1, metavar="PRIOR...")
 @click.option("--all", "every", is_flag=True, help="Every available prior, plus an index page (README.md).")
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for NAME.md and NAME.png.")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for NAME.md and NAME.png.",
+)
 def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
     """Write the docs page of each PRIOR: an example grid (PNG), its questions, its families."""
     import priors
@@ -237,12 +181,28 @@ def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
 @mixture_options("Priors and weights, e.g. counting=2,area,colors.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of chats.")
 @seed_option()
-@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
-              help="Worker processes; the output is byte-identical for any number.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="A .jsonl or .parquet file; its card goes beside it as OUT.README.md.")
-@click.option("--format", "kind", type=click.Choice(["chat", "grpo"]), default="chat", show_default=True,
-              help="chat: one chat per record; grpo: one prompt/answer row per question, for TRL's GRPOTrainer.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes; the output is byte-identical for any number.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="A .jsonl or .parquet file; its card goes beside it as OUT.README.md.",
+)
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["chat", "grpo"]),
+    default="chat",
+    show_default=True,
+    help="chat: one chat per record; grpo: one prompt/answer row per question, for TRL's GRPOTrainer.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file (and its card).")
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 @click.pass_context
@@ -269,7 +229,9 @@ def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values
             bar.update(count)
 
     try:
-        stats = write_dataset(config, n, out, workers=workers, overwrite=overwrite, kind=kind, on_progress=None if quiet else progress)
+        stats = write_dataset(
+            config, n, out, workers=workers, overwrite=overwrite, kind=kind, on_progress=None if quiet else progress
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -282,10 +244,17 @@ def summary(stats, kind: str) -> str:
     chats they came from, and the sampler rejections are said in words: a bare count read
     like an error."""
     rate = stats.records / stats.seconds if stats.seconds else float("inf")
-    what = f"{stats.records:,} chats" if kind == "chat" else f"{stats.rows:,} rows (one a question) from {stats.records:,} chats"
-    return (f"wrote {what} to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f} chats/s), card {stats.card}\n"
-            f"sampler rejections: {stats.rejections:,} (shapes drawn that fitted nowhere on their grid and were drawn again; "
-            "normal on crowded grids, see docs/datasets.md#sampler-rejections)")
+    what = (
+        f"{stats.records:,} chats"
+        if kind == "chat"
+        else f"{stats.rows:,} rows (one a question) from {stats.records:,} chats"
+    )
+    return (
+        f"wrote {what} to {stats.path} in {stats.seconds:.1f} s ({rate:,.0f} chats/s), card {stats.card}\n"
+        f"sampler rejections: {stats.rejections:,} (shapes drawn that fitted nowhere on their grid and were drawn "
+        "again; "
+        "normal on crowded grids, see docs/datasets.md#sampler-rejections)"
+    )
 
 
 from arc_priors import check_cli, training_cli  # noqa: E402,F401  (registers check, train and evaluate)

@@ -41,7 +41,11 @@ def grid_pairs(labelled: list[tuple[str, object]]) -> list[tuple[tuple[str, obje
 
 def _is_list_of_grids(data) -> bool:
     """A list whose items are lists of lists: one level deeper than a grid."""
-    return isinstance(data, list) and bool(data) and all(isinstance(g, list) and g and isinstance(g[0], list) for g in data)
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(g, list) and g and isinstance(g[0], list) for g in data)
+    )
 
 
 def _task_grids(task: dict, path: Path) -> Iterator[tuple[str, object]]:

@@ -43,12 +43,34 @@ def _apply(command, options):
 
 def conventions_options(command):
     """--connectivity, --univalued/--multicolor and --background."""
-    return _apply(command, [
-        click.option("--connectivity", type=click.Choice(["4", "8"]), default="8", show_default=True, help="Neighbours that join cells."),
-        click.option("--univalued/--multicolor", default=True, show_default=True, help="Objects of one colour, or any touching colours."),
-        click.option("--background", type=BackgroundType(), default="most_common", show_default=True,
-                     help="The background: the most common colour (ties to the lowest), a colour 0-9, or none (every cell is in an object)."),
-    ])
+    return _apply(
+        command,
+        [
+            click.option(
+                "--connectivity",
+                type=click.Choice(["4", "8"]),
+                default="8",
+                show_default=True,
+                help="Neighbours that join cells.",
+            ),
+            click.option(
+                "--univalued/--multicolor",
+                default=True,
+                show_default=True,
+                help="Objects of one colour, or any touching colours.",
+            ),
+            click.option(
+                "--background",
+                type=BackgroundType(),
+                default="most_common",
+                show_default=True,
+                help=(
+                    "The background: the most common colour (ties to the lowest), a colour 0-9, or none (every cell "
+                    "is in an object)."
+                ),
+            ),
+        ],
+    )
 
 
 def seed_option(default: int = 0, help: str = "Random seed: record i depends only on (seed, i)."):
@@ -65,43 +87,138 @@ def mixture_options(priors_help: str):
     """Every option of a mixture: --config, --priors, --level, the chat shape, --answers and the conventions."""
 
     def decorate(command):
-        return conventions_options(_apply(command, [
-            click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                         help="A YAML or JSON mixture file (priors, weights, levels, settings, chat shape, conventions); options typed here override it."),
-            priors_option(default="counting,area,colors", help=priors_help),
-            click.option("--grids", "grids_spec", default="synthetic", show_default=True,
-                         help="Where grids come from, by weight: synthetic (the priors' own samplers), arc-agi-1, arc-agi-2 "
-                              "(optionally :training or :evaluation), or a folder of ARC task files; e.g. synthetic=2,arc-agi-1. "
-                              "Real grids need the arc extra."),
-            click.option("--tasks", default="arc-agi-1", show_default=True,
-                         help="The ARC tasks of arc-tasks chats (list arc-tasks in --priors, with a weight, to add them)."),
-            click.option("--task-max-cells", type=click.IntRange(min=1), default=1000, show_default=True,
-                         help="Leave out ARC tasks showing more cells than this (answer included)."),
-            click.option("--level", type=click.Choice(LEVEL_NAMES), default=None,
-                         help="Draw every prior's grids at this difficulty level (default: each prior's own default settings)."),
-            click.option("--questions-per-chat", type=click.IntRange(min=1), default=4, show_default=True,
-                         help="Questions asked in each chat (fewer when a grid has fewer well-posed questions)."),
-            click.option("--grids-per-chat", type=click.IntRange(min=1, max=26), default=1, show_default=True,
-                         help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join."),
-            click.option("--encoder", type=click.Choice(["digits", "spaced", "header", "columns"]), default="digits", show_default=True,
-                         help="Grid text: digits (0102 per row), spaced (0 1 0 2), header (a ROWSxCOLS line, then numbered rows) "
-                              "or columns (each cell its column letter and colour: a0b1c0d2)."),
-            click.option("--question-order", type=click.Choice(["shuffled", "fixed"]), default="shuffled", show_default=True,
-                         help="Questions in random order, or grid by grid, prior by prior, family by family."),
-            click.option("--system-prompt", type=click.Choice(["full", "brief"]), default="full", show_default=True,
-                         help="System turn: full (encoding and conventions spelt out) or brief (answer with the value only)."),
-            click.option("--compare/--no-compare", default=True, show_default=True,
-                         help="With several grids a chat, also ask the compare prior's questions across grids."),
-            click.option("--answers", type=click.Choice(["bare", "worked"]), default="bare", show_default=True,
-                         help="Assistant turns: the bare answer, or worked (steps a reader can check against the grid, then the "
-                              "bare answer on the last line) where the family shows work."),
-        ]))
+        return conventions_options(
+            _apply(
+                command,
+                [
+                    click.option(
+                        "--config",
+                        "config_file",
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                        help=(
+                            "A YAML or JSON mixture file (priors, weights, levels, settings, chat shape, "
+                            "conventions); options typed here override it."
+                        ),
+                    ),
+                    priors_option(default="counting,area,colors", help=priors_help),
+                    click.option(
+                        "--grids",
+                        "grids_spec",
+                        default="synthetic",
+                        show_default=True,
+                        help=(
+                            "Where grids come from, by weight: synthetic (the priors' own samplers), arc-agi-1, "
+                            "arc-agi-2 "
+                            "(optionally :training or :evaluation), or a folder of ARC task files; e.g. "
+                            "synthetic=2,arc-agi-1. "
+                            "Real grids need the arc extra."
+                        ),
+                    ),
+                    click.option(
+                        "--tasks",
+                        default="arc-agi-1",
+                        show_default=True,
+                        help=(
+                            "The ARC tasks of arc-tasks chats (list arc-tasks in --priors, with a weight, to add them)."
+                        ),
+                    ),
+                    click.option(
+                        "--task-max-cells",
+                        type=click.IntRange(min=1),
+                        default=1000,
+                        show_default=True,
+                        help="Leave out ARC tasks showing more cells than this (answer included).",
+                    ),
+                    click.option(
+                        "--level",
+                        type=click.Choice(LEVEL_NAMES),
+                        default=None,
+                        help=(
+                            "Draw every prior's grids at this difficulty level (default: each prior's own default "
+                            "settings)."
+                        ),
+                    ),
+                    click.option(
+                        "--questions-per-chat",
+                        type=click.IntRange(min=1),
+                        default=4,
+                        show_default=True,
+                        help="Questions asked in each chat (fewer when a grid has fewer well-posed questions).",
+                    ),
+                    click.option(
+                        "--grids-per-chat",
+                        type=click.IntRange(min=1, max=26),
+                        default=1,
+                        show_default=True,
+                        help="Grids in each chat, named Grid A, Grid B, ...; above 1, questions comparing grids join.",
+                    ),
+                    click.option(
+                        "--encoder",
+                        type=click.Choice(["digits", "spaced", "header", "columns"]),
+                        default="digits",
+                        show_default=True,
+                        help=(
+                            "Grid text: digits (0102 per row), spaced (0 1 0 2), header (a ROWSxCOLS line, then "
+                            "numbered rows) "
+                            "or columns (each cell its column letter and colour: a0b1c0d2)."
+                        ),
+                    ),
+                    click.option(
+                        "--question-order",
+                        type=click.Choice(["shuffled", "fixed"]),
+                        default="shuffled",
+                        show_default=True,
+                        help="Questions in random order, or grid by grid, prior by prior, family by family.",
+                    ),
+                    click.option(
+                        "--system-prompt",
+                        type=click.Choice(["full", "brief"]),
+                        default="full",
+                        show_default=True,
+                        help=(
+                            "System turn: full (encoding and conventions spelt out) or brief (answer with the value "
+                            "only)."
+                        ),
+                    ),
+                    click.option(
+                        "--compare/--no-compare",
+                        default=True,
+                        show_default=True,
+                        help="With several grids a chat, also ask the compare prior's questions across grids.",
+                    ),
+                    click.option(
+                        "--answers",
+                        type=click.Choice(["bare", "worked"]),
+                        default="bare",
+                        show_default=True,
+                        help=(
+                            "Assistant turns: the bare answer, or worked (steps a reader can check against the "
+                            "grid, then the "
+                            "bare answer on the last line) where the family shows work."
+                        ),
+                    ),
+                ],
+            )
+        )
 
     return decorate
 
 
-MIXTURE_PARAMS = ("priors_spec", "grids_spec", "tasks", "task_max_cells", "level", "questions_per_chat", "grids_per_chat", "encoder",
-                  "question_order", "system_prompt", "answers", "compare", "seed")
+MIXTURE_PARAMS = (
+    "priors_spec",
+    "grids_spec",
+    "tasks",
+    "task_max_cells",
+    "level",
+    "questions_per_chat",
+    "grids_per_chat",
+    "encoder",
+    "question_order",
+    "system_prompt",
+    "answers",
+    "compare",
+    "seed",
+)
 RENAMED = {"priors_spec": "priors", "grids_spec": "grids"}
 CONVENTION_PARAMS = ("connectivity", "univalued", "background")
 
@@ -111,8 +228,15 @@ def typed(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
 
 
-def chat_config(ctx: click.Context, values: dict[str, Any], *, file=None, recorded=None, seed_default: int | None = None,
-                split: str = "training"):
+def chat_config(
+    ctx: click.Context,
+    values: dict[str, Any],
+    *,
+    file=None,
+    recorded=None,
+    seed_default: int | None = None,
+    split: str = "training",
+):
     """The mixture: defaults, then a recorded mixture (a --data file's card), then the --config
     file, then what was typed. `seed_default` replaces the seed of the layers below the
     command line (evaluate keeps its held-out seed whatever the file says), and `split` the
@@ -169,11 +293,17 @@ def train_options(command):
         help_text = f"{field.metadata['help']}  [default: {shown}]"
         kind = field.type
         if field.metadata.get("choices"):
-            options.append(click.option(flag, field.name, type=click.Choice(field.metadata["choices"]), default=None, help=help_text))
+            options.append(
+                click.option(
+                    flag, field.name, type=click.Choice(field.metadata["choices"]), default=None, help=help_text
+                )
+            )
         elif kind is bool:
             options.append(click.option(f"{flag}/--no-{flag[2:]}", field.name, default=None, help=help_text))
         elif "Path" in str(kind):
-            options.append(click.option(flag, field.name, type=click.Path(path_type=Path), default=None, help=help_text))
+            options.append(
+                click.option(flag, field.name, type=click.Path(path_type=Path), default=None, help=help_text)
+            )
         else:
             kinds = getattr(kind, "__args__", (kind,))  # int | None is a union of two
             base = int if int in kinds else float if float in kinds else str

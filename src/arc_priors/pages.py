@@ -63,7 +63,9 @@ def examples(info: PluginInfo) -> tuple[int, list, dict, dict]:
         if all(max(s.shape) <= MAX_EXAMPLE_SIDE for s in scenes) and (best_key is None or key > best_key):
             best, best_key = (seed, scenes, found), key
     if best is None:
-        raise ValueError(f"prior {info.name!r} drew no grid of at most {MAX_EXAMPLE_SIDE} a side in seeds 0-{SEEDS[-1]}")
+        raise ValueError(
+            f"prior {info.name!r} drew no grid of at most {MAX_EXAMPLE_SIDE} a side in seeds 0-{SEEDS[-1]}"
+        )
     return (*best, per_family)
 
 
@@ -99,7 +101,14 @@ def page(info: PluginInfo) -> str:
     for scene in scenes:
         rows, cols = scene.shape
         title = "" if len(scenes) == 1 else f"{scene.name}, "
-        lines += [f"{title}{rows}x{cols}, background {scene.background}:", "", "```", priors.encode(scene.grid), "```", ""]
+        lines += [
+            f"{title}{rows}x{cols}, background {scene.background}:",
+            "",
+            "```",
+            priors.encode(scene.grid),
+            "```",
+            "",
+        ]
     lines += ["| family | question | answer |", "| --- | --- | --- |"]
     for family in prior.families:
         q = on_example.get(family.id)
@@ -110,7 +119,8 @@ def page(info: PluginInfo) -> str:
         "## Families",
         "",
         "One example each, from the first seed whose grid the family can ask about with an "
-        "answer other than 0, no or none where there is one (every parameter value tried). \"unchanged by\" lists the rotations and flips that "
+        'answer other than 0, no or none where there is one (every parameter value tried). "unchanged by" lists the '
+        "rotations and flips that "
         "leave every answer of the family as it is (checked by the conformance kit).",
         "",
         "| family | grids | example question | answer | answer format | unchanged by |",
@@ -120,8 +130,15 @@ def page(info: PluginInfo) -> str:
         found = per_family.get(family.id)
         example = f"{_cell(found[1].question)} (seed {found[0]})" if found else "never asked in seeds 0-199"
         answer = f"`{_cell(found[1].answer)}`" if found else "-"
-        invariant = "every rotation and flip" if family.invariant_under >= DIHEDRAL else ", ".join(sorted(family.invariant_under)) or "-"
-        lines.append(f"| `{family.id}` | {family.scenes} | {example} | {answer} | {_format(family.answer_format)} | {invariant} |")
+        invariant = (
+            "every rotation and flip"
+            if family.invariant_under >= DIHEDRAL
+            else ", ".join(sorted(family.invariant_under)) or "-"
+        )
+        lines.append(
+            f"| `{family.id}` | {family.scenes} | {example} | {answer} | {_format(family.answer_format)} | "
+            f"{invariant} |"
+        )
     if prior.notes:
         lines += ["", "## Notes", "", prior.notes.strip()]
     lines += levels_section(prior)
@@ -139,16 +156,26 @@ def levels_section(prior) -> list[str]:
 
     names = list(prior.levels)
     fields = [f for f in prior.settings.as_dict() if len({str(prior.levels[n].as_dict()[f]) for n in names}) > 1]
-    lines = ["", "## Levels", "",
-             f"`--level NAME` draws every grid at that level; medium is the default. Measured over {LEVEL_SAMPLES} grids each "
-             "(objects under the default conventions). Settings the levels share are left out.", "",
-             "| level | " + " | ".join(f"`{f}`" for f in fields) + " | mean largest side | mean objects |",
-             "| --- | " + " | ".join("---:" for _ in fields) + " | ---: | ---: |"]
+    lines = [
+        "",
+        "## Levels",
+        "",
+        f"`--level NAME` draws every grid at that level; medium is the default. Measured over {LEVEL_SAMPLES} grids "
+        "each "
+        "(objects under the default conventions). Settings the levels share are left out.",
+        "",
+        "| level | " + " | ".join(f"`{f}`" for f in fields) + " | mean largest side | mean objects |",
+        "| --- | " + " | ".join("---:" for _ in fields) + " | ---: | ---: |",
+    ]
     for name in names:
         stats = level_stats(prior.configured(name), LEVEL_SAMPLES)
         values = [str(prior.levels[name].as_dict()[f]).lower() for f in fields]
         default = " (default)" if prior.levels[name] == prior.settings else ""
-        lines.append(f"| {name}{default} | " + " | ".join(values) + f" | {stats['mean_side']:.1f} | {stats['mean_objects']:.1f} |")
+        lines.append(
+            f"| {name}{default} | "
+            + " | ".join(values)
+            + f" | {stats['mean_side']:.1f} | {stats['mean_objects']:.1f} |"
+        )
     return lines
 
 
@@ -163,7 +190,10 @@ def index(infos: list[PluginInfo]) -> str:
         "| --- | --- | ---: | --- |",
     ]
     for info in infos:
-        lines.append(f"| [`{info.name}`]({info.name}.md) | `{info.distribution}` | {len(info.prior.families)} | {_cell(info.prior.description)} |")
+        lines.append(
+            f"| [`{info.name}`]({info.name}.md) | `{info.distribution}` | {len(info.prior.families)} | "
+            f"{_cell(info.prior.description)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -14,8 +14,16 @@ from trainers.files import atomic_write
 # The RGB colours of the ARC testing interface, colours 0-9.
 ARC_RGB = np.array(
     [
-        (0x00, 0x00, 0x00), (0x00, 0x74, 0xD9), (0xFF, 0x41, 0x36), (0x2E, 0xCC, 0x40), (0xFF, 0xDC, 0x00),
-        (0xAA, 0xAA, 0xAA), (0xF0, 0x12, 0xBE), (0xFF, 0x85, 0x1B), (0x7F, 0xDB, 0xFF), (0x87, 0x0C, 0x25),
+        (0x00, 0x00, 0x00),
+        (0x00, 0x74, 0xD9),
+        (0xFF, 0x41, 0x36),
+        (0x2E, 0xCC, 0x40),
+        (0xFF, 0xDC, 0x00),
+        (0xAA, 0xAA, 0xAA),
+        (0xF0, 0x12, 0xBE),
+        (0xFF, 0x85, 0x1B),
+        (0x7F, 0xDB, 0xFF),
+        (0x87, 0x0C, 0x25),
     ],
     dtype=np.uint8,
 )
@@ -57,7 +65,9 @@ def png_bytes(grid: np.ndarray, cell: int = 20, gap: int = 1) -> bytes:
 def _png(image: np.ndarray) -> bytes:
     raw = b"".join(b"\x00" + row.tobytes() for row in image)  # filter type 0 per scanline
     header = struct.pack(">IIBBBBB", image.shape[1], image.shape[0], 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    )
 
 
 def png_bytes_many(grids: list[np.ndarray], cell: int = 20, gap: int = 1, spacing: int = 2) -> bytes:

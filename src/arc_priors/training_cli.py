@@ -13,8 +13,16 @@ from pathlib import Path
 
 import click
 
-from arc_priors.cli import _require_train_extra, main
-from arc_priors.options import chat_config, mixture_options, read_config_file, seed_option, train_options, train_values, typed
+from arc_priors.app import _require_train_extra, main
+from arc_priors.options import (
+    chat_config,
+    mixture_options,
+    read_config_file,
+    seed_option,
+    train_options,
+    train_values,
+    typed,
+)
 
 
 def _run_dir(kind: str) -> Path:
@@ -56,11 +64,17 @@ def main_job_file(ctx: click.Context, main_job: bool, config_file, values: dict)
 @mixture_options("Priors and weights of fresh training chats (a --data file brings its own).")
 @seed_option()
 @train_options
-@click.option("--main-job", is_flag=True,
-              help="Start from the main job's settings (src/trainers/main_job.yaml); options typed beside it override them.")
-@click.option("--quick", is_flag=True,
-              help="A quick try: 5 steps (unless --max-steps says otherwise) and 20 held-out chats (unless --n-eval does). "
-                   "Any run of fewer than 100 steps evaluates 20 chats unless --n-eval is typed.")
+@click.option(
+    "--main-job",
+    is_flag=True,
+    help="Start from the main job's settings (src/trainers/main_job.yaml); options typed beside it override them.",
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="A quick try: 5 steps (unless --max-steps says otherwise) and 20 held-out chats (unless --n-eval does). "
+    "Any run of fewer than 100 steps evaluates 20 chats unless --n-eval is typed.",
+)
 @click.pass_context
 def train(ctx, config_file, main_job, quick, **values):
     """Fine-tune on prior chats (loss on answers only), then evaluate held-out chats against
@@ -100,18 +114,45 @@ def train(ctx, config_file, main_job, quick, **values):
 
 
 @main.command()
-@click.option("--model", type=click.Path(file_okay=False, path_type=Path), required=True, help="A local Hugging Face causal-LM folder.")
-@click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`.")
-@click.option("--data", type=click.Path(dir_okay=False, path_type=Path),
-              help="Evaluate on fresh held-out chats of the mixture this `generate` file's card records.")
+@click.option(
+    "--model",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A local Hugging Face causal-LM folder.",
+)
+@click.option(
+    "--adapter", type=click.Path(file_okay=False, path_type=Path), help="A PEFT adapter folder saved by `train`."
+)
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Evaluate on fresh held-out chats of the mixture this `generate` file's card records.",
+)
 @mixture_options("Priors to evaluate on.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=100, show_default=True, help="Held-out chats.")
 @seed_option(1_000_003, help="Chat seed; keep it apart from training seeds.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Prompts decoded together (left-padded).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Default: runs/eval-<time>.")
-@click.option("--score", type=click.Choice(["exact", "graded"]), default="exact", show_default=True,
-              help="exact: a reply must be the answer; graded: score_answer's credit, the answer read out of free text, "
-                   "near misses earning part.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Prompts decoded together (left-padded).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Default: runs/eval-<time>.",
+)
+@click.option(
+    "--score",
+    type=click.Choice(["exact", "graded"]),
+    default="exact",
+    show_default=True,
+    help="exact: a reply must be the answer; graded: score_answer's credit, the answer read out of free text, "
+    "near misses earning part.",
+)
 @click.pass_context
 def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_file, **values):
     """Accuracy per family, grid size and level, in-chat and isolated, with 95% intervals,
@@ -135,8 +176,12 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_fi
     file = read_config_file(config_file)
     beside = (adapter or model).parent / "config.yaml"
     if file is None and data is None and beside.is_file():
-        file = read_config_file(beside)  # a run folder's model: ask what it was trained on (prompt, encoder, conventions)
-    chats = chat_config(ctx, values, file=file, recorded=_recorded(data), seed_default=values["seed"], split="evaluation")
+        file = read_config_file(
+            beside
+        )  # a run folder's model: ask what it was trained on (prompt, encoder, conventions)
+    chats = chat_config(
+        ctx, values, file=file, recorded=_recorded(data), seed_default=values["seed"], split="evaluation"
+    )
     builder = ChatBuilder(chats)
     # Every input is checked before the model loads: folders, adapter, and where results go.
     check_folder(model)
@@ -146,7 +191,9 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_fi
     check_writable_folder(out_dir, "--out")
     records = [builder.record(i) for i in range(n)]
     loaded, tokenizer = load_local_model(model, adapter)
-    responder = HFResponder(loaded, tokenizer, batch_size=batch_size, max_new_tokens=reply_tokens(tokenizer, records))  # worked replies fit
+    responder = HFResponder(
+        loaded, tokenizer, batch_size=batch_size, max_new_tokens=reply_tokens(tokenizer, records)
+    )  # worked replies fit
     assessment = assess(responder, records, score=score)
     click.echo(assessment.text())
     paths = assessment.write(out_dir)

@@ -24,23 +24,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from generators.copies import Copies, CopiesSampler
 from generators.fast import OUT, Drawn, copies_chunk, noisy, scene_chunk
 from generators.placement import BOARD
 from generators.policies import MAX_SIDE
-
-
-@dataclass(frozen=True)
-class Scenes:
-    """A `SceneSampler`'s grids (`generators.fast.scene_chunk`)."""
-
-    sampler: Any
-
-
-@dataclass(frozen=True)
-class Copies:
-    """A `CopiesSampler`'s grids (`generators.fast.copies_chunk`)."""
-
-    sampler: Any
+from generators.sampler import Scenes, SceneSampler
 
 
 @dataclass(frozen=True)
@@ -120,33 +108,51 @@ def drawn_problem(drawn, n: int) -> str | None:
         return f"its chunk version drew {type(drawn).__name__}, not generators.fast.Drawn"
     board = drawn.board
     if not isinstance(board, np.ndarray) or board.shape != (n, BOARD, BOARD) or board.dtype != np.uint8:
-        return f"its chunk version drew a board of {np.shape(board)} {getattr(board, 'dtype', type(board).__name__)}, not ({n}, {BOARD}, {BOARD}) uint8"
+        return (
+            f"its chunk version drew a board of {np.shape(board)} "
+            f"{getattr(board, 'dtype', type(board).__name__)}, not ({n}, {BOARD}, {BOARD}) uint8"
+        )
     fields = [drawn.heights, drawn.widths, drawn.backgrounds, drawn.rejections]
     if any(not isinstance(v, np.ndarray) or v.shape != (n,) or v.dtype.kind not in "iu" for v in fields):
         return f"its chunk version's heights, widths, backgrounds and rejections are not arrays of {n} integers each"
     heights, widths, backgrounds, rejections = fields
     side = np.arange(BOARD)
     inside = (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
-    bad = ((heights < 1) | (heights > MAX_SIDE) | (widths < 1) | (widths > MAX_SIDE) | (backgrounds < -1) | (backgrounds > 9)
-           | (rejections < 0) | np.where(inside, board > 9, board != OUT).any(axis=(1, 2)))
+    bad = (
+        (heights < 1)
+        | (heights > MAX_SIDE)
+        | (widths < 1)
+        | (widths > MAX_SIDE)
+        | (backgrounds < -1)
+        | (backgrounds > 9)
+        | (rejections < 0)
+        | np.where(inside, board > 9, board != OUT).any(axis=(1, 2))
+    )
     if not bad.any():
         return None
     g = int(np.flatnonzero(bad)[0])
-    return (f"its chunk version drew grid {g} of {n} as {heights[g]}x{widths[g]} (sides 1-{MAX_SIDE}), background "
-            f"{backgrounds[g]}, {rejections[g]} rejections, or with cells outside colours 0-9 (OUT, {OUT}, around it)")
+    return (
+        f"its chunk version drew grid {g} of {n} as {heights[g]}x{widths[g]} (sides 1-{MAX_SIDE}), background "
+        f"{backgrounds[g]}, {rejections[g]} rejections, or with cells outside colours 0-9 (OUT, {OUT}, around it)"
+    )
 
 
 def version_problem(tree) -> str | None:
     """What is wrong with a declared chunk version (an unknown value, or a part of the wrong
     kind), or None."""
-    from generators.copies import CopiesSampler
-    from generators.sampler import SceneSampler
-
     rate = lambda r: isinstance(r, (int, float)) and 0 <= r <= 1  # noqa: E731
     if isinstance(tree, Scenes):
-        return None if isinstance(tree.sampler, SceneSampler) else f"Scenes holds {type(tree.sampler).__name__}, not a SceneSampler"
+        return (
+            None
+            if isinstance(tree.sampler, SceneSampler)
+            else f"Scenes holds {type(tree.sampler).__name__}, not a SceneSampler"
+        )
     if isinstance(tree, Copies):
-        return None if isinstance(tree.sampler, CopiesSampler) else f"Copies holds {type(tree.sampler).__name__}, not a CopiesSampler"
+        return (
+            None
+            if isinstance(tree.sampler, CopiesSampler)
+            else f"Copies holds {type(tree.sampler).__name__}, not a CopiesSampler"
+        )
     if isinstance(tree, Drawing):
         return None if callable(tree.draw) else "Drawing holds no function"
     if isinstance(tree, Noise) and rate(tree.rate):
@@ -165,7 +171,9 @@ def all_of(*samplers):
     return None if None in versions else versions
 
 
-def draw(versions: list, which: np.ndarray, rng: np.random.Generator, call: Callable[[Callable, int], Any] | None = None) -> Drawn:
+def draw(
+    versions: list, which: np.ndarray, rng: np.random.Generator, call: Callable[[Callable, int], Any] | None = None
+) -> Drawn:
     """Grid i drawn by versions[which[i]]. A `Single` draws grid g by `call(sample, g)`
     (default `sample(rng)`), which returns a Sample; the caller may check it or say where a
     failure happened."""
@@ -216,7 +224,10 @@ def draw(versions: list, which: np.ndarray, rng: np.random.Generator, call: Call
             continue
         if isinstance(job, Copies):
             s = job.sampler
-            put(where, copies_chunk(s.sizes, s.background, s.kinds, s.min_copies, s.max_copies, s.max_area, rng, len(where)))
+            put(
+                where,
+                copies_chunk(s.sizes, s.background, s.kinds, s.min_copies, s.max_copies, s.max_area, rng, len(where)),
+            )
         elif isinstance(job, Drawing):
             put(where, job.draw(rng, len(where)))
         else:
@@ -225,7 +236,9 @@ def draw(versions: list, which: np.ndarray, rng: np.random.Generator, call: Call
                 h, w = sample.grid.shape
                 board[g] = OUT
                 board[g, :h, :w] = sample.grid
-                for field, value in zip(fields, (h, w, -1 if sample.background is None else sample.background, sample.rejections)):
+                for field, value in zip(
+                    fields, (h, w, -1 if sample.background is None else sample.background, sample.rejections)
+                ):
                     field[g] = value
     for where, rate in noise:
         board[where] = noisy(board[where], rate, rng)

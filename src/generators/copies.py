@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from generators.fast import copies_chunk
 from generators.policies import BackgroundPolicy, SizeCurriculum
 from generators.sampler import Sample, sample_of
+
+
+@dataclass(frozen=True)
+class Copies:
+    """A `CopiesSampler`'s grids drawn a chunk at a time (`generators.fast.copies_chunk`): its
+    chunk version, a value of `generators.chunks` kept beside the sampler it names."""
+
+    sampler: Any
 
 
 @dataclass(frozen=True)
@@ -28,12 +37,12 @@ class CopiesSampler:
 
     def chunk_version(self):
         """`generators.fast.copies_chunk`, by the same laws; none for a subclass that draws otherwise."""
-        from generators.chunks import Copies
-
         return Copies(self) if type(self).__call__ is CopiesSampler.__call__ else None
 
     def __call__(self, rng: np.random.Generator) -> Sample:
         """One grid: `generators.fast.copies_chunk`'s chunk of one, the only definition of these grids."""
         placed: list = []
-        drawn = copies_chunk(self.sizes, self.background, self.kinds, self.min_copies, self.max_copies, self.max_area, rng, 1, placed)
+        drawn = copies_chunk(
+            self.sizes, self.background, self.kinds, self.min_copies, self.max_copies, self.max_area, rng, 1, placed
+        )
         return sample_of(drawn, placed, 8)

@@ -53,7 +53,12 @@ class Drawn:
 def sizes(curriculum: SizeCurriculum, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """`SizeCurriculum.sample`, n times."""
     u = rng.random((n, 3))
-    side = lambda x: curriculum.min_side + np.minimum(np.searchsorted(curriculum._cdf, x, side="right"), len(curriculum._cdf) - 1)  # noqa: E731
+
+    def side(x):
+        return curriculum.min_side + np.minimum(
+            np.searchsorted(curriculum._cdf, x, side="right"), len(curriculum._cdf) - 1
+        )
+
     height = side(u[:, 0])
     return height, np.where(u[:, 2] < curriculum.square_rate, height, side(u[:, 1]))
 
@@ -82,8 +87,14 @@ def blank(heights: np.ndarray, widths: np.ndarray, background: np.ndarray) -> np
 _KINDS = ("blob", "rectangle", "square", "outline", "horizontal", "vertical", "diagonal", "cell")
 
 
-def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np.ndarray, max_w: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:
+def shapes(
+    kinds: tuple[str, ...],
+    kind: np.ndarray,
+    area: np.ndarray,
+    max_h: np.ndarray,
+    max_w: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Mask ids of `make_shape(kinds[kind], rng, area, max_h, max_w)`, element by element:
     every kind's rule is computed for all elements, then each takes its own kind's."""
     unknown = set(kinds) - set(_KINDS)
@@ -93,7 +104,9 @@ def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np
     u = rng.random((len(kind), 2))
     blob, rectangle, square, outline, horizontal, vertical, diagonal, cell = (code == k for k in range(len(_KINDS)))
     small = (max_h < 3) | (max_w < 3)
-    tall = 1 + (u[:, 0] * np.minimum(max_h, area)).astype(np.int64)  # shapes.rectangle; round() and rint both round halves to even
+    tall = 1 + (u[:, 0] * np.minimum(max_h, area)).astype(
+        np.int64
+    )  # shapes.rectangle; round() and rint both round halves to even
     wide = np.maximum(1, np.minimum(max_w, np.rint(area / tall).astype(np.int64)))
     side = np.maximum(1, np.minimum(np.minimum(max_h, max_w), np.maximum(2, np.rint(np.sqrt(area)).astype(np.int64))))
     boxed = rectangle | (outline & small)
@@ -101,11 +114,15 @@ def shapes(kinds: tuple[str, ...], kind: np.ndarray, area: np.ndarray, max_h: np
     w = np.select([boxed, square, horizontal], [wide, side, np.maximum(1, np.minimum(area, max_w))], 1)
     ids = _shapes().rectangles(h, w)
     hollow = np.flatnonzero(outline & ~small)
-    ids[hollow] = _shapes().outlines(3 + (u[hollow, 0] * (max_h[hollow] - 2)).astype(np.int64),
-                                      3 + (u[hollow, 1] * (max_w[hollow] - 2)).astype(np.int64))
+    ids[hollow] = _shapes().outlines(
+        3 + (u[hollow, 0] * (max_h[hollow] - 2)).astype(np.int64),
+        3 + (u[hollow, 1] * (max_w[hollow] - 2)).astype(np.int64),
+    )
     line = np.flatnonzero(diagonal)
-    ids[line] = _shapes().diagonals(np.maximum(1, np.minimum(area[line], np.minimum(max_h[line], max_w[line]))),
-                                     (u[line, 0] >= 0.5).astype(np.int64))
+    ids[line] = _shapes().diagonals(
+        np.maximum(1, np.minimum(area[line], np.minimum(max_h[line], max_w[line]))),
+        (u[line, 0] >= 0.5).astype(np.int64),
+    )
     grown = np.flatnonzero(blob)
     if grown.size:
         a = np.maximum(1, np.minimum(area[grown], max_h[grown] * max_w[grown]))
@@ -136,7 +153,9 @@ def mask(number: int) -> np.ndarray:
     return _shapes().mask(number)
 
 
-def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator, placed: list | None = None) -> Drawn:
+def scene_chunk(
+    samplers: list[SceneSampler], which: np.ndarray, rng: np.random.Generator, placed: list | None = None
+) -> Drawn:
     """Grid i drawn as samplers[which[i]] draws: the one definition of `SceneSampler`'s
     grids, whose `sample` is a chunk of one. Grids of different samplers share every step,
     so a mixture of priors costs the steps of one. `placed` collects what was painted
@@ -190,8 +209,17 @@ def scene_chunk(samplers: list[SceneSampler], which: np.ndarray, rng: np.random.
     return Drawn(board, heights, widths, background, rejections)
 
 
-def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tuple[str, ...], min_copies: int, max_copies: int,
-                 max_area: int, rng: np.random.Generator, n: int, placed: list | None = None) -> Drawn:
+def copies_chunk(
+    curriculum: SizeCurriculum,
+    policy: BackgroundPolicy,
+    kinds: tuple[str, ...],
+    min_copies: int,
+    max_copies: int,
+    max_area: int,
+    rng: np.random.Generator,
+    n: int,
+    placed: list | None = None,
+) -> Drawn:
     """n grids of one shape drawn several times, each copy in a colour of its own and kept
     apart from the others under 8-connectivity: the one definition of
     `generators.copies.CopiesSampler`'s grids. A copy that fits nowhere ends the grid, and
@@ -218,7 +246,9 @@ def copies_chunk(curriculum: SizeCurriculum, policy: BackgroundPolicy, kinds: tu
         ok = spot >= 0
         paint_chunk(_shapes(), board, blocked, pending[ok], ids[pending[ok]], spot[ok], palette[pending[ok], k], 8)
         if placed is not None:
-            placed.append(Placed(pending[ok], kinds, kind[pending[ok]], palette[pending[ok], k], spot[ok], ids[pending[ok]]))
+            placed.append(
+                Placed(pending[ok], kinds, kind[pending[ok]], palette[pending[ok], k], spot[ok], ids[pending[ok]])
+            )
         drawn[pending[ok]] += 1
         pending = pending[ok]
     return Drawn(board, heights, widths, background, copies - drawn)

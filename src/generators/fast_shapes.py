@@ -132,7 +132,9 @@ class Catalogue:
         ids[thin] = np.where(max_h[thin] == 1, self._rect_ids[1, length], self._rect_ids[length, 1])
         rest = np.flatnonzero(~thin)
         if rest.size:
-            masks = [blob(rng, a, h, w) for a, h, w in zip(area[rest].tolist(), max_h[rest].tolist(), max_w[rest].tolist())]
+            masks = [
+                blob(rng, a, h, w) for a, h, w in zip(area[rest].tolist(), max_h[rest].tolist(), max_w[rest].tolist())
+            ]
             ids[rest] = self._add(masks, keep=False)
         return ids
 

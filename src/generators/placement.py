@@ -60,8 +60,9 @@ def cached_halo(mask: np.ndarray, connectivity: int = 8) -> np.ndarray:
     return grown
 
 
-def free_spot(rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray, tries: int = 1,
-              margin: int = 0) -> tuple[int, int] | None:
+def free_spot(
+    rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray, tries: int = 1, margin: int = 0
+) -> tuple[int, int] | None:
     """(top, left) of a uniformly random spot where no cell of `mask` lands on a blocked
     cell, or None where there is none. `tries` random spots come before the search; each
     draws two numbers and the search one, so `tries` is part of a sampler's stream.
@@ -80,7 +81,9 @@ def free_spot(rng: np.random.Generator, blocked: np.ndarray, mask: np.ndarray, t
     if not blocked.flags.c_contiguous:
         blocked = np.ascontiguousarray(blocked)
     # Every h x w window as a view: sliding_window_view and as_strided build the same, slower.
-    windows = np.ndarray((rows, cols, h, w), dtype=bool, buffer=blocked, offset=margin * (stride + 1), strides=(stride, 1, stride, 1))
+    windows = np.ndarray(
+        (rows, cols, h, w), dtype=bool, buffer=blocked, offset=margin * (stride + 1), strides=(stride, 1, stride, 1)
+    )
     free = np.flatnonzero(~(windows & mask).any(axis=(2, 3)))
     if free.size == 0:
         return None
@@ -118,8 +121,16 @@ class Canvas:
             self.blocked[top : top + h + 2, left : left + w + 2] |= cached_halo(mask, apart_under)
 
 
-def free_spots(shapes: Catalogue, blocked: np.ndarray, grids: np.ndarray, ids: np.ndarray, heights: np.ndarray,
-               widths: np.ndarray, rng: np.random.Generator, tries: int = 2) -> np.ndarray:
+def free_spots(
+    shapes: Catalogue,
+    blocked: np.ndarray,
+    grids: np.ndarray,
+    ids: np.ndarray,
+    heights: np.ndarray,
+    widths: np.ndarray,
+    rng: np.random.Generator,
+    tries: int = 2,
+) -> np.ndarray:
     """`free_spot` for mask ids[i] in grid grids[i], all at once, as a blocked-board offset
     (top * PADDED + left), or -1 where none is free. `blocked` holds each grid's padded
     board of blocked cells as one 32-bit word a row (bit c: column c)."""
@@ -158,9 +169,13 @@ def _search(shapes: Catalogue, blocked, grids, ids, spots_h, spots_w, rng) -> np
     which, offset = shapes.offsets("blocked", ids)
     dr, dc = np.divmod(offset, PADDED)  # the mask's cells, shifted by the padding
     tops = _TOPS[: max(1, int(spots_h.max()))]
-    rows = np.zeros((len(grids), PADDED + len(tops)), dtype=np.uint32)  # tops past the last spot read zeros, masked below
+    rows = np.zeros(
+        (len(grids), PADDED + len(tops)), dtype=np.uint32
+    )  # tops past the last spot read zeros, masked below
     rows[:, :PADDED] = blocked[grids]
-    windows = np.lib.stride_tricks.sliding_window_view(rows, len(tops), axis=1)  # windows[g, r]: rows r, r + 1, ... of grid g
+    windows = np.lib.stride_tricks.sliding_window_view(
+        rows, len(tops), axis=1
+    )  # windows[g, r]: rows r, r + 1, ... of grid g
     shifted = windows[which, dr] >> dc[:, None].astype(np.uint32)
     starts = np.flatnonzero(np.diff(which, prepend=-1))
     collide = np.bitwise_or.reduceat(shifted, starts, axis=0)
@@ -172,7 +187,9 @@ def _search(shapes: Catalogue, blocked, grids, ids, spots_h, spots_w, rng) -> np
     pick = (rng.random(len(ids)) * total).astype(np.int64)
     top = np.argmax(cumulative > pick[:, None], axis=1)
     rank = pick - (cumulative[np.arange(len(ids)), top] - per_top[np.arange(len(ids)), top])
-    bits = np.unpackbits(free[np.arange(len(ids)), top].astype("<u4").view(np.uint8).reshape(-1, 4), axis=1, bitorder="little")
+    bits = np.unpackbits(
+        free[np.arange(len(ids)), top].astype("<u4").view(np.uint8).reshape(-1, 4), axis=1, bitorder="little"
+    )
     left = np.argmax(np.cumsum(bits, axis=1) > rank[:, None], axis=1)
     return np.where(total > 0, top * PADDED + left, -1)
 

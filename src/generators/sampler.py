@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,14 @@ DEFAULT_KINDS = (
     ("diagonal", 0.5),
     ("cell", 1.5),
 )
+
+
+@dataclass(frozen=True)
+class Scenes:
+    """A `SceneSampler`'s grids drawn a chunk at a time (`generators.fast.scene_chunk`): its
+    chunk version, a value of `generators.chunks` kept beside the sampler it names."""
+
+    sampler: Any
 
 
 @dataclass(frozen=True)
@@ -111,8 +120,6 @@ class SceneSampler:
     def chunk_version(self):
         """`generators.fast.scene_chunk` draws these grids by the same laws a chunk at a time;
         a subclass that draws otherwise (its own `sample`) has no chunk version until it says."""
-        from generators.chunks import Scenes
-
         return Scenes(self) if type(self).sample is SceneSampler.sample else None
 
     def sample(self, rng: np.random.Generator) -> Sample:
@@ -128,6 +135,9 @@ def sample_of(drawn: Drawn, placed: list[Placed], separated_under: int | None) -
     h, w = int(drawn.heights[0]), int(drawn.widths[0])
     grid = drawn.board[0, :h, :w].copy()
     grid.flags.writeable = False
-    intent = tuple(ShapeIntent(p.kinds[k], c, *divmod(spot, PADDED), mask(i)) for p in placed
-                   for k, c, spot, i in zip(p.kind.tolist(), p.colors.tolist(), p.spots.tolist(), p.ids.tolist()))
+    intent = tuple(
+        ShapeIntent(p.kinds[k], c, *divmod(spot, PADDED), mask(i))
+        for p in placed
+        for k, c, spot, i in zip(p.kind.tolist(), p.colors.tolist(), p.spots.tolist(), p.ids.tolist())
+    )
     return Sample(grid, int(drawn.backgrounds[0]), intent, separated_under, int(drawn.rejections[0]))

@@ -52,6 +52,8 @@ def _frozen(mask: np.ndarray) -> np.ndarray:
     mask = np.ascontiguousarray(mask)
     mask.flags.writeable = False
     return mask
+
+
 ORIENTATIONS = 8
 _grown: dict[int, list[np.ndarray]] = {}
 _pools: dict[int, list[np.ndarray | None]] = {}

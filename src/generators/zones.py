@@ -53,8 +53,9 @@ class ZoneSampler:
     """Draws zone grids; `sample` is the prior's sampler, `draw` also returns the layout.
 
     Band counts (rows x columns of bands) are uniform over 1..max_bands each, 1 x 1
-    excepted, and those that cannot fit the grid's side bounds. The number of empty bands is uniform from none to all of them, so that empty
-    counts are spread; a band meant to hold shapes stays empty only when none of its shapes fits.
+    excepted, and those that cannot fit the grid's side bounds. The number of empty bands is
+    uniform from none to all of them, so that empty counts are spread; a band meant to hold
+    shapes stays empty only when none of its shapes fits.
     """
 
     background: BackgroundPolicy = BackgroundPolicy()
@@ -91,14 +92,23 @@ class ZoneSampler:
         if not 2 <= self.max_bands <= (MAX_SIDE + 1) // (self.min_side + 1):
             raise ValueError(f"max_bands must allow 2 bands and fit {MAX_SIDE} cells, got {self.max_bands}")
         if not 1 <= self.min_grid_side <= self.max_grid_side <= MAX_SIDE:
-            raise ValueError(f"need 1 <= min_grid_side <= max_grid_side <= {MAX_SIDE}, got {self.min_grid_side}, {self.max_grid_side}")
+            raise ValueError(
+                f"need 1 <= min_grid_side <= max_grid_side <= {MAX_SIDE}, got {self.min_grid_side}, "
+                f"{self.max_grid_side}"
+            )
         if self.min_filled < 0 or self.max_shapes_in_all < 0:
             raise ValueError("min_filled and max_shapes_in_all must not be negative")
         # Pairs numbered as draw() reads them: rows = 1 + pair // max_bands, columns = 1 + pair % max_bands.
-        pairs = tuple(p for p in range(1, self.max_bands**2) if self._fits(1 + p // self.max_bands) and self._fits(1 + p % self.max_bands))
+        pairs = tuple(
+            p
+            for p in range(1, self.max_bands**2)
+            if self._fits(1 + p // self.max_bands) and self._fits(1 + p % self.max_bands)
+        )
         if not pairs:
-            raise ValueError(f"no 2 bands or more of {self.min_side}-{self.max_side} cells, with lines between, make a grid "
-                             f"of {self.min_grid_side}-{self.max_grid_side} cells a side")
+            raise ValueError(
+                f"no 2 bands or more of {self.min_side}-{self.max_side} cells, with lines between, make a grid "
+                f"of {self.min_grid_side}-{self.max_grid_side} cells a side"
+            )
         object.__setattr__(self, "_pairs", pairs)
         if not 1 <= self.max_colors <= COLORS - 2 or self.max_shapes < 1 or self.max_area < 1 or self.max_tries < 1:
             raise ValueError("max_colors must be 1-8, and max_shapes, max_area and max_tries at least 1")
@@ -153,11 +163,15 @@ class ZoneSampler:
                 if intent is not None:
                     intents.append(intent)
         filled = frozenset(
-            (r, c) for r, (top, bottom) in enumerate(row_bands) for c, (left, right) in enumerate(col_bands)
+            (r, c)
+            for r, (top, bottom) in enumerate(row_bands)
+            for c, (left, right) in enumerate(col_bands)
             if any(top <= i.top < bottom and left <= i.left < right for i in intents)
         )
         grid.flags.writeable = False
-        sample = Sample(grid=grid, background=background, intent=tuple(intents), separated_under=None, rejections=rejections)
+        sample = Sample(
+            grid=grid, background=background, intent=tuple(intents), separated_under=None, rejections=rejections
+        )
         return sample, ZoneLayout(tuple(lines), row_bands, col_bands, filled)
 
     def _side_range(self, bands: int) -> tuple[int, int]:

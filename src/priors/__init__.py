@@ -1,6 +1,9 @@
 """arc-priors core: grids, scenes and objects, question families, priors and their registry."""
 
+from priors.checks import GuardedPrior
+from priors.contract import CONTRACT_VERSION
 from priors.encoders import ENCODERS, Encoder, EncodingError, encode, get_encoder
+from priors.errors import PriorFailure
 from priors.grid import (
     GridError,
     GridShapeError,
@@ -9,9 +12,6 @@ from priors.grid import (
     RaggedGridError,
     as_grid,
 )
-from priors.checks import GuardedPrior
-from priors.contract import CONTRACT_VERSION
-from priors.errors import PriorFailure
 from priors.prior import Prior
 from priors.questions import (
     COLOR,
@@ -43,9 +43,56 @@ from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, chosen_for_on
 from priors.transforms import DIHEDRAL, MIRRORS, TRANSFORMS, transform
 
 __all__ = [
-    "AS_NUMBER", "AS_YES_NO", "COLOR", "CONTRACT_VERSION", "DIHEDRAL", "ENCODERS", "LEVELS", "SamplerSettings", "SettingsError", "MIRRORS", "NO_PARAMS", "NUMBER", "NUMBER_LIST", "TRANSFORMS", "YES_NO",
-    "ColorParam", "Conventions", "Encoder", "EncodingError", "Family", "GridError", "GridObject", "GridShapeError",
-    "GridTypeError", "GridValueError", "GuardedPrior", "PluginError", "PluginInfo", "Prior", "PriorFailure", "Question",
-    "RaggedGridError", "Scene", "TableRule", "Tables", "UnknownPriorError", "as_grid", "available", "chosen_for_one", "encode", "get_encoder", "guarded",
-    "join_numbers", "load", "normalize", "parse", "plugins", "refresh", "score", "table_rule", "transform", "unique_argmax",
+    "AS_NUMBER",
+    "AS_YES_NO",
+    "COLOR",
+    "CONTRACT_VERSION",
+    "DIHEDRAL",
+    "ENCODERS",
+    "LEVELS",
+    "SamplerSettings",
+    "SettingsError",
+    "MIRRORS",
+    "NO_PARAMS",
+    "NUMBER",
+    "NUMBER_LIST",
+    "TRANSFORMS",
+    "YES_NO",
+    "ColorParam",
+    "Conventions",
+    "Encoder",
+    "EncodingError",
+    "Family",
+    "GridError",
+    "GridObject",
+    "GridShapeError",
+    "GridTypeError",
+    "GridValueError",
+    "GuardedPrior",
+    "PluginError",
+    "PluginInfo",
+    "Prior",
+    "PriorFailure",
+    "Question",
+    "RaggedGridError",
+    "Scene",
+    "TableRule",
+    "Tables",
+    "UnknownPriorError",
+    "as_grid",
+    "available",
+    "chosen_for_one",
+    "encode",
+    "get_encoder",
+    "guarded",
+    "join_numbers",
+    "load",
+    "normalize",
+    "parse",
+    "plugins",
+    "refresh",
+    "score",
+    "table_rule",
+    "transform",
+    "unique_argmax",
 ]

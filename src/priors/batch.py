@@ -16,8 +16,8 @@ from typing import Callable, Sequence
 import attrs
 import numpy as np
 
-from priors.scene import PLANAR, STRUCTURE, Conventions, Scene, label, resolve_background
 from priors.grid import sealed
+from priors.scene import STRUCTURE, Conventions, Scene, label, resolve_background
 from priors.tables import NO_BACKGROUND
 
 WIDTH = 31
@@ -70,8 +70,14 @@ class Parsed:
     def grid(self, g: int) -> np.ndarray:
         return self.board[self.top[g] : self.top[g] + self.heights[g], : self.widths[g]]
 
-    def scene(self, g: int, conventions: Conventions, name: str = "the grid", grid: np.ndarray | None = None,
-              kinds: Callable[[], np.ndarray] | None = None) -> Scene:
+    def scene(
+        self,
+        g: int,
+        conventions: Conventions,
+        name: str = "the grid",
+        grid: np.ndarray | None = None,
+        kinds: Callable[[], np.ndarray] | None = None,
+    ) -> Scene:
         """Grid g as the Scene `parse` makes of it (`grid`: the validated grid itself, if at
         hand; `kinds`: gives its objects' kinds from the chunk's tables, read only if needed)."""
         h, w, top = int(self.heights[g]), int(self.widths[g]), int(self.top[g])
@@ -98,15 +104,23 @@ def parse_grids(grids: Sequence[np.ndarray], conventions: Conventions) -> Parsed
     return parse_board(*board_of(grids), conventions)
 
 
-def parse_many(grids: Sequence[np.ndarray], conventions: Conventions, names: Sequence[str] | None = None) -> list[Scene]:
+def parse_many(
+    grids: Sequence[np.ndarray], conventions: Conventions, names: Sequence[str] | None = None
+) -> list[Scene]:
     """`[conventions.parse(g, name) for g in grids]` for valid grids, in one labelling call."""
     parsed = parse_grids(grids, conventions)
     names = names or ["the grid"] * len(grids)
     return [parsed.scene(g, conventions, names[g], grid) for g, grid in enumerate(grids)]
 
 
-def parse_board(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths: np.ndarray, conventions: Conventions,
-                labels: bool = True) -> Parsed:
+def parse_board(
+    board: np.ndarray,
+    top: np.ndarray,
+    heights: np.ndarray,
+    widths: np.ndarray,
+    conventions: Conventions,
+    labels: bool = True,
+) -> Parsed:
     """Every grid of the board parsed under the conventions, as `parse` would one by one.
 
     The board holds grid g at rows top[g]:top[g] + heights[g], columns :widths[g], with OUT
@@ -126,8 +140,9 @@ def parse_board(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths:
     if conventions.univalued:
         mixed = np.unique(_owners(first)[np.count_nonzero(cells_by_color, axis=1) > 1])
         if len(mixed):
-            first, cells_by_color = _split_colours(board, foreground, top, heights, owner, mixed, conventions.connectivity,
-                                                   first, cells_by_color, local)
+            first, cells_by_color = _split_colours(
+                board, foreground, top, heights, owner, mixed, conventions.connectivity, first, cells_by_color, local
+            )
     return Parsed(board, top, heights, widths, backgrounds, color_counts, first, cells_by_color, local)
 
 
@@ -157,7 +172,9 @@ def _backgrounds(spec, color_counts: np.ndarray) -> np.ndarray:
     return np.full(len(color_counts), NO_BACKGROUND if value is None else value, dtype=np.int64)
 
 
-def _tables(labels: np.ndarray, total: int, board: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _tables(
+    labels: np.ndarray, total: int, board: np.ndarray, owner: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(first, cells_by_color) of raster-ordered labels, from the labelled cells alone.
 
     Labels are numbered in order of first appearance, so a cell starts a new object exactly

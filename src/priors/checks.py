@@ -16,8 +16,8 @@ from generators.chunks import chunk_version, drawn_problem, version_problem, wit
 from priors.errors import PriorFailure
 from priors.grid import GridError, as_grid
 from priors.prior import Prior, arity
-from priors.scene import parse
 from priors.questions import Family, Question, Target
+from priors.scene import parse
 
 
 class RuleBroken(Exception):
@@ -120,16 +120,23 @@ class GuardedPrior:
                 if problem is not None:
                     raise self.failure(problem)
                 return drawn
+
             return drawing
 
         return None if version is None else with_drawings(version, checked)
 
-    def question(self, index: int, target: Target, rng: np.random.Generator, params: dict | None = None) -> Question | None:
+    def question(
+        self, index: int, target: Target, rng: np.random.Generator, params: dict | None = None
+    ) -> Question | None:
         """Family `index` asked once (`Prior.question`), or with `params` already chosen
         (`Prior.question_with`), checked."""
         family = self.prior.families[index]
         try:
-            q = self.prior.question(index, target, rng) if params is None else self.prior.question_with(index, target, params, rng)
+            q = (
+                self.prior.question(index, target, rng)
+                if params is None
+                else self.prior.question_with(index, target, params, rng)
+            )
             return None if q is None else check_question(self.prior, family, target, q)
         except RuleBroken as broken:
             raise self.failure(broken.rule, broken.family) from None

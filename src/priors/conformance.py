@@ -110,7 +110,9 @@ def _problem_line(err: BaseException) -> tuple[str | None, str]:
     return None, f"raised {type(err).__name__}: {err}".splitlines()[0]
 
 
-def _suite_results(prior: Prior, examples: int, samples: int, progress: Callable[[RuleResult], None]) -> dict[str, RuleResult]:
+def _suite_results(
+    prior: Prior, examples: int, samples: int, progress: Callable[[RuleResult], None]
+) -> dict[str, RuleResult]:
     suite = conformance_suite(prior, max_examples=examples, samples=samples)()
     last = {rule: i for i, (_, rules) in enumerate(SUITE_STEPS) for rule in rules}
     problems: dict[str, list[str]] = {}
@@ -141,8 +143,16 @@ def _judged(rule: str, problems: Sequence[ContractViolation]) -> RuleResult:
     return RuleResult(rule, "warn" if RULE_BOOK[rule].warns else "FAIL", lines)
 
 
-def run_kit(prior: Prior, *, examples: int = 50, samples: int = 1000, balance: float = 0.35, min_asked: int = 20,
-            others: Sequence[Prior] | None = None, progress: Callable[[RuleResult], None] = lambda result: None) -> KitReport:
+def run_kit(
+    prior: Prior,
+    *,
+    examples: int = 50,
+    samples: int = 1000,
+    balance: float = 0.35,
+    min_asked: int = 20,
+    others: Sequence[Prior] | None = None,
+    progress: Callable[[RuleResult], None] = lambda result: None,
+) -> KitReport:
     """Every rule of the contract on `prior`, each to its end, and the answer distributions
     behind the balance rules. `others` are the grids of a mixture (default: the default
     mixture's other installed priors)."""
@@ -153,12 +163,18 @@ def run_kit(prior: Prior, *, examples: int = 50, samples: int = 1000, balance: f
         results[rule] = _judged(rule, [p for p in problems if p.rule == rule])
         progress(results[rule])
     by_level = level_answers(prior, samples) if prior.build is not None else {}
-    results["level-balance"] = (_judged("level-balance", level_balance_problems(prior, by_level, limit=balance, min_asked=min_asked))
-                                if by_level else RuleResult("level-balance", "n/a", ("a fixed sampler: no levels",)))
+    results["level-balance"] = (
+        _judged("level-balance", level_balance_problems(prior, by_level, limit=balance, min_asked=min_asked))
+        if by_level
+        else RuleResult("level-balance", "n/a", ("a fixed sampler: no levels",))
+    )
     progress(results["level-balance"])
     noise = noise_problem(prior)
-    results["noise"] = (_judged("noise", [noise] if noise else []) if takes_noise(prior)
-                        else RuleResult("noise", "n/a", ("no noise setting to judge",)))
+    results["noise"] = (
+        _judged("noise", [noise] if noise else [])
+        if takes_noise(prior)
+        else RuleResult("noise", "n/a", ("no noise setting to judge",))
+    )
     progress(results["noise"])
     others = list(other_priors(prior) if others is None else others)
     on_others = answers_on(prior, others, samples)
@@ -168,37 +184,54 @@ def run_kit(prior: Prior, *, examples: int = 50, samples: int = 1000, balance: f
     settings = {f"{name} (default)" if name == default else name: counts for name, counts in by_level.items()}
     if default is None and "default" not in settings:
         settings = {"default": own, **settings}
-    distributions = [Distribution(f, where, answers, allowed_share(answers, balance))
-                     for where, counts in settings.items() for f, answers in counts.items()]
+    distributions = [
+        Distribution(f, where, answers, allowed_share(answers, balance))
+        for where, counts in settings.items()
+        for f, answers in counts.items()
+    ]
     distributions += [Distribution(f, "others", answers, MIXTURE_LIMIT) for f, answers in on_others.items()]
     order = {f.id: i for i, f in enumerate(prior.families)}
     distributions.sort(key=lambda d: order[d.family])
-    return KitReport(prior.name, tuple(results[r.name] for r in RULE_LIST), tuple(distributions), tuple(p.name for p in others))
+    return KitReport(
+        prior.name, tuple(results[r.name] for r in RULE_LIST), tuple(distributions), tuple(p.name for p in others)
+    )
 
 
 def report_lines(report: KitReport) -> list[str]:
     """The distribution table, a row per family and setting, the over-limit rows marked."""
-    lines = [f"answer distributions of prior {report.prior!r} at each level; 'others' are the grids of "
-             f"{', '.join(report.others) or 'no other prior'} (the default mixture); limit: a family of k answers may give "
-             f"one up to max(35%, 1.3/k) of the time, {MIXTURE_LIMIT:.0%} on others' grids",
-             f"  {'family':<28} {'where':<16} {'asked':>6} {'answers':>7}  {'most common':<16} {'share':>5} {'limit':>5}"]
+    lines = [
+        f"answer distributions of prior {report.prior!r} at each level; 'others' are the grids of "
+        f"{', '.join(report.others) or 'no other prior'} (the default mixture); limit: a family of k answers may give "
+        f"one up to max(35%, 1.3/k) of the time, {MIXTURE_LIMIT:.0%} on others' grids",
+        f"  {'family':<28} {'where':<16} {'asked':>6} {'answers':>7}  {'most common':<16} {'share':>5} {'limit':>5}",
+    ]
     for d in report.distributions:
         value, share = d.top
         mark = "  OVER" if d.over else ""
-        lines.append(f"  {d.family:<28} {d.where:<16} {d.asked:>6} {len(d.answers):>7}  {value[:16]:<16} {share:>5.0%} {min(d.limit, 1.0):>5.0%}{mark}")
+        lines.append(
+            f"  {d.family:<28} {d.where:<16} {d.asked:>6} {len(d.answers):>7}  {value[:16]:<16} {share:>5.0%} "
+            f"{min(d.limit, 1.0):>5.0%}{mark}"
+        )
     return lines
 
 
 def rule_line(result: RuleResult) -> str:
     rule = RULE_BOOK[result.rule]
     head = f"{result.state:<9} {result.rule:<13} {rule.text}"
-    return head if result.state in ("ok", "unchecked") else head + "".join(f"\n{'':<9} {'':<13} - {p}" for p in result.problems)
+    return (
+        head
+        if result.state in ("ok", "unchecked")
+        else head + "".join(f"\n{'':<9} {'':<13} - {p}" for p in result.problems)
+    )
 
 
 def failure_lines(report: KitReport) -> list[str]:
     """One line per failing rule, for the end of the run and stderr."""
-    return [f"prior {report.prior!r} breaks rule '{r.rule}' ({RULE_BOOK[r.rule].status()}): {r.problems[0]}"
-            + (f" (and {len(r.problems) - 1} more)" if len(r.problems) > 1 else "") for r in report.failed]
+    return [
+        f"prior {report.prior!r} breaks rule '{r.rule}' ({RULE_BOOK[r.rule].status()}): {r.problems[0]}"
+        + (f" (and {len(r.problems) - 1} more)" if len(r.problems) > 1 else "")
+        for r in report.failed
+    ]
 
 
 def states(report: KitReport) -> Mapping[str, str]:

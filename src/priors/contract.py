@@ -52,22 +52,41 @@ class Rule:
 
 RULE_LIST = (
     Rule("sampler", "the sampler returns a generators.Sample whose grid is a valid ARC grid"),
-    Rule("intent", "a sample's intent lies on its grid, and with separated_under set each intended shape is exactly one object"),
+    Rule(
+        "intent",
+        "a sample's intent lies on its grid, and with separated_under set each intended shape is exactly one object",
+    ),
     Rule("records", "questions are Question records of the prior's own families, and each names its grid(s)"),
     Rule("format", "every family declares an answer_format, and every answer is a string in it"),
     Rule("determinism", "the same seed gives the same grid and the same questions"),
     Rule("invariance", "a family's answers are unchanged by the rotations and flips it declares"),
     Rule("balance", "no answer value dominates its family over the prior's own samples"),
     Rule("coverage", "every family is asked on the prior's own samples"),
-    Rule("levels", "the prior defines easy, medium and hard settings, and each level draws larger grids with more objects "
-                   "than the one before"),
-    Rule("worked", "a worked answer is the family's steps, one a line, each distinct and true of the grid by the family's own "
-                   "check, then the bare answer on the last line; the check rejects lines that are no step, and an ordered trace "
-                   "comes out the same when the grid is parsed again"),
-    Rule("noise", "noise asked for in settings reaches the grids (build wraps its sampler in priors.settings.with_noise, or "
-                  "recolours cells itself)", "1.2"),
-    Rule("level-balance", "no answer value dominates its family at any level (easy, medium, hard), as at the default", "1.2"),
-    Rule("mixture", "asked about the default mixture's grids, no family gives one answer more than 90% of the time", None),
+    Rule(
+        "levels",
+        "the prior defines easy, medium and hard settings, and each level draws larger grids with more objects "
+        "than the one before",
+    ),
+    Rule(
+        "worked",
+        "a worked answer is the family's steps, one a line, each distinct and true of the grid by the family's own "
+        "check, then the bare answer on the last line; the check rejects lines that are no step, and an ordered trace "
+        "comes out the same when the grid is parsed again",
+    ),
+    Rule(
+        "noise",
+        "noise asked for in settings reaches the grids (build wraps its sampler in priors.settings.with_noise, or "
+        "recolours cells itself)",
+        "1.2",
+    ),
+    Rule(
+        "level-balance",
+        "no answer value dominates its family at any level (easy, medium, hard), as at the default",
+        "1.2",
+    ),
+    Rule(
+        "mixture", "asked about the default mixture's grids, no family gives one answer more than 90% of the time", None
+    ),
 )
 RULE_BOOK = {rule.name: rule for rule in RULE_LIST}
 RULES = {rule.name: rule.text for rule in RULE_LIST}
@@ -80,7 +99,9 @@ class ContractViolation(AssertionError):
     def __init__(self, prior: str, rule: str, detail: str, family: str | None = None):
         self.prior, self.rule, self.detail, self.family = prior, rule, detail, family
         where = f" family {family!r}" if family else ""
-        super().__init__(f"prior {prior!r}{where} breaks rule '{rule}' ({RULES[rule]}; {RULE_BOOK[rule].status()}): {detail}")
+        super().__init__(
+            f"prior {prior!r}{where} breaks rule '{rule}' ({RULES[rule]}; {RULE_BOOK[rule].status()}): {detail}"
+        )
 
 
 class ContractWarning(UserWarning):

@@ -79,39 +79,73 @@ def allowed_share(answers: Counter, limit: float) -> float:
     return max(limit, 1.3 / max(1, len(answers)))
 
 
-def balance_problems(prior: Prior, counts: dict[str, Counter], *, limit: float = 0.35, min_asked: int = 20,
-                     rule: str = "balance", where: str = "", coverage: bool = True) -> list[ContractViolation]:
+def balance_problems(
+    prior: Prior,
+    counts: dict[str, Counter],
+    *,
+    limit: float = 0.35,
+    min_asked: int = 20,
+    rule: str = "balance",
+    where: str = "",
+    coverage: bool = True,
+) -> list[ContractViolation]:
     """Every family that is asked too rarely ('coverage') or gives one answer too often."""
     problems = []
     for family, answers in counts.items():
         total = sum(answers.values())
         if total < min_asked:
             if coverage:
-                problems.append(ContractViolation(prior.name, "coverage", f"asked {total} times over the prior's own samples{where}, "
-                                                                          f"fewer than {min_asked}", family))
+                problems.append(
+                    ContractViolation(
+                        prior.name,
+                        "coverage",
+                        f"asked {total} times over the prior's own samples{where}, fewer than {min_asked}",
+                        family,
+                    )
+                )
             continue
         if len(answers) < 2:
-            problems.append(ContractViolation(prior.name, rule, f"every answer was {next(iter(answers))!r}{where}", family))
+            problems.append(
+                ContractViolation(prior.name, rule, f"every answer was {next(iter(answers))!r}{where}", family)
+            )
             continue
         value, top = answers.most_common(1)[0]
         allowed = allowed_share(answers, limit)
         if top / total > allowed:
-            problems.append(ContractViolation(prior.name, rule, f"answer {value!r} is {top / total:.0%} of {total} answers{where}, "
-                                                                f"above {allowed:.0%}", family))
+            problems.append(
+                ContractViolation(
+                    prior.name,
+                    rule,
+                    f"answer {value!r} is {top / total:.0%} of {total} answers{where}, above {allowed:.0%}",
+                    family,
+                )
+            )
     return problems
 
 
-def level_balance_problems(prior: Prior, by_level: dict[str, dict[str, Counter]], *, limit: float = 0.35,
-                           min_asked: int = 20) -> list[ContractViolation]:
+def level_balance_problems(
+    prior: Prior, by_level: dict[str, dict[str, Counter]], *, limit: float = 0.35, min_asked: int = 20
+) -> list[ContractViolation]:
     """Rule 'level-balance': `balance_problems` at every level (a family rarely asked at some
     level is not judged there: a level may make a question rare)."""
-    return [problem for name, counts in by_level.items()
-            for problem in balance_problems(prior, counts, limit=limit, min_asked=min_asked, rule="level-balance",
-                                            where=f" at level {name}", coverage=False)]
+    return [
+        problem
+        for name, counts in by_level.items()
+        for problem in balance_problems(
+            prior,
+            counts,
+            limit=limit,
+            min_asked=min_asked,
+            rule="level-balance",
+            where=f" at level {name}",
+            coverage=False,
+        )
+    ]
 
 
-def mixture_problems(prior: Prior, counts: dict[str, Counter], *, limit: float = MIXTURE_LIMIT,
-                     min_asked: int = 20) -> list[ContractViolation]:
+def mixture_problems(
+    prior: Prior, counts: dict[str, Counter], *, limit: float = MIXTURE_LIMIT, min_asked: int = 20
+) -> list[ContractViolation]:
     """Rule 'mixture': families almost constant on other priors' grids."""
     problems = []
     for family, answers in counts.items():
@@ -119,15 +153,23 @@ def mixture_problems(prior: Prior, counts: dict[str, Counter], *, limit: float =
         if total >= min_asked:
             value, top = answers.most_common(1)[0]
             if top / total > limit:
-                problems.append(ContractViolation(
-                    prior.name, "mixture", f"answer {value!r} is {top / total:.0%} of {total} answers on other priors' grids, above "
-                                           f"{limit:.0%}: in a mixture it teaches that answer, not the question", family))
+                problems.append(
+                    ContractViolation(
+                        prior.name,
+                        "mixture",
+                        f"answer {value!r} is {top / total:.0%} of {total} answers on other priors' grids, above "
+                        f"{limit:.0%}: in a mixture it teaches that answer, not the question",
+                        family,
+                    )
+                )
     return problems
 
 
 def takes_noise(prior: Prior) -> bool:
     """Whether the prior's settings have a noise knob (a fixed sampler has none to judge)."""
-    return prior.build is not None and any(f.name == "noise" for f in getattr(type(prior.settings), "__attrs_attrs__", ()))
+    return prior.build is not None and any(
+        f.name == "noise" for f in getattr(type(prior.settings), "__attrs_attrs__", ())
+    )
 
 
 def noise_problem(prior: Prior, seeds: int = 20) -> ContractViolation | None:
@@ -141,5 +183,9 @@ def noise_problem(prior: Prior, seeds: int = 20) -> ContractViolation | None:
         b = checked_grid(noisy.sample(np.random.default_rng(seed)))
         if a.shape != b.shape or not np.array_equal(a, b):
             return None
-    return ContractViolation(prior.name, "noise", f"settings with noise={NOISE} drew the same grids as noise=0 for seeds 0-{seeds - 1}: "
-                                                  "wrap the sampler that build returns in priors.settings.with_noise(sampler, settings)")
+    return ContractViolation(
+        prior.name,
+        "noise",
+        f"settings with noise={NOISE} drew the same grids as noise=0 for seeds 0-{seeds - 1}: "
+        "wrap the sampler that build returns in priors.settings.with_noise(sampler, settings)",
+    )

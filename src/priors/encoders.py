@@ -109,7 +109,9 @@ def decode_columns(text: str) -> np.ndarray:
         pairs = _COLUMN_PAIR.findall(row)
         letters = "".join(letter for letter, _ in pairs)
         if not pairs or "".join(f"{a}{b}" for a, b in pairs) != row or letters != COLUMN_LETTERS[: len(pairs)]:
-            raise EncodingError(f"columns encoding: row {i} is {row!r}, not cells written a0b1c2... (column letter, colour digit)")
+            raise EncodingError(
+                f"columns encoding: row {i} is {row!r}, not cells written a0b1c2... (column letter, colour digit)"
+            )
         rows.append("".join(digit for _, digit in pairs))
     return _rows_to_grid(rows, "columns encoding")
 
@@ -130,7 +132,12 @@ ENCODERS = {
         Encoder("header", "a ROWSxCOLS header line, then 'i: ' before row i", encode_header, decode_header),
         # Each cell names its column, so a model with only 1-D positions can still find the
         # cell above (it shares the letter); docs/study.md (h) measures what it buys.
-        Encoder("columns", "one line per row, each cell its column letter then its colour digit: a0b1c0d2", encode_columns, decode_columns),
+        Encoder(
+            "columns",
+            "one line per row, each cell its column letter then its colour digit: a0b1c0d2",
+            encode_columns,
+            decode_columns,
+        ),
     )
 }
 

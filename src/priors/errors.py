@@ -18,8 +18,21 @@ class PriorFailure(Exception):
     user's grid) and the broken rule.
     """
 
-    def __init__(self, prior: str, distribution: str, rule: str, family: str | None = None, where: tuple[tuple[str, object], ...] = ()):
-        self.prior, self.distribution, self.rule, self.family, self.where = prior, distribution, rule, family, tuple(where)
+    def __init__(
+        self,
+        prior: str,
+        distribution: str,
+        rule: str,
+        family: str | None = None,
+        where: tuple[tuple[str, object], ...] = (),
+    ):
+        self.prior, self.distribution, self.rule, self.family, self.where = (
+            prior,
+            distribution,
+            rule,
+            family,
+            tuple(where),
+        )
         super().__init__(str(self))
 
     def __reduce__(self):

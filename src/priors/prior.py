@@ -125,7 +125,9 @@ class Prior:
             return None
         return self.question_with(index, target, params, rng)
 
-    def question_with(self, index: int, target: Target, params: Mapping[str, Any], rng: np.random.Generator) -> Question | None:
+    def question_with(
+        self, index: int, target: Target, params: Mapping[str, Any], rng: np.random.Generator
+    ) -> Question | None:
         """Family `index` asked with parameters already chosen (the chunk engine chooses them
         for a whole chunk where the parameter space can), kept by `Family.keep`'s odds."""
         family = self.families[index]
@@ -139,5 +141,7 @@ class Prior:
     def all_questions(self, target: Target) -> list[Question]:
         """Every question this prior can ask about the target, over every parameter value."""
         families: Sequence[Family] = [self.families[i] for i in self.indices(arity(target))]
-        asked = (family.ask(self.name, target, params) for family in families for params in family.params.domain(target))
+        asked = (
+            family.ask(self.name, target, params) for family in families for params in family.params.domain(target)
+        )
         return [q for q in asked if q is not None]

@@ -41,8 +41,14 @@ class Question:
     shows no work."""
 
     def as_dict(self) -> dict:
-        return {"prior": self.prior, "family": self.family, "params": dict(self.params), "question": self.question, "answer": self.answer,
-                "worked": self.worked}
+        return {
+            "prior": self.prior,
+            "family": self.family,
+            "params": dict(self.params),
+            "question": self.question,
+            "answer": self.answer,
+            "worked": self.worked,
+        }
 
     def reply(self, worked: bool) -> str:
         """What the assistant says: the worked answer when asked for and shown, else the bare one."""
@@ -93,7 +99,9 @@ class ColorParam:
     """A colour other than the background. Absent colours are chosen at `absent_rate`,
     so that zero answers appear at a controlled rate instead of by accident."""
 
-    absent_rate: float = attrs.field(default=0.15, validator=attrs.validators.and_(attrs.validators.ge(0.0), attrs.validators.le(1.0)))
+    absent_rate: float = attrs.field(
+        default=0.15, validator=attrs.validators.and_(attrs.validators.ge(0.0), attrs.validators.le(1.0))
+    )
 
     def domain(self, scene: Scene) -> Sequence[dict]:
         return tuple({"color": c} for c in range(10) if c != scene.background)
@@ -121,6 +129,7 @@ def final_line(text: str) -> str:
     lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
+
 Target = Union[Scene, "tuple[Scene, ...]"]
 """What a family reads: one scene, or a tuple of scenes for families that compare grids."""
 AnswerRule = Callable[[Target, Mapping[str, Any]], "str | None"]
@@ -143,6 +152,8 @@ class Worked:
     steps: StepRule
     holds: StepCheck
     ordered: bool = True
+
+
 AnswerFormat = Union[str, frozenset]
 """A regular expression the whole answer must match, or the set of every allowed answer."""
 
@@ -190,8 +201,12 @@ class Family:
     """Answer -> probability of asking when sampling; thins out answers that would dominate."""
     answer_format: AnswerFormat | None = attrs.field(default=None, validator=_check_format)
     invariant_under: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset, validator=_check_transforms)
-    scenes: int = attrs.field(default=1, validator=attrs.validators.and_(attrs.validators.instance_of(int), attrs.validators.ge(1)))
-    worked: Worked | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Worked)))
+    scenes: int = attrs.field(
+        default=1, validator=attrs.validators.and_(attrs.validators.instance_of(int), attrs.validators.ge(1))
+    )
+    worked: Worked | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Worked))
+    )
     """The family's worked answer, when it has a natural one (None: the bare answer only)."""
     _pattern: re.Pattern | None = attrs.field(init=False, eq=False, repr=False)
 

@@ -15,7 +15,9 @@ from priors.scene import BackgroundSpec, Conventions, Scene, resolve_background
 _OFFSETS = {4: ((0, 1), (1, 0)), 8: ((0, 1), (1, 0), (1, 1), (1, -1))}
 
 
-def cell_graph(grid, *, connectivity: int = 8, univalued: bool = True, background: BackgroundSpec = "most_common") -> nx.Graph:
+def cell_graph(
+    grid, *, connectivity: int = 8, univalued: bool = True, background: BackgroundSpec = "most_common"
+) -> nx.Graph:
     grid = as_grid(grid)
     bg = resolve_background(background, np.bincount(grid.ravel(), minlength=10))
     rows, cols = grid.shape
@@ -38,7 +40,9 @@ def reference_components(grid, **conventions) -> list[frozenset[tuple[int, int]]
     return sorted((frozenset(c) for c in components), key=min)
 
 
-def reference_scene(grid, *, connectivity: int = 8, univalued: bool = True, background: BackgroundSpec = "most_common") -> Scene:
+def reference_scene(
+    grid, *, connectivity: int = 8, univalued: bool = True, background: BackgroundSpec = "most_common"
+) -> Scene:
     """A Scene whose objects come from the networkx components: the baseline that
     `benchmarks/parse.py` runs the same questions on."""
     grid = as_grid(grid)
@@ -52,4 +56,10 @@ def reference_scene(grid, *, connectivity: int = 8, univalued: bool = True, back
     for i, cells in enumerate(components):
         for r, c in cells:
             cells_by_color[i, grid[r, c]] += 1
-    return Scene(grid, resolve_background(background, counts), Conventions(connectivity, univalued, background), labels, cells_by_color)
+    return Scene(
+        grid,
+        resolve_background(background, counts),
+        Conventions(connectivity, univalued, background),
+        labels,
+        cells_by_color,
+    )

@@ -59,12 +59,23 @@ class PluginInfo:
         return f"{self.distribution} {self.version}"
 
     def as_dict(self) -> dict:
-        out = {"name": self.name, "distribution": self.distribution, "version": self.version, "target": self.target, "ok": self.ok}
+        out = {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "target": self.target,
+            "ok": self.ok,
+        }
         if self.error is not None:
             return out | {"error": self.error.problem}
         families = [
-            {"id": f.id, "template": f.template, "scenes": f.scenes, "answer_format": _format_json(f.answer_format),
-             "invariant_under": sorted(f.invariant_under)}
+            {
+                "id": f.id,
+                "template": f.template,
+                "scenes": f.scenes,
+                "answer_format": _format_json(f.answer_format),
+                "invariant_under": sorted(f.invariant_under),
+            }
             for f in self.prior.families
         ]
         return out | {"description": self.prior.description, "families": families}
@@ -85,7 +96,10 @@ def check_prior(obj, expected_name: str) -> str | None:
     """The broken rule of the Prior contract, or None. Ends with a smoke sample: one grid
     (and as many more as the widest family compares), every family asked about them."""
     if not isinstance(obj, Prior):
-        return f"is a {type(obj).__name__}, not a priors.Prior (build one with Prior(name=..., description=..., families=..., sampler=...))"
+        return (
+            f"is a {type(obj).__name__}, not a priors.Prior (build one with Prior(name=..., description=..., "
+            "families=..., sampler=...))"
+        )
     if obj.name != expected_name:
         return f"its name {obj.name!r} does not match the entry point name {expected_name!r}"
     if not obj.description:
@@ -114,7 +128,9 @@ def _load(ep: metadata.EntryPoint) -> PluginInfo:
     try:
         obj = ep.load()
     except Exception as err:
-        return info(error=PluginError(ep.name, distribution, f"failed to import {ep.value}: {type(err).__name__}: {err}"))
+        return info(
+            error=PluginError(ep.name, distribution, f"failed to import {ep.value}: {type(err).__name__}: {err}")
+        )
     try:
         problem = check_prior(obj, ep.name)
     except Exception as err:  # a plugin object can break the checks themselves (families = None, say)
@@ -153,7 +169,15 @@ class Registry:
             origins = [_origin(ep) for ep in group]
             listed = " and ".join(f"{d} {v}" for d, v in origins)
             for ep, (dist, version) in zip(group, origins):
-                plugins.append(PluginInfo(name, dist, version, ep.value, error=PluginError(name, dist, f"duplicate prior name, registered by {listed}")))
+                plugins.append(
+                    PluginInfo(
+                        name,
+                        dist,
+                        version,
+                        ep.value,
+                        error=PluginError(name, dist, f"duplicate prior name, registered by {listed}"),
+                    )
+                )
         return cls(tuple(plugins))
 
     def available(self) -> tuple[str, ...]:

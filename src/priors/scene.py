@@ -59,7 +59,7 @@ def find_objects(labels: np.ndarray, max_label: int = 0) -> list[tuple[slice, ..
     bottom, right = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
     np.minimum.at(top, which, rows), np.minimum.at(left, which, cols)
     np.maximum.at(bottom, which, rows + 1), np.maximum.at(right, which, cols + 1)
-    return [(slice(int(t), int(b)), slice(int(l), int(r))) for t, b, l, r in zip(top, bottom, left, right)]
+    return [(slice(int(t), int(b)), slice(int(lo), int(r))) for t, b, lo, r in zip(top, bottom, left, right)]
 
 
 @contextlib.contextmanager
@@ -152,7 +152,9 @@ class Conventions:
 
     def parse(self, grid, name: str = "the grid") -> "Scene":
         """`parse` under these conventions."""
-        return parse(grid, connectivity=self.connectivity, univalued=self.univalued, background=self.background, name=name)
+        return parse(
+            grid, connectivity=self.connectivity, univalued=self.univalued, background=self.background, name=name
+        )
 
 
 @attrs.frozen
@@ -297,7 +299,9 @@ def _label_per_color(grid: np.ndarray, foreground: np.ndarray, connectivity: int
     return renumber[labels], total
 
 
-def _objects(grid: np.ndarray, labels: np.ndarray, cells_by_color: np.ndarray, colors: tuple[int, ...]) -> tuple[GridObject, ...]:
+def _objects(
+    grid: np.ndarray, labels: np.ndarray, cells_by_color: np.ndarray, colors: tuple[int, ...]
+) -> tuple[GridObject, ...]:
     flat = labels.ravel()
     n = len(colors)
     if n == 0:

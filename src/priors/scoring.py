@@ -230,7 +230,7 @@ def _rows(text: str) -> list[str]:
 def _grid_credit(answer: str, gold_text: str) -> float:
     """A grid answer: 1 when its last rows are the gold rows, else the share of equal cells."""
     gold = _rows(gold_text)
-    prediction = _rows(answer)[-len(gold):]
+    prediction = _rows(answer)[-len(gold) :]
     if prediction == gold:
         return 1.0
     if len(prediction) != len(gold) or any(len(p) != len(g) for p, g in zip(prediction, gold)):

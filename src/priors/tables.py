@@ -23,7 +23,16 @@ import numpy as np
 COLORS = 10
 NO_BACKGROUND = -1
 """`Tables.background` of a grid parsed with background=None."""
-OBJECT_KINDS = ("cell", "horizontal line", "vertical line", "diagonal line", "square", "rectangle", "hollow rectangle", "other")
+OBJECT_KINDS = (
+    "cell",
+    "horizontal line",
+    "vertical line",
+    "diagonal line",
+    "square",
+    "rectangle",
+    "hollow rectangle",
+    "other",
+)
 """The kinds `kind_codes` tells apart, by code (`priors.kinds` names them)."""
 
 
@@ -47,8 +56,11 @@ def kind_codes(owner: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) ->
     border = on((dr == 0) | (dc == 0) | (dr == h[owner] - 1) | (dc == w[owner] - 1))
     hollow = (h >= 3) & (w >= 3) & (area == 2 * (h + w) - 4) & (border == area)
     filled = area == h * w
-    return np.select([area == 1, filled & (h == 1), filled & (w == 1), filled & (h == w), filled, diagonal, hollow],
-                     [0, 1, 2, 4, 5, 3, 6], 7)
+    return np.select(
+        [area == 1, filled & (h == 1), filled & (w == 1), filled & (h == w), filled, diagonal, hollow],
+        [0, 1, 2, 4, 5, 3, 6],
+        7,
+    )
 
 
 class Tables:
@@ -57,9 +69,15 @@ class Tables:
     Grid g's objects are rows first[g]:first[g + 1] of `cells_by_color` (cells of each colour
     0-9 in each object), in the order `parse` gives them."""
 
-    def __init__(self, background: np.ndarray, color_counts: np.ndarray, first: np.ndarray, cells_by_color: np.ndarray,
-                 grids: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
-                 object_cells: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None):
+    def __init__(
+        self,
+        background: np.ndarray,
+        color_counts: np.ndarray,
+        first: np.ndarray,
+        cells_by_color: np.ndarray,
+        grids: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+        object_cells: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+    ):
         self.n = len(background)
         self.background = background
         self.color_counts = color_counts
@@ -73,7 +91,14 @@ class Tables:
     @classmethod
     def of_parsed(cls, parsed) -> "Tables":
         """The tables of a chunk parsed together (`priors.batch.Parsed`)."""
-        return cls(parsed.backgrounds, parsed.color_counts, parsed.first, parsed.cells_by_color, parsed.cells, parsed.object_cells)
+        return cls(
+            parsed.backgrounds,
+            parsed.color_counts,
+            parsed.first,
+            parsed.cells_by_color,
+            parsed.cells,
+            parsed.object_cells,
+        )
 
     @classmethod
     def of_scene(cls, scene, kinds: Callable[[], np.ndarray] | None = None) -> "Tables":
@@ -88,7 +113,14 @@ class Tables:
             rows, cols = np.nonzero(scene.labels)
             return scene.labels[rows, cols].astype(np.int64) - 1, rows, cols
 
-        tables = cls(np.array([background]), np.array([scene.color_counts]), np.array([0, len(table)]), table, grids, object_cells)
+        tables = cls(
+            np.array([background]),
+            np.array([scene.color_counts]),
+            np.array([0, len(table)]),
+            table,
+            grids,
+            object_cells,
+        )
         tables._kinds = kinds
         return tables
 
@@ -170,8 +202,9 @@ class Tables:
     @functools.cached_property
     def same_area(self) -> np.ndarray:
         """Per object: the other objects of its grid with its area."""
-        _, where, counts = np.unique(self.owner * (self.areas.max(initial=0) + 1) + self.areas, return_inverse=True,
-                                     return_counts=True)
+        _, where, counts = np.unique(
+            self.owner * (self.areas.max(initial=0) + 1) + self.areas, return_inverse=True, return_counts=True
+        )
         return (counts[where] - 1).reshape(-1)
 
     @functools.cached_property
@@ -323,7 +356,9 @@ class TableRule:
 
     rule: Rule
     text: Text = AS_NUMBER
-    values: Mapping[str, tuple] = attrs.field(factory=dict, converter=lambda m: {k: tuple(v) for k, v in dict(m).items()})
+    values: Mapping[str, tuple] = attrs.field(
+        factory=dict, converter=lambda m: {k: tuple(v) for k, v in dict(m).items()}
+    )
     """Parameters that are not numbers: name -> the values its codes stand for (the rule and
     `choose_chunk` see code i where the question says values[name][i])."""
 

@@ -23,7 +23,10 @@ from hypothesis.extra import numpy as hnp
 
 from generators import Sample
 from priors.checks import RuleBroken, check_question, checked_grid, level_stats
-from priors.contract import DEFAULT_MIXTURE, RULES, ContractViolation, ContractWarning, enforce
+from priors.contract import DEFAULT_MIXTURE, enforce
+from priors.contract import RULES as RULES  # re-exported: plugins' tests import the kit's names from here
+from priors.contract import ContractViolation as ContractViolation
+from priors.contract import ContractWarning as ContractWarning
 from priors.distributions import (
     answers_on,
     balance_problems,
@@ -42,6 +45,7 @@ from priors.questions import Family, Question, Target, final_line
 from priors.scene import Conventions, Scene, parse
 from priors.settings import LEVELS
 from priors.transforms import transform
+
 
 @st.composite
 def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
@@ -89,6 +93,7 @@ NO_FORMAT = "the family declares no answer_format (a regular expression or a fro
 
 # --- one function per rule -----------------------------------------------------------------
 
+
 def check_sample(prior: Prior, seed: int) -> Sample:
     """Rules 'sampler' and 'intent' on the sample drawn with `seed`."""
     sample = prior.sample(np.random.default_rng(seed))
@@ -101,8 +106,14 @@ def check_sample(prior: Prior, seed: int) -> Sample:
         raise ContractViolation(prior.name, "sampler", f"background {bg!r} is not a colour 0-9 or None (seed {seed})")
     for intent in sample.intent:
         cells = intent.cells()
-        if not cells or not all(0 <= r < grid.shape[0] and 0 <= c < grid.shape[1] and grid[r, c] == intent.color for r, c in cells):
-            raise ContractViolation(prior.name, "intent", f"a {intent.kind} of colour {intent.color} is not on the grid as intended (seed {seed})")
+        if not cells or not all(
+            0 <= r < grid.shape[0] and 0 <= c < grid.shape[1] and grid[r, c] == intent.color for r, c in cells
+        ):
+            raise ContractViolation(
+                prior.name,
+                "intent",
+                f"a {intent.kind} of colour {intent.color} is not on the grid as intended (seed {seed})",
+            )
     if sample.separated_under is not None:
         for univalued in (True, False):
             scene = parse(grid, connectivity=sample.separated_under, univalued=univalued, background=bg)
@@ -110,8 +121,10 @@ def check_sample(prior: Prior, seed: int) -> Sample:
             intended = sorted(((min(i.cells()), i.cells(), i.color) for i in sample.intent), key=lambda x: x[0])
             if parsed != intended:
                 raise ContractViolation(
-                    prior.name, "intent",
-                    f"separated_under={sample.separated_under} promises {len(intended)} objects, the grid parses into {len(parsed)} (seed {seed})",
+                    prior.name,
+                    "intent",
+                    f"separated_under={sample.separated_under} promises {len(intended)} objects, the grid parses "
+                    f"into {len(parsed)} (seed {seed})",
                 )
     return sample
 
@@ -122,7 +135,9 @@ def check_records(prior: Prior, target: Target, asked) -> list[Question]:
     for q in asked:
         family = by_id.get(getattr(q, "family", None))
         if family is None:
-            raise ContractViolation(prior.name, "records", f"{q!r} is not a Question of one of its families {sorted(by_id)}")
+            raise ContractViolation(
+                prior.name, "records", f"{q!r} is not a Question of one of its families {sorted(by_id)}"
+            )
         if family.answer_format is None:
             raise ContractViolation(prior.name, "format", NO_FORMAT, family.id)
         try:
@@ -156,7 +171,9 @@ def check_worked(prior: Prior, target: Target, asked) -> None:
         family: Family = by_id[q.family]
 
         def broken(detail: str) -> ContractViolation:
-            return ContractViolation(prior.name, "worked", f"{detail}; question {q.question!r}, params {dict(q.params)}", family.id)
+            return ContractViolation(
+                prior.name, "worked", f"{detail}; question {q.question!r}, params {dict(q.params)}", family.id
+            )
 
         if family.worked is None:
             if q.worked is not None:
@@ -165,8 +182,14 @@ def check_worked(prior: Prior, target: Target, asked) -> None:
         steps = family.worked.steps(target, q.params)
         if not all(isinstance(step, str) and step and step == step.strip() and "\n" not in step for step in steps):
             raise broken(f"steps must be non-empty one-line strings without spaces around them, got {steps!r}")
-        if not isinstance(q.worked, str) or q.worked.split("\n") != [*steps, q.answer] or final_line(q.worked) != q.answer:
-            raise broken(f"the worked answer {q.worked!r} is not the steps {list(steps)!r} and then the bare answer {q.answer!r}")
+        if (
+            not isinstance(q.worked, str)
+            or q.worked.split("\n") != [*steps, q.answer]
+            or final_line(q.worked) != q.answer
+        ):
+            raise broken(
+                f"the worked answer {q.worked!r} is not the steps {list(steps)!r} and then the bare answer {q.answer!r}"
+            )
         repeated = [step for step, n in Counter(steps).items() if n > 1]
         if repeated:
             raise broken(f"step {repeated[0]!r} is written {Counter(steps)[repeated[0]]} times")
@@ -195,7 +218,9 @@ def check_determinism(prior: Prior, seed: int, target: Target | None = None) -> 
     targets = [target] if target is not None else _targets(prior, _named([as_grid(a.grid)] * _widest(prior)))
     for t in targets:
         if prior.questions(t, np.random.default_rng(seed)) != prior.questions(t, np.random.default_rng(seed)):
-            raise ContractViolation(prior.name, "determinism", f"seed {seed} asked two different sets of questions about one grid")
+            raise ContractViolation(
+                prior.name, "determinism", f"seed {seed} asked two different sets of questions about one grid"
+            )
 
 
 def _answers(prior: Prior, target: Target, transform_name: str) -> dict:
@@ -210,12 +235,19 @@ def check_invariance(prior: Prior, grids_: list[np.ndarray], c: Conventions) -> 
     """Rule 'invariance': every declared transform, applied to every grid of the target."""
     declared = set().union(*(f.invariant_under for f in prior.families))
     for name in sorted(declared):
-        for target, moved in zip(_targets(prior, _named(grids_, c)), _targets(prior, _named([transform(g, name) for g in grids_], c))):
+        for target, moved in zip(
+            _targets(prior, _named(grids_, c)), _targets(prior, _named([transform(g, name) for g in grids_], c))
+        ):
             before, after = _answers(prior, target, name), _answers(prior, moved, name)
             if before != after:
                 changed = sorted(set(before.items()) ^ set(after.items()))[:2]
                 family = changed[0][0][0] if changed else None
-                raise ContractViolation(prior.name, "invariance", f"{name} changed the answers: {changed} (grid {grids_[0].tolist()})", family)
+                raise ContractViolation(
+                    prior.name,
+                    "invariance",
+                    f"{name} changed the answers: {changed} (grid {grids_[0].tolist()})",
+                    family,
+                )
 
 
 def check_balance(prior: Prior, counts: dict[str, Counter], *, limit: float = 0.35, min_asked: int = 20) -> None:
@@ -238,6 +270,7 @@ def other_priors(prior: Prior) -> list[Prior]:
             except UnknownPriorError:
                 continue
     return out
+
 
 def check_noise(prior: Prior) -> None:
     """Rule 'noise' (`priors.distributions.noise_problem`); warns until contract 1.2."""
@@ -263,7 +296,9 @@ def check_levels(prior: Prior, samples: int = 300) -> dict[str, dict[str, float]
     are larger (mean largest side) and hold more objects (mean count) than the level before."""
     missing = [name for name in LEVELS if name not in prior.levels]
     if prior.build is None or missing:
-        raise ContractViolation(prior.name, "levels", f"no settings builder, or levels {missing} missing (it has {list(prior.levels)})")
+        raise ContractViolation(
+            prior.name, "levels", f"no settings builder, or levels {missing} missing (it has {list(prior.levels)})"
+        )
     stats = {}
     for name in LEVELS:
         try:
@@ -273,11 +308,17 @@ def check_levels(prior: Prior, samples: int = 300) -> dict[str, dict[str, float]
     for easier, harder in zip(LEVELS, LEVELS[1:]):
         for measure in ("mean_side", "mean_objects"):
             if not stats[harder][measure] > stats[easier][measure]:
-                raise ContractViolation(prior.name, "levels", f"{measure} is {stats[easier][measure]:.2f} at {easier} but {stats[harder][measure]:.2f} at {harder}")
+                raise ContractViolation(
+                    prior.name,
+                    "levels",
+                    f"{measure} is {stats[easier][measure]:.2f} at {easier} but {stats[harder][measure]:.2f} at "
+                    f"{harder}",
+                )
     return stats
 
 
 # --- the suite -----------------------------------------------------------------------------
+
 
 def check_questions(prior: Prior, scene: Scene, asked) -> None:
     """The record rules, for one scene (kept for plugins written against the first kit)."""
@@ -303,7 +344,9 @@ def contract_test(prior: Prior, *, max_examples: int = 100):
     return test_contract
 
 
-def conformance_suite(prior: Prior, *, max_examples: int = 100, samples: int = 2000, balance: float = 0.35, min_asked: int = 20) -> type:
+def conformance_suite(
+    prior: Prior, *, max_examples: int = 100, samples: int = 2000, balance: float = 0.35, min_asked: int = 20
+) -> type:
     """A pytest class with one test per rule of `RULES`, for `prior`.
 
     `samples` draws of the prior's own sampler judge balance and coverage; arbitrary grids

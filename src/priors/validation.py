@@ -35,7 +35,14 @@ def whole(error: type[Exception], low: int | None = None, high: int | None = Non
     return checked(error, _not_bool, attrs.validators.instance_of(int), *bounds)
 
 
-def number(error: type[Exception], low: float | None = None, high: float | None = None, *, above: float | None = None, optional: bool = False):
+def number(
+    error: type[Exception],
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    above: float | None = None,
+    optional: bool = False,
+):
     """A real number (never a bool) within [low, high], and above `above`; None too when `optional`."""
     bounds = [attrs.validators.ge(low)] if low is not None else []
     bounds += [attrs.validators.gt(above)] if above is not None else []

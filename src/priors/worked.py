@@ -38,6 +38,7 @@ Cell = tuple[int, int]
 
 # --- writing steps ---------------------------------------------------------------------------
 
+
 def cell_text(cell: Cell) -> str:
     return f"{cell[0]},{cell[1]}"
 
@@ -95,6 +96,7 @@ def row_lines(counts: Sequence[int]) -> list[str]:
 
 # --- reading steps ---------------------------------------------------------------------------
 
+
 def read_at(line: str) -> tuple[int, Cell] | None:
     """(colour, cell) of an `at` step, or None when the line is not one."""
     match = _AT.match(line.strip())
@@ -124,6 +126,7 @@ def read_color(key: str) -> int | None:
 
 
 # --- judging steps from the grid's cells -----------------------------------------------------
+
 
 def on_grid(grid: np.ndarray, cell: Cell) -> bool:
     return 0 <= cell[0] < grid.shape[0] and 0 <= cell[1] < grid.shape[1]

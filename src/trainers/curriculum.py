@@ -77,5 +77,9 @@ class Curriculum:
         return attrs.evolve(base, prior_levels={**base.prior_levels, **self.current()})
 
     def as_dict(self) -> dict:
-        return {"threshold": self.threshold, "window": self.window, "levels": dict(self.current()),
-                "moves": [{"after_questions": n, "prior": p, "level": lv} for n, p, lv in self.moves]}
+        return {
+            "threshold": self.threshold,
+            "window": self.window,
+            "levels": dict(self.current()),
+            "moves": [{"after_questions": n, "prior": p, "level": lv} for n, p, lv in self.moves],
+        }

@@ -4,8 +4,9 @@ number of workers.
 Records are built in fixed-size chunks of consecutive indices by the chunk engine
 (`trainers.engine`). Chunks go to worker processes and reach the file in order (JSON
 lines appended by the workers themselves, `trainers.appending`; parquet row groups through
-this process), so the output does not depend on how many workers ran. Output goes to a hidden temporary file beside the target and is
-renamed into place only when complete; an interrupt (Ctrl-C or SIGTERM) removes it.
+this process), so the output does not depend on how many workers ran. Output goes to a
+hidden temporary file beside the target and is renamed into place only when complete; an
+interrupt (Ctrl-C or SIGTERM) removes it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from trainers.chats import ChatBuilder, ChatConfig, system_message
 from trainers.engine import Engine
 from trainers.files import atomic_path, sigterm_as_interrupt
 from trainers.schema import SchemaError, check_record, features, grpo_features, grpo_rows
+
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
 
@@ -61,7 +63,9 @@ def output_format(path: Path) -> str:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise DatasetError(f"writing {path} needs pyarrow: pip install pyarrow (the train extra has it), or use .jsonl") from None
+            raise DatasetError(
+                f"writing {path} needs pyarrow: pip install pyarrow (the train extra has it), or use .jsonl"
+            ) from None
     return fmt
 
 
@@ -88,7 +92,9 @@ def _keep_freed_memory() -> None:
         libc = ctypes.CDLL("libc.so.6")
     except (ValueError, OSError, AttributeError):  # no such name, no glibc, or no confstr on this platform
         return
-    libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # arrays under 32 MiB come from the heap (glibc's ceiling for this setting)
+    libc.mallopt(
+        _M_MMAP_THRESHOLD, 32 << 20
+    )  # arrays under 32 MiB come from the heap (glibc's ceiling for this setting)
     libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # and the heap is not trimmed after each chunk
 
 
@@ -127,7 +133,12 @@ def _build_chunk(task: tuple[int, int, int, str, str]):
     records = [json.loads(text) for text in chunk.lines]
     if kind == "grpo":
         records = [row for record in records for row in grpo_rows(record)]
-    return _encode_records(records, fmt, _engine.builder.config.answers == "worked"), stop - start, len(records), chunk.tally
+    return (
+        _encode_records(records, fmt, _engine.builder.config.answers == "worked"),
+        stop - start,
+        len(records),
+        chunk.tally,
+    )
 
 
 def check_output(path: Path, *, overwrite: bool) -> str:
@@ -212,7 +223,10 @@ def generate(
                 if on_progress:
                     on_progress(count)
         try:  # the card follows its file; a file whose card cannot be written is taken back
-            write_card(path, card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config), rows=rows))
+            write_card(
+                path,
+                card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config), rows=rows),
+            )
         except BaseException:
             path.unlink(missing_ok=True)
             raise

@@ -27,13 +27,13 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-import attrs
 import numpy as np
 
 from priors.batch import parse_grids
 from priors.errors import PriorFailure
 from trainers.cards import Tally
 from trainers.chats import ChatBuilder, sampled_by
+from trainers.fastchats import Chunk, FastChats
 from trainers.lines import HOLE, Template, board_texts, dumps
 
 CHUNK = 4000
@@ -49,23 +49,10 @@ mixture made 4,000 records in the same 3.1-3.3 s on one core (the batched parse 
 nothing more past a few hundred grids)."""
 
 
-@attrs.frozen
-class Chunk:
-    text: str
-    """The chunk's JSON lines, joined."""
-    tally: Tally
-
-    @property
-    def lines(self) -> list[str]:
-        return [line + "\n" for line in self.text.split("\n")[:-1]]
-
-
 class Engine:
     """Makes chunks of records of one mixture. Build once per process."""
 
     def __init__(self, builder: ChatBuilder):
-        from trainers.fastchats import FastChats
-
         self.builder = builder
         self.fast = FastChats.of(builder, CHUNK)
 
@@ -117,7 +104,7 @@ class Engine:
             except PriorFailure as failure:
                 raise failure.at(seed=seed, record=i) from None
             # the grids' lists from the chunk's text, or from each grid where it was redrawn
-            texts = nested[k:k + len(drawn)] if chat[0] is scenes else [dumps(s.grid.tolist()) for s in chat[0]]
+            texts = nested[k : k + len(drawn)] if chat[0] is scenes else [dumps(s.grid.tolist()) for s in chat[0]]
             lines.append(Template.of(b.assemble(i, *chat, grids=[HOLE])).fill(",".join(texts)) + "\n")
             _tally_chat(tally, *chat)
             k += len(drawn)
@@ -129,7 +116,6 @@ def _tally_chat(tally: Tally, scenes, drawn, asked, discarded) -> None:
         tally.draw(d["prior"], d["level"], max(scene.shape), d["objects"], d["rejections"])
     tally.rejections += discarded
     tally.families.update(q.family for _, q in asked)
-
 
 
 class Records:

@@ -32,7 +32,6 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import attrs
 
-from trainers.steps import check_steps
 from trainers.report import (
     SCORE_WORDS,
     SCORES,
@@ -46,11 +45,27 @@ from trainers.report import (
     wilson_interval,
     write_report,
 )
+from trainers.steps import check_steps
 
 __all__ = [
-    "MODES", "SCORES", "Assessment", "EvalReport", "HFResponder", "ModelLoadError", "Responder", "assess",
-    "evaluate", "grid_text", "isolated_prompts", "in_chat_prompts", "judge", "load_responder", "reply_tokens", "token_budget",
-    "wilson_interval", "write_report",
+    "MODES",
+    "SCORES",
+    "Assessment",
+    "EvalReport",
+    "HFResponder",
+    "ModelLoadError",
+    "Responder",
+    "assess",
+    "evaluate",
+    "grid_text",
+    "isolated_prompts",
+    "in_chat_prompts",
+    "judge",
+    "load_responder",
+    "reply_tokens",
+    "token_budget",
+    "wilson_interval",
+    "write_report",
 ]
 
 MODES = ("in_chat", "isolated")
@@ -68,6 +83,7 @@ class Responder(Protocol):
 
 
 # --- prompts -----------------------------------------------------------------------------
+
 
 def _user_turns(record: Mapping) -> list[int]:
     messages, qas = record["messages"], record["metadata"]["qas"]
@@ -109,6 +125,7 @@ def _question_grid(metadata: Mapping, qa: Mapping) -> int:
 
 
 # --- evaluation --------------------------------------------------------------------------
+
 
 def judge(reply: str, qa: Mapping, score: str = "exact") -> float:
     """Under exact scoring 1 when the reply is the question's answer (normalised), else 0;
@@ -156,12 +173,22 @@ def evaluate(
                 g = _question_grid(metadata, qa)
                 grid = metadata["grids"][g]
                 steps = check_steps(str(reply), metadata, qa)
-                rows.append(Row(
-                    mode=mode, record=int(index), turn=turn, prior=qa["prior"], family=qa["family"],
-                    size=size_bucket(len(grid), len(grid[0])), level=metadata["sampled_by"][g]["level"] or "default",
-                    question=qa["question"], answer=qa["answer"],
-                    prediction=str(reply), correct=judge(str(reply), qa, score), steps=None if steps is None else steps.holding,
-                ))
+                rows.append(
+                    Row(
+                        mode=mode,
+                        record=int(index),
+                        turn=turn,
+                        prior=qa["prior"],
+                        family=qa["family"],
+                        size=size_bucket(len(grid), len(grid[0])),
+                        level=metadata["sampled_by"][g]["level"] or "default",
+                        question=qa["question"],
+                        answer=qa["answer"],
+                        prediction=str(reply),
+                        correct=judge(str(reply), qa, score),
+                        steps=None if steps is None else steps.holding,
+                    )
+                )
     finally:
         if previous is not None:
             responder.progress = previous
@@ -190,18 +217,23 @@ class Assessment:
     def text(self) -> str:
         """The table with its majority column, how it was scored, and a verdict per family."""
         measure = "Accuracy" if self.report.score == "exact" else "Mean credit"
-        return "\n".join([
-            f"{measure} on the held-out chats (95% intervals); 'majority' is that of always giving each family's most",
-            "common answer among these same questions, the bar for having learned more than answer frequencies:",
-            report_table(self.report, self.baseline),
-            f"scored {self.report.score}: {SCORE_WORDS[self.report.score]}",
-            verdicts(self.report, self.baseline, among=AMONG_HELD_OUT),
-        ])
+        return "\n".join(
+            [
+                f"{measure} on the held-out chats (95% intervals); 'majority' is that of always giving each family's "
+                "most",
+                "common answer among these same questions, the bar for having learned more than answer frequencies:",
+                report_table(self.report, self.baseline),
+                f"scored {self.report.score}: {SCORE_WORDS[self.report.score]}",
+                verdicts(self.report, self.baseline, among=AMONG_HELD_OUT),
+            ]
+        )
 
     def write(self, out_dir: str | os.PathLike, name: str = "eval") -> dict[str, Path]:
         """`write_report`, its JSON also holding the majority answers and the baseline's summary."""
-        extra = {"majority_answers": dict(self.majority),
-                 "majority_baseline": {m: s.as_dict() for m, s in self.baseline.summary.items()}}
+        extra = {
+            "majority_answers": dict(self.majority),
+            "majority_baseline": {m: s.as_dict() for m, s in self.baseline.summary.items()},
+        }
         return write_report(self.report, out_dir, name, self.baseline, extra)
 
 
@@ -216,6 +248,7 @@ def assess(responder: Responder, records: Iterable[Mapping], *, score: str = "ex
 
 
 # --- Hugging Face models -----------------------------------------------------------------
+
 
 class HFResponder:
     """Greedy, batched generation with a transformers causal LM.
@@ -243,7 +276,9 @@ class HFResponder:
         return ids
 
     def render(self, prompts: Sequence[Sequence[Message]]) -> list[str]:
-        texts = [self.tokenizer.apply_chat_template(list(p), add_generation_prompt=True, tokenize=False) for p in prompts]
+        texts = [
+            self.tokenizer.apply_chat_template(list(p), add_generation_prompt=True, tokenize=False) for p in prompts
+        ]
         return [t if isinstance(t, str) else t[0] for t in texts]
 
     def respond(self, prompts: list[list[dict]]) -> list[str]:
@@ -266,13 +301,23 @@ class HFResponder:
         was_training = model.training
         model.eval()
         try:
-            with torch.inference_mode(), tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="decode") as bar:
+            with (
+                torch.inference_mode(),
+                tqdm(total=len(texts), unit="prompt", disable=not self.progress, desc="decode") as bar,
+            ):
                 for start in range(0, len(order), self.batch_size):
                     batch = order[start : start + self.batch_size]
                     enc = _left_padded([encoded[i] for i in batch], pad, model.device)
                     out = model.generate(
-                        **enc, do_sample=False, max_new_tokens=self.max_new_tokens, pad_token_id=pad,
-                        eos_token_id=stop, use_cache=True, temperature=None, top_p=None, top_k=None,
+                        **enc,
+                        do_sample=False,
+                        max_new_tokens=self.max_new_tokens,
+                        pad_token_id=pad,
+                        eos_token_id=stop,
+                        use_cache=True,
+                        temperature=None,
+                        top_p=None,
+                        top_k=None,
                     )
                     new = out[:, enc["input_ids"].shape[1] :]
                     for i, text in zip(batch, tok.batch_decode(new, skip_special_tokens=True)):
@@ -286,7 +331,9 @@ class HFResponder:
 def reply_tokens(tokenizer, records: Iterable[Mapping], least: int = 48) -> int:
     """Tokens to let a model generate for the records' questions (`token_budget` of their
     reference replies, the assistant turns)."""
-    return token_budget(tokenizer, [m["content"] for r in records for m in r["messages"] if m["role"] == "assistant"], least)
+    return token_budget(
+        tokenizer, [m["content"] for r in records for m in r["messages"] if m["role"] == "assistant"], least
+    )
 
 
 def token_budget(tokenizer, replies: Sequence[str], least: int = 48) -> int:

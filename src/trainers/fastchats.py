@@ -27,14 +27,24 @@ from generators import Sample
 from generators.chunks import Single, draw
 from generators.fast import Drawn
 from generators.fast_shapes import BOARD
+from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
 from priors.checks import RuleBroken, check_format
 from priors.errors import PriorFailure
-from priors.batch import NO_BACKGROUND, Parsed, grid_rows, parse_board, stacked_tops
-from priors.questions import Question, worked_text
+from priors.questions import worked_text
 from priors.tables import Tables
-from trainers.asking import answer_texts, arrival_order, ask_table, choose, choose_table, chooses_by_chunk, chunk_rule, keep, param_rows
-from trainers.cards import Tally
 from trainers import schema
+from trainers.asking import (
+    answer_texts,
+    arrival_order,
+    ask_table,
+    choose,
+    choose_table,
+    chooses_by_chunk,
+    chunk_rule,
+    keep,
+    param_rows,
+)
+from trainers.cards import Tally
 from trainers.chats import MAX_REDRAWS, ChatBuilder, ChatConfigError, first_turn, grid_name
 from trainers.lines import HOLE, Template, board_texts, dumps, join_columns, joined_in_groups, numbers, object_column
 from trainers.schema import params_text
@@ -44,6 +54,19 @@ _QUOTED_GAP = quote("\n\n")[1:-1]
 
 FAST_STREAM = 1
 """Set apart the chunk generators' seeds ((seed, 1, chunk)) from the per-record ones ((seed, index))."""
+
+
+@attrs.frozen
+class Chunk:
+    """Records made together, as the text a file appends, and their tally for the card."""
+
+    text: str
+    """The chunk's JSON lines, joined."""
+    tally: Tally
+
+    @property
+    def lines(self) -> list[str]:
+        return [line + "\n" for line in self.text.split("\n")[:-1]]
 
 
 @attrs.frozen
@@ -69,7 +92,9 @@ def _scene(parsed: Parsed, tables: Tables, scenes: dict, g: int, conventions, na
     """Grid g as a Scene, parsed once however many questions or steps read it; its objects'
     kinds come from the chunk's, worked out for all its grids at once."""
     if g not in scenes:
-        scenes[g] = parsed.scene(g, conventions, name, kinds=lambda: tables.kinds[tables.first[g] : tables.first[g + 1]])
+        scenes[g] = parsed.scene(
+            g, conventions, name, kinds=lambda: tables.kinds[tables.first[g] : tables.first[g + 1]]
+        )
     return scenes[g]
 
 
@@ -82,7 +107,9 @@ class FastChats:
         self.families, self.indices = families, indices
         self.rules = [chunk_rule(f) for f in families]
         # families asked per scene whose parameters are still chosen for the whole chunk at once
-        self.chosen_by_chunk = [f for f, (family, rule) in enumerate(zip(families, self.rules)) if rule is None and chooses_by_chunk(family)]
+        self.chosen_by_chunk = [
+            f for f, (family, rule) in enumerate(zip(families, self.rules)) if rule is None and chooses_by_chunk(family)
+        ]
         self.asker_of = np.array(askers, dtype=np.int64)
         self.weights = np.cumsum(builder._weights)
         self.ask_weights = np.asarray(builder._ask_weights, dtype=float)
@@ -92,20 +119,41 @@ class FastChats:
         self.compare_asker_of = np.array([a for a, _ in self.compared], dtype=np.int64)
         # A chat's question slots: family f about grid j is slot j * F + f, then the comparisons.
         self.one_grid = self.k * len(families)
-        self.per_scene = np.concatenate([np.tile(np.array([r is None for r in self.rules], dtype=bool), self.k), np.ones(len(self.compared), dtype=bool)])
+        self.per_scene = np.concatenate(
+            [
+                np.tile(np.array([r is None for r in self.rules], dtype=bool), self.k),
+                np.ones(len(self.compared), dtype=bool),
+            ]
+        )
         self.picks = min(builder.config.questions_per_chat, self.one_grid + len(self.compared))
         self._texts: dict[tuple, tuple[str, str, str, str]] = {}
         # A line of two questions, cut at its values: the text before the first user turn (and the
         # quote that opens it, as the grid's text comes first), between a question and its answer,
         # between an answer and the next question, and after the last answer.
-        line = Template.of(builder.layout([schema.turn(role, HOLE) for role in ("user", "assistant") * 2], HOLE, [HOLE], [HOLE],
-                                          [HOLE], HOLE, [HOLE])).pieces
+        line = Template.of(
+            builder.layout(
+                [schema.turn(role, HOLE) for role in ("user", "assistant") * 2],
+                HOLE,
+                [HOLE],
+                [HOLE],
+                [HOLE],
+                HOLE,
+                [HOLE],
+            )
+        ).pieces
         self._head, self._ask, self._next, self._metadata = line[0] + '"', line[1], line[2], line[4:]
-        drawn = [Template.of(schema.drawn(p.name, level, HOLE, HOLE)).pieces for p, level in zip(builder.priors, builder.levels)]
-        self._sampled_by, self._drawn = object_column([head for head, _, _ in drawn]), drawn[0][1:]  # the rest is every prior's
+        drawn = [
+            Template.of(schema.drawn(p.name, level, HOLE, HOLE)).pieces
+            for p, level in zip(builder.priors, builder.levels)
+        ]
+        self._sampled_by, self._drawn = (
+            object_column([head for head, _, _ in drawn]),
+            drawn[0][1:],
+        )  # the rest is every prior's
         self._labels = object_column([quote(f"{grid_name(j, True)}:\n")[1:-1] for j in range(self.k)])
         self.worked = builder.config.answers == "worked"
-        # after a qa record's answer: with worked answers the text up to the worked field; the text up to the grids it read, and after
+        # after a qa record's answer: with worked answers the text up to the worked field; the text
+        # up to the grids it read, and after
         qa = Template.of(schema.qa(HOLE, HOLE, HOLE, HOLE, HOLE, [HOLE], HOLE if self.worked else schema.BARE)).pieces
         self._qa_grids, self._qa_close, self._qa_worked = qa[-2], qa[-1], qa[-3] if self.worked else None
 
@@ -140,8 +188,6 @@ class FastChats:
             raise failure.at(seed=self.builder.config.seed, records=f"{start}-{start + self.size - 1}") from None
 
     def _chunk(self, number: int, start: int, count: int):
-        from trainers.engine import Chunk
-
         rng = np.random.default_rng([self.builder.config.seed, FAST_STREAM, number])
         rounds = []
         where = np.zeros((self.size, 2), dtype=np.int64)  # (round, position in it) of each record's grid
@@ -158,8 +204,14 @@ class FastChats:
                 break
         else:
             names = ", ".join(a.name for a in self.builder.askers)
-            raise ChatConfigError(f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record {start + int(todo[0])})")
-        return Chunk(self._lines(rounds, where[:count], discarded[:count], start), self._tally(rounds, where[:count], discarded[:count]))
+            raise ChatConfigError(
+                f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record "
+                f"{start + int(todo[0])})"
+            )
+        return Chunk(
+            self._lines(rounds, where[:count], discarded[:count], start),
+            self._tally(rounds, where[:count], discarded[:count]),
+        )
 
     def _round(self, rng: np.random.Generator, records: np.ndarray) -> Round:
         """The grids of each of `records` (record r's grid j is grid r * k + j) drawn, parsed
@@ -175,19 +227,27 @@ class FastChats:
             return Sample(grid, got.background, (), None, got.rejections)
 
         grids = n * k
-        prior = np.minimum(np.searchsorted(self.weights, rng.random(grids) * self.weights[-1], side="right"), len(self.weights) - 1)
+        prior = np.minimum(
+            np.searchsorted(self.weights, rng.random(grids) * self.weights[-1], side="right"), len(self.weights) - 1
+        )
         drawn = draw(self.samplers, prior, rng, single)
-        rows = grid_rows(np.arange(grids) * BOARD, drawn.heights + 1)  # each grid's rows and the row of nothing below it
+        rows = grid_rows(
+            np.arange(grids) * BOARD, drawn.heights + 1
+        )  # each grid's rows and the row of nothing below it
         top = stacked_tops(drawn.heights)
         # scenes and the objects' kinds (`Tables.kinds`) need the labels; they cost little (200,000 default chats in
         # 6.08-6.52 s with them, 6.04-6.58 s without, three rounds each)
         parsed = parse_board(drawn.board.reshape(-1, BOARD)[rows], top, drawn.heights, drawn.widths, conventions)
         tables = Tables.of_parsed(parsed)
         askers = self.builder.askers
-        asked = [None if rule is None else ask_table(tables, family, rule, rng, askers[a])
-                 for family, rule, a in zip(self.families, self.rules, self.asker_of)]
+        asked = [
+            None if rule is None else ask_table(tables, family, rule, rng, askers[a])
+            for family, rule, a in zip(self.families, self.rules, self.asker_of)
+        ]
         ok = keep(asked, self.families, self.rules, tables, rng)
-        chosen = {f: choose_table(tables, self.families[f], rng, askers[self.asker_of[f]]) for f in self.chosen_by_chunk}
+        chosen = {
+            f: choose_table(tables, self.families[f], rng, askers[self.asker_of[f]]) for f in self.chosen_by_chunk
+        }
         order = arrival_order(self.asker_of, self.ask_weights, rng, grids)
         if k > 1 or self.compared:
             order, ok = self._targets(order, ok, rng, n)
@@ -224,7 +284,9 @@ class FastChats:
         picks = choose(order, ok, self.picks, self.builder.config.question_order == "fixed", self.per_scene, ask)
         return Round(prior, drawn, parsed, tables, asked, picks, questions, records, scenes)
 
-    def _targets(self, order: np.ndarray, ok: np.ndarray, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _targets(
+        self, order: np.ndarray, ok: np.ndarray, rng: np.random.Generator, n: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Each record's order of slots, and which are asked, over its grids and comparisons.
 
         `ChatBuilder.questions` picks a target (a grid, or the comparisons) uniformly among
@@ -236,7 +298,9 @@ class FastChats:
         slots = (order.reshape(n, k, per_grid) + (np.arange(k) * per_grid)[None, :, None]).reshape(n, self.one_grid)
         times = np.cumsum(rng.exponential(size=(n, k, per_grid)), axis=2).reshape(n, self.one_grid)
         if self.compared:
-            slots = np.concatenate([slots, self.one_grid + arrival_order(self.compare_asker_of, self.ask_weights, rng, n)], axis=1)
+            slots = np.concatenate(
+                [slots, self.one_grid + arrival_order(self.compare_asker_of, self.ask_weights, rng, n)], axis=1
+            )
             times = np.concatenate([times, np.cumsum(rng.exponential(size=(n, len(self.compared))), axis=1)], axis=1)
         ok = np.concatenate([ok.reshape(n, self.one_grid), np.zeros((n, len(self.compared)), dtype=bool)], axis=1)
         return np.take_along_axis(slots, np.argsort(times, axis=1), axis=1), ok
@@ -257,14 +321,24 @@ class FastChats:
                 texts = [self._question(q.prior, q.family, q.question, q.params, read) for q, read in asked]
                 answers[rows, slots] = object_column([quote(q.answer) for q, _ in asked])
                 if self.worked:
-                    worked[rows, slots] = object_column(["null" if q.worked is None else quote(q.worked) for q, _ in asked])
+                    worked[rows, slots] = object_column(
+                        ["null" if q.worked is None else quote(q.worked) for q, _ in asked]
+                    )
             else:
                 family, rule, g = self.families[f], self.rules[f], rows * k + j
                 prior = self.builder.askers[self.asker_of[f]].name
                 values, which = param_rows(a.params, g)
                 values = [rule.decoded(codes) for codes in values]
-                made_texts = [self._question(prior, family.id, family.template.format(grid=grid_name(j, self.several), **params), params, (j,))
-                              for params in values]
+                made_texts = [
+                    self._question(
+                        prior,
+                        family.id,
+                        family.template.format(grid=grid_name(j, self.several), **params),
+                        params,
+                        (j,),
+                    )
+                    for params in values
+                ]
                 texts = [made_texts[w] for w in which.tolist()]
                 answers[rows, slots] = answer_texts(rule, made.tables, a.value[g])
                 self._check_format(f, answers[rows, slots])
@@ -285,14 +359,22 @@ class FastChats:
             return np.full(len(grids), "null", dtype=object)
         texts = []
         for g, answer in zip(grids.tolist(), answers.tolist()):
-            scene = _scene(made.parsed, made.tables, made.scenes, g, self.builder.config.conventions, grid_name(g % self.k, self.several))
+            scene = _scene(
+                made.parsed,
+                made.tables,
+                made.scenes,
+                g,
+                self.builder.config.conventions,
+                grid_name(g % self.k, self.several),
+            )
             params = self.rules[f].decoded({name: int(values[g]) for name, values in a.params.items()})
             try:
                 steps = family.worked.steps(scene, params)
             except Exception as err:
                 asker = self.builder.askers[self.asker_of[f]]
                 raise asker.failure(f"raised {type(err).__name__}: {err}", family.id).at(
-                    seed=self.builder.config.seed, record=int(made.records[g // self.k])) from err
+                    seed=self.builder.config.seed, record=int(made.records[g // self.k])
+                ) from err
             texts.append(quote(worked_text(steps, json.loads(answer))))
         return object_column(texts)
 
@@ -317,7 +399,13 @@ class FastChats:
                 self._texts.clear()
             head = Template.of(schema.qa(prior, family, shown, text, HOLE, list(grids))).pieces[0]
             end = self._qa_grids + ",".join(map(str, grids)) + self._qa_close
-            self._texts[key] = quote(first_turn("", text))[1:] + self._ask, self._next + quote(text) + self._ask, head, "," + head, end
+            self._texts[key] = (
+                quote(first_turn("", text))[1:] + self._ask,
+                self._next + quote(text) + self._ask,
+                head,
+                "," + head,
+                end,
+            )
         return self._texts[key]
 
     def _lines(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray, start: int) -> str:
@@ -331,27 +419,53 @@ class FastChats:
             if self.builder.config.encoder == "digits":
                 prompts, nested = board_texts(p.board, p.top, p.heights, p.widths)
             else:
-                prompts, nested = zip(*(self._grid_text(p, g) for g in range(len(p.heights)))) if len(p.heights) else ((), ())
+                prompts, nested = (
+                    zip(*(self._grid_text(p, g) for g in range(len(p.heights)))) if len(p.heights) else ((), ())
+                )
             background = numbers(p.backgrounds)
             background[background == str(NO_BACKGROUND)] = "null"
-            sampled = (self._sampled_by[made.prior] + numbers(made.drawn.rejections) + self._drawn[0] + numbers(p.objects)
-                       + self._drawn[1])
+            sampled = (
+                self._sampled_by[made.prior]
+                + numbers(made.drawn.rejections)
+                + self._drawn[0]
+                + numbers(p.objects)
+                + self._drawn[1]
+            )
             prompts = object_column(prompts)
             if self.several:
                 prompts = self._labels[np.arange(len(prompts)) % self.k] + prompts
-            by_record = [joined_in_groups(column, self.k, sep) for column, sep in ((prompts, _QUOTED_GAP), (object_column(nested), ","),
-                                                                          (background, ","), (sampled, ","))]
+            by_record = [
+                joined_in_groups(column, self.k, sep)
+                for column, sep in (
+                    (prompts, _QUOTED_GAP),
+                    (object_column(nested), ","),
+                    (background, ","),
+                    (sampled, ","),
+                )
+            ]
             parts.append((*by_record, *self._asked(made)))
         first = np.cumsum([0] + [len(r.records) for r in rounds])[:-1]
         at = first[where[:, 0]] + where[:, 1]
         prompt, nested, background, sampled, questions, heads, answers, replies, worked, ends = (
-            np.concatenate(columns)[at] for columns in zip(*parts))
+            np.concatenate(columns)[at] for columns in zip(*parts)
+        )
         m, asked = self._metadata, answers != ""
         columns = [self._head, prompt]
         for s in range(self.picks):
             columns += [questions[:, s], replies[:, s]]
-        columns += [m[0], object_column(list(map(str, range(start, start + len(at))))), m[1], nested, m[2], background, m[3], sampled,
-                    m[4], numbers(discarded), m[5]]
+        columns += [
+            m[0],
+            object_column(list(map(str, range(start, start + len(at))))),
+            m[1],
+            nested,
+            m[2],
+            background,
+            m[3],
+            sampled,
+            m[4],
+            numbers(discarded),
+            m[5],
+        ]
         for s in range(self.picks):
             columns += [heads[:, s], answers[:, s]]
             if self.worked:
@@ -367,7 +481,9 @@ class FastChats:
 
     def _tally(self, rounds: list[Round], where: np.ndarray, discarded: np.ndarray) -> Tally:
         tally = Tally(rejections=int(discarded.sum()))
-        slot_family = [f.id for f in self.families] * self.k + [self.builder.askers[a].families[i].id for a, i in self.compared]
+        slot_family = [f.id for f in self.families] * self.k + [
+            self.builder.askers[a].families[i].id for a, i in self.compared
+        ]
         for r, made in enumerate(rounds):
             records = where[where[:, 0] == r, 1]
             g = (records[:, None] * self.k + np.arange(self.k)).ravel()
@@ -375,8 +491,14 @@ class FastChats:
             for p, prior in enumerate(self.builder.priors):
                 mine = made.prior[g] == p
                 if mine.any():
-                    tally.draw(prior.name, self.builder.levels[p], int(sides[mine].sum()), int(made.parsed.objects[g[mine]].sum()),
-                               int(made.drawn.rejections[g[mine]].sum()), grids=int(mine.sum()))
+                    tally.draw(
+                        prior.name,
+                        self.builder.levels[p],
+                        int(sides[mine].sum()),
+                        int(made.parsed.objects[g[mine]].sum()),
+                        int(made.drawn.rejections[g[mine]].sum()),
+                        grids=int(mine.sum()),
+                    )
             picks = made.picks[records]
             counts = np.bincount(picks[picks >= 0], minlength=len(slot_family))
             for s, c in enumerate(counts.tolist()):

@@ -187,8 +187,11 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
     _interrupted = False
     try:
-        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)
-                    if signal.getsignal(sig) not in (signal.SIG_IGN, None)}
+        previous = {
+            sig: signal.signal(sig, interrupt)
+            for sig in (signal.SIGTERM, signal.SIGINT)
+            if signal.getsignal(sig) not in (signal.SIG_IGN, None)
+        }
     except ValueError:  # not the main thread: leave signals alone
         yield
         return

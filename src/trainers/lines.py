@@ -57,7 +57,9 @@ def join_columns(columns: Sequence, n: int) -> str:
     return "".join(table.ravel().tolist())
 
 
-def board_texts(board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths: np.ndarray) -> tuple[list[str], list[str]]:
+def board_texts(
+    board: np.ndarray, top: np.ndarray, heights: np.ndarray, widths: np.ndarray
+) -> tuple[list[str], list[str]]:
     """For each grid of a board (as `priors.batch` lays them out): its digits encoding as
     quoted JSON text without the quotes (rows joined by the two characters \\n), and its
     cells as JSON nested lists.

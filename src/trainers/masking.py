@@ -75,7 +75,10 @@ def loss_mask_strategy(tokenizer, chat_template: str | None = None) -> Literal["
     ]
     try:
         theirs = tokenizer.apply_chat_template(
-            probe, chat_template=chat_template, tokenize=True, return_dict=True,
+            probe,
+            chat_template=chat_template,
+            tokenize=True,
+            return_dict=True,
             return_assistant_tokens_mask=True,
         )
         ours = tokenize_chat(tokenizer, probe, chat_template=chat_template)
@@ -132,7 +135,7 @@ def assistant_char_spans(
     # The generation prompt is what the prompted render adds beyond the shared prefix
     # (Phi-3, for one, ends the unprompted render with EOS instead).
     with_prompt = _render(tokenizer, msgs, chat_template, add_generation_prompt=True)
-    header = with_prompt[len(os.path.commonprefix([text, with_prompt])):].strip()
+    header = with_prompt[len(os.path.commonprefix([text, with_prompt])) :].strip()
     if header and text.rstrip().endswith(header):
         raise ValueError(f"training text ends with an empty assistant header {header!r}")
     specials = _special_token_pattern(tokenizer)
@@ -163,16 +166,13 @@ def assistant_char_spans(
         stop = specials.search(text, end_of_content)
         if stop is None or text[end_of_content : stop.start()].strip():
             raise ValueError(
-                f"no end-of-turn special token directly after assistant message {k}; "
-                "the model could not learn to stop"
+                f"no end-of-turn special token directly after assistant message {k}; the model could not learn to stop"
             )
         spans.append((start, stop.end()))
     return text, spans
 
 
-def tokenize_chat(
-    tokenizer, messages: Sequence[Message], *, chat_template: str | None = None
-) -> dict[str, list[int]]:
+def tokenize_chat(tokenizer, messages: Sequence[Message], *, chat_template: str | None = None) -> dict[str, list[int]]:
     """Token ids of the training text and a 0/1 ``assistant_masks`` of the same length.
 
     With a fast tokenizer the ids equal ``apply_chat_template(..., tokenize=True)`` and

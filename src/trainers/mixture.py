@@ -88,7 +88,9 @@ def _known_encoder(instance, attribute, value) -> None:
 
 
 def _frozen(mapping) -> Mapping:
-    return MappingProxyType({k: (MappingProxyType(dict(v)) if isinstance(v, Mapping) else v) for k, v in dict(mapping).items()})
+    return MappingProxyType(
+        {k: (MappingProxyType(dict(v)) if isinstance(v, Mapping) else v) for k, v in dict(mapping).items()}
+    )
 
 
 ANSWERS = ("bare", "worked")
@@ -104,7 +106,9 @@ class ChatConfig:
     """Everything that decides the content of a dataset, recorded with it."""
 
     priors: tuple[tuple[str, float], ...] = attrs.field(
-        factory=lambda: parse_weights(DEFAULT_PRIORS), converter=lambda p: tuple((str(n), float(w)) for n, w in p), validator=_weights
+        factory=lambda: parse_weights(DEFAULT_PRIORS),
+        converter=lambda p: tuple((str(n), float(w)) for n, w in p),
+        validator=_weights,
     )
     questions_per_chat: int = attrs.field(default=4, validator=whole(ChatConfigError, 1))
     grids_per_chat: int = attrs.field(default=1, validator=whole(ChatConfigError, 1, 26))
@@ -118,24 +122,33 @@ class ChatConfig:
     prior_levels: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen)
     prior_settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen)
     """Per prior, settings changed over its level's (or default) settings."""
-    prior_families: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=lambda m: MappingProxyType({k: tuple(v) for k, v in dict(m).items()}))
+    prior_families: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, converter=lambda m: MappingProxyType({k: tuple(v) for k, v in dict(m).items()})
+    )
     """Per prior, the only families it asks (ids such as `counting.objects`); a prior not named asks all of its own."""
-    grids: tuple[tuple[str, float], ...] = attrs.field(default=(("synthetic", 1.0),), converter=lambda p: tuple((str(n), float(w)) for n, w in p),
-                                                       validator=_weights)
+    grids: tuple[tuple[str, float], ...] = attrs.field(
+        default=(("synthetic", 1.0),), converter=lambda p: tuple((str(n), float(w)) for n, w in p), validator=_weights
+    )
     """Where grids come from, by weight: `synthetic` (the listed priors' own samplers), or real
     grids: `arc-agi-1`, `arc-agi-2` (`:training` or `:evaluation`), or a folder of ARC task files."""
     tasks: str = "arc-agi-1"
     """The ARC tasks of `arc-tasks` chats, when the priors list `arc-tasks`."""
     task_max_cells: int = attrs.field(default=1000, validator=whole(ChatConfigError, 1))
     """ARC tasks showing more cells than this (answer included) are left out: too long for small models."""
-    question_order: str = attrs.field(default="shuffled", validator=checked(ChatConfigError, attrs.validators.in_(("shuffled", "fixed"))))
+    question_order: str = attrs.field(
+        default="shuffled", validator=checked(ChatConfigError, attrs.validators.in_(("shuffled", "fixed")))
+    )
     """Shuffled (earlier answers cannot be relied on to hint at later ones), or fixed: grid by
     grid, prior by prior, family by family (to measure how much the order teaches)."""
-    system_prompt: str = attrs.field(default="full", validator=checked(ChatConfigError, attrs.validators.in_(("full", "brief"))))
+    system_prompt: str = attrs.field(
+        default="full", validator=checked(ChatConfigError, attrs.validators.in_(("full", "brief")))
+    )
     """The system turn: full (the encoding and the conventions, for a pretrained model) or
     brief ("Answer with the value only."): a tiny model trained from scratch learns the
     conventions from the answers, and at 85 tokens the full text was half a short chat."""
-    split: str = attrs.field(default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation"))))
+    split: str = attrs.field(
+        default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation")))
+    )
     """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
     answers: str = attrs.field(default="bare", validator=_answers)
     """What an assistant turn says: the bare answer, or (`worked`) the question's worked answer
@@ -150,8 +163,11 @@ class ChatConfig:
     def as_dict(self) -> dict:
         priors: dict[str, Any] = {}
         for name, weight in self.priors:
-            extra = {"level": self.prior_levels.get(name), "settings": dict(self.prior_settings.get(name) or {}),
-                     "families": list(self.prior_families.get(name, ()))}
+            extra = {
+                "level": self.prior_levels.get(name),
+                "settings": dict(self.prior_settings.get(name) or {}),
+                "families": list(self.prior_families.get(name, ())),
+            }
             extra = {k: v for k, v in extra.items() if v}
             priors[name] = {"weight": weight, **extra} if extra else weight
         return {
@@ -173,8 +189,23 @@ class ChatConfig:
         }
 
 
-CHAT_KEYS = ("priors", "grids", "tasks", "task_max_cells", "split", "question_order", "system_prompt", "answers", "level", "questions_per_chat", "grids_per_chat", "compare",
-             "conventions", "encoder", "seed")
+CHAT_KEYS = (
+    "priors",
+    "grids",
+    "tasks",
+    "task_max_cells",
+    "split",
+    "question_order",
+    "system_prompt",
+    "answers",
+    "level",
+    "questions_per_chat",
+    "grids_per_chat",
+    "compare",
+    "conventions",
+    "encoder",
+    "seed",
+)
 ARC_TASKS = "arc-tasks"
 """The name that puts ARC task chats in a mixture, beside the priors (not a prior itself)."""
 SECTIONS = ("train", "evaluate")
@@ -187,7 +218,10 @@ def _priors(value, where: str) -> dict[str, Any]:
     if isinstance(value, list):
         value = {name: 1.0 for name in value}
     if not isinstance(value, Mapping) or not value:
-        raise ChatConfigError(f"{where}: priors must name at least one prior, as a mapping of name to weight or to {{weight, level, settings}}")
+        raise ChatConfigError(
+            f"{where}: priors must name at least one prior, as a mapping of name to weight or to "
+            f"{{weight, level, settings}}"
+        )
     weights, levels, settings, families = [], {}, {}, {}
     for name, spec in value.items():
         key = f"{where}: priors.{name}"
@@ -195,7 +229,9 @@ def _priors(value, where: str) -> dict[str, Any]:
             spec = {"weight": spec}
         unknown = sorted(set(spec) - {"weight", "level", "settings", "families"})
         if unknown:
-            raise ChatConfigError(f"{key}.{unknown[0]}: unknown key; a prior takes weight, level, settings and families")
+            raise ChatConfigError(
+                f"{key}.{unknown[0]}: unknown key; a prior takes weight, level, settings and families"
+            )
         weight = spec.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
             raise ChatConfigError(f"{key}.weight must be a positive number, got {weight!r}")
@@ -208,7 +244,12 @@ def _priors(value, where: str) -> dict[str, Any]:
             settings[name] = dict(spec["settings"])
         if spec.get("families") is not None:
             chosen = spec["families"]
-            if isinstance(chosen, str) or not isinstance(chosen, (list, tuple)) or not chosen or not all(isinstance(f, str) and f for f in chosen):
+            if (
+                isinstance(chosen, str)
+                or not isinstance(chosen, (list, tuple))
+                or not chosen
+                or not all(isinstance(f, str) and f for f in chosen)
+            ):
                 raise ChatConfigError(f"{key}.families must be a list of family ids, such as [{name}.objects]")
             families[name] = tuple(chosen)
     return {"priors": tuple(weights), "prior_levels": levels, "prior_settings": settings, "prior_families": families}
@@ -225,9 +266,17 @@ def _conventions(value, where: str) -> Conventions:
         raise ChatConfigError(f"{where}: conventions must be a mapping of connectivity, univalued and background")
     unknown = sorted(set(value) - {"connectivity", "univalued", "background"})
     if unknown:
-        raise ChatConfigError(f"{where}: conventions.{unknown[0]}: unknown key; conventions take connectivity, univalued and background")
+        raise ChatConfigError(
+            f"{where}: conventions.{unknown[0]}: unknown key; conventions take connectivity, univalued and background"
+        )
     background = value.get("background", "most_common")
-    background = None if background in ("none", None) else int(background) if isinstance(background, str) and background.isdecimal() else background
+    background = (
+        None
+        if background in ("none", None)
+        else int(background)
+        if isinstance(background, str) and background.isdecimal()
+        else background
+    )
     try:
         return Conventions(value.get("connectivity", 8), value.get("univalued", True), background)
     except ValueError as err:
@@ -323,7 +372,9 @@ def check_choices(config: ChatConfig, where: str) -> None:
         own = [f.id for f in prior.families]
         stray = [f for f in config.prior_families.get(name, ()) if f not in own]
         if stray:
-            raise ChatConfigError(f"{where}: priors.{name}.families: {name} has no family {stray[0]!r}; its families: {', '.join(own)}")
+            raise ChatConfigError(
+                f"{where}: priors.{name}.families: {name} has no family {stray[0]!r}; its families: {', '.join(own)}"
+            )
 
 
 def _load(text: str, path: Path):

@@ -47,7 +47,12 @@ def length_batches(records: Iterable[dict], tokenizer, batch_size: int, seed: in
         window = []
         for record in iterator:
             chat = tokenize_chat(tokenizer, record["messages"])
-            window.append((chat["input_ids"][:max_length], masks_to_labels(chat["input_ids"], chat["assistant_masks"])[:max_length]))
+            window.append(
+                (
+                    chat["input_ids"][:max_length],
+                    masks_to_labels(chat["input_ids"], chat["assistant_masks"])[:max_length],
+                )
+            )
             if len(window) == WINDOW * batch_size:
                 break
         if not window:
@@ -77,7 +82,9 @@ def batch_loss(model, batch: dict, prompt_loss: float = 0.0):
     ids, labels, mask = batch["input_ids"], batch["labels"], batch["attention_mask"]
     prompt = ids.masked_fill((labels != -100) | (mask == 0), -100)
     logits = out.logits[:, :-1].float()
-    return out.loss + prompt_loss * F.cross_entropy(logits.reshape(-1, logits.shape[-1]), prompt[:, 1:].reshape(-1), ignore_index=-100)
+    return out.loss + prompt_loss * F.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), prompt[:, 1:].reshape(-1), ignore_index=-100
+    )
 
 
 def learning_rate(step: int, total: int, peak: float, done: float = 0.0) -> float:
@@ -98,13 +105,32 @@ class PlainTrainer:
     transformers' Trainer that a run uses: `train()`, `model`, `state`, `args.max_steps`,
     `add_callback`, `remove_callback`, `is_world_process_zero`."""
 
-    def __init__(self, model, tokenizer, records: Callable[[], Iterator[dict]], *, max_steps: int, lr: float, batch_size: int,
-                 grad_accum: int, max_length: int, seed: int, time_limit: float | None = None, callbacks=(),
-                 prompt_loss: float = 0.0):
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        records: Callable[[], Iterator[dict]],
+        *,
+        max_steps: int,
+        lr: float,
+        batch_size: int,
+        grad_accum: int,
+        max_length: int,
+        seed: int,
+        time_limit: float | None = None,
+        callbacks=(),
+        prompt_loss: float = 0.0,
+    ):
         from transformers import TrainerControl, TrainerState
 
         self.model, self.tokenizer, self.records = model, tokenizer, records
-        self.lr, self.batch_size, self.grad_accum, self.max_length, self.seed = lr, batch_size, grad_accum, max_length, seed
+        self.lr, self.batch_size, self.grad_accum, self.max_length, self.seed = (
+            lr,
+            batch_size,
+            grad_accum,
+            max_length,
+            seed,
+        )
         self.time_limit, self.prompt_loss = time_limit, prompt_loss
         self.args = SimpleNamespace(max_steps=max_steps)
         self.state = TrainerState(max_steps=max_steps, global_step=0, log_history=[], num_input_tokens_seen=0)
@@ -122,14 +148,18 @@ class PlainTrainer:
 
     def _call(self, hook: str, **kwargs) -> None:
         for callback in self.callbacks:
-            getattr(callback, hook, lambda *a, **k: None)(self.args, self.state, self.control, model=self.model, **kwargs)
+            getattr(callback, hook, lambda *a, **k: None)(
+                self.args, self.state, self.control, model=self.model, **kwargs
+            )
 
     def _batches(self) -> Iterator[dict]:
         """Batches forever: the stream is read again from its start when it runs out (an epoch)."""
         epoch = 0
         while True:
             empty = True
-            for batch in length_batches(self.records(), self.tokenizer, self.batch_size, self.seed + epoch, self.max_length):
+            for batch in length_batches(
+                self.records(), self.tokenizer, self.batch_size, self.seed + epoch, self.max_length
+            ):
                 empty = False
                 yield batch
             if empty:
@@ -169,7 +199,11 @@ class PlainTrainer:
             logged += step_loss
             logged_steps += 1
             if self.state.global_step % LOG_EVERY == 0 or self.state.global_step == self.args.max_steps:
-                logs = {"loss": logged / logged_steps, "learning_rate": optimizer.param_groups[0]["lr"], "step": self.state.global_step}
+                logs = {
+                    "loss": logged / logged_steps,
+                    "learning_rate": optimizer.param_groups[0]["lr"],
+                    "step": self.state.global_step,
+                }
                 self.state.log_history.append(logs)
                 self._call("on_log", logs=logs)
                 logged, logged_steps = 0.0, 0
@@ -177,4 +211,6 @@ class PlainTrainer:
             if self.control.should_training_stop:
                 break
         model.eval()
-        return SimpleNamespace(training_loss=total_loss / max(1, self.state.global_step), global_step=self.state.global_step)
+        return SimpleNamespace(
+            training_loss=total_loss / max(1, self.state.global_step), global_step=self.state.global_step
+        )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from trainers.files import atomic_write
-from trainers.report import MODE_LABELS
+
+MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
+"""How the report and its plot name the two ways a question is asked."""
 
 
 def plot_loss(losses: list[tuple[int, float]], path: Path) -> None:
@@ -24,8 +26,13 @@ def loss_figure(losses: list[tuple[int, float]]):
             ax.set_yscale("log")
             ax.yaxis.set_major_formatter(_plain_log())
             ax.yaxis.set_minor_formatter(_plain_log(labelOnlyBase=False))  # fewer labels as decades add up
-    ax.set(xlabel="optimizer step", ylabel="training loss (answer tokens, log scale)" if ax.get_yscale() == "log" else
-           "training loss (answer tokens)", title="Training loss")
+    ax.set(
+        xlabel="optimizer step",
+        ylabel="training loss (answer tokens, log scale)"
+        if ax.get_yscale() == "log"
+        else "training loss (answer tokens)",
+        title="Training loss",
+    )
     ax.grid(alpha=0.3, which="both")
     return fig
 
@@ -79,12 +86,22 @@ def report_figure(report, baseline=None):
         marks = [baseline[first].families.get(f) if f != "overall" else baseline[first].overall for f in families]
         for i, cell in enumerate(marks):
             if cell is not None and cell.n:
-                ax.hlines(cell.accuracy, i - 0.45, i + 0.45, colors="black", linewidth=2, label=MAJORITY_LABEL if i == 0 else None)
+                ax.hlines(
+                    cell.accuracy,
+                    i - 0.45,
+                    i + 0.45,
+                    colors="black",
+                    linewidth=2,
+                    label=MAJORITY_LABEL if i == 0 else None,
+                )
     ax.set_xticks(range(len(families)), families, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     graded = getattr(report, "score", "exact") == "graded"
     ax.set_ylabel(("mean graded credit" if graded else "exact-match accuracy") + " (95% Wilson CI)")
     asked = report[modes[0]].overall.n if modes else 0
-    ax.set_title(f"{'Credit' if graded else 'Accuracy'} per family: {asked:,} questions" + (f", each {' and '.join(MODE_LABELS.get(m, m) for m in modes)}" if len(modes) > 1 else ""))
+    ax.set_title(
+        f"{'Credit' if graded else 'Accuracy'} per family: {asked:,} questions"
+        + (f", each {' and '.join(MODE_LABELS.get(m, m) for m in modes)}" if len(modes) > 1 else "")
+    )
     ax.legend()
     return fig

@@ -22,17 +22,17 @@ from typing import Any, Iterable, Mapping, Sequence
 import attrs
 
 from trainers.files import atomic_write
+from trainers.plots import MODE_LABELS, plot_report
 
 SCORES = ("exact", "graded")
 SCORE_WORDS = {
     "exact": "a reply counts only when it is the answer, normalised (priors.score)",
     "graded": "each reply earns score_answer's credit in [0, 1] (priors.scoring): the answer is read out of "
-              "free text, a near miss earns part; the table's figures are mean credit",
+    "free text, a near miss earns part; the table's figures are mean credit",
 }
 """What each scoring means, in the words printed under an evaluation's table."""
 
 SIZE_BUCKETS: tuple[tuple[str, int, int], ...] = (("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21-30", 21, 30))
-MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
 
 
 def wilson_interval(correct: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -180,7 +180,8 @@ class ModeSummary:
             "families": {k: c.as_dict() for k, c in self.families.items()},
             "sizes": {k: c.as_dict() for k, c in self.sizes.items()},
             "levels": {k: c.as_dict() for k, c in self.levels.items()},
-            "steps": {k: s.as_dict() for k, s in self.steps.items()} | ({"overall": self.all_steps.as_dict()} if self.all_steps else {}),
+            "steps": {k: s.as_dict() for k, s in self.steps.items()}
+            | ({"overall": self.all_steps.as_dict()} if self.all_steps else {}),
         }
 
 
@@ -232,7 +233,9 @@ def _grid(header: Sequence[str], body: Sequence[Sequence[str]], rules: Sequence[
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body)]
 
     def line(cells):
-        return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
 
     rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
     out = [line(header), rule]
@@ -305,13 +308,16 @@ def verdict(model: Cell, baseline: Cell) -> str:
     return "not clearly learned"
 
 
-def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated", among: str = "in the training data") -> str:
+def verdicts(
+    report: EvalReport, baseline: EvalReport, mode: str = "isolated", among: str = "in the training data"
+) -> str:
     """A line per family a newcomer can read: the model's accuracy against always giving the
     family's most common answer (`among` says where it was counted), and what that means."""
     mode = mode if mode in report.modes else report.modes[0]
     scored, measure = ("", "accuracy") if report.score == "exact" else (f", {report.score} credit", "mean credit")
     lines = [
-        f"What was learned ({MODE_LABELS.get(mode, mode)} questions{scored}; {MAJORITY_WORDS} = the {measure} of always giving the "
+        f"What was learned ({MODE_LABELS.get(mode, mode)} questions{scored}; {MAJORITY_WORDS} = the {measure} of "
+        "always giving the "
         f"family's most common answer {among}, which a model gets from answer frequencies alone):"
     ]
     width = max(len(f) for f in report.families) if report.families else 0
@@ -319,7 +325,10 @@ def verdicts(report: EvalReport, baseline: EvalReport, mode: str = "isolated", a
         model, base = report[mode].families[family], baseline[mode].families[family]
         steps = report[mode].steps.get(family)
         shown = f"; {steps.mean:.0%} of its step lines hold" if steps is not None else ""
-        lines.append(f"  {family:<{width}}  {model.accuracy:4.0%} vs {base.accuracy:4.0%} {MAJORITY_WORDS}: {verdict(model, base)} (n={model.n}{shown})")
+        lines.append(
+            f"  {family:<{width}}  {model.accuracy:4.0%} vs {base.accuracy:4.0%} {MAJORITY_WORDS}: "
+            f"{verdict(model, base)} (n={model.n}{shown})"
+        )
     return "\n".join(lines)
 
 
@@ -350,12 +359,15 @@ def majority_report(report: EvalReport, majority: Mapping[str, str]) -> EvalRepo
     return attrs.evolve(report, rows=tuple(rows))
 
 
-def write_report(report: EvalReport, out_dir: str | os.PathLike, name: str = "eval", baseline: EvalReport | None = None,
-                 extra: Mapping[str, Any] | None = None) -> dict[str, Path]:
+def write_report(
+    report: EvalReport,
+    out_dir: str | os.PathLike,
+    name: str = "eval",
+    baseline: EvalReport | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Path]:
     """Write ``{name}.json`` (the report, then `extra`'s keys) and ``{name}.png`` (with the
     baseline marked, when given) into ``out_dir``; returns their paths."""
-    from trainers.plots import plot_report
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / f"{name}.json", "png": out / f"{name}.png"}

@@ -54,19 +54,33 @@ def _entries(answer: Sequence[str], n: int, family, metadata, worked) -> list[di
     families = _column(family, n)
     if family is None and metadata is not None:
         families = [m.get("family") if isinstance(m, Mapping) else None for m in metadata]
-    return [{"answer": a, "family": f, "worked": w} for a, f, w in zip(answer, families, _column(worked, n), strict=True)]
+    return [
+        {"answer": a, "family": f, "worked": w} for a, f, w in zip(answer, families, _column(worked, n), strict=True)
+    ]
 
 
-def graded_reward(completions: list, answer: list[str], family: list[str] | None = None, metadata: list | None = None,
-                  worked: list | None = None, **kwargs) -> list[float]:
+def graded_reward(
+    completions: list,
+    answer: list[str],
+    family: list[str] | None = None,
+    metadata: list | None = None,
+    worked: list | None = None,
+    **kwargs,
+) -> list[float]:
     """`priors.scoring.score_answer` per completion: 1.0 for the exact answer, partial credit
     for near misses, so that a group of wrong completions still has a spread of rewards."""
     entries = _entries(answer, len(completions), family, metadata, worked)
     return [score_answer(completion_text(c), e) for c, e in zip(completions, entries)]
 
 
-def exact_match_reward(completions: list, answer: list[str], family: list[str] | None = None, metadata: list | None = None,
-                       worked: list | None = None, **kwargs) -> list[float]:
+def exact_match_reward(
+    completions: list,
+    answer: list[str],
+    family: list[str] | None = None,
+    metadata: list | None = None,
+    worked: list | None = None,
+    **kwargs,
+) -> list[float]:
     """1.0 when the answer found in the completion is the gold answer, else 0.0."""
     return [float(r == 1.0) for r in graded_reward(completions, answer, family, metadata, worked)]
 
@@ -76,9 +90,13 @@ def step_reward(completions: list, metadata: list, turn: list | None = None, **k
     hold against the grid and the share of the reference steps it gives; None where the
     question is not a worked one. A right trace with a wrong sum still earns it."""
     if len(metadata) != len(completions):
-        raise ValueError(f"{len(completions)} completions but {len(metadata)} metadata rows: the columns must be aligned")
+        raise ValueError(
+            f"{len(completions)} completions but {len(metadata)} metadata rows: the columns must be aligned"
+        )
     turns = _column(turn, len(completions))
-    return [score_steps(completion_text(c), {"metadata": m, "turn": t}) for c, m, t in zip(completions, metadata, turns)]
+    return [
+        score_steps(completion_text(c), {"metadata": m, "turn": t}) for c, m, t in zip(completions, metadata, turns)
+    ]
 
 
 def grpo_rows(record: dict) -> Iterator[dict]:

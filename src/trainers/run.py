@@ -13,8 +13,8 @@ from pathlib import Path
 from trainers.chats import ChatBuilder
 from trainers.curriculum import Curriculum
 from trainers.files import atomic_write, write_json
-from trainers.finetune import build_trainer, check_target_modules, load_model, process_rank, save_model
 from trainers.train_config import TrainConfig
+from trainers.trainer_parts import build_trainer, check_target_modules, load_model, process_rank, save_model
 from trainers.training_data import record_stream
 
 PROBE_CHATS = 4
@@ -48,7 +48,11 @@ def _curriculum_parts(config: TrainConfig, echo):
                 return
             prompts, keys, records = [], [], []
             for name in names:
-                probe = attrs.evolve(curriculum.chat_config(config.chats), priors=((name, 1.0),), seed=config.eval_seed + state.global_step)
+                probe = attrs.evolve(
+                    curriculum.chat_config(config.chats),
+                    priors=((name, 1.0),),
+                    seed=config.eval_seed + state.global_step,
+                )
                 chats = ChatBuilder(probe)
                 for i in range(PROBE_CHATS):
                     records.append(record := chats.record(i))
@@ -69,7 +73,9 @@ def write_mixture(path: Path, config: TrainConfig) -> None:
     RUN/config.yaml` runs it again (give another --run-dir)."""
     import yaml
 
-    options = {k: v for k, v in config.as_dict().items() if k not in ("chats", "run_dir", "resolved_method", "resolved_lr")}
+    options = {
+        k: v for k, v in config.as_dict().items() if k not in ("chats", "run_dir", "resolved_method", "resolved_lr")
+    }
     text = yaml.safe_dump({**config.chats.as_dict(), "train": options}, sort_keys=False)
     atomic_write(path, lambda fh: fh.write(text.encode()))
 
@@ -94,8 +100,12 @@ def _progress_callback(echo, every: int, limit: float | None = None):
             if step % every and step != total:
                 return
             elapsed = now - self.start
-            left = time_left(elapsed, (now - self.first) / (step - 1) if self.first and step > 1 else elapsed / step,
-                             total - step, limit)
+            left = time_left(
+                elapsed,
+                (now - self.first) / (step - 1) if self.first and step > 1 else elapsed / step,
+                total - step,
+                limit,
+            )
             loss = f", loss {self.loss:.3f}" if self.loss is not None else ""
             echo(f"      step {step}/{total}{loss}, {_clock(elapsed)} so far, about {_clock(left)} left")
 
@@ -120,8 +130,10 @@ def use_threads(config: TrainConfig, echo, load: float | None = None) -> None:
     load = load if load is not None else (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
     if load > cores:
         hint = "" if config.threads == 1 else "; --threads 1 often helps"
-        echo(f"      warning: load average {load:.1f} on {cores} cores: other programs share the CPU, "
-             f"so training runs slower than the documented times{hint}")
+        echo(
+            f"      warning: load average {load:.1f} on {cores} cores: other programs share the CPU, "
+            f"so training runs slower than the documented times{hint}"
+        )
 
 
 def _clock(seconds: float) -> str:
@@ -148,7 +160,10 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     use_threads(config, echo)
     model, tokenizer = load_model(config, folder)
     check_target_modules(config, model)
-    echo(f"      {count_parameters(model):,} parameters; method {config.resolved_method()}, learning rate {config.resolved_lr():g}")
+    echo(
+        f"      {count_parameters(model):,} parameters; method {config.resolved_method()}, learning rate "
+        f"{config.resolved_lr():g}"
+    )
     if process_rank() == 0:
         write_json(folder / "config.json", config.as_dict())
         write_mixture(folder / "config.yaml", config)
@@ -156,7 +171,11 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     if config.curriculum:
         curriculum, builder, Probe = _curriculum_parts(config, echo)
         records, callbacks = record_stream(config, level_of=builder), [Probe(tokenizer)]
-    source = f"--data {config.data} (streamed)" if config.data else f"{config.n_train:,} fresh chats of {', '.join(n for n, _ in config.chats.priors)}"
+    source = (
+        f"--data {config.data} (streamed)"
+        if config.data
+        else f"{config.n_train:,} fresh chats of {', '.join(n for n, _ in config.chats.priors)}"
+    )
     echo(f"[2/4] training data: {source}, made and tokenized as training reads them")
     trainer = build_trainer(config, model, tokenizer, records, folder, callbacks, sample)
     _quiet(trainer)
@@ -195,8 +214,12 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
         baseline = majority_report(after, majority)
         metrics |= {"after": after.as_dict(), "majority_baseline": baseline.as_dict()}
         write_report(after, folder, name="eval", baseline=baseline)
-        echo("Held-out accuracy of the trained model (exact match, 95% intervals); 'majority' is the accuracy of always")
-        echo("giving each family's most common training answer, the bar for having learned more than answer frequencies:")
+        echo(
+            "Held-out accuracy of the trained model (exact match, 95% intervals); 'majority' is the accuracy of always"
+        )
+        echo(
+            "giving each family's most common training answer, the bar for having learned more than answer frequencies:"
+        )
         echo(after.table(baseline))
         echo(verdicts(after, baseline))
     write_json(folder / "metrics.json", metrics)

@@ -39,7 +39,11 @@ METADATA = ("seed", "index", "grids", "backgrounds", "sampled_by", "discarded_re
 
 def record(messages, *metadata) -> dict:
     """A chat record, its metadata's values in `METADATA`'s order."""
-    return {"schema_version": SCHEMA_VERSION, "messages": messages, "metadata": dict(zip(METADATA, metadata, strict=True))}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "messages": messages,
+        "metadata": dict(zip(METADATA, metadata, strict=True)),
+    }
 
 
 def turn(role, content) -> dict:
@@ -47,7 +51,15 @@ def turn(role, content) -> dict:
 
 
 def qa(prior, family, params, question, answer, grids, worked=BARE) -> dict:
-    return {"prior": prior, "family": family, "params": params, "question": question, "answer": answer, **_worked(worked), "grids": grids}
+    return {
+        "prior": prior,
+        "family": family,
+        "params": params,
+        "question": question,
+        "answer": answer,
+        **_worked(worked),
+        "grids": grids,
+    }
 
 
 def drawn(prior, level, rejections, objects) -> dict:
@@ -65,8 +77,16 @@ def conventions_of(config) -> dict:
 
 
 def grpo_row(prompt, answer, family, prior, turn, metadata, worked=BARE) -> dict:
-    return {"schema_version": SCHEMA_VERSION, "prompt": prompt, "answer": answer, **_worked(worked), "family": family, "prior": prior,
-            "turn": turn, "metadata": metadata}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "prompt": prompt,
+        "answer": answer,
+        **_worked(worked),
+        "family": family,
+        "prior": prior,
+        "turn": turn,
+        "metadata": metadata,
+    }
 
 
 def _worked(worked) -> dict:
@@ -78,9 +98,20 @@ def _chat(worked: bool) -> dict:
     from datasets import List, Value
 
     text, count, cell = Value("string"), Value("int32"), Value("int8")
-    return {**record(List(turn(text, text)), Value("int64"), Value("int64"), List(List(List(cell))), List(cell),
-                     List(drawn(text, text, count, count)), count, conventions(cell, Value("bool"), text, text),
-                     List(qa(text, text, text, text, text, List(cell), text if worked else BARE))), "schema_version": Value("int16")}
+    return {
+        **record(
+            List(turn(text, text)),
+            Value("int64"),
+            Value("int64"),
+            List(List(List(cell))),
+            List(cell),
+            List(drawn(text, text, count, count)),
+            count,
+            conventions(cell, Value("bool"), text, text),
+            List(qa(text, text, text, text, text, List(cell), text if worked else BARE)),
+        ),
+        "schema_version": Value("int16"),
+    }
 
 
 def features(worked: bool = True):
@@ -97,8 +128,12 @@ def grpo_features(worked: bool = True):
     from datasets import Features, Value
 
     text, chat = Value("string"), _chat(worked)
-    return Features({**grpo_row(chat["messages"], text, text, text, Value("int16"), chat["metadata"], text if worked else BARE),
-                     "schema_version": Value("int16")})
+    return Features(
+        {
+            **grpo_row(chat["messages"], text, text, text, Value("int16"), chat["metadata"], text if worked else BARE),
+            "schema_version": Value("int16"),
+        }
+    )
 
 
 def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
@@ -110,7 +145,15 @@ def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
     messages, qas = record["messages"], record["metadata"]["qas"]
     users = [i for i, m in enumerate(messages) if m["role"] == "user"]
     return [
-        grpo_row([dict(m) for m in messages[: u + 1]], q["answer"], q["family"], q["prior"], n, record["metadata"], q.get("worked", BARE))
+        grpo_row(
+            [dict(m) for m in messages[: u + 1]],
+            q["answer"],
+            q["family"],
+            q["prior"],
+            n,
+            record["metadata"],
+            q.get("worked", BARE),
+        )
         for n, (u, q) in enumerate(zip(users, qas, strict=True))
     ]
 
@@ -163,8 +206,15 @@ def check_record(record: Any) -> dict:
     if missing:
         raise SchemaError(f"field metadata.{missing[0]} is missing (schema version {SCHEMA_VERSION})")
     messages = record["messages"]
-    if not isinstance(messages, list) or not messages or not all(
-        isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and isinstance(m.get("content"), str) for m in messages
+    if (
+        not isinstance(messages, list)
+        or not messages
+        or not all(
+            isinstance(m, dict)
+            and m.get("role") in ("system", "user", "assistant")
+            and isinstance(m.get("content"), str)
+            for m in messages
+        )
     ):
         raise SchemaError("field messages is not a list of role/content turns")
     answers = sum(m["role"] == "assistant" for m in messages)
@@ -177,8 +227,12 @@ def check_record(record: Any) -> dict:
         for key in _QA:
             value = qa.get(key) if isinstance(qa, dict) else None
             if not (isinstance(value, list) if key == "grids" else isinstance(value, str)):
-                raise SchemaError(f"field metadata.qas[{i}].{key} is missing or of the wrong type (schema version {SCHEMA_VERSION})")
+                raise SchemaError(
+                    f"field metadata.qas[{i}].{key} is missing or of the wrong type (schema version {SCHEMA_VERSION})"
+                )
         worked = qa.get("worked")
         if worked is not None and (not isinstance(worked, str) or final_line(worked) != qa["answer"].strip()):
-            raise SchemaError(f"field metadata.qas[{i}].worked must be null or text whose last line is the question's answer")
+            raise SchemaError(
+                f"field metadata.qas[{i}].worked must be null or text whose last line is the question's answer"
+            )
     return record

@@ -212,9 +212,7 @@ def build_tiny_model(
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
     # Recorded so a saved folder says how it was made; from_pretrained ignores it.
-    (path / "tiny_model_spec.json").write_text(
-        json.dumps({"seed": seed, **asdict(spec)}, indent=2) + "\n"
-    )
+    (path / "tiny_model_spec.json").write_text(json.dumps({"seed": seed, **asdict(spec)}, indent=2) + "\n")
     return path
 
 

@@ -38,7 +38,9 @@ def data_mixture(config: TrainConfig) -> ChatConfig:
     return recorded if recorded is not None else config.chats
 
 
-def record_stream(config: TrainConfig, level_of: Callable[[], ChatBuilder] | None = None) -> Callable[[], Iterator[dict]]:
+def record_stream(
+    config: TrainConfig, level_of: Callable[[], ChatBuilder] | None = None
+) -> Callable[[], Iterator[dict]]:
     """A function returning a fresh iterator over the training records, each time it is called
     (the trainer starts over for each epoch). `level_of` gives the builder to use for the
     next fresh chat: the curriculum's, which changes as priors move up."""
@@ -119,7 +121,9 @@ def rows_per_epoch(config: TrainConfig, sample: list[dict], tokenizer) -> float:
     """Rows one pass over the training records makes: packed rows of --max-length for sft,
     chats for the plain loop (which never packs), estimated from a sample's tokens."""
     texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
-    tokens = sum(min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]) / len(texts)
+    tokens = sum(
+        min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]
+    ) / len(texts)
     per_row = config.max_length if config.packing and config.trainer == "sft" else tokens
     return count_records(config) * tokens / per_row
 
@@ -127,7 +131,10 @@ def rows_per_epoch(config: TrainConfig, sample: list[dict], tokenizer) -> float:
 def estimated_steps(config: TrainConfig, sample: list[dict], tokenizer) -> int:
     """Optimizer steps (all processes together) for --epochs over a stream, which has no
     length: packed rows are estimated from the tokens of a sample of chats."""
-    return max(1, math.ceil(config.epochs * rows_per_epoch(config, sample, tokenizer) / (config.batch_size * config.grad_accum)))
+    return max(
+        1,
+        math.ceil(config.epochs * rows_per_epoch(config, sample, tokenizer) / (config.batch_size * config.grad_accum)),
+    )
 
 
 def check_one_step(config: TrainConfig, sample: list[dict], tokenizer, processes: int = 1) -> None:
@@ -139,5 +146,8 @@ def check_one_step(config: TrainConfig, sample: list[dict], tokenizer, processes
     rows = math.ceil(rows_per_epoch(config, sample, tokenizer))
     if config.trainer == "sft" and rows < needed:
         what = f"--data {config.data}" if config.data else f"--n-train {config.n_train}"
-        raise TrainConfigError(f"{what} fills about {rows} packed row(s) of {config.max_length} tokens, fewer than one optimizer step "
-                               f"takes ({needed}: --batch-size x --grad-accum x processes); give more chats, or lower --max-length or --grad-accum")
+        raise TrainConfigError(
+            f"{what} fills about {rows} packed row(s) of {config.max_length} tokens, fewer than one optimizer step "
+            f"takes ({needed}: --batch-size x --grad-accum x processes); give more chats, or lower --max-length or "
+            "--grad-accum"
+        )

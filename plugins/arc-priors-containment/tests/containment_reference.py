@@ -68,7 +68,9 @@ class ContainmentReference:
         if wall not in self._outside:
             blocked = set(self.objects[wall])
             start = [
-                (r, c) for r in range(self.rows) for c in range(self.cols)
+                (r, c)
+                for r in range(self.rows)
+                for c in range(self.cols)
                 if (r in (0, self.rows - 1) or c in (0, self.cols - 1)) and (r, c) not in blocked
             ]
             reached, queue = set(start), deque(start)
@@ -76,7 +78,12 @@ class ContainmentReference:
                 y, x = queue.popleft()
                 for dy, dx in FOUR:
                     cell = (y + dy, x + dx)
-                    if 0 <= cell[0] < self.rows and 0 <= cell[1] < self.cols and cell not in blocked and cell not in reached:
+                    if (
+                        0 <= cell[0] < self.rows
+                        and 0 <= cell[1] < self.cols
+                        and cell not in blocked
+                        and cell not in reached
+                    ):
                         reached.add(cell)
                         queue.append(cell)
             self._outside[wall] = reached

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from containment_reference import ContainmentReference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arc_priors_containment import prior
 from arc_priors_containment.sampler import MAX_SIDE, MIN_SIDE
-from containment_reference import ContainmentReference
 from priors import Conventions, parse
 from priors.testing import check_invariance, conformance_suite, conventions, grids, seeds
 
@@ -56,6 +56,7 @@ def ringed_grids(draw) -> np.ndarray:
 
 # --- the answers are the reference's ------------------------------------------------------------
 
+
 @FAST
 @given(grid=st.one_of(grids(max_side=12), ringed_grids()), c=conventions())
 def test_every_question_the_prior_can_ask_has_the_reference_answer(grid, c):
@@ -74,6 +75,7 @@ def test_on_its_own_samples_every_question_has_the_reference_answer(seed, c):
 
 
 # --- the definition, as sentences ---------------------------------------------------------------
+
 
 def _touches_border(obj, shape) -> bool:
     return any(r in (0, shape[0] - 1) or c in (0, shape[1] - 1) for r, c in obj.cells)
@@ -105,7 +107,9 @@ def rings_with_insides(draw):
     bottom, right = top + h - 1, left + w - 1
     grid[top, left : right + 1] = grid[bottom, left : right + 1] = 9
     grid[top : bottom + 1, left] = grid[top : bottom + 1, right] = 9
-    spots = draw(st.lists(st.tuples(st.integers(top + 2, bottom - 2), st.integers(left + 2, right - 2)), min_size=1, max_size=3))
+    spots = draw(
+        st.lists(st.tuples(st.integers(top + 2, bottom - 2), st.integers(left + 2, right - 2)), min_size=1, max_size=3)
+    )
     inside = []
     for r, c in spots:
         if all(max(abs(r - a), abs(c - b)) > 1 for a, b in inside):
@@ -113,12 +117,16 @@ def rings_with_insides(draw):
     for color, (r, c) in enumerate(inside, start=1):
         grid[r, c] = color
     side = draw(st.sampled_from(("top", "bottom", "left", "right")))
-    along = draw(st.integers(left + 1, right - 1)) if side in ("top", "bottom") else draw(st.integers(top + 1, bottom - 1))
+    along = (
+        draw(st.integers(left + 1, right - 1)) if side in ("top", "bottom") else draw(st.integers(top + 1, bottom - 1))
+    )
     gap = {"top": (top, along), "bottom": (bottom, along), "left": (along, left), "right": (along, right)}[side]
     return grid, len(inside), gap, (top, left, bottom, right)
 
 
-black_conventions = st.builds(Conventions, connectivity=st.sampled_from((4, 8)), univalued=st.booleans(), background=st.just(0))
+black_conventions = st.builds(
+    Conventions, connectivity=st.sampled_from((4, 8)), univalued=st.booleans(), background=st.just(0)
+)
 
 
 @FAST
@@ -191,6 +199,7 @@ def test_recolouring_permutes_the_colour_answers_and_keeps_the_rest(grid, c, per
 
 
 # --- examples worked out by hand ----------------------------------------------------------------
+
 
 def _ask(rows, family, color, **conventions):
     return _answers(parse(rows, **conventions)).get((f"containment.{family}", (("color", color),)))
@@ -270,6 +279,7 @@ def test_a_multicolour_outline_encloses_but_has_no_colour_to_name():
 
 # --- the sampler's promises ---------------------------------------------------------------------
 
+
 def _outlines(sample):
     return [i for i in sample.intent if i.kind in ("outline", "gapped_outline")]
 
@@ -297,9 +307,9 @@ def test_a_closed_outline_cuts_cells_off_the_border_and_a_gapped_one_cuts_none(s
 
 
 def _has_diagonal_step(cells: frozenset) -> bool:
-    return any((r + 1, c + 1) in cells and (r, c + 1) not in cells and (r + 1, c) not in cells for r, c in cells) or any(
-        (r + 1, c - 1) in cells and (r, c - 1) not in cells and (r + 1, c) not in cells for r, c in cells
-    )
+    return any(
+        (r + 1, c + 1) in cells and (r, c + 1) not in cells and (r + 1, c) not in cells for r, c in cells
+    ) or any((r + 1, c - 1) in cells and (r, c - 1) not in cells and (r + 1, c) not in cells for r, c in cells)
 
 
 def test_over_many_grids_the_sampler_draws_every_kind_of_scene_the_families_need():

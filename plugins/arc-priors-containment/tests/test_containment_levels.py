@@ -8,11 +8,11 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import pytest
+from containment_reference import ContainmentReference
 from hypothesis import given, settings
 
 from arc_priors_containment import prior
 from arc_priors_containment.sampler import ContainmentSampler
-from containment_reference import ContainmentReference
 from priors import parse
 from priors.settings import LEVELS, SettingsError
 from priors.testing import conventions, seeds
@@ -46,11 +46,14 @@ def test_the_default_is_medium_and_draws_the_grids_the_sampler_drew_before_setti
         assert np.array_equal(a.grid, b.grid) and a.background == b.background
 
 
-@pytest.mark.parametrize("changes", [
-    {"min_side": 6, "max_side": 7, "max_objects": 2, "max_outlines": 1},
-    {"min_side": 25, "max_side": 30, "min_outlines": 4, "max_outlines": 6, "max_objects": 8},
-    {"max_inside": 0, "max_outside": 0},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"min_side": 6, "max_side": 7, "max_objects": 2, "max_outlines": 1},
+        {"min_side": 25, "max_side": 30, "min_outlines": 4, "max_outlines": 6, "max_objects": 8},
+        {"max_inside": 0, "max_outside": 0},
+    ],
+)
 def test_configured_settings_bound_every_grid(changes):
     drawing = prior.configured(changes)
     for seed in range(40):
@@ -61,27 +64,37 @@ def test_configured_settings_bound_every_grid(changes):
 
 
 def test_more_outlines_asked_for_are_drawn_where_they_fit():
-    drawing = prior.configured({"min_side": 28, "max_side": 30, "min_outlines": 5, "max_outlines": 5, "max_objects": 30})
-    counts = [sum(i.kind in OUTLINE_KINDS for i in drawing.sample(np.random.default_rng(seed)).intent) for seed in range(20)]
+    drawing = prior.configured(
+        {"min_side": 28, "max_side": 30, "min_outlines": 5, "max_outlines": 5, "max_objects": 30}
+    )
+    counts = [
+        sum(i.kind in OUTLINE_KINDS for i in drawing.sample(np.random.default_rng(seed)).intent) for seed in range(20)
+    ]
     assert np.mean(counts) > 4
 
 
 def test_configured_noise_recolours_about_that_share_of_the_cells():
     base = prior.configured({"min_side": 12})
     noisy = base.configured(attrs.evolve(base.settings, noise=0.2))
-    pairs = [(base.sample(np.random.default_rng(seed)).grid, noisy.sample(np.random.default_rng(seed)).grid) for seed in range(20)]
+    pairs = [
+        (base.sample(np.random.default_rng(seed)).grid, noisy.sample(np.random.default_rng(seed)).grid)
+        for seed in range(20)
+    ]
     share = sum(int(np.count_nonzero(a != b)) for a, b in pairs) / sum(a.size for a, _ in pairs)
     assert 0.14 < share < 0.22
 
 
-@pytest.mark.parametrize("changes, named", [
-    ({"min_objects": 1}, "min_objects"),
-    ({"max_colors": 3}, "max_colors"),
-    ({"touching": True}, "touching"),
-    ({"min_side": 5}, "min_side"),
-    ({"min_outlines": 3, "max_outlines": 2}, "min_outlines"),
-    ({"max_objects": 2}, "max_objects"),
-])
+@pytest.mark.parametrize(
+    "changes, named",
+    [
+        ({"min_objects": 1}, "min_objects"),
+        ({"max_colors": 3}, "max_colors"),
+        ({"touching": True}, "touching"),
+        ({"min_side": 5}, "min_side"),
+        ({"min_outlines": 3, "max_outlines": 2}, "min_outlines"),
+        ({"max_objects": 2}, "max_objects"),
+    ],
+)
 def test_settings_that_containment_cannot_honour_are_refused_by_name(changes, named):
     with pytest.raises(SettingsError, match=named):
         prior.configured(changes)

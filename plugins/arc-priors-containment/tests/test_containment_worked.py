@@ -3,14 +3,14 @@ objects by a breadth-first search, inside by a flood from the border), on arbitr
 on grids with rings painted over them, and on the prior's own samples, under every convention."""
 
 import numpy as np
+from containment_reference import ContainmentReference
 from hypothesis import given, settings
+from test_containment import ringed_grids
 
 from arc_priors_containment import prior
-from containment_reference import ContainmentReference
 from priors import Conventions, parse
 from priors.questions import worked_text
 from priors.testing import conventions, grids, seeds
-from test_containment import ringed_grids
 
 
 def _check(grid, c: Conventions) -> None:
@@ -38,11 +38,7 @@ def test_traces_on_its_own_samples_are_the_reference_traces(seed, c):
 
 
 def test_a_ring_lists_what_it_closes_in():
-    grid = [[0, 0, 0, 0, 0],
-            [0, 4, 4, 4, 0],
-            [0, 4, 2, 4, 0],
-            [0, 4, 4, 4, 0],
-            [0, 0, 0, 0, 3]]
+    grid = [[0, 0, 0, 0, 0], [0, 4, 4, 4, 0], [0, 4, 2, 4, 0], [0, 4, 4, 4, 0], [0, 0, 0, 0, 3]]
     found = {(q.family, q.params["color"]): q.worked for q in prior.all_questions(parse(grid))}
     assert found[("containment.inside_count", 4)] == "2 at 2,2\n1"
     assert found[("containment.is_inside", 2)] == "4 at 1,1\nyes"

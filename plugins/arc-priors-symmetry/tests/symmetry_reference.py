@@ -50,7 +50,12 @@ def background_of(rows, spec):
 def objects(rows, connectivity, univalued, background) -> list[set[tuple[int, int]]]:
     bg = background_of(rows, background)
     h, w = len(rows), len(rows[0])
-    steps = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0) and (connectivity == 8 or 0 in (dy, dx))]
+    steps = [
+        (dy, dx)
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        if (dy, dx) != (0, 0) and (connectivity == 8 or 0 in (dy, dx))
+    ]
     seen, found = set(), []
     for r in range(h):
         for c in range(w):
@@ -83,7 +88,9 @@ class Reference:
         """(family, sorted params) -> answer, for every question that is well-posed."""
         found = {}
         for family in ANSWERS:
-            domain = [{"color": c} for c in range(10) if c != self.bg] if family == "symmetry.object_left_right" else [{}]
+            domain = (
+                [{"color": c} for c in range(10) if c != self.bg] if family == "symmetry.object_left_right" else [{}]
+            )
             for params in domain:
                 answer = ANSWERS[family](self, **params)
                 if answer is not None:
@@ -138,6 +145,7 @@ ANSWERS = {
 # that the transform changes and the cell whose colour it brings there ("0,1 vs 0,4"). The
 # images are built with list operations, of the colours and of the cells' own coordinates.
 
+
 def _turn(rows):
     """numpy's rot90 (a quarter turn anticlockwise): the transpose read from the bottom up."""
     return [list(col) for col in zip(*rows)][::-1]
@@ -170,7 +178,12 @@ def _witness(ref: Reference, family: str) -> list[str]:
 
 def _breaking_steps(ref: Reference) -> list[str]:
     w = len(ref.rows[0])
-    return [_pair((r, c), (r, w - 1 - c)) for r, row in enumerate(ref.rows) for c in range(w // 2) if row[c] != row[w - 1 - c]]
+    return [
+        _pair((r, c), (r, w - 1 - c))
+        for r, row in enumerate(ref.rows)
+        for c in range(w // 2)
+        if row[c] != row[w - 1 - c]
+    ]
 
 
 def _object_steps(ref: Reference, color: int) -> list[str]:

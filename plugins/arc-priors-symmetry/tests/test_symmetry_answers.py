@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from symmetry_reference import Reference
 
 import priors
 from arc_priors_symmetry import prior
 from priors import Conventions, parse
 from priors.testing import check_records, conventions, grids, seeds
-from symmetry_reference import Reference
 
 
 def _asked(scene) -> dict:
@@ -126,7 +126,20 @@ def test_the_readme_example_prints_what_it_claims(monkeypatch, capsys):
 
 def test_the_axes_format_takes_the_six_names_in_their_order_or_none():
     axes = next(f for f in prior.families if f.id == "symmetry.axes")
-    for answer in ("none", "left-right", "rotation 90", "top-bottom, rotation 180", "diagonal, anti-diagonal, rotation 180"):
+    for answer in (
+        "none",
+        "left-right",
+        "rotation 90",
+        "top-bottom, rotation 180",
+        "diagonal, anti-diagonal, rotation 180",
+    ):
         assert axes.accepts(answer)
-    for answer in ("", "top-bottom, left-right", "none, left-right", "left-right, left-right", "left-right,top-bottom", "rotation 270"):
+    for answer in (
+        "",
+        "top-bottom, left-right",
+        "none, left-right",
+        "left-right, left-right",
+        "left-right,top-bottom",
+        "rotation 270",
+    ):
         assert not axes.accepts(answer)

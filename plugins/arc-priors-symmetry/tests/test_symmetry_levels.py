@@ -7,13 +7,13 @@ import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from symmetry_reference import Reference
 
 from arc_priors_symmetry import prior
 from arc_priors_symmetry.sampler import SymmetrySampler
 from priors import parse
 from priors.settings import LEVELS, SettingsError
 from priors.testing import conventions, seeds
-from symmetry_reference import Reference
 
 
 def _colors(sample) -> set[int]:
@@ -40,11 +40,14 @@ def test_the_default_is_medium_and_draws_the_grids_the_sampler_drew_before_setti
         assert np.array_equal(a.grid, b.grid) and a.background == b.background
 
 
-@pytest.mark.parametrize("changes", [
-    {"max_side": 5, "max_colors": 1},
-    {"min_side": 9, "max_side": 9},  # object scenes, which may grow two cells, have no room: all patterns
-    {"min_side": 20, "max_side": 30, "max_colors": 7},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"max_side": 5, "max_colors": 1},
+        {"min_side": 9, "max_side": 9},  # object scenes, which may grow two cells, have no room: all patterns
+        {"min_side": 20, "max_side": 30, "max_colors": 7},
+    ],
+)
 def test_configured_sides_and_colours_bound_every_grid(changes):
     drawing = prior.configured(changes)
     s = drawing.settings
@@ -57,7 +60,10 @@ def test_configured_sides_and_colours_bound_every_grid(changes):
 def test_configured_noise_recolours_about_that_share_of_the_cells():
     base = prior.configured({"min_side": 12, "max_side": 20})
     noisy = base.configured(attrs.evolve(base.settings, noise=0.2))
-    pairs = [(base.sample(np.random.default_rng(seed)).grid, noisy.sample(np.random.default_rng(seed)).grid) for seed in range(20)]
+    pairs = [
+        (base.sample(np.random.default_rng(seed)).grid, noisy.sample(np.random.default_rng(seed)).grid)
+        for seed in range(20)
+    ]
     share = sum(int(np.count_nonzero(a != b)) for a, b in pairs) / sum(a.size for a, _ in pairs)
     assert 0.14 < share < 0.22
 

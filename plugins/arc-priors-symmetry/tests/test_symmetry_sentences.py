@@ -3,13 +3,21 @@
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from symmetry_reference import NAMES, differing_pairs, holds, objects
 
 from arc_priors_symmetry import prior
-from arc_priors_symmetry.sampler import ELEMENTS, GROUPS, SymmetrySampler, break_pairs, mirrored_mask, near_miss, symmetrize
+from arc_priors_symmetry.sampler import (
+    ELEMENTS,
+    GROUPS,
+    SymmetrySampler,
+    break_pairs,
+    mirrored_mask,
+    near_miss,
+    symmetrize,
+)
 from generators import SHAPE_KINDS, make_shape
 from priors import TRANSFORMS, Conventions, parse, transform
 from priors.testing import conventions, grids, seeds
-from symmetry_reference import NAMES, differing_pairs, holds, objects
 
 FAMILIES = {f.id: f for f in prior.families}
 
@@ -66,8 +74,13 @@ def test_a_quarter_turn_swaps_left_right_with_top_bottom_and_one_diagonal_with_t
 @given(grid=grids(max_side=12))
 def test_the_list_of_axes_names_exactly_the_yes_answers_in_order(grid):
     listed = _answer(grid, "symmetry.axes").split(", ")
-    yes = [name for name, family in zip(NAMES, ("left_right", "top_bottom", "diagonal", "anti_diagonal", "rotation_180", "rotation_90"))
-           if _answer(grid, f"symmetry.{family}") == "yes"]
+    yes = [
+        name
+        for name, family in zip(
+            NAMES, ("left_right", "top_bottom", "diagonal", "anti_diagonal", "rotation_180", "rotation_90")
+        )
+        if _answer(grid, f"symmetry.{family}") == "yes"
+    ]
     assert listed == (yes or ["none"])
 
 
@@ -99,7 +112,9 @@ def test_an_object_keeps_its_symmetry_wherever_it_lies_on_a_larger_background(gr
     canvas = np.full((grid.shape[0] + 3, grid.shape[1] + 3), background, dtype=np.uint8)
     canvas[top : top + grid.shape[0], left : left + grid.shape[1]] = grid
     family = "symmetry.object_left_right"
-    assert [_answer(grid, family, c, color=k) for k in range(10)] == [_answer(canvas, family, c, color=k) for k in range(10)]
+    assert [_answer(grid, family, c, color=k) for k in range(10)] == [
+        _answer(canvas, family, c, color=k) for k in range(10)
+    ]
 
 
 # --- the sampler's promises ------------------------------------------------------------------
@@ -112,7 +127,9 @@ def _compose(a: str, b: str, n: int) -> np.ndarray:
 def test_every_group_is_closed_so_symmetrizing_by_it_is_well_defined():
     n = 5
     for group in GROUPS:
-        images = {ELEMENTS[e](np.arange(n * n).reshape(n, n)).tobytes() for e in group.elements} | {np.arange(n * n).tobytes()}
+        images = {ELEMENTS[e](np.arange(n * n).reshape(n, n)).tobytes() for e in group.elements} | {
+            np.arange(n * n).tobytes()
+        }
         for a in group.elements:
             for b in group.elements:
                 assert _compose(a, b, n).tobytes() in images, (group, a, b)

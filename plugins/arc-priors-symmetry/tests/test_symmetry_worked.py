@@ -4,12 +4,12 @@ samples; the families without a trace are the documented ones."""
 
 import numpy as np
 from hypothesis import given, settings
+from symmetry_reference import Reference, steps
 
 from arc_priors_symmetry import prior
 from priors import Conventions, parse
 from priors.questions import worked_text
 from priors.testing import conventions, grids, seeds
-from symmetry_reference import Reference, steps
 
 NO_STEPS = {"symmetry.axes"}
 

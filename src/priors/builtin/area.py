@@ -144,10 +144,21 @@ def build(settings: AreaSettings):
     return with_noise(AreaSampler(SceneSampler(max_area=12, **scene_options(settings)), copies), settings)
 
 
-EASY = AreaSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3, min_copies=2, max_copies=3, copies_max_side=8)
+EASY = AreaSettings(
+    min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3, min_copies=2, max_copies=3, copies_max_side=8
+)
 MEDIUM = AreaSettings(min_objects=1, max_objects=6)
-HARD = AreaSettings(min_side=12, max_side=30, min_objects=8, max_objects=16, touching=True, noise=0.02,
-                    min_copies=5, max_copies=9, copies_max_side=30)
+HARD = AreaSettings(
+    min_side=12,
+    max_side=30,
+    min_objects=8,
+    max_objects=16,
+    touching=True,
+    noise=0.02,
+    min_copies=5,
+    max_copies=9,
+    copies_max_side=30,
+)
 
 prior = Prior(
     name="area",
@@ -161,17 +172,50 @@ prior = Prior(
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
         ),
-        Family("area.max", "What is the area of the biggest object in {grid}?", max_area, answer_format=NUMBER, invariant_under=DIHEDRAL,
-               worked=AREA_WORKED),
+        Family(
+            "area.max",
+            "What is the area of the biggest object in {grid}?",
+            max_area,
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=AREA_WORKED,
+        ),
         # Single cells are common smallest objects; thinning keeps "1" from dominating.
-        Family("area.min", "What is the area of the smallest object in {grid}?", min_area, keep={"1": 0.25},
-               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=AREA_WORKED),
-        Family("area.max_color", "What is the color of the biggest object in {grid}?", max_color, answer_format=COLOR,
-               invariant_under=DIHEDRAL, worked=AREA_WORKED),
-        Family("area.min_color", "What is the color of the smallest object in {grid}?", min_color, answer_format=COLOR,
-               invariant_under=DIHEDRAL, worked=AREA_WORKED),
-        Family("area.same_size", "How many other objects have the same area as the object of color {color} in {grid}?", same_size,
-               SoleColorParam(), keep={"0": 0.35}, answer_format=NUMBER, invariant_under=DIHEDRAL, worked=SAME_SIZE_WORKED),
+        Family(
+            "area.min",
+            "What is the area of the smallest object in {grid}?",
+            min_area,
+            keep={"1": 0.25},
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=AREA_WORKED,
+        ),
+        Family(
+            "area.max_color",
+            "What is the color of the biggest object in {grid}?",
+            max_color,
+            answer_format=COLOR,
+            invariant_under=DIHEDRAL,
+            worked=AREA_WORKED,
+        ),
+        Family(
+            "area.min_color",
+            "What is the color of the smallest object in {grid}?",
+            min_color,
+            answer_format=COLOR,
+            invariant_under=DIHEDRAL,
+            worked=AREA_WORKED,
+        ),
+        Family(
+            "area.same_size",
+            "How many other objects have the same area as the object of color {color} in {grid}?",
+            same_size,
+            SoleColorParam(),
+            keep={"0": 0.35},
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=SAME_SIZE_WORKED,
+        ),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

@@ -53,6 +53,7 @@ def distinct_colors(t: Tables, params):
 
 # --- worked answers: written from the colour tables, judged by counting the grid's rows ----
 
+
 def _cells(scene, color: int) -> int:
     return sum(row.count(color) for row in scene.grid.tolist())
 
@@ -119,15 +120,41 @@ prior = Prior(
     name="colors",
     description="Colours: cells per colour, background, most and least used, how many.",
     families=(
-        Family("colors.cells", "How many cells have color {color} in {grid}?", cells_of_color, ColorParam(absent_rate=0.15),
-               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(row_steps, row_holds)),
+        Family(
+            "colors.cells",
+            "How many cells have color {color} in {grid}?",
+            cells_of_color,
+            ColorParam(absent_rate=0.15),
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=Worked(row_steps, row_holds),
+        ),
         # Backgrounds are black 80% of the time; asking 15% of those keeps 0 from dominating.
-        Family("colors.background", "What is the background color of {grid}?", background, keep={"0": 0.15},
-               answer_format=COLOR, invariant_under=DIHEDRAL, worked=Worked(background_steps, counts_cells(False), ordered=False)),
-        Family("colors.most", "Which color (other than the background) covers the most cells in {grid}?", most_color,
-               answer_format=COLOR, invariant_under=DIHEDRAL, worked=EXTREME_WORKED),
-        Family("colors.least", "Which color (other than the background) covers the fewest cells in {grid}?", least_color,
-               answer_format=COLOR, invariant_under=DIHEDRAL, worked=EXTREME_WORKED),
+        Family(
+            "colors.background",
+            "What is the background color of {grid}?",
+            background,
+            keep={"0": 0.15},
+            answer_format=COLOR,
+            invariant_under=DIHEDRAL,
+            worked=Worked(background_steps, counts_cells(False), ordered=False),
+        ),
+        Family(
+            "colors.most",
+            "Which color (other than the background) covers the most cells in {grid}?",
+            most_color,
+            answer_format=COLOR,
+            invariant_under=DIHEDRAL,
+            worked=EXTREME_WORKED,
+        ),
+        Family(
+            "colors.least",
+            "Which color (other than the background) covers the fewest cells in {grid}?",
+            least_color,
+            answer_format=COLOR,
+            invariant_under=DIHEDRAL,
+            worked=EXTREME_WORKED,
+        ),
         Family(
             "colors.distinct",
             "How many different colors are there in {grid}, not counting the background?",

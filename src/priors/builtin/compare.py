@@ -60,6 +60,7 @@ def changed_cells(scenes, params) -> str | None:
 
 # --- worked answers: `Grid A: ...` per grid, or the rows that differ ---------------------------
 
+
 def object_steps(scenes, params) -> list[str]:
     return [tally(s.name, len(s.areas)) for s in scenes]
 
@@ -92,7 +93,9 @@ def counts_objects(scenes, params, line: str) -> bool:
 
 def lists_colors(scenes, params, line: str) -> bool:
     scene, rest = _named(scenes, line)
-    return scene is not None and rest == ", ".join(str(c) for c in range(10) if any(c in row for row in scene.grid.tolist()))
+    return scene is not None and rest == ", ".join(
+        str(c) for c in range(10) if any(c in row for row in scene.grid.tolist())
+    )
 
 
 def gives_size(scenes, params, line: str) -> bool:
@@ -143,17 +146,45 @@ prior = Prior(
     name="compare",
     description="Two grids compared: more objects or colours, the same colours, the same size, cells that differ.",
     families=(
-        _family("compare.more_objects", "Which grid has more objects, {grid_a} or {grid_b}?", more_objects, answer_format=WHICH_GRID,
-                worked=Worked(object_steps, counts_objects)),
-        _family("compare.more_colors", "Which grid uses more colors (the background included), {grid_a} or {grid_b}?",
-                more_colors, answer_format=WHICH_GRID, worked=Worked(color_steps, lists_colors)),
+        _family(
+            "compare.more_objects",
+            "Which grid has more objects, {grid_a} or {grid_b}?",
+            more_objects,
+            answer_format=WHICH_GRID,
+            worked=Worked(object_steps, counts_objects),
+        ),
+        _family(
+            "compare.more_colors",
+            "Which grid uses more colors (the background included), {grid_a} or {grid_b}?",
+            more_colors,
+            answer_format=WHICH_GRID,
+            worked=Worked(color_steps, lists_colors),
+        ),
         # Independent grids rarely share their colours or size: "no" is thinned to keep both answers common.
-        _family("compare.same_colors", "Do {grid_a} and {grid_b} use the same colors (the background included)? Answer yes or no.",
-                same_colors, answer_format=YES_NO, keep={"no": 0.05}, worked=Worked(color_steps, lists_colors)),
-        _family("compare.same_size", "Do {grid_a} and {grid_b} have the same number of rows and columns? Answer yes or no.",
-                same_size, answer_format=YES_NO, keep={"no": 0.05}, worked=Worked(size_steps, gives_size)),
-        _family("compare.changed_cells", "{grid_a} and {grid_b} have the same size. How many cells differ between them?",
-                changed_cells, answer_format=NUMBER, keep={"1": 0.5, "2": 0.7}, worked=Worked(changed_steps, counts_changes)),
+        _family(
+            "compare.same_colors",
+            "Do {grid_a} and {grid_b} use the same colors (the background included)? Answer yes or no.",
+            same_colors,
+            answer_format=YES_NO,
+            keep={"no": 0.05},
+            worked=Worked(color_steps, lists_colors),
+        ),
+        _family(
+            "compare.same_size",
+            "Do {grid_a} and {grid_b} have the same number of rows and columns? Answer yes or no.",
+            same_size,
+            answer_format=YES_NO,
+            keep={"no": 0.05},
+            worked=Worked(size_steps, gives_size),
+        ),
+        _family(
+            "compare.changed_cells",
+            "{grid_a} and {grid_b} have the same size. How many cells differ between them?",
+            changed_cells,
+            answer_format=NUMBER,
+            keep={"1": 0.5, "2": 0.7},
+            worked=Worked(changed_steps, counts_changes),
+        ),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

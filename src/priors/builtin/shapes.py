@@ -22,15 +22,26 @@ from generators import Sample, SceneSampler
 from generators.chunks import Themed, all_of
 from priors.builtin import scene_options
 from priors.kinds import (
-    DIAGONAL, HOLLOW, HORIZONTAL, KINDS, LINES, RECTANGLE, SQUARE, VERTICAL, SoleColorParam, classify, scene_kinds, sole_object,
+    DIAGONAL,
+    HOLLOW,
+    HORIZONTAL,
+    KINDS,
+    LINES,
+    RECTANGLE,
+    SQUARE,
+    VERTICAL,
+    SoleColorParam,
+    classify,
+    scene_kinds,
+    sole_object,
 )
 from priors.prior import Prior
-from priors.tables import Tables, pick, table_rule
 from priors.questions import NUMBER, Family, Worked
 from priors.scene import Scene, find_objects
-from priors.worked import box_of, colored_component, object_at, object_lines, sized_lines, sized_object_at
 from priors.settings import SamplerSettings, with_noise
+from priors.tables import Tables, pick, table_rule
 from priors.transforms import DIHEDRAL, MIRRORS
+from priors.worked import box_of, colored_component, object_at, object_lines, sized_lines, sized_object_at
 
 COUNTED = (HORIZONTAL, VERTICAL, DIAGONAL, SQUARE, RECTANGLE, HOLLOW)
 """The kinds `shapes.count` asks about: a cell or an 'other' is not a shape one counts."""
@@ -97,6 +108,7 @@ def longest_line(t: Tables, params):
 
 
 # --- worked answers: written from the kinds table, judged by classifying flood-filled objects ---
+
 
 def _box(height: int, width: int) -> str:
     return f"box {height}x{width}"
@@ -166,7 +178,9 @@ class ThemedSampler:
     @classmethod
     def around(cls, mix: tuple[tuple[str, float], ...], boost: float, **kw) -> "ThemedSampler":
         """One themed sampler per named kind of `mix`, that kind's weight multiplied by `boost`."""
-        themes = tuple(SceneSampler(kinds=tuple((k, w * boost if k == theme else w) for k, w in mix), **kw) for theme in NAMED)
+        themes = tuple(
+            SceneSampler(kinds=tuple((k, w * boost if k == theme else w) for k, w in mix), **kw) for theme in NAMED
+        )
         return cls(SceneSampler(kinds=mix, **kw), themes)
 
     def __call__(self, rng: np.random.Generator) -> Sample:
@@ -184,7 +198,9 @@ class ThemedSampler:
 
 def build(settings: SamplerSettings):
     """Sides decay slowly (scale 10), so that long lines and big outlines have room."""
-    return with_noise(ThemedSampler.around(SHAPE_MIX, 20.0, max_area=16, **scene_options(settings, scale=10.0)), settings)
+    return with_noise(
+        ThemedSampler.around(SHAPE_MIX, 20.0, max_area=16, **scene_options(settings, scale=10.0)), settings
+    )
 
 
 EASY = SamplerSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=3)
@@ -195,13 +211,34 @@ prior = Prior(
     name="shapes",
     description="Shape kinds: lines, squares, rectangles, outlines; their kinds, counts, and the longest line.",
     families=(
-        Family("shapes.kind", "What kind of shape is the object of color {color} in {grid}?", kind_of, SoleColorParam(),
-               answer_format=frozenset(KINDS), invariant_under=MIRRORS, worked=Worked(kind_steps, kind_holds)),
+        Family(
+            "shapes.kind",
+            "What kind of shape is the object of color {color} in {grid}?",
+            kind_of,
+            SoleColorParam(),
+            answer_format=frozenset(KINDS),
+            invariant_under=MIRRORS,
+            worked=Worked(kind_steps, kind_holds),
+        ),
         # Most grids hold one of a kind or none even when themed; thinning keeps 1 and 0 in check.
-        Family("shapes.count", "How many {kind}s are there in {grid}? (Squares do not count as rectangles here.)", count_kind,
-               KindParam(), keep={"0": 0.8, "1": 0.45}, answer_format=NUMBER, invariant_under=MIRRORS, worked=Worked(count_steps, is_of_kind)),
-        Family("shapes.longest_line", "What is the length of the longest line in {grid}?", longest_line,
-               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(line_steps, is_a_line_of_length)),
+        Family(
+            "shapes.count",
+            "How many {kind}s are there in {grid}? (Squares do not count as rectangles here.)",
+            count_kind,
+            KindParam(),
+            keep={"0": 0.8, "1": 0.45},
+            answer_format=NUMBER,
+            invariant_under=MIRRORS,
+            worked=Worked(count_steps, is_of_kind),
+        ),
+        Family(
+            "shapes.longest_line",
+            "What is the length of the longest line in {grid}?",
+            longest_line,
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=Worked(line_steps, is_a_line_of_length),
+        ),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

@@ -187,6 +187,7 @@ def most_zone(scene, params) -> str | None:
 
 # --- worked answers: written from the Zones table, judged by plain loops over the grid's rows ---
 
+
 def _zone(index: int, zones: Zones) -> str:
     row, col = divmod(index, zones.cols)
     return f"zone {row + 1},{col + 1}"
@@ -293,7 +294,9 @@ class ZoneSettings(SamplerSettings):
         if self.min_band > self.max_band:
             raise SettingsError(f"min_band {self.min_band} is above max_band {self.max_band}")
         if not self.touching:
-            raise SettingsError("zones cannot keep shapes apart (touching must be true): its questions never read objects")
+            raise SettingsError(
+                "zones cannot keep shapes apart (touching must be true): its questions never read objects"
+            )
 
 
 def build(settings: ZoneSettings):
@@ -314,25 +317,60 @@ def build(settings: ZoneSettings):
     return with_noise(sampler.sample, settings)
 
 
-EASY = ZoneSettings(min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=1, max_bands=2, max_band=4, max_shapes=1)
+EASY = ZoneSettings(
+    min_side=3, max_side=8, min_objects=1, max_objects=3, max_colors=1, max_bands=2, max_band=4, max_shapes=1
+)
 MEDIUM = ZoneSettings()
-HARD = ZoneSettings(min_side=12, max_side=30, min_objects=6, max_objects=60, max_colors=5, max_bands=6, max_band=12, max_shapes=3)
+HARD = ZoneSettings(
+    min_side=12, max_side=30, min_objects=6, max_objects=60, max_colors=5, max_bands=6, max_band=12, max_shapes=3
+)
 
 prior = Prior(
     name="zones",
-    description="Grids cut by full-length lines: how many zones, in what rows x columns, how many empty, where a colour is most.",
+    description=(
+        "Grids cut by full-length lines: how many zones, in what rows x columns, how many empty, where a "
+        "colour is most."
+    ),
     families=(
-        Family("zones.count", _LEAD + "How many zones are there?", zone_count, SEPARATOR,
-               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(count_steps, zone_holds)),
+        Family(
+            "zones.count",
+            _LEAD + "How many zones are there?",
+            zone_count,
+            SEPARATOR,
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=Worked(count_steps, zone_holds),
+        ),
         # A quarter turn or a transpose swaps rows and columns of zones; mirrors keep them.
-        Family("zones.layout", _LEAD + "How many rows and columns of zones are there? Answer as rows x columns",
-               zone_layout, SEPARATOR, answer_format=LAYOUT, invariant_under=MIRRORS, worked=Worked(line_steps, zone_holds)),
-        Family("zones.empty", _LEAD + "How many zones hold only the background color?", empty_zones, SEPARATOR,
-               answer_format=NUMBER, invariant_under=DIHEDRAL, worked=Worked(empty_steps, zone_holds)),
+        Family(
+            "zones.layout",
+            _LEAD + "How many rows and columns of zones are there? Answer as rows x columns",
+            zone_layout,
+            SEPARATOR,
+            answer_format=LAYOUT,
+            invariant_under=MIRRORS,
+            worked=Worked(line_steps, zone_holds),
+        ),
+        Family(
+            "zones.empty",
+            _LEAD + "How many zones hold only the background color?",
+            empty_zones,
+            SEPARATOR,
+            answer_format=NUMBER,
+            invariant_under=DIHEDRAL,
+            worked=Worked(empty_steps, zone_holds),
+        ),
         # The answer is a position, which every rotation and flip moves.
-        Family("zones.most", _LEAD + "Which zone holds the most cells of color {target}? "
-               "Answer with its row and column of zones, counting from 1, as row, column",
-               most_zone, TargetParam(), answer_format=POSITION, invariant_under=frozenset(), worked=Worked(most_steps, zone_holds)),
+        Family(
+            "zones.most",
+            _LEAD + "Which zone holds the most cells of color {target}? "
+            "Answer with its row and column of zones, counting from 1, as row, column",
+            most_zone,
+            TargetParam(),
+            answer_format=POSITION,
+            invariant_under=frozenset(),
+            worked=Worked(most_steps, zone_holds),
+        ),
     ),
     settings=MEDIUM,
     levels={"easy": EASY, "medium": MEDIUM, "hard": HARD},

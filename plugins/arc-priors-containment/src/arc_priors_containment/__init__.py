@@ -137,6 +137,7 @@ def enclosing_color(scene, params) -> str | None:
 
 # --- worked answers: objects named by `at` steps, judged by a flood from the border --------------
 
+
 def inside_steps(scene, params) -> list[str]:
     """Each object inside the outline, in reading order."""
     return object_lines(scene, inside_of(scene, single_object(scene, params["color"])).tolist())
@@ -200,7 +201,9 @@ class ContainmentSettings(SamplerSettings):
         super().__attrs_post_init__()
         for name in ("min_objects", "max_colors", "touching"):
             if getattr(self, name) != getattr(SamplerSettings(), name):
-                raise SettingsError(f"containment does not read {name}: its shapes are always apart, outlines each of their own colour")
+                raise SettingsError(
+                    f"containment does not read {name}: its shapes are always apart, outlines each of their own colour"
+                )
         if self.min_outlines > self.max_outlines:
             raise SettingsError(f"min_outlines {self.min_outlines} is above max_outlines {self.max_outlines}")
         if self.max_objects < self.max_outlines:

@@ -114,8 +114,16 @@ def _gap(rng: np.random.Generator, region: np.ndarray, ring: np.ndarray) -> np.n
     """
     inner = region & ~ring
     p_ring, p_inner, p_out = _padded(ring), _padded(inner), ~_padded(region)
-    along_rows = p_ring[1:-1, :-2] & p_ring[1:-1, 2:] & ((p_inner[:-2, 1:-1] & p_out[2:, 1:-1]) | (p_out[:-2, 1:-1] & p_inner[2:, 1:-1]))
-    along_cols = p_ring[:-2, 1:-1] & p_ring[2:, 1:-1] & ((p_inner[1:-1, :-2] & p_out[1:-1, 2:]) | (p_out[1:-1, :-2] & p_inner[1:-1, 2:]))
+    along_rows = (
+        p_ring[1:-1, :-2]
+        & p_ring[1:-1, 2:]
+        & ((p_inner[:-2, 1:-1] & p_out[2:, 1:-1]) | (p_out[:-2, 1:-1] & p_inner[2:, 1:-1]))
+    )
+    along_cols = (
+        p_ring[:-2, 1:-1]
+        & p_ring[2:, 1:-1]
+        & ((p_inner[1:-1, :-2] & p_out[1:-1, 2:]) | (p_out[1:-1, :-2] & p_inner[1:-1, 2:]))
+    )
     candidates = np.flatnonzero(ring & (along_rows | along_cols))
     opened = ring.copy()
     if candidates.size == 0:
@@ -172,7 +180,9 @@ def _rooms(rng: np.random.Generator, height: int, width: int, n: int) -> list[np
     return masks
 
 
-def _outline(rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color: int, smallest: int = MIN_BOX) -> np.ndarray | None:
+def _outline(
+    rng: np.random.Generator, canvas: _Canvas, room: np.ndarray, color: int, smallest: int = MIN_BOX
+) -> np.ndarray | None:
     """Draws one outline within the room and returns its inside, or None if none fitted.
     Its sides are at least `smallest` where the room allows; a region that fits nowhere is
     drawn again smaller, up to four times."""
@@ -266,12 +276,19 @@ class ContainmentSampler:
 
     def __post_init__(self) -> None:
         if not MIN_BOX + 1 <= self.min_side <= self.max_side <= 30:
-            raise ValueError(f"need {MIN_BOX + 1} <= min_side <= max_side <= 30 (an outline with room inside needs "
-                             f"{MIN_BOX} cells), got {self.min_side}, {self.max_side}")
+            raise ValueError(
+                f"need {MIN_BOX + 1} <= min_side <= max_side <= 30 (an outline with room inside needs "
+                f"{MIN_BOX} cells), got {self.min_side}, {self.max_side}"
+            )
         if not 1 <= self.min_outlines <= self.max_outlines <= MAX_OUTLINES:
-            raise ValueError(f"need 1 <= min_outlines <= max_outlines <= {MAX_OUTLINES}, got {self.min_outlines}, {self.max_outlines}")
+            raise ValueError(
+                f"need 1 <= min_outlines <= max_outlines <= {MAX_OUTLINES}, got {self.min_outlines}, "
+                f"{self.max_outlines}"
+            )
         if min(self.max_inside, self.max_outside) < 0 or self.max_shapes < self.max_outlines:
-            raise ValueError("max_inside and max_outside must not be negative, and max_shapes must leave room for the outlines")
+            raise ValueError(
+                "max_inside and max_outside must not be negative, and max_shapes must leave room for the outlines"
+            )
 
     def __call__(self, rng: np.random.Generator) -> Sample:
         """One grid; redrawn in the rare case where shapes outnumber the background, so that the

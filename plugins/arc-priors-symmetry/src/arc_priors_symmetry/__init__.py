@@ -23,7 +23,19 @@ import numpy as np
 
 from arc_priors_symmetry.sampler import SymmetrySampler
 from generators import SizeCurriculum
-from priors import AS_YES_NO, DIHEDRAL, MIRRORS, NUMBER, YES_NO, ColorParam, Family, Prior, TableRule, Tables, table_rule
+from priors import (
+    AS_YES_NO,
+    DIHEDRAL,
+    MIRRORS,
+    NUMBER,
+    YES_NO,
+    ColorParam,
+    Family,
+    Prior,
+    TableRule,
+    Tables,
+    table_rule,
+)
 from priors.questions import Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
@@ -123,6 +135,7 @@ def object_left_right(scene, params) -> str | None:
 
 # --- worked answers: a cell that breaks the symmetry, and the cell it should match -----------
 
+
 def _first(mask: np.ndarray, top: int = 0, left: int = 0) -> list[tuple[int, int]]:
     cells = np.argwhere(mask)
     return [(int(cells[0][0]) + top, int(cells[0][1]) + left)] if len(cells) else []
@@ -173,7 +186,10 @@ def witness(transform: str) -> Worked:
 def breaking_steps(scene, params) -> list[str]:
     """Every mirror pair that differs, by its left cell in reading order."""
     c, w = scene.tables.cells, scene.shape[1]
-    return [pair((r, k), (r, w - 1 - k)) for r, k in zip(c.row[_breaking(scene.tables)].tolist(), c.col[_breaking(scene.tables)].tolist())]
+    return [
+        pair((r, k), (r, w - 1 - k))
+        for r, k in zip(c.row[_breaking(scene.tables)].tolist(), c.col[_breaking(scene.tables)].tolist())
+    ]
 
 
 def breaking_holds(scene, params, line: str) -> bool:
@@ -252,7 +268,10 @@ HARD = SymmetrySettings(min_side=12, max_side=30, max_colors=5)
 # for "none" of axes, 0 of breaking_cells and "yes" of the object question.
 prior = Prior(
     name="symmetry",
-    description="Symmetry of the whole grid under flips and turns, how far it is from left-right symmetry, and mirrored objects.",
+    description=(
+        "Symmetry of the whole grid under flips and turns, how far it is from left-right symmetry, and "
+        "mirrored objects."
+    ),
     families=(
         Family(
             "symmetry.left_right",
@@ -312,7 +331,8 @@ prior = Prior(
         ),
         Family(
             "symmetry.axes",
-            "Which of these symmetries does {grid} have: left-right, top-bottom, diagonal, anti-diagonal, rotation 180, "
+            "Which of these symmetries does {grid} have: left-right, top-bottom, diagonal, anti-diagonal, rotation "
+            "180, "
             "rotation 90? List them separated by commas, or answer none",
             axes,
             keep={"none": 0.6},

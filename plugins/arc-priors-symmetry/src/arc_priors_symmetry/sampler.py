@@ -143,7 +143,9 @@ class SymmetrySampler:
         shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
         density = 0.2 + 0.6 * rng.random()
         u, v = rng.random((2, height, width))
-        grid = np.where(u < density, np.array(shape_colors, dtype=np.uint8)[(v * len(shape_colors)).astype(int)], background).astype(np.uint8)
+        grid = np.where(
+            u < density, np.array(shape_colors, dtype=np.uint8)[(v * len(shape_colors)).astype(int)], background
+        ).astype(np.uint8)
         group = _pick_group(rng, square=height == width)
         grid = symmetrize(grid, group.elements)
         if group.elements and rng.random() < self.break_rate:
