@@ -418,10 +418,10 @@ def conformance_suite(
 
         def test_answers_are_balanced_at_every_level(self):
             if prior.build is not None:
-                check_level_balance(prior, max(100, samples // 4), limit=balance, min_asked=min_asked)
+                check_level_balance(prior, max(100, samples // 8), limit=balance, min_asked=min_asked)
 
         def test_answers_on_the_default_mixtures_grids(self):
-            check_mixture(prior, max(100, samples // 4), min_asked=min_asked)
+            check_mixture(prior, max(100, samples // 8), min_asked=min_asked)
 
     Conformance.__name__ = Conformance.__qualname__ = f"TestConformance_{prior.name}"
     return Conformance
