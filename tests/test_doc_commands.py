@@ -52,6 +52,11 @@ EXCEPTIONS = {
     "(about 8 min), which docs/training.md's `arc-priors train --run-dir runs/tiny` runs here, scaled, with --main-job",
     ("README.md", "python -m pytest"): "the whole test suite, this file included: CI runs it",
     (
+        "README.md",
+        "arc-priors train --quick",
+    ): "a 5-step main job (about 10 s); tests/test_train_options.py holds what it "
+    "runs, and the README's other train lines run here",
+    (
         "docs/training.md",
         "arc-priors train --model ~/models/qwen --method lora --priors counting=2,area,colors --n-train 50000 "
         "--run-dir runs/qwen",
