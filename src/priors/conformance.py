@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Sequence
 
 import attrs
 from hypothesis.reporting import with_reporter
@@ -232,7 +232,3 @@ def failure_lines(report: KitReport) -> list[str]:
         + (f" (and {len(r.problems) - 1} more)" if len(r.problems) > 1 else "")
         for r in report.failed
     ]
-
-
-def states(report: KitReport) -> Mapping[str, str]:
-    return {r.rule: r.state for r in report.results}
