@@ -3,7 +3,7 @@ independent references.
 
     python benchmarks/answers.py [--chats 1000000] [--workers 2]
 
-Records come from the chunk engine (`trainers.engine.Engine`, the way `generate` writes
+Records come from the chunk engine (`trainers.data.engine.Engine`, the way `generate` writes
 them: the array way for one grid a chat) over every built-in prior and both plugins, in
 four mixtures that split the chats evenly: the default conventions; every prior at its
 hard level; 4-neighbour multicolour objects; no background. Each question's answer is
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pooled import EVERY, chunk_jobs, run  # noqa: E402  (it puts the references' folders on the path)
 
 from priors.scene import Conventions  # noqa: E402
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
-from trainers.engine import CHUNK, Engine  # noqa: E402
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.data.engine import CHUNK, Engine  # noqa: E402
 
 MIXTURES = (
     {},

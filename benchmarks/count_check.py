@@ -67,8 +67,8 @@ def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
     import yaml
 
     import priors
-    from trainers.chats import system_message
-    from trainers.mixture import chat_config_from_dict
+    from trainers.data.chat_builder import system_message
+    from trainers.data.mixture import chat_config_from_dict
 
     recorded = yaml.safe_load((run / "config.yaml").read_text())
     recorded.pop("train", None)
@@ -99,7 +99,7 @@ def filled_bin(grid: np.ndarray) -> int:
 
 
 def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -> dict:
-    from trainers.evaluate import HFResponder, load_local_model
+    from trainers.training.evaluate import HFResponder, load_local_model
 
     rng = np.random.default_rng(seed)
     grids = [blob_grid(rng, overwrite=overwrite) for _ in range(n)]

@@ -4,7 +4,7 @@ against reasoning-gym, and the physical limit of writing the output.
     python benchmarks/generate.py [--n 50000] [--n-full 10000] [--rounds 3] [--rg-items 5000] [--million]
     python benchmarks/generate.py --phases 20000
 
-Per-core figures time `trainers.datasets.generate` on one worker inside a child process
+Per-core figures time `trainers.data.datasets.generate` on one worker inside a child process
 (start-up excluded, as reasoning-gym's are timed after its import), for the default
 mixture (counting, area, colors) and the full one (every built-in prior and installed
 plugin), each with one grid a chat and with two (`--grids-per-chat 2`: compare joins the
@@ -43,9 +43,9 @@ print(n / (time.perf_counter() - start))
 OURS_SCRIPT = """
 import sys, time
 from pathlib import Path
-from trainers.chats import ChatConfig, parse_weights
-from trainers.datasets import generate
-from trainers.cards import read_card
+from trainers.data.chat_builder import ChatConfig, parse_weights
+from trainers.data.datasets import generate
+from trainers.data.cards import read_card
 priors, n, out, grids = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 stats = generate(ChatConfig(priors=parse_weights(priors), grids_per_chat=grids), n, out, workers=1, overwrite=True)
 card = read_card(out)
@@ -132,7 +132,7 @@ def write_rate(source: Path, folder: Path, rounds: int) -> tuple[float, str]:
     return best, before
 
 
-PHASES = {  # phase: (class in trainers.fastchats, or None for the module; function)
+PHASES = {  # phase: (class in trainers.data.chunk_chats, or None for the module; function)
     "sample": (None, "draw"),
     "parse": (None, "parse_board"),
     "order of tries": (None, "arrival_order"),
@@ -159,10 +159,10 @@ def phases(chats: int) -> None:
     each phase's function wrapped with a timer; the rest is asking (answer tables) and glue."""
     import importlib
 
-    from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.engine import CHUNK, Engine
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
+    from trainers.data.engine import CHUNK, Engine
 
-    module = importlib.import_module("trainers.fastchats")
+    module = importlib.import_module("trainers.data.chunk_chats")
     spent = dict.fromkeys(PHASES, 0.0)
     for name, (cls, attr) in PHASES.items():
         owner = getattr(module, cls) if cls else module

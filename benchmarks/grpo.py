@@ -14,7 +14,7 @@ give GRPO no gradient, under the graded and under the exact-match reward. The lo
 stands beside the wall times: other work on the machine slows every step.
 
 With --answers worked, the warm start and GRPO use worked answers (steps, then the answer on
-the last line), GRPO adds the step reward (`trainers.rewards.step_reward`, weight 1) to the
+the last line), GRPO adds the step reward (`trainers.training.rewards.step_reward`, weight 1) to the
 graded one, completions may run to the longest reference reply, and the step credit and its
 flat groups are reported beside the rest.
 """
@@ -37,8 +37,8 @@ def load_average() -> str:
 
 
 def held_out_rows(n: int, answers: str = "bare") -> list[dict]:
-    from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.rewards import grpo_rows
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
+    from trainers.training.rewards import grpo_rows
 
     builder, rows, index = ChatBuilder(ChatConfig(seed=EVAL_SEED, answers=answers)), [], 0
     while len(rows) < n:
@@ -49,7 +49,7 @@ def held_out_rows(n: int, answers: str = "bare") -> list[dict]:
 
 def completion_tokens(tokenizer, rows: list[dict]) -> int:
     """Completion length: 8 tokens for bare answers; worked ones run to their longest reference."""
-    from trainers.evaluate import token_budget
+    from trainers.training.evaluate import token_budget
 
     worked = [r["worked"] for r in rows if r.get("worked")]
     return token_budget(tokenizer, worked, least=8) if worked else 8
@@ -94,8 +94,8 @@ def measure(model_dir: Path, rows: list[dict]) -> dict:
     import torch
 
     from priors.scoring import score_answer
-    from trainers.evaluate import load_local_model
-    from trainers.steps import score_steps
+    from trainers.training.evaluate import load_local_model
+    from trainers.training.step_credit import score_steps
 
     model, tokenizer = load_local_model(model_dir)
     torch.manual_seed(0)
@@ -125,7 +125,7 @@ def measure(model_dir: Path, rows: list[dict]) -> dict:
 def warm_start(run_dir: Path, steps: int, answers: str = "bare") -> Path:
     """The page's `arc-priors train` run; with 0 steps, the untrained tiny model."""
     if steps == 0:
-        from trainers.tiny_model import build_tiny_model
+        from trainers.training.tiny_model import build_tiny_model
 
         return build_tiny_model(run_dir / "base_model")
     command = [
@@ -159,8 +159,8 @@ def grpo(model_dir: Path, out: Path, steps: int, lr: float, chats: int, answers:
     from transformers import AutoTokenizer
     from trl import GRPOConfig, GRPOTrainer
 
-    from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.rewards import exact_match_reward, graded_reward, grpo_rows, step_reward
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
+    from trainers.training.rewards import exact_match_reward, graded_reward, grpo_rows, step_reward
 
     builder = ChatBuilder(ChatConfig(seed=1, answers=answers))
     rows = [row for i in range(chats) for row in grpo_rows(builder.record(i))]

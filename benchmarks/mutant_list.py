@@ -437,7 +437,7 @@ MUTANTS = (
     M(
         "qa-question-answer-swapped",
         "records",
-        "src/trainers/schema.py",
+        "src/trainers/data/schema.py",
         '"question": question,\n        "answer": answer,',
         '"question": answer,\n        "answer": question,',
         ("tests/test_worked_answers.py::test_a_worked_dataset_keeps_both_texts_and_says_the_worked_one",),
@@ -446,7 +446,7 @@ MUTANTS = (
     M(
         "check-worked-last-line-unchecked",
         "records",
-        "src/trainers/schema.py",
+        "src/trainers/data/schema.py",
         '(not isinstance(worked, str) or final_line(worked) != qa["answer"].strip())',
         "not isinstance(worked, str)",
         ("tests/test_worked_answers.py::test_a_bare_record_reads_as_before_and_a_bad_worked_field_is_named",),
@@ -455,7 +455,7 @@ MUTANTS = (
     M(
         "grpo-prompt-without-question",
         "records",
-        "src/trainers/schema.py",
+        "src/trainers/data/schema.py",
         "messages[: u + 1]",
         "messages[:u]",
         ("tests/test_schema.py::test_grpo_rows_hold_a_prompt_ending_with_its_question_and_the_gold_answer",),
@@ -464,7 +464,7 @@ MUTANTS = (
     M(
         "metadata-seed-index-swapped",
         "records",
-        "src/trainers/schema.py",
+        "src/trainers/data/schema.py",
         'METADATA = ("seed", "index",',
         'METADATA = ("index", "seed",',
         ("tests/test_chats.py::test_a_chat_is_system_then_grid_and_question_then_alternating_answers",),
@@ -473,7 +473,7 @@ MUTANTS = (
     M(
         "board-text-escape-reversed",
         "records",
-        "src/trainers/lines.py",
+        "src/trainers/data/record_text.py",
         'ord("\\\\"), ord("n")',
         'ord("n"), ord("\\\\")',
         ("tests/test_chunk_parse.py::test_board_texts_are_the_digits_encoding_and_the_json_lists_of_each_grid",),

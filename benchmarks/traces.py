@@ -2,7 +2,7 @@
 
     python benchmarks/traces.py [--chats 100000] [--workers 2]
 
-Chats are made as `arc-priors generate` makes them (`trainers.engine.Engine`: the array
+Chats are made as `arc-priors generate` makes them (`trainers.data.engine.Engine`: the array
 way for one grid a chat, record by record for two), over every built-in prior and both
 plugins, in four mixtures that split
 the chats evenly: the default conventions; two grids a chat (so compare's families join)
@@ -27,9 +27,9 @@ from pooled import EVERY, chunk_jobs, run  # noqa: E402  (it puts the references
 
 from priors.questions import worked_text  # noqa: E402
 from priors.scene import Conventions  # noqa: E402
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
-from trainers.engine import CHUNK, Engine  # noqa: E402
-from trainers.steps import target  # noqa: E402
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.data.engine import CHUNK, Engine  # noqa: E402
+from trainers.training.step_credit import target  # noqa: E402
 
 MIXTURES = (
     {},

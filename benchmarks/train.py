@@ -3,7 +3,7 @@ loop's batches of chats of like length, both with the loss on the answers only.
 
     python benchmarks/train.py [--steps 150] [--rounds 2]
 
-Same tiny model (built fresh, same seed), the main job's chats (src/trainers/main_job.yaml),
+Same tiny model (built fresh, same seed), the main job's chats (src/trainers/training/main_job.yaml),
 both trainers in one run, alternating, best of `--rounds`. Reported: real (non-pad) tokens
 per second for each, their ratio, and the load average beside them.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 
 
 def measure(label: str, config) -> float:
-    from trainers.finetune import build_trainer, load_model
-    from trainers.run import _quiet
+    from trainers.training.finetune import build_trainer, load_model
+    from trainers.training.run_phases import _quiet
 
     config.run_dir.mkdir(parents=True)
     model, tokenizer = load_model(config)
@@ -49,8 +49,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    from trainers.mixture import make_chat_config, read_mixture
-    from trainers.train_config import MAIN_JOB, make_train_config
+    from trainers.data.mixture import make_chat_config, read_mixture
+    from trainers.training.train_config import MAIN_JOB, make_train_config
 
     job = read_mixture(MAIN_JOB)
     chats = make_chat_config(dict(job.chat))

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from trainers.finetune import TrainConfig, build_trainer, end_distributed, load_model
+from trainers.training.finetune import TrainConfig, build_trainer, end_distributed, load_model
 
 out, run = Path(sys.argv[1]), Path(sys.argv[2])
 config = TrainConfig(

@@ -4,7 +4,7 @@ reply from that question's gold record however the evaluator orders or isolates 
 
 from __future__ import annotations
 
-from trainers.evaluate import grid_text
+from trainers.training.evaluate import grid_text
 
 
 def gold_questions(records) -> dict:

@@ -10,8 +10,8 @@ import pytest
 
 import arc_priors
 from priors.registry import load as load_prior
-from trainers.curriculum import Curriculum
-from trainers.mixture import ChatConfig, ChatConfigError, parse_weights
+from trainers.data.mixture import ChatConfig, ChatConfigError, parse_weights
+from trainers.training.curriculum import Curriculum
 
 
 def test_item_17_is_the_same_in_any_process():

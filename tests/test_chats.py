@@ -10,7 +10,7 @@ from reference import Reference, answer_for
 
 from priors import Conventions, get_encoder
 from priors.testing import conventions
-from trainers.chats import ChatBuilder, ChatConfig, ChatConfigError, parse_weights
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, ChatConfigError, parse_weights
 
 configs = st.builds(
     ChatConfig,
@@ -102,7 +102,7 @@ def test_bad_weights_are_refused_with_the_reason(spec, words):
 
 
 def test_every_record_has_the_same_keys_whatever_the_options():
-    from trainers.schema import check_record
+    from trainers.data.schema import check_record
 
     shapes = set()
     for config in (

@@ -13,7 +13,7 @@ import priors
 from priors.batch import parse_grids, parse_many
 from priors.tables import TableRule, Tables
 from priors.testing import conventions, grids
-from trainers.lines import board_texts
+from trainers.data.record_text import board_texts
 
 chunks = st.lists(grids(max_side=14), min_size=1, max_size=8)
 
@@ -66,7 +66,7 @@ def _table_families():
 
 
 def test_every_family_of_counting_area_and_colors_is_asked_by_chunk():
-    from trainers.asking import chunk_rule
+    from trainers.data.questions import chunk_rule
 
     assert all(isinstance(f.answer, TableRule) and chunk_rule(f) is f.answer for f in _families().values())
 
@@ -85,7 +85,7 @@ class _Fixed:
 @settings(max_examples=120)
 @given(gs=chunks, c=conventions(), u=st.floats(0, 0.999))
 def test_each_family_asked_of_a_chunk_asks_each_grid_what_it_asks_the_grid_alone(gs, c, u):
-    from trainers.asking import ask_table as _ask
+    from trainers.data.questions import ask_table as _ask
 
     tables = Tables.of_parsed(parse_grids(gs, c))
     scenes = [c.parse(g) for g in gs]
@@ -135,7 +135,7 @@ def test_each_rule_over_a_chunk_answers_every_parameter_value_as_over_each_grid_
 @settings(max_examples=80)
 @given(gs=chunks, c=conventions(), yes=st.lists(st.booleans(), min_size=1, max_size=20))
 def test_answer_texts_made_for_many_codes_at_once_are_the_quoted_answer_texts(gs, c, yes):
-    from trainers.asking import answer_texts as _answer_texts
+    from trainers.data.questions import answer_texts as _answer_texts
 
     tables = Tables.of_parsed(parse_grids(gs, c))
     families = _families()

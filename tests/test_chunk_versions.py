@@ -13,8 +13,8 @@ from generators.fast import OUT, Drawn
 from generators.placement import BOARD
 from priors.builtin.area import AreaSampler
 from priors.builtin.shapes import ThemedSampler
-from priors.checks import GuardedPrior
 from priors.errors import PriorFailure
+from priors.guards import GuardedPrior
 from priors.settings import Noisy
 from priors.testing import LEVELS
 

@@ -270,11 +270,11 @@ def test_a_corrupt_training_file_is_one_line_and_exit_2(tmp_path, content, words
 
 
 def test_main_job_flag_runs_the_main_job_file_and_typed_options_still_win(tmp_path):
-    """`arc-priors train --main-job` reads trainers/main_job.yaml (bare `train` does too,
+    """`arc-priors train --main-job` reads trainers/training/main_job.yaml (bare `train` does too,
     tests/test_train_options.py); the run folder's config.yaml records what was used."""
     import yaml
 
-    from trainers.train_config import MAIN_JOB
+    from trainers.training.train_config import MAIN_JOB
 
     job = yaml.safe_load(MAIN_JOB.read_text())
     proc = subprocess.run(

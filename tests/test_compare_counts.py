@@ -5,7 +5,7 @@ changed_cells is well-posed only on pairs of the same size. The compare page say
 from pathlib import Path
 
 import priors
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "priors" / "compare.md"
 

@@ -181,7 +181,7 @@ def _mix_yaml() -> str:
 
 def _tiny_hf_model(path: Path) -> None:
     pytest.importorskip("transformers")
-    from trainers.tiny_model import build_tiny_model
+    from trainers.training.tiny_model import build_tiny_model
 
     build_tiny_model(path)
 

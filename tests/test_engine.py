@@ -16,10 +16,10 @@ from reference import Reference, answer_for
 from priors.encoders import get_encoder
 from priors.questions import final_line
 from priors.testing import conventions
-from trainers.asking import arrival_order, choose
-from trainers.chats import ChatBuilder, ChatConfig, first_turn, parse_weights
-from trainers.engine import CHUNK, Engine
-from trainers.schema import check_record
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, first_turn, parse_weights
+from trainers.data.engine import CHUNK, Engine
+from trainers.data.questions import arrival_order, choose
+from trainers.data.schema import check_record
 
 SEPARATORS = (",", ":")
 TASKS = str(Path(__file__).with_name("arc_fixtures") / "tasks")
@@ -210,7 +210,7 @@ def test_array_records_follow_the_per_record_distributions(level, mixture, grids
 
 @pytest.mark.parametrize("mixture", ["counting,area,colors", "counting,shapes"])
 def test_a_chunks_tally_is_the_tally_of_its_records(mixture):
-    from trainers.cards import Tally
+    from trainers.data.cards import Tally
 
     engine = Engine(ChatBuilder(ChatConfig(priors=parse_weights(mixture), seed=4)))
     chunk = engine.records(CHUNK, CHUNK + 300)
@@ -219,7 +219,7 @@ def test_a_chunks_tally_is_the_tally_of_its_records(mixture):
 
 @pytest.mark.parametrize("mixture", ["counting,area,colors", "counting,shapes"])
 def test_a_brief_system_prompt_changes_the_system_turn_and_nothing_else(mixture):
-    from trainers.chats import BRIEF, system_message
+    from trainers.data.chat_builder import BRIEF, system_message
 
     full = ChatConfig(priors=parse_weights(mixture), seed=5)
     brief = ChatConfig(priors=parse_weights(mixture), seed=5, system_prompt="brief")

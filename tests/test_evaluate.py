@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from trainers.chats import ChatBuilder, ChatConfig
-from trainers.evaluate import (
+from trainers.data.chat_builder import ChatBuilder, ChatConfig
+from trainers.training.evaluate import (
     MODES,
     EvalReport,
     ModelLoadError,
@@ -21,7 +21,7 @@ from trainers.evaluate import (
     load_responder,
     write_report,
 )
-from trainers.report import SIZE_BUCKETS, size_bucket, verdicts, wilson_interval
+from trainers.training.report import SIZE_BUCKETS, size_bucket, verdicts, wilson_interval
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +166,8 @@ def test_unknown_mode_is_refused(records):
 
 
 def test_import_is_cheap():
-    code = (
-        "import sys, trainers.evaluate; print(any(m in sys.modules for m in ('torch', 'transformers', 'matplotlib')))"
-    )
+    heavy = "('torch', 'transformers', 'matplotlib')"
+    code = f"import sys, trainers.training.evaluate; print(any(m in sys.modules for m in {heavy}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
@@ -191,7 +190,7 @@ def scrambled(tmp_path_factory):
     a padding bug pass unnoticed."""
     torch = pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from trainers.tiny_model import TinyModelSpec, build_tiny_model
+    from trainers.training.tiny_model import TinyModelSpec, build_tiny_model
 
     spec = TinyModelSpec(
         hidden_size=32, num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2, intermediate_size=64
@@ -323,9 +322,9 @@ def test_adapter_is_loaded_on_top_of_the_model(scrambled, tmp_path):
 def test_the_majority_baseline_scores_each_family_by_its_most_common_answer():
     from collections import Counter
 
-    from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.report import majority_report
-    from trainers.training_data import majority_answers
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
+    from trainers.training.report import majority_report
+    from trainers.training.training_data import majority_answers
 
     builder = ChatBuilder(ChatConfig())
     train, held_out = [builder.record(i) for i in range(300)], [builder.record(i) for i in range(300, 340)]

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 from scripted import asked, gold_questions
 
-from trainers.chats import ChatBuilder, ChatConfig
-from trainers.evaluate import EvalReport, assess, evaluate, judge
-from trainers.report import SCORES, majority_report, verdicts, wilson_interval
-from trainers.training_data import majority_answers
+from trainers.data.chat_builder import ChatBuilder, ChatConfig
+from trainers.training.evaluate import EvalReport, assess, evaluate, judge
+from trainers.training.report import SCORES, majority_report, verdicts, wilson_interval
+from trainers.training.training_data import majority_answers
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def test_the_evaluate_command_prints_the_majority_column_and_verdicts(tmp_path):
     from click.testing import CliRunner
 
     from arc_priors.cli import main
-    from trainers.tiny_model import build_tiny_model
+    from trainers.training.tiny_model import build_tiny_model
 
     model, out = build_tiny_model(tmp_path / "model"), tmp_path / "eval"
     args = [

@@ -5,9 +5,9 @@ the generation budget keep working."""
 import pytest
 from scripted import asked, gold_questions
 
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
-from trainers.evaluate import EvalReport, evaluate, judge, reply_tokens
-from trainers.report import majority_report, verdicts
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
+from trainers.training.evaluate import EvalReport, evaluate, judge, reply_tokens
+from trainers.training.report import majority_report, verdicts
 
 CONFIG = ChatConfig(priors=parse_weights("counting=2,area"), seed=21, answers="worked", questions_per_chat=3)
 

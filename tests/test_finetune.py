@@ -11,8 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("trl")
 
-from trainers.chats import ChatConfig, parse_weights  # noqa: E402
-from trainers.finetune import TrainConfig, build_trainer, load_model  # noqa: E402
+from trainers.data.chat_builder import ChatConfig, parse_weights  # noqa: E402
+from trainers.training.finetune import TrainConfig, build_trainer, load_model  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -62,7 +62,7 @@ def test_an_adapter_saves_reloads_and_merges_with_the_same_logits(tmp_path):
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
 
-    from trainers.finetune import save_model
+    from trainers.training.finetune import save_model
 
     config = _config(tmp_path, method="lora", max_steps=3, lr=5e-3)
     trainer, tokenizer = _trained(config)
@@ -82,7 +82,7 @@ def test_an_adapter_saves_reloads_and_merges_with_the_same_logits(tmp_path):
 
 
 def test_train_writes_the_run_folder(tmp_path):
-    from trainers.finetune import train
+    from trainers.training.finetune import train
 
     config = _config(tmp_path, n_train=40, n_eval=3, max_steps=2)
     lines = []
@@ -127,7 +127,7 @@ def test_a_missing_model_folder_is_one_line_and_exit_2(tmp_path):
 
 
 def test_a_used_run_folder_is_refused_without_overwrite(tmp_path):
-    from trainers.finetune import TrainConfigError, check_run_dir
+    from trainers.training.finetune import TrainConfigError, check_run_dir
 
     config = _config(tmp_path)
     config.run_dir.mkdir()
@@ -166,7 +166,7 @@ def test_a_folder_that_does_not_load_as_a_model_is_one_line_and_leaves_no_run_fo
 
 
 def test_the_evaluation_seed_cannot_be_the_training_seed(tmp_path):
-    from trainers.finetune import TrainConfigError
+    from trainers.training.finetune import TrainConfigError
 
     with pytest.raises(TrainConfigError, match="evaluation seed"):
         _config(tmp_path, seed=1_000_003)
@@ -174,8 +174,8 @@ def test_the_evaluation_seed_cannot_be_the_training_seed(tmp_path):
 
 def test_held_out_chats_follow_the_mixture_the_training_data_records(tmp_path):
     from priors import Conventions
-    from trainers.datasets import generate
-    from trainers.training_data import evaluation_records
+    from trainers.data.datasets import generate
+    from trainers.training.training_data import evaluation_records
 
     data = tmp_path / "d.jsonl"
     generate(ChatConfig(priors=parse_weights("area"), encoder="spaced", conventions=Conventions(4, False, 0)), 10, data)
@@ -254,9 +254,9 @@ def test_the_train_and_evaluate_commands_run_end_to_end(tmp_path):
 
 
 def test_the_run_folder_holds_its_config_in_the_config_file_form_and_it_runs_again(tmp_path):
-    from trainers.finetune import train
-    from trainers.mixture import read_mixture
-    from trainers.train_config import make_train_config
+    from trainers.data.mixture import read_mixture
+    from trainers.training.finetune import train
+    from trainers.training.train_config import make_train_config
 
     config = _config(tmp_path, n_train=20, max_steps=1, max_length=256)
     train(config, echo=lambda line: None)
@@ -266,7 +266,7 @@ def test_the_run_folder_holds_its_config_in_the_config_file_form_and_it_runs_aga
 
 
 def test_a_curriculum_run_moves_priors_up_as_they_pass_the_threshold(tmp_path):
-    from trainers.finetune import train
+    from trainers.training.finetune import train
 
     lines = []
     config = _config(
@@ -286,8 +286,8 @@ def test_a_curriculum_run_moves_priors_up_as_they_pass_the_threshold(tmp_path):
 
 
 def test_evaluation_reports_accuracy_per_level(tmp_path):
-    from trainers.chats import ChatBuilder
-    from trainers.evaluate import evaluate
+    from trainers.data.chat_builder import ChatBuilder
+    from trainers.training.evaluate import evaluate
 
     class Echo:
         def respond(self, prompts):
@@ -307,7 +307,7 @@ def test_the_training_path_teaches_the_model_to_read_its_grid(tmp_path):
     import numpy as np
 
     from priors import encode
-    from trainers.evaluate import HFResponder
+    from trainers.training.evaluate import HFResponder
 
     def chat(i):
         grid = np.random.default_rng([7, i]).integers(0, 10, (4, 4))

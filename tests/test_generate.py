@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
-from trainers.datasets import DatasetError, generate, read_records
-from trainers.engine import Engine
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
+from trainers.data.datasets import DatasetError, generate, read_records
+from trainers.data.engine import Engine
 
 CONFIG = ChatConfig(priors=parse_weights("counting=2,area,colors"), seed=11)
 
@@ -170,7 +170,7 @@ def test_a_running_writers_temporary_is_left_alone(tmp_path):
 
 
 def test_a_file_that_appears_while_generating_is_not_replaced_without_overwrite(tmp_path, monkeypatch):
-    from trainers import files
+    from trainers.data import atomic_files as files
 
     out = tmp_path / "d.jsonl"
     real = files._publish
@@ -233,7 +233,7 @@ def test_an_unwritable_folder_is_named_by_the_users_path_not_a_temporary(tmp_pat
 
 
 def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_front(monkeypatch):
-    from trainers import datasets
+    from trainers.data import datasets
 
     started = []
     monkeypatch.setattr(
@@ -253,7 +253,7 @@ def test_a_full_disk_or_refused_folder_is_reported_with_the_users_path(tmp_path,
     from click.testing import CliRunner
 
     from arc_priors.cli import main
-    from trainers import datasets
+    from trainers.data import datasets
 
     if where == "mkstemp":
 
@@ -282,7 +282,7 @@ def test_a_full_disk_or_refused_folder_is_reported_with_the_users_path(tmp_path,
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_opens_at_zero_and_moves_in_pieces_where_records_need_no_whole_chunk(tmp_path, workers):
     """A small per-record run sat at 0% until its one chunk of 4,000 was done (issue 22)."""
-    from trainers.engine import PIECE
+    from trainers.data.engine import PIECE
 
     # real ARC grids are made per record
     config = ChatConfig(

@@ -34,8 +34,8 @@ def _warm_start(model_dir: Path) -> None:
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
-    from trainers.chats import ChatBuilder, ChatConfig
-    from trainers.tiny_model import build_tiny_model
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
+    from trainers.training.tiny_model import build_tiny_model
 
     base = build_tiny_model(model_dir.parent / "base_model")
     builder = ChatBuilder(ChatConfig())

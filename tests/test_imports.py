@@ -5,6 +5,8 @@ and no module takes part in an import circle, lazy imports inside functions incl
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -92,3 +94,33 @@ def test_dependencies_flow_one_way():
         if LAYERS.index(target.split(".")[0]) > LAYERS.index(module.split(".")[0])
     ]
     assert upward == []
+
+
+def test_the_dataset_side_never_imports_the_training_side():
+    """`trainers.data` makes and reads datasets; a user without torch must be able to."""
+    backwards = [
+        (module, target)
+        for module, targets in import_graph().items()
+        if module.startswith("trainers.data")
+        for target in targets
+        if target.startswith("trainers.training")
+    ]
+    assert backwards == []
+
+
+def test_trainers_has_only_its_two_rooms():
+    """The flat room of 22 modules stays split: new modules go into `data` or `training`."""
+    top = sorted(p.name for p in (SRC / "trainers").iterdir() if p.suffix == ".py" or (p / "__init__.py").exists())
+    assert top == ["__init__.py", "data", "training"]
+
+
+def test_the_dataset_side_imports_no_heavy_library():
+    """Making and reading datasets loads no torch, transformers, datasets or scipy until a
+    function that needs one (a parquet file, `features()`) is called."""
+    code = (
+        "import importlib, pkgutil, sys, trainers.data as d\n"
+        "for m in pkgutil.iter_modules(d.__path__): importlib.import_module('trainers.data.' + m.name)\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'datasets', 'scipy', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -41,7 +41,7 @@ def _messages_of(dataset):
 
 
 def _records():
-    from trainers.chats import ChatBuilder, ChatConfig
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig
 
     builder = ChatBuilder(ChatConfig(seed=2))
     return [builder.record(i) for i in range(12)]
@@ -49,7 +49,7 @@ def _records():
 
 def test_the_training_chat_stream_writes_nothing_to_the_datasets_cache(tmp_path, monkeypatch):
     datasets = pytest.importorskip("datasets")
-    from trainers.training_data import chat_stream
+    from trainers.training.training_data import chat_stream
 
     cache = tmp_path / "cache"
     monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", cache)
@@ -63,8 +63,8 @@ def test_the_training_chat_stream_writes_nothing_to_the_datasets_cache(tmp_path,
 def test_training_data_for_the_sft_trainer_writes_nothing_to_the_datasets_cache(tmp_path, monkeypatch):
     datasets = pytest.importorskip("datasets")
     pytest.importorskip("trl")
-    from trainers.finetune import training_dataset
-    from trainers.tiny_model import build_tiny_tokenizer
+    from trainers.training.finetune import training_dataset
+    from trainers.training.tiny_model import build_tiny_tokenizer
 
     cache = tmp_path / "cache"
     monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", cache)

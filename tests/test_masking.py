@@ -17,7 +17,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from trainers.masking import (  # noqa: E402
+from trainers.training.masking import (  # noqa: E402
     assistant_char_spans,
     has_generation_markers,
     loss_mask_strategy,
@@ -27,7 +27,7 @@ from trainers.masking import (  # noqa: E402
     tokenize_chats,
     training_messages,
 )
-from trainers.tiny_model import (  # noqa: E402
+from trainers.training.tiny_model import (  # noqa: E402
     EOS_TOKEN,
     TinyModelSpec,
     build_tiny_config,
@@ -79,7 +79,7 @@ QUESTIONS = [
 
 
 def make_chat(i: int) -> dict:
-    """A record shaped like `trainers.chats` output, with answers unique to chat i."""
+    """A record shaped like `trainers.data.chat_builder` output, with answers unique to chat i."""
     n_q = 1 + i % 3
     grid = [[(r * 3 + c + i) % 10 if (r + c + i) % 3 else 0 for c in range(3 + i % 5)] for r in range(2 + i % 4)]
     text = "\n".join("".join(map(str, row)) for row in grid)
@@ -193,7 +193,7 @@ def test_has_generation_markers_variants(builtin_tok):
 
 
 def test_import_does_not_pull_trl_or_datasets():
-    code = "import sys, trainers.masking; print('trl' in sys.modules, 'datasets' in sys.modules)"
+    code = "import sys, trainers.training.masking; print('trl' in sys.modules, 'datasets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -230,7 +230,7 @@ def test_marker_less_masks_without_trl(name):
 
 @pytest.mark.parametrize("name", ["builtin", *sorted(FORMATS)])
 def test_the_loss_covers_a_whole_worked_answer_steps_and_last_line(name, builtin_tok):
-    from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
 
     tok = builtin_tok if name == "builtin" else format_tokenizer(name)
     end_token = EOS_TOKEN if name == "builtin" else FORMATS[name][3]

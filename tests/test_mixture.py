@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from trainers.cards import read_card, recorded_mixture
-from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
+from trainers.data.cards import read_card, recorded_mixture
+from trainers.data.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
 
 MIX = """
 priors:

@@ -7,8 +7,8 @@ import sys
 import pytest
 import yaml
 
-from trainers.chats import ChatBuilder
-from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
 
 
 def test_only_the_named_families_are_asked_and_the_other_priors_ask_all_of_theirs():

@@ -1,4 +1,4 @@
-"""The plain training loop (trainers.plain): batches that keep every chat and pad little,
+"""The plain training loop (trainers.training.plain_loop): batches that keep every chat and pad little,
 labels only on the assistant's tokens, the schedule, and a run that learns."""
 
 import attrs
@@ -7,11 +7,11 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
-from trainers.finetune import TrainConfig, build_trainer, load_model  # noqa: E402
-from trainers.masking import tokenize_chat  # noqa: E402
-from trainers.plain import WARMUP, learning_rate, length_batches  # noqa: E402
-from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.training.finetune import TrainConfig, build_trainer, load_model  # noqa: E402
+from trainers.training.masking import tokenize_chat  # noqa: E402
+from trainers.training.plain_loop import WARMUP, learning_rate, length_batches  # noqa: E402
+from trainers.training.tiny_model import build_tiny_tokenizer  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -121,7 +121,7 @@ def test_a_time_limit_stops_the_plain_trainer_early(tmp_path):
 
 
 def test_an_unknown_trainer_is_refused_with_its_choices():
-    from trainers.train_config import TrainConfigError, make_train_config
+    from trainers.training.train_config import TrainConfigError, make_train_config
 
     with pytest.raises(TrainConfigError, match="--trainer"):
         make_train_config({"trainer": "fast"})
@@ -133,7 +133,7 @@ def test_an_interrupt_a_library_swallows_still_ends_the_run_at_the_next_step(tmp
     import signal
     import time
 
-    from trainers.files import sigterm_as_interrupt
+    from trainers.data.atomic_files import sigterm_as_interrupt
 
     config = TrainConfig(
         run_dir=tmp_path / "run", chats=ChatConfig(), n_train=100, n_eval=0, max_steps=50, batch_size=4, trainer="plain"

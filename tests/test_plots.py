@@ -5,9 +5,9 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from trainers.chats import ChatBuilder, ChatConfig  # noqa: E402
-from trainers.evaluate import evaluate  # noqa: E402
-from trainers.plots import loss_figure, plot_loss, plot_report, report_figure  # noqa: E402
+from trainers.data.chat_builder import ChatBuilder, ChatConfig  # noqa: E402
+from trainers.training.evaluate import evaluate  # noqa: E402
+from trainers.training.plots import loss_figure, plot_loss, plot_report, report_figure  # noqa: E402
 
 
 class Oracle:

@@ -6,10 +6,10 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
-from trainers.plain import batch_loss, length_batches  # noqa: E402
-from trainers.tiny_model import TinyModelSpec, build_tiny_config, build_tiny_tokenizer  # noqa: E402
-from trainers.train_config import TrainConfigError, make_train_config  # noqa: E402
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights  # noqa: E402
+from trainers.training.plain_loop import batch_loss, length_batches  # noqa: E402
+from trainers.training.tiny_model import TinyModelSpec, build_tiny_config, build_tiny_tokenizer  # noqa: E402
+from trainers.training.train_config import TrainConfigError, make_train_config  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 

@@ -9,9 +9,9 @@ import pytest
 
 import arc_priors
 from priors import Conventions
-from trainers.datasets import generate
-from trainers.engine import CHUNK, PIECE
-from trainers.mixture import ChatConfig, parse_weights
+from trainers.data.datasets import generate
+from trainers.data.engine import CHUNK, PIECE
+from trainers.data.mixture import ChatConfig, parse_weights
 
 FULL = "counting,area,colors,shapes,zones,objects,symmetry,containment"
 
@@ -43,8 +43,8 @@ def test_dataset_item_i_is_generates_record_i(name, tmp_path):
 
 
 def test_fresh_training_chats_are_generates_records(tmp_path):
-    from trainers.train_config import TrainConfig
-    from trainers.training_data import record_stream
+    from trainers.training.train_config import TrainConfig
+    from trainers.training.training_data import record_stream
 
     config = ChatConfig(seed=9)
     n = CHUNK + 3

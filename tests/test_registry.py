@@ -132,7 +132,7 @@ def test_entry_points_built_in_memory_are_checked_too():
 @pytest.mark.parametrize("distribution", ["arc-priors-containment", "arc-priors-symmetry"])
 def test_without_a_plugin_distribution_its_prior_is_gone_and_the_others_still_work(monkeypatch, distribution):
     from priors import registry
-    from trainers.chats import ChatBuilder, ChatConfig, parse_weights
+    from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
 
     installed = registry.entry_points()
     if not any(registry._origin(ep)[0] == distribution for ep in installed):

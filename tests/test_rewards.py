@@ -3,8 +3,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from priors.scoring import declared_family
-from trainers.chats import ChatBuilder, ChatConfig
-from trainers.rewards import completion_text, exact_match_reward, graded_reward, grpo_rows
+from trainers.data.chat_builder import ChatBuilder, ChatConfig
+from trainers.training.rewards import completion_text, exact_match_reward, graded_reward, grpo_rows
 
 
 def _trl_call(reward, completions, rows):

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from priors import Conventions
-from trainers.chats import ChatConfig
-from trainers.datasets import DatasetError, generate, read_records
+from trainers.data.chat_builder import ChatConfig
+from trainers.data.datasets import DatasetError, generate, read_records
 
 datasets = pytest.importorskip("datasets")
 
@@ -32,7 +32,7 @@ def files(tmp_path_factory):
 
 
 def test_files_made_with_any_options_load_in_one_call_per_format_and_concatenate(files):
-    from trainers.schema import features
+    from trainers.data.schema import features
 
     jsonl = [str(p) for (n, s), p in files.items() if s == ".jsonl"]
     parquet = [str(p) for (n, s), p in files.items() if s == ".parquet"]
@@ -84,7 +84,7 @@ def test_a_record_missing_a_field_is_named(tmp_path, files):
 
 
 def test_each_file_gets_a_card_recording_its_mixture_and_version(files):
-    from trainers.cards import read_card, recorded_mixture
+    from trainers.data.cards import read_card, recorded_mixture
 
     card = read_card(files[("three_no_background", ".parquet")])
     assert card["schema_version"] == 1 and card["records"] == 40 and card["version"]
@@ -94,7 +94,7 @@ def test_each_file_gets_a_card_recording_its_mixture_and_version(files):
 
 
 def test_grpo_rows_hold_a_prompt_ending_with_its_question_and_the_gold_answer(tmp_path):
-    from trainers.schema import grpo_features
+    from trainers.data.schema import grpo_features
 
     path = tmp_path / "rows.parquet"
     generate(ChatConfig(questions_per_chat=3), 20, path, kind="grpo")

@@ -12,10 +12,10 @@ from reference import bfs_objects
 
 from priors.questions import worked_text
 from priors.scoring import extract_answer, score_answer
-from trainers.chats import ChatBuilder, ChatConfig, parse_weights
-from trainers.rewards import exact_match_reward, graded_reward, grpo_rows, step_reward
-from trainers.schema import grpo_rows as file_rows
-from trainers.steps import StepScore, check_steps, score_steps, step_lines
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
+from trainers.data.schema import grpo_rows as file_rows
+from trainers.training.rewards import exact_match_reward, graded_reward, grpo_rows, step_reward
+from trainers.training.step_credit import StepScore, check_steps, score_steps, step_lines
 
 WORKED = ChatConfig(priors=parse_weights("counting"), seed=9, answers="worked", questions_per_chat=3)
 

@@ -9,7 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from trainers.tiny_model import (  # noqa: E402
+from trainers.training.tiny_model import (  # noqa: E402
     EOS_TOKEN,
     ROLE_TOKENS,
     TinyModelSpec,
@@ -174,8 +174,8 @@ def test_generation_stops_on_end_token_and_uses_cache(tmp_path):
 
 
 def test_a_training_config_shapes_the_tiny_model_and_a_bad_shape_is_named(tmp_path):
-    from trainers.finetune import load_model
-    from trainers.train_config import TrainConfig, TrainConfigError, make_train_config
+    from trainers.training.finetune import load_model
+    from trainers.training.train_config import TrainConfig, TrainConfigError, make_train_config
 
     config = TrainConfig(
         run_dir=tmp_path / "run",

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from arc_priors.cli import main
-from trainers.train_config import MAIN_JOB, QUICK_BELOW, QUICK_EVAL, QUICK_STEPS, TrainConfig
+from trainers.training.train_config import MAIN_JOB, QUICK_BELOW, QUICK_EVAL, QUICK_STEPS, TrainConfig
 
 pytest.importorskip("torch")
 
@@ -19,10 +19,10 @@ JOB = yaml.safe_load(MAIN_JOB.read_text())
 @pytest.fixture
 def configs(monkeypatch):
     """Every TrainConfig `train` would have run, instead of running it."""
-    import trainers.finetune
+    import trainers.training.finetune
 
     seen: list[TrainConfig] = []
-    monkeypatch.setattr(trainers.finetune, "train", lambda config, echo=print: seen.append(config) or {})
+    monkeypatch.setattr(trainers.training.finetune, "train", lambda config, echo=print: seen.append(config) or {})
     return seen
 
 
@@ -147,7 +147,7 @@ def test_the_run_records_the_typed_values_in_its_config_yaml(tmp_path):
 def test_a_busy_machine_gets_a_warning_and_threads_are_applied(load, warned):
     import torch
 
-    from trainers.run import use_threads
+    from trainers.training.run_phases import use_threads
 
     said: list[str] = []
     before = torch.get_num_threads()
@@ -164,7 +164,7 @@ def test_a_busy_machine_gets_a_warning_and_threads_are_applied(load, warned):
     "elapsed, per_step, steps_left, limit", [(10.0, 0.2, 100, None), (10.0, 0.2, 100, 15.0), (20.0, 1.0, 5, 15.0)]
 )
 def test_time_left_follows_the_pace_and_stops_at_the_limit(elapsed, per_step, steps_left, limit):
-    from trainers.run import time_left
+    from trainers.training.run_phases import time_left
 
     left = time_left(elapsed, per_step, steps_left, limit)
     assert left <= per_step * steps_left + 1e-9 and left >= 0

@@ -1,6 +1,6 @@
 """No warning a user cannot act on (issue 22): transformers 5 renamed gradient checkpointing to
 activation checkpointing and warns (FutureWarning) whenever a config names the old field,
-which TRL's configs set by default. The Python route (`trainers.finetune.sft_config`) and the
+which TRL's configs set by default. The Python route (`trainers.training.finetune.sft_config`) and the
 GRPO recipe of docs/rl.md must name the new one."""
 
 import re
@@ -15,7 +15,7 @@ RL_GUIDE = Path(__file__).parents[1] / "docs" / "rl.md"
 
 
 def test_the_sft_config_of_the_python_route_warns_nothing(tmp_path):
-    from trainers.finetune import TrainConfig, sft_config
+    from trainers.training.finetune import TrainConfig, sft_config
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
@@ -40,8 +40,8 @@ def test_loading_an_adapter_warns_nothing(tmp_path):
     pytest.importorskip("peft")
     from peft import LoraConfig, get_peft_model
 
-    from trainers.evaluate import load_local_model
-    from trainers.tiny_model import build_tiny_model
+    from trainers.training.evaluate import load_local_model
+    from trainers.training.tiny_model import build_tiny_model
 
     base = build_tiny_model(tmp_path / "base", seed=0)
     model, _ = load_local_model(base)

@@ -11,13 +11,13 @@ import pytest
 import arc_priors
 from priors.questions import final_line, worked_text
 from priors.scoring import declared_family
-from trainers.cards import read_card, recorded_mixture
-from trainers.chats import BRIEF, WORKED, ChatBuilder, ChatConfig, parse_weights, system_message
-from trainers.datasets import generate, read_records
-from trainers.engine import Engine
-from trainers.mixture import ChatConfigError, chat_config_from_dict
-from trainers.schema import SchemaError, check_record, grpo_rows
-from trainers.steps import target
+from trainers.data.cards import read_card, recorded_mixture
+from trainers.data.chat_builder import BRIEF, WORKED, ChatBuilder, ChatConfig, parse_weights, system_message
+from trainers.data.datasets import generate, read_records
+from trainers.data.engine import Engine
+from trainers.data.mixture import ChatConfigError, chat_config_from_dict
+from trainers.data.schema import SchemaError, check_record, grpo_rows
+from trainers.training.step_credit import target
 
 WORKED_MIX = ChatConfig(priors=parse_weights("counting=2,area,colors"), seed=5, answers="worked")
 
@@ -97,10 +97,10 @@ def test_a_worked_mixture_is_made_as_arrays_and_overlays_the_bare_one(mixture):
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
 def test_worked_output_is_byte_identical_for_any_worker_count(tmp_path, monkeypatch, suffix):
-    import trainers.engine
+    import trainers.data.engine
 
     monkeypatch.setattr(
-        trainers.engine, "PIECE", 64
+        trainers.data.engine, "PIECE", 64
     )  # many pieces, cheaply: the per-record way does not depend on their size
     digests = set()
     for workers in (1, 2, 3):
@@ -118,7 +118,7 @@ def test_worked_and_bare_files_load_under_one_schema_with_a_nullable_worked_fiel
     datasets = pytest.importorskip("datasets")
     import pyarrow.parquet as pq
 
-    from trainers.schema import features
+    from trainers.data.schema import features
 
     for answers in ("bare", "worked"):
         for suffix in (".jsonl", ".parquet"):
@@ -165,7 +165,7 @@ def test_a_bare_record_reads_as_before_and_a_bad_worked_field_is_named():
 
 def test_grpo_rows_of_a_worked_dataset_hold_the_worked_answer(tmp_path):
     datasets = pytest.importorskip("datasets")
-    from trainers.schema import grpo_features
+    from trainers.data.schema import grpo_features
 
     generate(WORKED_MIX, 30, tmp_path / "rows.jsonl", kind="grpo")
     generate(WORKED_MIX, 30, tmp_path / "rows.parquet", kind="grpo")
@@ -189,9 +189,9 @@ def test_grpo_rows_of_a_worked_dataset_hold_the_worked_answer(tmp_path):
 
 
 def test_the_mixture_and_its_card_and_a_run_folder_carry_the_answers(tmp_path):
-    from trainers.mixture import read_mixture
-    from trainers.run import write_mixture
-    from trainers.train_config import TrainConfig
+    from trainers.data.mixture import read_mixture
+    from trainers.training.run_phases import write_mixture
+    from trainers.training.train_config import TrainConfig
 
     assert (
         chat_config_from_dict(WORKED_MIX.as_dict(), "x") == WORKED_MIX and WORKED_MIX.as_dict()["answers"] == "worked"
@@ -266,7 +266,7 @@ def test_create_dataset_items_of_a_worked_dataset_hold_the_worked_answer_and_sco
 def test_task_chats_in_a_worked_mixture_show_no_work():
     from pathlib import Path
 
-    from trainers.arc import TaskChats
+    from trainers.data.arc import TaskChats
 
     tasks = Path(__file__).with_name("arc_fixtures") / "tasks"
     record = TaskChats(ChatConfig(answers="worked"), str(tasks)).record(0)

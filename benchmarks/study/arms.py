@@ -41,8 +41,8 @@ import torch  # noqa: E402
 from count_check import blob_grid, true_count  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
-from trainers.plain import learning_rate  # noqa: E402
-from trainers.tiny_model import build_tiny_tokenizer  # noqa: E402
+from trainers.training.plain_loop import learning_rate  # noqa: E402
+from trainers.training.tiny_model import build_tiny_tokenizer  # noqa: E402
 
 DEFAULTS = dict(
     arch="llama",

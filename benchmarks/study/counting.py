@@ -1,5 +1,5 @@
 """The study's experiments (g)-(i): counting objects with the tiny model, each arm one training
-run through `trainers.finetune.train` (the path `arc-priors train` takes), scored by
+run through `trainers.training.finetune.train` (the path `arc-priors train` takes), scored by
 benchmarks/count_check.py on grids from a sampler written apart from the project's.
 
     python benchmarks/study/counting.py g_worked [--threads 1]    # worked against bare answers
@@ -69,9 +69,9 @@ def arm(label: str, mixture: dict, options: dict, threads: int) -> dict:
     import torch
     from count_check import check
 
-    from trainers.finetune import train
-    from trainers.mixture import chat_config_from_dict
-    from trainers.train_config import make_train_config
+    from trainers.data.mixture import chat_config_from_dict
+    from trainers.training.finetune import train
+    from trainers.training.train_config import make_train_config
 
     torch.set_num_threads(threads)
     folder = Path(tempfile.mkdtemp(prefix="study-")) / "run"
@@ -110,8 +110,8 @@ def other_families(run: Path, n: int = 600) -> dict:
     sys.path.insert(0, str(ROOT / "benchmarks" / "study"))
     from study import held_out, majority
 
-    from trainers.evaluate import HFResponder, evaluate, load_local_model
-    from trainers.mixture import chat_config_from_dict
+    from trainers.data.mixture import chat_config_from_dict
+    from trainers.training.evaluate import HFResponder, evaluate, load_local_model
 
     recorded = yaml.safe_load((run / "config.yaml").read_text())
     recorded.pop("train", None)

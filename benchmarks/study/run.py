@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from study import OUT, held_out, plot, train_and_track, write  # noqa: E402
 
 from priors import Conventions  # noqa: E402
-from trainers.mixture import ChatConfig, parse_weights  # noqa: E402
+from trainers.data.mixture import ChatConfig, parse_weights  # noqa: E402
 
 SMALL = {"min_side": 7, "max_side": 7, "min_objects": 1, "max_objects": 9, "max_colors": 1, "max_area": 1}
-"""The main job's grids (src/trainers/main_job.yaml): 7x7, 1-9 single cells apart, in one colour."""
+"""The main job's grids (src/trainers/training/main_job.yaml): 7x7, 1-9 single cells apart, in one colour."""
 BASE = ChatConfig(
     priors=parse_weights("counting"), prior_settings={"counting": SMALL}, system_prompt="brief", questions_per_chat=1
 )

@@ -3,7 +3,7 @@ score held-out questions at checkpoints along the way, and keep the curves.
 
 Each experiment of `run.py` (a_learning_curves ... f_transfer, moonshot) calls `train_and_track`
 for its arms and writes `docs/study/<name>.json` and `<name>.png`; docs/study.md reads
-them. Every run uses the library's own training path (trainers.finetune.build_trainer,
+them. Every run uses the library's own training path (trainers.training.finetune.build_trainer,
 TRL's SFTTrainer, answer-only loss, packing), the built-in tiny model, and this CPU.
 """
 
@@ -19,10 +19,10 @@ from typing import Any, Iterable
 
 import attrs
 
-from trainers.chats import ChatBuilder
-from trainers.mixture import ChatConfig
-from trainers.train_config import EVAL_SEED, TrainConfig
-from trainers.training_data import majority_answers
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.mixture import ChatConfig
+from trainers.training.train_config import EVAL_SEED, TrainConfig
+from trainers.training.training_data import majority_answers
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "study"
 
@@ -79,9 +79,9 @@ def train_and_track(
     easy and move up as `train --curriculum` moves them (its probe, threshold and window)."""
     from transformers import TrainerCallback
 
-    from trainers.evaluate import HFResponder, evaluate
-    from trainers.finetune import build_trainer, load_model
-    from trainers.run import _quiet
+    from trainers.training.evaluate import HFResponder, evaluate
+    from trainers.training.finetune import build_trainer, load_model
+    from trainers.training.run_phases import _quiet
 
     modes = tuple(modes)
     folder = Path(tempfile.mkdtemp(prefix=f"study-{name}-"))
@@ -92,7 +92,7 @@ def train_and_track(
     fixed = ChatBuilder(chats)
     builder, extra, moves = (lambda: fixed), [], None
     if curriculum:
-        from trainers.run import _curriculum_parts
+        from trainers.training.run_phases import _curriculum_parts
 
         config = attrs.evolve(config, curriculum=True)
         moves, builder, probe = _curriculum_parts(config, print)

@@ -15,10 +15,10 @@ from typing import Any, Iterator, Mapping, Sequence
 import attrs
 
 from priors.settings import SamplerSettings
-from trainers.chats import ChatBuilder
-from trainers.engine import Records
-from trainers.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
-from trainers.schema import worked_field
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.engine import Records
+from trainers.data.mixture import ChatConfig, ChatConfigError, chat_config_from_dict, parse_weights, read_mixture
+from trainers.data.schema import worked_field
 
 SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
 CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers"})

@@ -18,11 +18,11 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from priors import GridError, PluginError, PriorFailure, UnknownPriorError
     from priors.encoders import UnknownEncoderError
     from priors.settings import SettingsError
-    from trainers.arc import ArcDataError
-    from trainers.chats import ChatConfigError
-    from trainers.datasets import DatasetError
-    from trainers.evaluate import ModelLoadError
-    from trainers.train_config import TrainConfigError
+    from trainers.data.arc import ArcDataError
+    from trainers.data.chat_builder import ChatConfigError
+    from trainers.data.datasets import DatasetError
+    from trainers.training.evaluate import ModelLoadError
+    from trainers.training.train_config import TrainConfigError
 
     return (
         GridError,
@@ -83,7 +83,7 @@ def _require_train_extra(command: str) -> None:
 
 def _message(err: BaseException) -> str:
     """One line about the error, naming the user's own path for file-system errors."""
-    from trainers.files import OutputExistsError
+    from trainers.data.atomic_files import OutputExistsError
 
     if isinstance(err, OSError) and not isinstance(err, OutputExistsError):
         if err.filename:

@@ -115,7 +115,7 @@ def ask(grid_file: Path, priors_spec: str | None, as_json: bool, **conventions) 
     """
     import priors
     from arc_priors.grids import grid_pairs, load_grids
-    from trainers.chats import parse_weights
+    from trainers.data.chat_builder import parse_weights
 
     c = make_conventions(conventions)
     names = [n for n, _ in parse_weights(priors_spec)] if priors_spec is not None else list(priors.available())
@@ -210,7 +210,7 @@ def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values
     """Write N chats mixing the chosen priors, and a dataset card; byte-identical for any --workers."""
     from tqdm.auto import tqdm
 
-    from trainers.datasets import generate as write_dataset
+    from trainers.data.datasets import generate as write_dataset
 
     config = chat_config(ctx, values, file=read_config_file(config_file))
     bar, started = None, None

@@ -244,7 +244,7 @@ def chat_config(
     import attrs
 
     from priors import Conventions
-    from trainers.mixture import ChatConfig, check_choices, make_chat_config, parse_weights
+    from trainers.data.mixture import ChatConfig, check_choices, make_chat_config, parse_weights
 
     fields: dict[str, Any] = {}
     if recorded is not None:
@@ -275,15 +275,15 @@ def chat_config(
 
 
 def read_config_file(path):
-    from trainers.mixture import read_mixture
+    from trainers.data.mixture import read_mixture
 
     return None if path is None else read_mixture(path)
 
 
 def train_options(command):
-    """One click option per field of `TrainConfig` (trainers.train_config): its one declaration.
+    """One click option per field of `TrainConfig` (trainers.training.train_config): its one declaration.
     Defaults are None here so that a --config file can fill what the command line leaves out."""
-    from trainers.train_config import cli_fields
+    from trainers.training.train_config import cli_fields
 
     options = []
     for field in cli_fields():
@@ -313,7 +313,7 @@ def train_options(command):
 
 def train_values(ctx: click.Context, values: dict[str, Any], file) -> dict[str, Any]:
     """TrainConfig keyword arguments: the --config file's `train:` section, then typed options."""
-    from trainers.train_config import cli_fields
+    from trainers.training.train_config import cli_fields
 
     out = dict(file.train) if file is not None else {}
     for field in cli_fields():

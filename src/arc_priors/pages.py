@@ -16,7 +16,7 @@ import priors
 from arc_priors.render import png_bytes_many
 from priors.registry import PluginInfo
 from priors.transforms import DIHEDRAL
-from trainers.files import atomic_write
+from trainers.data.atomic_files import atomic_write
 
 SEEDS = range(200)
 MAX_EXAMPLE_SIDE = 12
@@ -152,7 +152,7 @@ def levels_section(prior) -> list[str]:
     """The prior's settings per level, and what they draw (mean largest side and objects)."""
     if not prior.levels:
         return []
-    from priors.checks import level_stats
+    from priors.guards import level_stats
 
     names = list(prior.levels)
     fields = [f for f in prior.settings.as_dict() if len({str(prior.levels[n].as_dict()[f]) for n in names}) > 1]

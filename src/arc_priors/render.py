@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainers.files import atomic_write
+from trainers.data.atomic_files import atomic_write
 
 # The RGB colours of the ARC testing interface, colours 0-9.
 ARC_RGB = np.array(

@@ -1,4 +1,4 @@
-"""The `train` and `evaluate` commands: thin layers over trainers.finetune and trainers.evaluate.
+"""The `train` and `evaluate` commands: thin layers over trainers.training.finetune and trainers.training.evaluate.
 
 Both need the train extra; torch, transformers and TRL are imported inside the commands,
 never when the CLI starts.
@@ -33,7 +33,7 @@ def _recorded(data: Path | None):
     """The mixture a --data file's card records (None without a file or a card)."""
     if data is None:
         return None
-    from trainers.cards import recorded_mixture
+    from trainers.data.cards import recorded_mixture
 
     return recorded_mixture(data)
 
@@ -49,8 +49,8 @@ def main_job_file(ctx: click.Context, main_job: bool, config_file, values: dict)
     It applies when asked for (--main-job) or when nothing that shapes the run was typed:
     a user who types --priors, --curriculum or --max-steps gets exactly that on top of the
     defaults `train --help` shows, never the main job's choices in their place."""
-    from trainers.mixture import read_mixture
-    from trainers.train_config import MAIN_JOB
+    from trainers.data.mixture import read_mixture
+    from trainers.training.train_config import MAIN_JOB
 
     if main_job and config_file is not None:
         raise click.UsageError("--main-job and --config both name the settings to start from; give one of them")
@@ -67,7 +67,7 @@ def main_job_file(ctx: click.Context, main_job: bool, config_file, values: dict)
 @click.option(
     "--main-job",
     is_flag=True,
-    help="Start from the main job's settings (src/trainers/main_job.yaml); options typed beside it override them.",
+    help="Start from the main job's settings (trainers/training/main_job.yaml); options typed beside it override them.",
 )
 @click.option(
     "--quick",
@@ -82,7 +82,7 @@ def train(ctx, config_file, main_job, quick, **values):
 
     With no options at all (or only --run-dir, --overwrite, --threads or --quick) this runs
     the main job: the tiny model learns to count objects in under ten minutes on two CPU
-    cores (src/trainers/main_job.yaml); --quick tries it in 5 steps. Any other option runs
+    cores (src/trainers/training/main_job.yaml); --quick tries it in 5 steps. Any other option runs
     the defaults shown below plus what you typed; add --main-job to change the main job
     instead.
 
@@ -90,8 +90,8 @@ def train(ctx, config_file, main_job, quick, **values):
     temporary folder beside --run-dir and moved into place only when complete; with
     --data, the held-out chats follow the mixture the file's card records."""
     _require_train_extra("train")
-    from trainers.finetune import train as run_training
-    from trainers.train_config import QUICK_STEPS, make_train_config, quick_eval
+    from trainers.training.finetune import train as run_training
+    from trainers.training.train_config import QUICK_STEPS, make_train_config, quick_eval
 
     file = main_job_file(ctx, main_job, config_file, values) or read_config_file(config_file)
     options = train_values(ctx, values, file)
@@ -169,9 +169,9 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_fi
     is asked about the mixture its config.yaml records, unless --config or --data says else. Needs the train extra
     (pip install 'arc-priors[train]')."""
     _require_train_extra("evaluate")
-    from trainers.chats import ChatBuilder
-    from trainers.evaluate import HFResponder, assess, check_folder, load_local_model, reply_tokens
-    from trainers.files import check_writable_folder
+    from trainers.data.atomic_files import check_writable_folder
+    from trainers.data.chat_builder import ChatBuilder
+    from trainers.training.evaluate import HFResponder, assess, check_folder, load_local_model, reply_tokens
 
     file = read_config_file(config_file)
     beside = (adapter or model).parent / "config.yaml"

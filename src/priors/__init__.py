@@ -1,6 +1,5 @@
 """arc-priors core: grids, scenes and objects, question families, priors and their registry."""
 
-from priors.checks import GuardedPrior
 from priors.contract import CONTRACT_VERSION
 from priors.encoders import ENCODERS, Encoder, EncodingError, encode, get_encoder
 from priors.errors import PriorFailure
@@ -12,6 +11,8 @@ from priors.grid import (
     RaggedGridError,
     as_grid,
 )
+from priors.guards import GuardedPrior
+from priors.moved import register_moves
 from priors.prior import Prior
 from priors.questions import (
     COLOR,
@@ -96,3 +97,6 @@ __all__ = [
     "transform",
     "unique_argmax",
 ]
+
+# Modules renamed for what they hold; the old names import until 0.3 (priors.moved).
+register_moves({"priors.checks": "priors.guards"})

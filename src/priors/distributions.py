@@ -13,8 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-from priors.checks import checked_grid
 from priors.contract import ContractViolation
+from priors.guards import checked_grid
 from priors.prior import Prior
 from priors.questions import Target
 from priors.scene import Conventions, Scene

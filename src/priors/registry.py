@@ -16,8 +16,8 @@ from typing import Iterable
 import attrs
 import numpy as np
 
-from priors.checks import GuardedPrior, RuleBroken, check_question, checked_grid
 from priors.errors import UnknownNameError
+from priors.guards import GuardedPrior, RuleBroken, check_question, checked_grid
 from priors.prior import Prior
 from priors.scene import parse, without_scipy
 

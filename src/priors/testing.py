@@ -1,4 +1,5 @@
-"""The conformance kit: Hypothesis strategies and contract checks, shared with plugin authors.
+"""The conformance kit: contract checks and Hypothesis strategies (`priors.strategies`,
+re-exported here), shared with plugin authors.
 
 A plugin's tests run the same checks that arc-priors runs on its own priors:
 
@@ -18,11 +19,8 @@ from collections import Counter
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from generators import Sample
-from priors.checks import RuleBroken, check_question, checked_grid, level_stats
 from priors.contract import DEFAULT_MIXTURE, enforce
 from priors.contract import RULES as RULES  # re-exported: plugins' tests import the kit's names from here
 from priors.contract import ContractViolation as ContractViolation
@@ -39,55 +37,19 @@ from priors.distributions import (
 from priors.distributions import named as _named
 from priors.distributions import targets as _targets
 from priors.distributions import widest as _widest
-from priors.grid import MAX_SIDE, as_grid
+from priors.grid import as_grid
+from priors.guards import RuleBroken, check_question, checked_grid, level_stats
 from priors.prior import Prior
 from priors.questions import Family, Question, Target, final_line
 from priors.scene import Conventions, Scene, parse
 from priors.settings import LEVELS
+from priors.strategies import conventions as conventions  # re-exported: plugins' tests import them from here
+from priors.strategies import grids as grids
+from priors.strategies import scene_tuples as scene_tuples
+from priors.strategies import scenes as scenes
+from priors.strategies import seeds as seeds
 from priors.transforms import transform
 
-
-@st.composite
-def grids(draw, *, min_side: int = 1, max_side: int = MAX_SIDE, max_colors: int = 10) -> np.ndarray:
-    """Arbitrary valid grids. A few colours per grid makes touching same-colour cells,
-    and so non-trivial objects, common; a skewed size keeps most examples small."""
-    rows = draw(st.integers(min_side, max_side))
-    cols = draw(st.integers(min_side, max_side))
-    colors = draw(st.lists(st.integers(0, 9), min_size=1, max_size=max_colors, unique=True))
-    grid = draw(hnp.arrays(np.uint8, (rows, cols), elements=st.sampled_from(colors)))
-    return as_grid(grid)
-
-
-def conventions() -> st.SearchStrategy[Conventions]:
-    """Every combination of connectivity, univalued and background choice."""
-    return st.builds(
-        Conventions,
-        connectivity=st.sampled_from((4, 8)),
-        univalued=st.booleans(),
-        background=st.one_of(st.just("most_common"), st.none(), st.integers(0, 9)),
-    )
-
-
-@st.composite
-def scenes(draw, *, max_side: int = MAX_SIDE) -> Scene:
-    grid = draw(grids(max_side=max_side))
-    return draw(conventions()).parse(grid)
-
-
-@st.composite
-def scene_tuples(draw, k: int = 2, *, max_side: int = MAX_SIDE) -> tuple[Scene, ...]:
-    """k scenes under one set of conventions, named Grid A, Grid B, ...; sometimes of one
-    shape, so that families asked only about same-size grids get exercised."""
-    c = draw(conventions())
-    first = draw(grids(max_side=max_side))
-    same = draw(st.booleans())
-    rest = [draw(grids(min_side=1, max_side=max_side)) for _ in range(k - 1)]
-    if same:
-        rest = [draw(hnp.arrays(np.uint8, first.shape, elements=st.integers(0, 9))) for _ in range(k - 1)]
-    return tuple(c.parse(g, name=f"Grid {chr(65 + i)}") for i, g in enumerate([first, *rest]))
-
-
-seeds = st.integers(0, 2**32 - 1)
 NO_FORMAT = "the family declares no answer_format (a regular expression or a frozenset)"
 
 

@@ -1,7 +1,7 @@
 """Comparisons across grids: which has more objects or colours, and what two grids share.
 
 These families read two scenes (`Family.scenes = 2`). In a chat of several grids they
-join the listed priors' questions (see `trainers.chats.ChatBuilder`); `arc-priors ask`
+join the listed priors' questions (see `trainers.data.chat_builder.ChatBuilder`); `arc-priors ask`
 asks them about consecutive grids of a file, such as an ARC task's input and output.
 
 Levels: easy draws 2-5 cells a side with 1-3 apart shapes in at most 2 colours; medium is

@@ -13,7 +13,7 @@ null when a bare file is loaded under them.
 
 The layout (which keys, in which order) is written once, in `record`, `turn`, `qa`, `drawn`,
 `conventions` and `grpo_row`: records are these dicts, the Features are them with column
-types for values, and the writers of text cut their JSON at holes (`trainers.lines.Template`),
+types for values, and the writers of text cut their JSON at holes (`trainers.data.record_text.Template`),
 so the dict, the JSON line and the parquet columns cannot drift apart.
 """
 

@@ -29,8 +29,8 @@ import attrs
 
 from priors.scene import Conventions
 from priors.scoring import declared_family, is_worked
-from trainers.chats import grid_name
-from trainers.schema import background_spec
+from trainers.data.chat_builder import grid_name
+from trainers.data.schema import background_spec
 
 
 @attrs.frozen

@@ -17,16 +17,16 @@ import numpy as np
 
 import priors
 from generators.policies import pick_index
-from priors.checks import GuardedPrior
 from priors.encoders import get_encoder
 from priors.errors import PriorFailure
 from priors.grid import as_grid
+from priors.guards import GuardedPrior
 from priors.questions import Question
 from priors.scene import Scene
 from priors.settings import SettingsError
-from trainers import schema
-from trainers.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
-from trainers.schema import params_text
+from trainers.data import schema
+from trainers.data.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
+from trainers.data.schema import params_text
 
 __all__ = [
     "COMPARE",
@@ -87,7 +87,7 @@ class ChatBuilder:
         # ARC task chats take their weight's share of the records; their tasks load only when listed.
         self.tasks, self._task_share = None, weights.get(ARC_TASKS, 0.0) / sum(weights.values())
         if ARC_TASKS in weights:
-            from trainers.arc import TaskChats
+            from trainers.data.arc import TaskChats
 
             self.tasks = TaskChats(config, config.tasks, default_split=config.split, max_cells=config.task_max_cells)
         # Grid sources: the listed priors' samplers ("synthetic"), or real ARC grids. With
@@ -267,7 +267,7 @@ SYNTHETIC = "synthetic"
 
 
 def _grid_source(spec: str, split: str):
-    from trainers.arc import grid_source
+    from trainers.data.arc import grid_source
 
     return grid_source(spec, default_split=split)
 

@@ -19,7 +19,7 @@ import attrs
 
 from priors.settings import LEVELS
 from priors.validation import number, whole
-from trainers.mixture import ChatConfig, ChatConfigError
+from trainers.data.mixture import ChatConfig, ChatConfigError
 
 
 @attrs.define

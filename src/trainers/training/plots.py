@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trainers.files import atomic_write
+from trainers.data.atomic_files import atomic_write
 
 MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
 """How the report and its plot name the two ways a question is asked."""

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from priors.tables import AS_NUMBER, AS_YES_NO, TableRule, Tables, keep_rates
-from trainers.lines import object_column
+from trainers.data.record_text import object_column
 
 
 @attrs.frozen

@@ -2,7 +2,7 @@
 
 The run reads top to bottom in `train`: check every input, build the data (streamed), the
 model, the trainer and the evaluator, then train and evaluate. Everything that decides a
-run is one `TrainConfig` (trainers.train_config), saved beside the results.
+run is one `TrainConfig` (trainers.training.train_config), saved beside the results.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from trainers.evaluate import check_folder
-from trainers.files import atomic_folder, check_writable_folder, sigterm_as_interrupt
-from trainers.run import run
-from trainers.train_config import METHODS, TrainConfig, TrainConfigError
-from trainers.trainer_parts import (  # re-exported: the building blocks keep their old address
+from trainers.data.atomic_files import atomic_folder, check_writable_folder, sigterm_as_interrupt
+from trainers.training.evaluate import check_folder
+from trainers.training.run_phases import run
+from trainers.training.train_config import METHODS, TrainConfig, TrainConfigError
+from trainers.training.trainer_parts import (  # re-exported: the building blocks keep their old address
     SHUFFLE_ROWS,
     build_trainer,
     check_target_modules,
@@ -27,7 +27,7 @@ from trainers.trainer_parts import (  # re-exported: the building blocks keep th
     training_dataset,
     world_size,
 )
-from trainers.training_data import (
+from trainers.training.training_data import (
     baseline,
     evaluation_records,
     first_records,

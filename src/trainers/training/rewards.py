@@ -14,7 +14,7 @@ grpo` writes and `grpo_rows` yields. The answer is found in the completion's fre
 column (the worked answer, or None): there a completion's answer is its last line.
 
 `step_reward` judges the rest of a worked completion, its steps, against the grid
-(`trainers.steps`): it reads the ``metadata`` and ``turn`` columns, and gives None (which
+(`trainers.training.step_credit`): it reads the ``metadata`` and ``turn`` columns, and gives None (which
 TRL leaves out of the sum) for questions that are not worked ones.
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping, Sequence
 
 from priors.scoring import score_answer
-from trainers.evaluate import isolated_prompts
-from trainers.steps import score_steps
+from trainers.training.evaluate import isolated_prompts
+from trainers.training.step_credit import score_steps
 
 __all__ = ["completion_text", "exact_match_reward", "graded_reward", "grpo_rows", "step_reward"]
 
@@ -86,7 +86,7 @@ def exact_match_reward(
 
 
 def step_reward(completions: list, metadata: list, turn: list | None = None, **kwargs) -> list[float | None]:
-    """`trainers.steps.score_steps` per completion: the F1 of the share of its step lines that
+    """`trainers.training.step_credit.score_steps` per completion: the F1 of the share of its step lines that
     hold against the grid and the share of the reference steps it gives; None where the
     question is not a worked one. A right trace with a wrong sum still earns it."""
     if len(metadata) != len(completions):

@@ -1,6 +1,6 @@
 """The parts a training run is built from: the model (built or loaded), its adapters, the
-training rows, TRL's or the plain trainer, and saving. `trainers.finetune` checks a run's
-inputs and runs it; `trainers.run` holds its phases; both build with these.
+training rows, TRL's or the plain trainer, and saving. `trainers.training.finetune` checks a run's
+inputs and runs it; `trainers.training.run_phases` holds its phases; both build with these.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from trainers.evaluate import load_local_model
-from trainers.train_config import TrainConfig, TrainConfigError
-from trainers.training_data import (
+from trainers.training.evaluate import load_local_model
+from trainers.training.train_config import TrainConfig, TrainConfigError
+from trainers.training.training_data import (
     check_one_step,
     estimated_steps,
     first_records,
@@ -39,7 +39,7 @@ def load_model(config: TrainConfig, folder: Path | None = None):
     Under several processes only rank 0 writes the tiny model into the run folder; the
     others build the same weights (same seed) in a temporary folder.
     """
-    from trainers.tiny_model import TinyModelSpec, build_tiny_model
+    from trainers.training.tiny_model import TinyModelSpec, build_tiny_model
 
     if config.model is not None:
         return load_local_model(config.model)
@@ -94,10 +94,10 @@ def training_dataset(records, tokenizer):
     returning an iterator of chat records (called again for each epoch).
 
     Templates with generation markers go to TRL as chats (`assistant_only_loss=True`);
-    others are tokenized here, lazily too, with masks computed turn by turn (trainers.masking).
+    others are tokenized here, lazily too, with masks computed turn by turn (trainers.training.masking).
     """
-    from trainers.masking import loss_mask_strategy, pretokenize_dataset
-    from trainers.training_data import chat_stream
+    from trainers.training.masking import loss_mask_strategy, pretokenize_dataset
+    from trainers.training.training_data import chat_stream
 
     dataset = chat_stream(records)
     if loss_mask_strategy(tokenizer) == "trl":
@@ -163,7 +163,7 @@ def _time_limit_callback(seconds: float):
 def _interrupt_callback():
     from transformers import TrainerCallback
 
-    from trainers.files import raise_if_interrupted
+    from trainers.data.atomic_files import raise_if_interrupted
 
     class StopOnInterrupt(TrainerCallback):
         """Ends the run at the next step boundary if an interrupt's KeyboardInterrupt was
@@ -212,8 +212,8 @@ def build_trainer(
 
 
 def _plain_trainer(config: TrainConfig, model, tokenizer, records, steps: int, callbacks):
-    """The plain loop (trainers.plain), with the model wrapped in its adapter for PEFT methods."""
-    from trainers.plain import PlainTrainer
+    """The plain loop (trainers.training.plain_loop), with the model wrapped in its adapter for PEFT methods."""
+    from trainers.training.plain_loop import PlainTrainer
 
     if world_size() > 1:
         raise TrainConfigError("--trainer plain runs in one process; use --trainer sft under torchrun or accelerate")

@@ -1,6 +1,6 @@
 """One training run inside its (temporary) folder: model, trainer, evaluation after training
 against the most-common-answer baseline, the curriculum when asked, and what is written.
-`trainers.finetune.train` checks the inputs and provides the folder; this module does the
+`trainers.training.finetune.train` checks the inputs and provides the folder; this module does the
 work."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import os
 import time
 from pathlib import Path
 
-from trainers.chats import ChatBuilder
-from trainers.curriculum import Curriculum
-from trainers.files import atomic_write, write_json
-from trainers.train_config import TrainConfig
-from trainers.trainer_parts import build_trainer, check_target_modules, load_model, process_rank, save_model
-from trainers.training_data import record_stream
+from trainers.data.atomic_files import atomic_write, write_json
+from trainers.data.chat_builder import ChatBuilder
+from trainers.training.curriculum import Curriculum
+from trainers.training.train_config import TrainConfig
+from trainers.training.trainer_parts import build_trainer, check_target_modules, load_model, process_rank, save_model
+from trainers.training.training_data import record_stream
 
 PROBE_CHATS = 4
 """Held-out chats per prior at each curriculum check: enough to move the rolling accuracy."""
@@ -27,7 +27,7 @@ def _curriculum_parts(config: TrainConfig, echo):
     import attrs
     from transformers import TrainerCallback
 
-    from trainers.evaluate import HFResponder, isolated_prompts, judge, reply_tokens
+    from trainers.training.evaluate import HFResponder, isolated_prompts, judge, reply_tokens
 
     names = [name for name, _ in config.chats.priors]
     curriculum = Curriculum(names, threshold=config.curriculum_threshold, window=config.curriculum_window)
@@ -150,10 +150,10 @@ def _quiet(trainer) -> None:
 
 
 def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
-    from trainers.evaluate import HFResponder, evaluate, reply_tokens, write_report
-    from trainers.plots import plot_loss
-    from trainers.report import majority_report, verdicts
-    from trainers.tiny_model import count_parameters
+    from trainers.training.evaluate import HFResponder, evaluate, reply_tokens, write_report
+    from trainers.training.plots import plot_loss
+    from trainers.training.report import majority_report, verdicts
+    from trainers.training.tiny_model import count_parameters
 
     what = f"the model in {config.model}" if config.model else "the tiny model from scratch"
     echo(f"[1/4] loading {what}")

@@ -2,8 +2,8 @@
 number of workers.
 
 Records are built in fixed-size chunks of consecutive indices by the chunk engine
-(`trainers.engine`). Chunks go to worker processes and reach the file in order (JSON
-lines appended by the workers themselves, `trainers.appending`; parquet row groups through
+(`trainers.data.engine`). Chunks go to worker processes and reach the file in order (JSON
+lines appended by the workers themselves, `trainers.data.appending`; parquet row groups through
 this process), so the output does not depend on how many workers ran. Output goes to a
 hidden temporary file beside the target and is renamed into place only when complete; an
 interrupt (Ctrl-C or SIGTERM) removes it.
@@ -24,12 +24,12 @@ from typing import Callable, Iterator
 
 import attrs
 
-from trainers.appending import Order
-from trainers.cards import Tally, card_path, card_text, write_card
-from trainers.chats import ChatBuilder, ChatConfig, system_message
-from trainers.engine import Engine
-from trainers.files import atomic_path, sigterm_as_interrupt
-from trainers.schema import SchemaError, check_record, features, grpo_features, grpo_rows
+from trainers.data.appending import Order
+from trainers.data.atomic_files import atomic_path, sigterm_as_interrupt
+from trainers.data.cards import Tally, card_path, card_text, write_card
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, system_message
+from trainers.data.engine import Engine
+from trainers.data.schema import SchemaError, check_record, features, grpo_features, grpo_rows
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -170,7 +170,7 @@ def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     order = None
     if output is not None and fmt == "jsonl" and kind == "chat":
-        order = Order(str(output), context)  # workers append their own chunks (trainers.appending)
+        order = Order(str(output), context)  # workers append their own chunks (trainers.data.appending)
     with context.Pool(workers, initializer=_start_worker, initargs=(builder.config, order)) as pool:
         pending: collections.deque = collections.deque()
         for task in tasks:

@@ -16,10 +16,10 @@ from typing import Callable, Iterable, Iterator
 
 import attrs
 
-from trainers.chats import ChatBuilder
-from trainers.engine import Records
-from trainers.mixture import ChatConfig
-from trainers.train_config import TrainConfig, TrainConfigError
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.engine import Records
+from trainers.data.mixture import ChatConfig
+from trainers.training.train_config import TrainConfig, TrainConfigError
 
 CHECKED_UP_FRONT = 1000
 """Records of a --data file read and checked before the model loads."""
@@ -32,7 +32,7 @@ def data_mixture(config: TrainConfig) -> ChatConfig:
     has no card, in which case the options given; fresh chats follow the options."""
     if config.data is None:
         return config.chats
-    from trainers.cards import recorded_mixture
+    from trainers.data.cards import recorded_mixture
 
     recorded = recorded_mixture(config.data)
     return recorded if recorded is not None else config.chats
@@ -45,7 +45,7 @@ def record_stream(
     (the trainer starts over for each epoch). `level_of` gives the builder to use for the
     next fresh chat: the curriculum's, which changes as priors move up."""
     if config.data is not None:
-        from trainers.datasets import read_records
+        from trainers.data.datasets import read_records
 
         path = config.data
         return lambda: read_records(path)
@@ -109,7 +109,7 @@ def count_records(config: TrainConfig) -> int:
     """How many training records there are: --n-train, or a file's count (its card's, else counted)."""
     if config.data is None:
         return config.n_train
-    from trainers.cards import read_card
+    from trainers.data.cards import read_card
 
     card = read_card(config.data)
     if card and isinstance(card.get("records"), int):

@@ -1,6 +1,6 @@
 """Accuracy summaries of an evaluation: cells with Wilson intervals, tables, JSON and a chart.
 
-Kept apart from :mod:`trainers.evaluate` so that reading or comparing saved reports never
+Kept apart from :mod:`trainers.training.evaluate` so that reading or comparing saved reports never
 needs torch. Per-family samples are small (tens of questions), so every accuracy carries a
 95% Wilson score interval: unlike the normal approximation it stays inside [0, 1] and is
 still honest at 0% and 100%, which is exactly where an untrained or a solved family sits.
@@ -21,8 +21,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import attrs
 
-from trainers.files import atomic_write
-from trainers.plots import MODE_LABELS, plot_report
+from trainers.data.atomic_files import atomic_write
+from trainers.training.plots import MODE_LABELS, plot_report
 
 SCORES = ("exact", "graded")
 SCORE_WORDS = {
@@ -117,7 +117,7 @@ class Row:
     """1 or 0 under exact scoring; the reply's credit in [0, 1] under graded."""
     steps: float | None = None
     """For a worked question, the share of the reply's step lines that hold against the grid
-    (`trainers.steps.StepScore.holding`); None for the others (and in reports saved before)."""
+    (`trainers.training.step_credit.StepScore.holding`); None for the others (and in reports saved before)."""
 
     def as_dict(self) -> dict:
         return attrs.asdict(self)

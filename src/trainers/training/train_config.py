@@ -3,7 +3,7 @@
 `TrainConfig` is the single declaration: the command line builds its `train` options from
 these fields (name, type, default and help), a `--config` file's `train:` section fills the
 same fields by name, and Python callers construct it directly. Only the translation onto
-TRL's `SFTConfig` lives elsewhere (`trainers.finetune.sft_config`).
+TRL's `SFTConfig` lives elsewhere (`trainers.training.finetune.sft_config`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import attrs
 
 from priors.validation import checked, flag, number, whole
-from trainers.mixture import ChatConfig
+from trainers.data.mixture import ChatConfig
 
 METHODS = ("auto", "lora", "dora", "rslora", "full")
 TRAINERS = ("sft", "plain")
@@ -48,7 +48,7 @@ def _path(value):
 
 
 def _tiny_shape(instance, attribute, value) -> None:
-    from trainers.tiny_model import TinyModelSpec
+    from trainers.training.tiny_model import TinyModelSpec
 
     known = set(TinyModelSpec.__dataclass_fields__)
     unknown = sorted(set(value) - known)

@@ -22,7 +22,7 @@ import random
 from types import SimpleNamespace
 from typing import Callable, Iterable, Iterator
 
-from trainers.masking import masks_to_labels, tokenize_chat
+from trainers.training.masking import masks_to_labels, tokenize_chat
 
 WINDOW = 64
 """Batches' worth of chats read at a time and sorted by length: wide enough that most batches

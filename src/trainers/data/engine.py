@@ -1,16 +1,16 @@
 """The chunk engine: how `generate` makes records, a chunk of consecutive indices at a time.
 
 A chunk runs in phases: draw every grid, parse them all in one labelling call
-(`priors.batch`), ask each grid's questions, and write the chunk's lines (`trainers.lines`).
+(`priors.batch`), ask each grid's questions, and write the chunk's lines (`trainers.data.record_text`).
 Per-record Python is what held generation back; phases let each step run once per chunk.
 
 There are two ways through a chunk, chosen once per mixture:
 
 - The priors' own grids, one or several a chat (the built-in defaults, and any mixture of
-  built-in and third-party priors, bare or worked): `trainers.fastchats` draws and asks the whole
+  built-in and third-party priors, bare or worked): `trainers.data.chunk_chats` draws and asks the whole
   chunk from one generator seeded by (seed, chunk number). Samplers and families with
   chunk versions run as arrays over the chunk; the others run one grid, or one scene, at a
-  time inside it (`trainers.asking`). Its records follow `ChatBuilder.record`'s
+  time inside it (`trainers.data.questions`). Its records follow `ChatBuilder.record`'s
   distributions (a test compares them), not its bytes.
 - Real ARC grids in the mixture, and task chats: each
   record keeps its own generator seeded by (seed, index) and `ChatBuilder`'s per-record
@@ -31,10 +31,10 @@ import numpy as np
 
 from priors.batch import parse_grids
 from priors.errors import PriorFailure
-from trainers.cards import Tally
-from trainers.chats import ChatBuilder, sampled_by
-from trainers.fastchats import Chunk, FastChats
-from trainers.lines import HOLE, Template, board_texts, dumps
+from trainers.data.cards import Tally
+from trainers.data.chat_builder import ChatBuilder, sampled_by
+from trainers.data.chunk_chats import Chunk, FastChats
+from trainers.data.record_text import HOLE, Template, board_texts, dumps
 
 CHUNK = 4000
 """Records per chunk. Per-call costs of the array way are spread over the chunk: 2,000 made

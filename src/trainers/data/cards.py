@@ -18,9 +18,9 @@ from typing import Any, Iterable
 
 import attrs
 
-from trainers.files import atomic_write
-from trainers.mixture import ChatConfig, chat_config_from_dict
-from trainers.schema import SCHEMA_VERSION
+from trainers.data.atomic_files import atomic_write
+from trainers.data.mixture import ChatConfig, chat_config_from_dict
+from trainers.data.schema import SCHEMA_VERSION
 
 
 def card_path(path: Path) -> Path:
@@ -148,7 +148,7 @@ again byte for byte.
 ## Load it
 ```python
 from datasets import load_dataset
-from trainers.schema import {"features" if kind == "chat" else "grpo_features"}
+from trainers.data.schema import {"features" if kind == "chat" else "grpo_features"}
 
 data = load_dataset("{loader}", data_files="{path.name}", features={"features" if kind == "chat" else "grpo_features"}(), split="train")
 ```

@@ -37,11 +37,11 @@ from priors.encoders import get_encoder
 from priors.grid import GridError, as_grid
 from priors.scene import resolve_background
 from priors.transforms import TRANSFORMS, transform
-from trainers import schema
-from trainers.schema import params_text
+from trainers.data import schema
+from trainers.data.schema import params_text
 
 if TYPE_CHECKING:
-    from trainers.mixture import ChatConfig
+    from trainers.data.mixture import ChatConfig
 
 __all__ = [
     "ARC_FAMILY",
@@ -324,7 +324,7 @@ def task_chat(
     task: ArcTask, config: ChatConfig, *, source: str, index: int, rng: np.random.Generator, augmented: bool = True
 ) -> dict:
     """The chat record asking to solve `task` (augmented by `rng` unless `augmented` is off),
-    on one of its test pairs drawn by `rng`; in the record schema of `trainers.schema`."""
+    on one of its test pairs drawn by `rng`; in the record schema of `trainers.data.schema`."""
     test = int(rng.integers(len(task.test)))
     name, colors = "identity", tuple(range(10))
     if augmented:

@@ -5,7 +5,7 @@ grid cell as a Python int in nested lists. Here the grids of a whole chunk becom
 text (the prompt's digits and the metadata's nested lists) in a few numpy calls, and a
 line is joined from pieces around them: one record at a time, or a whole chunk's pieces
 column by column (`join_columns`). The pieces are not written here but cut from the JSON
-of `trainers.schema`'s layouts with holes in them (`Template`), so the bytes are exactly
+of `trainers.data.schema`'s layouts with holes in them (`Template`), so the bytes are exactly
 `json.dumps(record, separators=(",", ":"))` of the record the parts describe; a test holds
 them equal.
 """
