@@ -132,14 +132,14 @@ def write_rate(source: Path, folder: Path, rounds: int) -> tuple[float, str]:
     return best, before
 
 
-PHASES = {  # phase: (class in trainers.data.chunk_chats, or None for the module; function)
-    "sample": (None, "draw"),
-    "parse": (None, "parse_board"),
-    "order of tries": (None, "arrival_order"),
-    "choose questions": (None, "choose"),
-    "lines": ("FastChats", "_lines"),
-    "of which grid texts": (None, "board_texts"),
-    "of which question and answer texts": ("FastChats", "_asked"),
+PHASES = {  # phase: (module under trainers.data, class in it or None for the module, function)
+    "sample": ("chunk_chats", None, "draw"),
+    "parse": ("chunk_chats", None, "parse_board"),
+    "order of tries": ("chunk_chats", None, "arrival_order"),
+    "choose questions": ("chunk_chats", None, "choose"),
+    "lines": ("chunk_lines", "ChunkLines", "lines"),
+    "of which grid texts": ("chunk_lines", None, "board_texts"),
+    "of which question and answer texts": ("chunk_lines", "ChunkLines", "_asked"),
 }
 
 
@@ -162,9 +162,9 @@ def phases(chats: int) -> None:
     from trainers.data.chat_builder import ChatBuilder, ChatConfig
     from trainers.data.engine import CHUNK, Engine
 
-    module = importlib.import_module("trainers.data.chunk_chats")
     spent = dict.fromkeys(PHASES, 0.0)
-    for name, (cls, attr) in PHASES.items():
+    for name, (where, cls, attr) in PHASES.items():
+        module = importlib.import_module(f"trainers.data.{where}")
         owner = getattr(module, cls) if cls else module
         setattr(owner, attr, _timed(getattr(owner, attr), name, spent))
     engine = Engine(ChatBuilder(ChatConfig()))

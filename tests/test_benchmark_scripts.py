@@ -25,7 +25,7 @@ def test_the_study_tables_script_prints_usage_and_refuses_unknown_experiments_in
 
 
 def test_the_generate_benchmarks_phase_timers_find_every_phase_they_wrap():
-    """`--phases` wraps functions of `trainers.data.chunk_chats` by name: a renamed or removed one
+    """`--phases` wraps functions of `trainers.data.chunk_chats` and `chunk_lines` by name: a renamed or removed one
     broke it unseen (the `_choose` it timed moved to `trainers.data.questions`)."""
     script = TABLES.parents[1] / "generate.py"
     done = subprocess.run(
