@@ -15,6 +15,8 @@ import importlib
 _NAMES = {
     "create_dataset": "arc_priors.api",
     "ProceduralDataset": "arc_priors.api",
+    "to_hf_dataset": "arc_priors.api",
+    "to_hub_folder": "arc_priors.api",
     "score_answer": "priors.scoring",
     "score_steps": "trainers.training.step_credit",
     "Curriculum": "trainers.training.curriculum",

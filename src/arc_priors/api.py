@@ -66,6 +66,46 @@ def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatCon
         raise ChatConfigError(str(err)) from None
 
 
+def to_hf_dataset(
+    name_or_mixture: "str | Mapping | ChatConfig | Path",
+    n: int,
+    seed: int = 0,
+    num_proc: int = 1,
+    *,
+    kind: str = "chat",
+    cache_dir: "str | Path | None" = None,
+    **settings,
+):
+    """Records 0..n-1 of the mixture (any form `create_dataset` takes) as a `datasets.Dataset`
+    with the published Features: `generate`'s records for the same mixture, seed and
+    settings, made by `num_proc` processes (`trainers.data.hub`). `kind="grpo"` gives GRPO rows."""
+    from trainers.data.hub import hf_dataset
+
+    return hf_dataset(_mixture(name_or_mixture, seed, settings), n, num_proc=num_proc, kind=kind, cache_dir=cache_dir)
+
+
+def to_hub_folder(
+    name_or_mixture: "str | Mapping | ChatConfig | Path",
+    n: int,
+    folder: "str | Path",
+    seed: int = 0,
+    *,
+    shards: int = 1,
+    workers: int = 1,
+    kind: str = "chat",
+    overwrite: bool = False,
+    **settings,
+) -> Path:
+    """A Hugging Face Hub dataset repository's files for records 0..n-1 (parquet shards and
+    a README card with `configs` and `dataset_info`): `load_dataset(folder)` loads it, and
+    `huggingface_hub.upload_folder(repo_id=REPO, folder_path=folder, repo_type="dataset")`
+    publishes it."""
+    from trainers.data.hub import write_hub_folder
+
+    config = _mixture(name_or_mixture, seed, settings)
+    return write_hub_folder(config, n, Path(folder), shards=shards, workers=workers, kind=kind, overwrite=overwrite)
+
+
 class ProceduralDataset(Sequence):
     """`size` items, item i built from (seed, i) alone: indexable, iterable, reproducible in any
     process. Each item is one chat; its `question`, `answer` and `prompt` are the chat's last

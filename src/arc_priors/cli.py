@@ -192,8 +192,21 @@ def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="A .jsonl or .parquet file; its card goes beside it as OUT.README.md.",
+)
+@click.option(
+    "--hub-folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Instead of --out: a Hugging Face Hub dataset repository's files, DIR/data/train-*.parquet and "
+    "DIR/README.md (configs and features), which load_dataset(DIR) loads; publish them with "
+    "`huggingface-cli upload REPO DIR --repo-type dataset`.",
+)
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --hub-folder: how many parquet files the set is cut into.",
 )
 @click.option(
     "--format",
@@ -203,16 +216,36 @@ def page(names: tuple[str, ...], every: bool, folder: Path) -> None:
     show_default=True,
     help="chat: one chat per record; grpo: one prompt/answer row per question, for TRL's GRPOTrainer.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Write only shard K of N (K from 1), to OUT-0000{K-1}-of-0000N: the N files concatenated are "
+    "the single file, byte for byte. The shard that completes the set writes the set's card as well.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file (and its card).")
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 @click.pass_context
-def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values):
+def generate(ctx, n, workers, out, hub_folder, shards, kind, shard, overwrite, quiet, config_file, **values):
     """Write N chats mixing the chosen priors, and a dataset card; byte-identical for any --workers."""
     from tqdm.auto import tqdm
 
     from trainers.data.datasets import generate as write_dataset
+    from trainers.data.hub import write_hub_folder
+    from trainers.data.shards import Shard, ShardError
 
+    if (out is None) == (hub_folder is None):
+        raise click.UsageError("give either --out FILE or --hub-folder DIR")
+    if hub_folder is not None and shard is not None:
+        raise click.UsageError("--shard cuts an --out file; a --hub-folder is cut with --shards N")
     config = chat_config(ctx, values, file=read_config_file(config_file))
+    if shard is not None:
+        try:
+            shard = Shard.parse(shard)
+        except ShardError as err:
+            raise click.BadParameter(str(err).removeprefix(f"--shard {shard!r}").lstrip(": "), param_hint="--shard")
+        n_here = len(shard.records(n))
+    else:
+        n_here = n
     bar, started = None, None
 
     def progress(count: int) -> None:
@@ -223,19 +256,43 @@ def generate(ctx, n, workers, out, kind, overwrite, quiet, config_file, **values
         if started is None:
             started = time.time()  # tqdm's clock
         if bar is None and count:
-            bar = tqdm(total=n, unit="chat", desc="generate", file=sys.stderr)
+            bar = tqdm(total=n_here, unit="chat", desc="generate", file=sys.stderr)
             bar.start_t = started
         if bar is not None:
             bar.update(count)
 
     try:
-        stats = write_dataset(
-            config, n, out, workers=workers, overwrite=overwrite, kind=kind, on_progress=None if quiet else progress
-        )
+        if hub_folder is not None:
+            write_hub_folder(
+                config,
+                n,
+                hub_folder,
+                shards=shards,
+                workers=workers,
+                kind=kind,
+                overwrite=overwrite,
+                on_progress=None if quiet else progress,
+            )
+        else:
+            stats = write_dataset(
+                config,
+                n,
+                out,
+                workers=workers,
+                overwrite=overwrite,
+                kind=kind,
+                shard=shard,
+                on_progress=None if quiet else progress,
+            )
     finally:
         if bar is not None:
             bar.close()
-    if not quiet:
+    if quiet:
+        return
+    if hub_folder is not None:
+        card = hub_folder / "README.md"
+        click.echo(f"wrote {n:,} records to {hub_folder} ({shards} parquet files), card {card}", err=True)
+    else:
         click.echo(summary(stats, kind), err=True)
 
 

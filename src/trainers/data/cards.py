@@ -74,10 +74,24 @@ class Tally:
                 "grids": n,
                 "mean_side": round(side / n, 2),
                 "mean_objects": round(objects / n, 2),
+                "sides": side,
+                "objects": objects,
             }
             for (prior, level), (n, side, objects) in sorted(self.draws.items())
         ]
         return {"draws": draws, "questions": dict(sorted(self.families.items())), "sampler_rejections": self.rejections}
+
+    @classmethod
+    def from_dict(cls, stats: dict) -> "Tally":
+        """A card's `stats` read back (cards written before 0.2 lack the sums and give None)."""
+        draws = stats.get("draws", [])
+        if any("sides" not in d or "objects" not in d for d in draws):
+            return None
+        return cls(
+            {(d["prior"], d["level"]): [d["grids"], d["sides"], d["objects"]] for d in draws},
+            Counter(stats.get("questions", {})),
+            stats.get("sampler_rejections", 0),
+        )
 
 
 def _version() -> str:
@@ -96,8 +110,13 @@ def card_text(
     kind: str,
     system_prompt: str,
     rows: int | None = None,
+    shard: dict | None = None,
+    data_files: str | list | None = None,
+    extra_header: dict | None = None,
 ) -> str:
-    """The card's text; `records` counts chats, `rows` the GRPO rows they became (one a question)."""
+    """The card's text; `records` counts chats, `rows` the GRPO rows they became (one a
+    question). A shard's card says which shard it is; a set's card names its files' pattern
+    (a Hub repository's, as `[{split, path}]`, with its `dataset_info` in `extra_header`)."""
     import yaml
 
     path = Path(path)
@@ -107,12 +126,15 @@ def card_text(
         "pretty_name": f"arc-priors {kind} data: {path.name}",
         "tags": ["arc", "abstraction-and-reasoning", "visual-question-answering", "synthetic"],
         "task_categories": ["question-answering"],
-        "configs": [{"config_name": "default", "data_files": path.name}],
+        "configs": [{"config_name": "default", "data_files": data_files or path.name}],
+        **(extra_header or {}),
         "arc_priors": {
             "schema_version": SCHEMA_VERSION,
             "version": _version(),
             "kind": kind,
             "records": records,
+            "rows": records if rows is None else rows,
+            **({} if shard is None else {"shard": shard}),
             "mixture": config.as_dict(),
             "system_prompt": system_prompt,
             "stats": stats,
@@ -124,6 +146,8 @@ def card_text(
     )
     families = "\n".join(f"| `{family}` | {n:,} |" for family, n in stats["questions"].items())
     loader = "json" if path.suffix == ".jsonl" else "parquet"
+    files = data_files if isinstance(data_files, str) else path.name
+    named = data_files[0]["path"] if isinstance(data_files, list) else files
     what = (
         "one chat per record (grids, then questions, each answered in its own assistant turn)"
         if kind == "chat"
@@ -138,7 +162,7 @@ def card_text(
         )
     return f"""---
 {yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
-# {path.name}
+# {named}
 
 {count} of arc-priors data: {what}. Made by arc-priors {_version()}, record schema
 version {SCHEMA_VERSION}; the mixture that made it is in this card's front matter
@@ -150,7 +174,7 @@ again byte for byte.
 from datasets import load_dataset
 from trainers.data.schema import {"features" if kind == "chat" else "grpo_features"}
 
-data = load_dataset("{loader}", data_files="{path.name}", features={"features" if kind == "chat" else "grpo_features"}(), split="train")
+data = load_dataset("{loader}", data_files="{named}", features={"features" if kind == "chat" else "grpo_features"}(), split="train")
 ```
 
 ## What was drawn

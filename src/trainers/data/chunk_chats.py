@@ -144,17 +144,18 @@ class FastChats:
             return None
         return cls(builder, size, samplers, families, indices, askers, compared)
 
-    def chunk(self, number: int, start: int, count: int):
-        """The first `count` records of chunk `number` (whose first index is `start`), always made whole."""
+    def chunk(self, number: int, start: int, count: int, skip: int = 0):
+        """Records `skip` .. `count` - 1 of chunk `number` (whose first index is `start`); the
+        chunk is always made whole, so a record does not depend on which of them are asked for."""
         try:
-            return self._chunk(number, start, count)
+            return self._chunk(number, start, count, skip)
         except PriorFailure as failure:
             if any(key == "record" for key, _ in failure.where):
                 raise
             # a table rule fails for the whole chunk at once: the record is somewhere in it
             raise failure.at(seed=self.builder.config.seed, records=f"{start}-{start + self.size - 1}") from None
 
-    def _chunk(self, number: int, start: int, count: int):
+    def _chunk(self, number: int, start: int, count: int, skip: int):
         rng = np.random.default_rng([self.builder.config.seed, FAST_STREAM, number])
         rounds = []
         where = np.zeros((self.size, 2), dtype=np.int64)  # (round, position in it) of each record's grid
@@ -175,9 +176,10 @@ class FastChats:
                 f"priors {names} found nothing to ask about {MAX_REDRAWS} grids in a row (record "
                 f"{start + int(todo[0])})"
             )
+        asked = slice(skip, count)
         return Chunk(
-            self.writer.lines(rounds, where[:count], discarded[:count], start),
-            self.writer.tally(rounds, where[:count], discarded[:count]),
+            self.writer.lines(rounds, where[asked], discarded[asked], start + skip),
+            self.writer.tally(rounds, where[asked], discarded[asked]),
         )
 
     def _round(self, rng: np.random.Generator, records: np.ndarray) -> Round:

@@ -30,6 +30,7 @@ from trainers.data.cards import Tally, card_path, card_text, write_card
 from trainers.data.chat_builder import ChatBuilder, ChatConfig, system_message
 from trainers.data.engine import Engine
 from trainers.data.schema import SchemaError, check_record, features, grpo_features, grpo_rows
+from trainers.data.shards import Shard, shard_block, write_set_card
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -106,13 +107,13 @@ def _encode_records(records: list[dict], fmt: str, worked: bool):
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    return pa.Table.from_pylist(records, schema=_arrow_schema("turn" in records[0], worked))
+    return pa.Table.from_pylist(records, schema=arrow_schema("turn" in records[0], worked))
 
 
 _schemas: dict[tuple[bool, bool], object] = {}
 
 
-def _arrow_schema(grpo: bool, worked: bool):
+def arrow_schema(grpo: bool, worked: bool):
     """The parquet schema: the published `datasets.Features`, nested columns throughout; a
     bare dataset's has no `worked` field, so its file is what it was before the field existed."""
     if (grpo, worked) not in _schemas:
@@ -153,15 +154,26 @@ def check_output(path: Path, *, overwrite: bool) -> str:
     return fmt
 
 
-def _results(builder: ChatBuilder, n: int, workers: int, fmt: str, kind: str = "chat", output: Path | None = None):
+def pieces(records: range, step: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) of `records` cut where a chunk of `step` records ends: what the engine
+    makes at a time, however the range lies across chunks (a shard starts anywhere)."""
+    start = records.start
+    while start < records.stop:
+        stop = min(records.stop, (start // step + 1) * step)
+        yield start, stop
+        start = stop
+
+
+def _results(
+    builder: ChatBuilder, records: range, workers: int, fmt: str, kind: str = "chat", output: Path | None = None
+):
     """Chunk results in index order (payloads None where the workers appended them to
     `output` themselves). Chunks are handed out a few at a time (never all up front), so
-    memory stays flat however large `n` is; the per-record way hands out smaller pieces
-    (`Engine.step`), which the file does not depend on."""
+    memory stays flat however many records there are; the per-record way hands out smaller
+    pieces (`Engine.step`), which the file does not depend on."""
     global _engine, _order
     engine = Engine(builder)
-    step = engine.step
-    tasks = ((number, start, min(start + step, n), fmt, kind) for number, start in enumerate(range(0, n, step)))
+    tasks = ((number, start, stop, fmt, kind) for number, (start, stop) in enumerate(pieces(records, engine.step)))
     if workers == 1:
         _engine, _order = engine, None
         yield from map(_build_chunk, tasks)
@@ -192,11 +204,14 @@ def generate(
     workers: int = 1,
     overwrite: bool = False,
     kind: str = "chat",
+    shard: Shard | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> GenerateStats:
     """Write records 0..n-1 of the dataset that `config` defines to `path`, and its card.
 
     `kind="grpo"` writes one prompt/answer row per question instead of one chat per record.
+    `shard` writes only that shard's records, to the shard's own file (`trainers.data.shards`),
+    and the card of the whole set once every shard's file is there.
     Everything is checked (counts, path, format, card, priors) before `on_progress` is first
     called, with 0, so a caller can open its progress display lazily and bad input never
     shows one; later calls give the chats each finished chunk or piece added.
@@ -207,6 +222,11 @@ def generate(
         raise DatasetError(f"workers must be at least 1, got {workers}")
     if kind not in KINDS:
         raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
+    whole, records = Path(path), range(n)
+    if shard is not None:
+        path, records = shard.path(whole), shard.records(n)
+        if not records:
+            raise DatasetError(f"--shard {shard.index}/{shard.count} of {n} records holds none: use at most {n} shards")
     path = Path(path)
     fmt = check_output(path, overwrite=overwrite)
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
@@ -215,7 +235,7 @@ def generate(
         on_progress(0)
     with sigterm_as_interrupt():
         with atomic_path(path, overwrite=overwrite) as tmp, _writer(tmp, fmt) as write:
-            for payload, count, written, chunk in _results(builder, n, workers, fmt, kind, output=tmp):
+            for payload, count, written, chunk in _results(builder, records, workers, fmt, kind, output=tmp):
                 if payload is not None:
                     write(payload)
                 tally.merge(chunk)
@@ -225,12 +245,23 @@ def generate(
         try:  # the card follows its file; a file whose card cannot be written is taken back
             write_card(
                 path,
-                card_text(path, config, tally, records=n, kind=kind, system_prompt=system_message(config), rows=rows),
+                card_text(
+                    path,
+                    config,
+                    tally,
+                    records=len(records),
+                    kind=kind,
+                    system_prompt=system_message(config),
+                    rows=rows,
+                    shard=None if shard is None else shard_block(shard, n, records),
+                ),
             )
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-    return GenerateStats(path, n, time.perf_counter() - started, tally.rejections, card_path(path), rows)
+    if shard is not None:
+        write_set_card(whole, shard, config, n, kind, system_message(config))
+    return GenerateStats(path, len(records), time.perf_counter() - started, tally.rejections, card_path(path), rows)
 
 
 @contextlib.contextmanager

@@ -67,11 +67,15 @@ class Engine:
         return CHUNK if self.fast else PIECE
 
     def records(self, start: int, stop: int) -> Chunk:
-        """Records start .. stop - 1; `start` is a multiple of `step` and stop - start at most
-        `step`. The array way always makes a whole chunk (and cuts a partial last one), so a
-        record is the same in every dataset that holds it."""
+        """Records start .. stop - 1, all in one chunk of `step` records (the chunk of
+        `start`). The array way always makes the whole chunk and cuts out the records asked
+        for, so a record is the same in every dataset, shard or range that holds it."""
         if self.fast is not None:
-            return self.fast.chunk(start // CHUNK, start, stop - start)
+            number = start // CHUNK
+            first = number * CHUNK
+            if stop > first + CHUNK:
+                raise ValueError(f"records {start}..{stop - 1} span more than chunk {number}")
+            return self.fast.chunk(number, first, stop - first, skip=start - first)
         return self._per_record(start, stop)
 
     def _per_record(self, start: int, stop: int) -> Chunk:

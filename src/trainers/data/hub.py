@@ -1,0 +1,118 @@
+"""Hugging Face `datasets` and the Hub's layout, made from the same records as `generate`.
+
+`hf_dataset` builds a `datasets.Dataset` through `Dataset.from_generator`, its generator
+arguments cut into the engine's pieces, so `num_proc` processes make them apart and
+`datasets` joins them in order: the rows are `generate`'s records, whatever `num_proc`.
+`write_hub_folder` lays a dataset out as a Hub dataset repository: parquet shards under
+`data/`, named as the Hub names them, and a `README.md` whose front matter carries the
+`configs` and the `dataset_info` features, so that `load_dataset(FOLDER)` (or, uploaded,
+`load_dataset(REPO)`) loads it with the published Features and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+from trainers.data.atomic_files import atomic_folder
+from trainers.data.cards import card_path, card_text, read_card
+from trainers.data.chat_builder import ChatBuilder, system_message
+from trainers.data.datasets import KINDS, DatasetError, generate, pieces
+from trainers.data.engine import Engine
+from trainers.data.mixture import ChatConfig
+from trainers.data.schema import features, grpo_features, grpo_rows
+from trainers.data.shards import Shard, set_tally
+
+SPLIT = "train"
+
+
+def record_rows(config: ChatConfig, ranges: list[tuple[int, int]], kind: str = "chat") -> Iterator[dict]:
+    """The records (or GRPO rows) of `ranges`, in order: the generator `from_generator` runs
+    in each of its processes, with its share of the ranges."""
+    engine = Engine(ChatBuilder(config))
+    for start, stop in ranges:
+        for line in engine.records(start, stop).lines:
+            record = json.loads(line)
+            yield from grpo_rows(record) if kind == "grpo" else (record,)
+
+
+def published_features(config: ChatConfig, kind: str = "chat"):
+    worked = config.answers == "worked"
+    return grpo_features(worked) if kind == "grpo" else features(worked)
+
+
+def hf_dataset(config: ChatConfig, n: int, *, num_proc: int = 1, kind: str = "chat", cache_dir=None):
+    """Records 0..n-1 of `config` as a `datasets.Dataset` with the published Features."""
+    from datasets import Dataset
+
+    if n < 1:
+        raise DatasetError(f"the number of records must be at least 1, got {n}")
+    if num_proc < 1:
+        raise DatasetError(f"num_proc must be at least 1, got {num_proc}")
+    if kind not in KINDS:
+        raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
+    ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # bad priors fail here, at once
+    return Dataset.from_generator(
+        record_rows,
+        features=published_features(config, kind),
+        gen_kwargs={"config": config, "ranges": ranges, "kind": kind},
+        num_proc=min(num_proc, len(ranges)) if num_proc > 1 else None,
+        cache_dir=cache_dir,
+        split=SPLIT,
+    )
+
+
+def write_hub_folder(
+    config: ChatConfig,
+    n: int,
+    folder: Path,
+    *,
+    shards: int = 1,
+    workers: int = 1,
+    kind: str = "chat",
+    overwrite: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> Path:
+    """A Hub dataset repository's files for records 0..n-1: `data/train-K-of-N.parquet` and
+    `README.md`. The folder appears whole or not at all."""
+    folder = Path(folder)
+    if shards < 1 or shards > n:
+        raise DatasetError(f"shards must be 1 to the number of records ({n}), got {shards}")
+    if folder.exists() and not (overwrite and folder.is_dir()):
+        raise DatasetError(f"{folder} already exists; pass --overwrite to replace it")
+    if not folder.parent.is_dir():
+        raise DatasetError(f"folder {folder.parent} does not exist")
+    with atomic_folder(folder, overwrite=overwrite) as tmp:
+        (tmp / "data").mkdir()
+        whole = tmp / "data" / f"{SPLIT}.parquet"
+        for k in range(1, shards + 1):
+            generate(config, n, whole, workers=workers, kind=kind, shard=Shard(k, shards), on_progress=on_progress)
+        files = Shard(1, shards).siblings(whole)
+        cards = [read_card(f) for f in files]
+        for f in [*files, whole]:
+            card_path(f).unlink(missing_ok=True)  # the README below is the one card
+        (tmp / "README.md").write_text(hub_card(config, n, kind, shards, cards), encoding="utf-8")
+    return folder
+
+
+def hub_card(config: ChatConfig, n: int, kind: str, shards: int, cards: list[dict]) -> str:
+    """The set's card, naming its files as the repository holds them, with `dataset_info`."""
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from huggingface_hub import DatasetCardData
+
+    data = DatasetCardData()
+    info = DatasetInfo(features=published_features(config, kind), config_name="default")
+    DatasetInfosDict({"default": info}).to_dataset_card_data(data)
+    pattern = f"data/{Shard(1, shards).pattern(Path(SPLIT + '.parquet'))}"
+    return card_text(
+        Path(f"{SPLIT}.parquet"),
+        config,
+        set_tally(cards),
+        records=n,
+        kind=kind,
+        system_prompt=system_message(config),
+        rows=sum(card["rows"] for card in cards),
+        data_files=[{"split": SPLIT, "path": pattern}],
+        extra_header=data.to_dict(),
+    )
