@@ -39,14 +39,14 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"^```([\w-]*)[^\n]*\n(.*?)^```", re.S | re.M)
 SHELL_BLOCKS = {"bash", "sh", "shell", "zsh"}
 PROMPT_BLOCKS = {"console", ""}  # lines starting with "$ " are commands; the rest is output
-RUNNABLE = ("arc-priors ", "python -c ", "python -m arc_priors ")
+RUNNABLE = ("arc-priors ", "python -c ", "python -m arc_priors ", "mkdir -p ")
 COMMAND_TIMEOUT = 300  # a command hanging (e.g. a trainer waiting for rows that never come) fails, not blocks
 
 # (page, command as written, comment dropped) -> why it is not run here.
 EXCEPTIONS = {
     (
         "README.md",
-        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[train,test,arc]" '
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[train,test,arc,ray]" '
         "-e plugins/arc-priors-symmetry -e plugins/arc-priors-containment && arc-priors train",
     ): "the set-up: CI (.ci/run) makes the venv and installs exactly this; its last step is the full main job "
     "(about 8 min), which docs/training.md's `arc-priors train --run-dir runs/tiny` runs here, scaled, with --main-job",
@@ -80,6 +80,17 @@ EXCEPTIONS = {
         "docs/writing-a-prior.md",
         "pip install -e plugins/arc-priors-symmetry",
     ): "an install: CI installs the plugins with exactly this (README set-up line)",
+    ("docs/scale.md", 'pip install "arc-priors[ray]"'): "an install: CI installs the ray extra (README set-up line)",
+    (
+        "docs/scale.md",
+        "huggingface-cli upload USER/arc-priors-counting arc-priors-counting --repo-type dataset",
+    ): "an upload to the Hub, which this machine cannot reach; tests/test_hub.py loads the folder offline",
+    ("docs/scale.md", "torchrun --nproc_per_node 8 -m arc_priors train --model PATH"): "8 processes on GPUs "
+    "with a model of your own (PATH); tests/test_distributed.py runs torchrun with 2 CPU processes",
+    (
+        "docs/scale.md",
+        "accelerate launch --config_file examples/accelerate_configs/multi_gpu.yaml -m arc_priors train --model PATH",
+    ): "8 GPUs and a model of your own; tests/test_distributed.py launches the same way with 2 CPU processes",
 }
 
 # Scaling, by subcommand: (pattern, replacement). Only these change a command.

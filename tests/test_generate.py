@@ -239,7 +239,7 @@ def test_chunks_are_handed_out_lazily_so_huge_counts_do_not_build_every_task_up_
     monkeypatch.setattr(
         datasets, "_build_chunk", lambda task: started.append(task) or (b"", task[2] - task[1], task[2] - task[1], None)
     )
-    results = datasets._results(ChatBuilder(CONFIG), 10**12, 1, "jsonl")
+    results = datasets._results(ChatBuilder(CONFIG), range(10**12), 1, "jsonl")
     next(results)
     assert len(started) == 1
 

@@ -128,3 +128,12 @@ def test_a_shard_with_no_records_is_refused(tmp_path):
     with pytest.raises(DatasetError, match="holds none"):
         generate(ChatConfig(), 3, tmp_path / "d.jsonl", shard=Shard(1, 7))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_single_file_of_the_sets_name_keeps_its_own_card(tmp_path):
+    out = tmp_path / "d.jsonl"
+    generate(ChatConfig(seed=1), 30, out)
+    card = (tmp_path / "d.jsonl.README.md").read_text()
+    for k in (1, 2):
+        generate(ChatConfig(seed=2), 30, out, shard=Shard(k, 2))
+    assert (tmp_path / "d.jsonl.README.md").read_text() == card

@@ -196,6 +196,17 @@ def _results(
 KINDS = ("chat", "grpo")
 
 
+def check_counts(n: int, kind: str, **processes: int) -> None:
+    """The counts and format every way of making a dataset takes, each named as its caller names it."""
+    if n < 1:
+        raise DatasetError(f"the number of records must be at least 1, got {n}")
+    for name, count in processes.items():
+        if count < 1:
+            raise DatasetError(f"{name} must be at least 1, got {count}")
+    if kind not in KINDS:
+        raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
+
+
 def generate(
     config: ChatConfig,
     n: int,
@@ -216,12 +227,7 @@ def generate(
     called, with 0, so a caller can open its progress display lazily and bad input never
     shows one; later calls give the chats each finished chunk or piece added.
     """
-    if n < 1:
-        raise DatasetError(f"the number of records must be at least 1, got {n}")
-    if workers < 1:
-        raise DatasetError(f"workers must be at least 1, got {workers}")
-    if kind not in KINDS:
-        raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
+    check_counts(n, kind, workers=workers)
     whole, records = Path(path), range(n)
     if shard is not None:
         path, records = shard.path(whole), shard.records(n)

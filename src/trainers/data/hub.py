@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 from trainers.data.atomic_files import atomic_folder
 from trainers.data.cards import card_path, card_text, read_card
 from trainers.data.chat_builder import ChatBuilder, system_message
-from trainers.data.datasets import KINDS, DatasetError, generate, pieces
+from trainers.data.datasets import DatasetError, check_counts, generate, pieces
 from trainers.data.engine import Engine
 from trainers.data.mixture import ChatConfig
 from trainers.data.schema import features, grpo_features, grpo_rows
@@ -46,12 +46,7 @@ def hf_dataset(config: ChatConfig, n: int, *, num_proc: int = 1, kind: str = "ch
     """Records 0..n-1 of `config` as a `datasets.Dataset` with the published Features."""
     from datasets import Dataset
 
-    if n < 1:
-        raise DatasetError(f"the number of records must be at least 1, got {n}")
-    if num_proc < 1:
-        raise DatasetError(f"num_proc must be at least 1, got {num_proc}")
-    if kind not in KINDS:
-        raise DatasetError(f"unknown format {kind!r}; choose from {', '.join(KINDS)}")
+    check_counts(n, kind, num_proc=num_proc)
     ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # bad priors fail here, at once
     return Dataset.from_generator(
         record_rows,

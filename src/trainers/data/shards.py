@@ -86,7 +86,7 @@ def write_set_card(path: Path, shard: Shard, config, n: int, kind: str, system_p
     from trainers.data.cards import card_text, read_card, write_card
 
     files = shard.siblings(path)
-    if not all(f.is_file() for f in files):
+    if path.exists() or not all(f.is_file() for f in files):  # a single file of that name keeps its own card
         return None
     import yaml
 

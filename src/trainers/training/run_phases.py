@@ -14,7 +14,14 @@ from trainers.data.atomic_files import atomic_write, write_json
 from trainers.data.chat_builder import ChatBuilder
 from trainers.training.curriculum import Curriculum
 from trainers.training.train_config import TrainConfig
-from trainers.training.trainer_parts import build_trainer, check_target_modules, load_model, process_rank, save_model
+from trainers.training.trainer_parts import (
+    build_trainer,
+    check_target_modules,
+    load_model,
+    process_rank,
+    save_model,
+    world_size,
+)
 from trainers.training.training_data import record_stream
 
 PROBE_CHATS = 4
@@ -204,6 +211,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     metrics = {
         "train_seconds": seconds,
         "train_steps": trainer.state.global_step,
+        "processes": world_size(),
         "train_loss": result.training_loss,
         "loss_curve": losses,
         "saved": str(config.run_dir / saved.relative_to(folder)),

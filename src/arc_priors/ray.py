@@ -1,0 +1,69 @@
+"""Generating with Ray Data, for a dataset spread over a cluster (`pip install arc-priors[ray]`).
+
+    import arc_priors.ray
+    data = arc_priors.ray.dataset("counting=2,area,colors", 10_000_000, seed=0)   # lazy
+    data.write_parquet("s3://bucket/arc-priors/")                                 # or write_parquet below
+
+The dataset is `ray.data.range` over the engine's pieces (chunks of consecutive records,
+cut where `generate`'s are) mapped to their records: each piece is one task, made anywhere
+in the cluster from the seed and its indices alone, as `generate --shard` is. Its rows are
+`generate`'s records, in order, with the published schema (`trainers.data.schema`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from arc_priors.api import _mixture
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.datasets import arrow_schema, pieces
+from trainers.data.engine import Engine
+from trainers.data.schema import grpo_rows
+
+_engines: dict = {}
+
+
+def _engine(config) -> Engine:
+    """One engine per worker process and mixture: building one costs more than a small piece."""
+    key = json.dumps(config.as_dict(), sort_keys=True, default=str)
+    if key not in _engines:
+        _engines[key] = Engine(ChatBuilder(config))
+    return _engines[key]
+
+
+class _Records:
+    """`map_batches`' function: a batch of piece numbers to the records of those pieces."""
+
+    def __init__(self, config, ranges: list[tuple[int, int]], kind: str):
+        self.config, self.ranges, self.kind = config, ranges, kind
+
+    def __call__(self, batch: Mapping[str, Any]):
+        import pyarrow as pa
+
+        engine, rows = _engine(self.config), []
+        for number in batch["id"].tolist():
+            for line in engine.records(*self.ranges[number]).lines:
+                record = json.loads(line)
+                rows.extend(grpo_rows(record) if self.kind == "grpo" else (record,))
+        worked = self.config.answers == "worked"
+        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind == "grpo", worked))
+
+
+def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **settings):
+    """Records 0..n-1 of the mixture (any form `create_dataset` takes) as a lazy `ray.data.Dataset`."""
+    import ray.data
+
+    config = _mixture(name_or_mixture, seed, settings)
+    ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # a bad mixture fails here, at once
+    ray.data.DataContext.get_current().execution_options.preserve_order = True
+    return ray.data.range(len(ranges), override_num_blocks=len(ranges)).map_batches(
+        _Records(config, ranges, kind), batch_size=1, batch_format="numpy"
+    )
+
+
+def write_parquet(name_or_mixture, n: int, folder: str | Path, seed: int = 0, *, kind: str = "chat", **settings):
+    """`dataset(...)` written as parquet files into `folder` (one or more a piece, as Ray writes them)."""
+    dataset(name_or_mixture, n, seed, kind=kind, **settings).write_parquet(str(folder))
+    return Path(folder)
