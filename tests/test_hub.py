@@ -86,6 +86,7 @@ def test_generate_hub_folder_and_its_bad_options(tmp_path):
         ([], "either --out"),
         (["--hub-folder", str(tmp_path / "z"), "--shards", "99"], "shards must be"),
         (["--hub-folder", str(tmp_path / "z"), "--shard", "1/2"], "--shards N"),
+        (["--out", str(tmp_path / "y.jsonl"), "--shards", "2"], "--shard K/N"),
     ]:
         bad = run("generate", "--n", "40", *args)
         assert bad.returncode == 2 and said in bad.stderr and "Traceback" not in bad.stderr, (args, bad.stderr)

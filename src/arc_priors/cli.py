@@ -237,6 +237,8 @@ def generate(ctx, n, workers, out, hub_folder, shards, kind, shard, overwrite, q
         raise click.UsageError("give either --out FILE or --hub-folder DIR")
     if hub_folder is not None and shard is not None:
         raise click.UsageError("--shard cuts an --out file; a --hub-folder is cut with --shards N")
+    if out is not None and shards != 1:
+        raise click.UsageError("--shards cuts a --hub-folder; an --out file is cut with --shard K/N")
     config = chat_config(ctx, values, file=read_config_file(config_file))
     if shard is not None:
         try:
