@@ -33,6 +33,7 @@ from priors.distributions import (
 )
 from priors.prior import Prior
 from priors.testing import conformance_suite, other_priors
+from priors.wordings import phrasing_problems
 
 SUITE_STEPS = (
     ("test_sampler_draws_valid_grids_and_keeps_its_intent", ("sampler", "intent")),
@@ -42,6 +43,7 @@ SUITE_STEPS = (
     ("test_the_same_seed_gives_the_same_grid_and_questions", ("determinism",)),
     ("test_declared_invariances", ("invariance",)),
     ("test_levels_get_harder", ("levels",)),
+    ("test_every_wording_asks_the_same_question", ("wordings",)),
 )
 """The suite's Hypothesis-driven tests, and the rules each one judges."""
 
@@ -176,6 +178,8 @@ def run_kit(
         else RuleResult("noise", "n/a", ("no noise setting to judge",))
     )
     progress(results["noise"])
+    results["phrasings"] = _judged("phrasings", phrasing_problems(prior))
+    progress(results["phrasings"])
     others = list(other_priors(prior) if others is None else others)
     on_others = answers_on(prior, others, samples)
     results["mixture"] = _judged("mixture", mixture_problems(prior, on_others, min_asked=min_asked))

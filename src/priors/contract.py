@@ -87,6 +87,17 @@ RULE_LIST = (
     Rule(
         "mixture", "asked about the default mixture's grids, no family gives one answer more than 90% of the time", None
     ),
+    Rule(
+        "wordings",
+        "every wording of a family (template, phrasings, held_out) is distinct and names exactly the template's "
+        "fields, and asking in any of them gives the same answer and parameters",
+        "1.1",
+    ),
+    Rule(
+        "phrasings",
+        "every family declares a held-out wording (held_out) beside its trained ones (template and any phrasings)",
+        "1.2",
+    ),
 )
 RULE_BOOK = {rule.name: rule for rule in RULE_LIST}
 RULES = {rule.name: rule.text for rule in RULE_LIST}

@@ -157,6 +157,9 @@ class Worked:
 AnswerFormat = Union[str, frozenset]
 """A regular expression the whole answer must match, or the set of every allowed answer."""
 
+PHRASINGS = ("train", "held-out", "all")
+"""Which wordings questions are asked in: the trained ones, the held-out one, or every one."""
+
 NUMBER = r"0|[1-9][0-9]*"
 NUMBER_LIST = r"(0|[1-9][0-9]*)(, (0|[1-9][0-9]*))*"
 COLOR = frozenset("0123456789")
@@ -208,6 +211,12 @@ class Family:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Worked))
     )
     """The family's worked answer, when it has a natural one (None: the bare answer only)."""
+    phrasings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """More wordings of the question, trained on beside `template`: the same fields, the same
+    answer. Several wordings let a model learn the question, not one string of it."""
+    held_out: str | None = None
+    """One more wording kept out of training, so that evaluation can tell a concept learned
+    from a sentence learned (the gap between trained and held-out wordings)."""
     _pattern: re.Pattern | None = attrs.field(init=False, eq=False, repr=False)
 
     @_pattern.default
@@ -226,11 +235,25 @@ class Family:
             return {"grid": target.name}
         return {f"grid_{string.ascii_lowercase[i]}": s.name for i, s in enumerate(target)}
 
-    def ask(self, prior: str, target: Target, params: Mapping[str, Any]) -> Question | None:
+    def wordings(self, which: str = "train") -> tuple[str, ...]:
+        """The wordings of `which` set: "train" (`template` and `phrasings`), "held-out"
+        (`held_out`, or `template` for a family that declares none) or "all"."""
+        trained = (self.template, *self.phrasings)
+        if which == "train":
+            return trained
+        if which == "held-out":
+            return (self.held_out or self.template,)
+        if which == "all":
+            return trained + ((self.held_out,) if self.held_out else ())
+        raise ValueError(f"unknown phrasings {which!r}; choose from {', '.join(PHRASINGS)}")
+
+    def ask(self, prior: str, target: Target, params: Mapping[str, Any], wording: str | None = None) -> Question | None:
+        """The question asked with `params` in `wording` (by default `template`); the answer
+        never depends on the wording."""
         answer = self.answer(target, params)
         if answer is None:
             return None
-        text = self.template.format(**self.names(target), **params)
+        text = (wording or self.template).format(**self.names(target), **params)
         worked = worked_text(self.worked.steps(target, params), answer) if self.worked is not None else None
         return Question(prior, self.id, params, text, answer, worked)
 

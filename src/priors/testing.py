@@ -49,6 +49,7 @@ from priors.strategies import scene_tuples as scene_tuples
 from priors.strategies import scenes as scenes
 from priors.strategies import seeds as seeds
 from priors.transforms import transform
+from priors.wordings import answer_problems, phrasing_problems, wording_problems
 
 NO_FORMAT = "the family declares no answer_format (a regular expression or a frozenset)"
 
@@ -171,6 +172,19 @@ def check_formats_declared(prior: Prior) -> None:
     for family in prior.families:
         if family.answer_format is None:
             raise ContractViolation(prior.name, "format", NO_FORMAT, family.id)
+
+
+def check_wordings(prior: Prior, target: Target | None = None) -> None:
+    """Rule `wordings`: every wording names the template's fields, none repeats another, and
+    (asked about `target`) every wording gets the same answer."""
+    for problem in wording_problems(prior) + ([] if target is None else answer_problems(prior, target)):
+        enforce(problem)
+
+
+def check_phrasings(prior: Prior) -> None:
+    """Rule `phrasings`: a trained wording beside the template and a held-out one, per family."""
+    for problem in phrasing_problems(prior):
+        enforce(problem)
 
 
 def check_determinism(prior: Prior, seed: int, target: Target | None = None) -> None:
@@ -369,6 +383,21 @@ def conformance_suite(
 
         def test_levels_get_harder(self):
             check_levels(prior)
+
+        def test_every_wording_asks_the_same_question(self):
+            check_wordings(prior)
+
+            @settings(max_examples=max(10, max_examples // 4), deadline=None)
+            @given(scene_list=scene_tuples(widest, max_side=12))
+            def run(scene_list):
+                scene_list = list(scene_list) if widest > 1 else [scene_list[0].conventions.parse(scene_list[0].grid)]
+                for target in _targets(prior, scene_list):
+                    check_wordings(prior, target)
+
+            run()
+
+        def test_every_family_has_trained_and_held_out_wordings(self):
+            check_phrasings(prior)
 
         def test_answers_are_balanced_and_every_family_is_asked(self):
             if "counts" not in cached:

@@ -171,6 +171,11 @@ prior = Prior(
             answer_format=NUMBER_LIST,
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
+            phrasings=(
+                "List the areas of every object in {grid} from smallest to largest, separated by commas",
+                "Give the area of each object in {grid}, sorted in ascending order and separated by commas",
+            ),
+            held_out="In ascending order and separated by commas, what are the areas of the objects in {grid}?",
         ),
         Family(
             "area.max",
@@ -179,6 +184,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
+            phrasings=(
+                "How many cells does the biggest object in {grid} cover?",
+                "In {grid}, what is the area of the largest object?",
+            ),
+            held_out="Find the largest object in {grid}. How many cells is it made of?",
         ),
         # Single cells are common smallest objects; thinning keeps "1" from dominating.
         Family(
@@ -189,6 +199,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
+            phrasings=(
+                "How many cells does the smallest object in {grid} cover?",
+                "In {grid}, what is the area of the tiniest object?",
+            ),
+            held_out="Find the smallest object in {grid}. How many cells is it made of?",
         ),
         Family(
             "area.max_color",
@@ -197,6 +212,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
+            phrasings=(
+                "Which color is the largest object in {grid}?",
+                "In {grid}, what color does the object with the greatest area have?",
+            ),
+            held_out="Find the object covering the most cells in {grid}. What is its color?",
         ),
         Family(
             "area.min_color",
@@ -205,6 +225,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=AREA_WORKED,
+            phrasings=(
+                "Which color is the smallest object in {grid}?",
+                "In {grid}, what color does the object with the least area have?",
+            ),
+            held_out="Find the object covering the fewest cells in {grid}. What is its color?",
         ),
         Family(
             "area.same_size",
@@ -215,6 +240,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=SAME_SIZE_WORKED,
+            phrasings=(
+                "In {grid}, how many other objects are exactly as large as the object of color {color}?",
+                "Count the other objects in {grid} whose area equals that of the object of color {color}.",
+            ),
+            held_out="The object of color {color} in {grid} has some area. How many other objects share that area?",
         ),
     ),
     settings=MEDIUM,

@@ -128,6 +128,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(row_steps, row_holds),
+            phrasings=(
+                "In {grid}, how many cells are of color {color}?",
+                "Count the cells of color {color} in {grid}.",
+            ),
+            held_out="What is the number of cells colored {color} in {grid}?",
         ),
         # Backgrounds are black 80% of the time; asking 15% of those keeps 0 from dominating.
         Family(
@@ -138,6 +143,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=Worked(background_steps, counts_cells(False), ordered=False),
+            phrasings=(
+                "Which color is the background of {grid}?",
+                "In {grid}, what color is the background?",
+            ),
+            held_out="Name the color that forms the background of {grid}.",
         ),
         Family(
             "colors.most",
@@ -146,6 +156,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=EXTREME_WORKED,
+            phrasings=(
+                "In {grid}, which color other than the background has the most cells?",
+                "Not counting the background, which color fills the most cells of {grid}?",
+            ),
+            held_out="Leaving out the background, what color appears on the largest number of cells in {grid}?",
         ),
         Family(
             "colors.least",
@@ -154,6 +169,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=EXTREME_WORKED,
+            phrasings=(
+                "In {grid}, which color other than the background has the fewest cells?",
+                "Not counting the background, which color fills the fewest cells of {grid}?",
+            ),
+            held_out="Leaving out the background, what color appears on the smallest number of cells in {grid}?",
         ),
         Family(
             "colors.distinct",
@@ -163,6 +183,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(color_steps, is_a_foreground_color, ordered=False),
+            phrasings=(
+                "How many distinct colors, other than the background, appear in {grid}?",
+                "Not counting the background, how many colors does {grid} use?",
+            ),
+            held_out="Leaving out the background, count the different colors present in {grid}.",
         ),
     ),
     # Shapes may touch here: colour questions do not depend on object boundaries.

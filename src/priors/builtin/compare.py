@@ -152,6 +152,7 @@ prior = Prior(
             more_objects,
             answer_format=WHICH_GRID,
             worked=Worked(object_steps, counts_objects),
+            held_out="Between {grid_a} and {grid_b}, which one holds more objects?",
         ),
         _family(
             "compare.more_colors",
@@ -159,6 +160,7 @@ prior = Prior(
             more_colors,
             answer_format=WHICH_GRID,
             worked=Worked(color_steps, lists_colors),
+            held_out="Counting the background too, which of {grid_a} and {grid_b} has more colors?",
         ),
         # Independent grids rarely share their colours or size: "no" is thinned to keep both answers common.
         _family(
@@ -168,6 +170,10 @@ prior = Prior(
             answer_format=YES_NO,
             keep={"no": 0.05},
             worked=Worked(color_steps, lists_colors),
+            held_out=(
+                "Counting the background too, is the set of colors of {grid_a} the same as that of {grid_b}? Answer "
+                "yes or no."
+            ),
         ),
         _family(
             "compare.same_size",
@@ -176,6 +182,7 @@ prior = Prior(
             answer_format=YES_NO,
             keep={"no": 0.05},
             worked=Worked(size_steps, gives_size),
+            held_out="Are {grid_a} and {grid_b} equally tall and equally wide? Answer yes or no.",
         ),
         _family(
             "compare.changed_cells",
@@ -184,6 +191,7 @@ prior = Prior(
             answer_format=NUMBER,
             keep={"1": 0.5, "2": 0.7},
             worked=Worked(changed_steps, counts_changes),
+            held_out="{grid_a} and {grid_b} are the same size. In how many cells do they differ?",
         ),
     ),
     settings=MEDIUM,

@@ -153,6 +153,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=OBJECTS_WORKED,
+            phrasings=(
+                "Count the objects in {grid}.",
+                "What is the number of objects in {grid}?",
+            ),
+            held_out="How many separate objects does {grid} contain?",
         ),
         Family(
             "counting.color",
@@ -163,6 +168,11 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=COLOR_WORKED,
+            phrasings=(
+                "Count the objects of color {color} in {grid}.",
+                "In {grid}, how many objects have color {color}?",
+            ),
+            held_out="What is the number of objects colored {color} in {grid}?",
         ),
         Family(
             "counting.most_objects_color",
@@ -171,6 +181,11 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=MOST_WORKED,
+            phrasings=(
+                "In {grid}, which color do the most objects have?",
+                "Which color is shared by the largest number of objects in {grid}?",
+            ),
+            held_out="Counting objects per color in {grid}, which color comes out on top?",
         ),
         Family(
             "counting.same_count",
@@ -181,6 +196,11 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
             worked=SAME_WORKED,
+            phrasings=(
+                "In {grid}, do the objects of color {a} number as many as those of color {b}? Answer yes or no.",
+                "Are there as many objects of color {a} as objects of color {b} in {grid}? Answer yes or no.",
+            ),
+            held_out="Do {grid}'s objects of color {a} and of color {b} come in equal numbers? Answer yes or no.",
         ),
     ),
     settings=MEDIUM,

@@ -60,6 +60,7 @@ prior = Prior(
             "Describe every object in {grid}: list them in reading order as color area shape, separated by semicolons",
             describe,
             answer_format=DESCRIPTION,
+            held_out="List every object of {grid} in reading order, each as color area shape, separated by semicolons",
         ),
     ),
     settings=MEDIUM,

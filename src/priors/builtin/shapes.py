@@ -219,6 +219,7 @@ prior = Prior(
             answer_format=frozenset(KINDS),
             invariant_under=MIRRORS,
             worked=Worked(kind_steps, kind_holds),
+            held_out="Which kind of shape does the object of color {color} in {grid} have?",
         ),
         # Most grids hold one of a kind or none even when themed; thinning keeps 1 and 0 in check.
         Family(
@@ -230,6 +231,7 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=MIRRORS,
             worked=Worked(count_steps, is_of_kind),
+            held_out="Count the {kind}s in {grid}. (Squares do not count as rectangles here.)",
         ),
         Family(
             "shapes.longest_line",
@@ -238,6 +240,7 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(line_steps, is_a_line_of_length),
+            held_out="How long is the longest line in {grid}?",
         ),
     ),
     settings=MEDIUM,

@@ -340,6 +340,7 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(count_steps, zone_holds),
+            held_out="In {grid}, lines of color {color} split the grid into zones. Count the zones.",
         ),
         # A quarter turn or a transpose swaps rows and columns of zones; mirrors keep them.
         Family(
@@ -350,6 +351,10 @@ prior = Prior(
             answer_format=LAYOUT,
             invariant_under=MIRRORS,
             worked=Worked(line_steps, zone_holds),
+            held_out=(
+                "In {grid}, lines of color {color} split the grid into zones. Give the zones' rows and columns as "
+                "rows x columns"
+            ),
         ),
         Family(
             "zones.empty",
@@ -359,6 +364,10 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(empty_steps, zone_holds),
+            held_out=(
+                "In {grid}, lines of color {color} split the grid into zones. How many zones contain nothing but the "
+                "background color?"
+            ),
         ),
         # The answer is a position, which every rotation and flip moves.
         Family(
@@ -370,6 +379,10 @@ prior = Prior(
             answer_format=POSITION,
             invariant_under=frozenset(),
             worked=Worked(most_steps, zone_holds),
+            held_out=(
+                "In {grid}, lines of color {color} split the grid into zones. Which zone has the most cells of color "
+                "{target}? Answer with its row and column of zones, counting from 1, as row, column"
+            ),
         ),
     ),
     settings=MEDIUM,

@@ -240,6 +240,7 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=DIHEDRAL,
             worked=Worked(inside_steps, inside_holds),
+            held_out="Count the objects enclosed by the outline of color {color} in {grid}. " + INSIDE,
         ),
         Family(
             "containment.is_inside",
@@ -251,6 +252,7 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
             worked=AROUND_WORKED,
+            held_out="Does an outline enclose the object of color {color} in {grid}? " + INSIDE + " Answer yes or no.",
         ),
         Family(
             "containment.enclosing_color",
@@ -260,6 +262,8 @@ prior = Prior(
             answer_format=COLOR,
             invariant_under=DIHEDRAL,
             worked=AROUND_WORKED,
+            held_out="The object of color {color} in {grid} lies inside an outline. What color is that outline? "
+            + INSIDE,
         ),
     ),
     settings=MEDIUM,

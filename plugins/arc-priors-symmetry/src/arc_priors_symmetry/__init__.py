@@ -281,6 +281,7 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=MIRRORS,
             worked=witness("flip_lr"),
+            held_out="Does {grid} look the same in a mirror placed on its left or right side? Answer yes or no.",
         ),
         Family(
             "symmetry.top_bottom",
@@ -290,6 +291,7 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=MIRRORS,
             worked=witness("flip_ud"),
+            held_out="Does {grid} look the same in a mirror placed above or below it? Answer yes or no.",
         ),
         Family(
             "symmetry.diagonal",
@@ -300,6 +302,10 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIAGONALS,
             worked=witness("transpose"),
+            held_out=(
+                "Does {grid} stay unchanged when mirrored across the diagonal from its top-left to its bottom-right "
+                "corner? Answer yes or no."
+            ),
         ),
         Family(
             "symmetry.anti_diagonal",
@@ -310,6 +316,10 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIAGONALS,
             worked=witness("anti_transpose"),
+            held_out=(
+                "Does {grid} stay unchanged when mirrored across the diagonal from its top-right to its bottom-left "
+                "corner? Answer yes or no."
+            ),
         ),
         Family(
             "symmetry.rotation_180",
@@ -319,6 +329,7 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
             worked=witness("rot180"),
+            held_out="Does {grid} stay unchanged when turned upside down (a 180 degree rotation)? Answer yes or no.",
         ),
         Family(
             "symmetry.rotation_90",
@@ -328,6 +339,7 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=DIHEDRAL,
             worked=witness("rot90"),
+            held_out="Does {grid} stay unchanged when turned by 90 degrees? Answer yes or no.",
         ),
         Family(
             "symmetry.axes",
@@ -339,6 +351,10 @@ prior = Prior(
             answer_format=AXES_FORMAT,
             # A half turn commutes with every rotation and flip; anything else swaps two of the six.
             invariant_under={"rot180"},
+            held_out=(
+                "List the symmetries of {grid} among left-right, top-bottom, diagonal, anti-diagonal, rotation 180 "
+                "and rotation 90, separated by commas, or answer none"
+            ),
         ),
         Family(
             "symmetry.breaking_cells",
@@ -348,6 +364,7 @@ prior = Prior(
             answer_format=NUMBER,
             invariant_under=MIRRORS,
             worked=Worked(breaking_steps, breaking_holds),
+            held_out="To make {grid} mirror-symmetric from left to right, how many cells must change?",
         ),
         Family(
             "symmetry.object_left_right",
@@ -358,6 +375,9 @@ prior = Prior(
             answer_format=YES_NO,
             invariant_under=MIRRORS,
             worked=Worked(object_steps, object_holds),
+            held_out=(
+                "Does the object of color {color} in {grid} look the same mirrored left to right? Answer yes or no."
+            ),
         ),
     ),
     settings=MEDIUM,
