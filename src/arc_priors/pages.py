@@ -139,10 +139,29 @@ def page(info: PluginInfo) -> str:
             f"| `{family.id}` | {family.scenes} | {example} | {answer} | {_format(family.answer_format)} | "
             f"{invariant} |"
         )
+    lines += wordings_section(prior)
     if prior.notes:
         lines += ["", "## Notes", "", prior.notes.strip()]
     lines += levels_section(prior)
     return "\n".join(lines) + "\n"
+
+
+def wordings_section(prior) -> list[str]:
+    """Each family's wordings: the trained ones, then the held-out one that training never sees."""
+    lines = [
+        "",
+        "## Wordings",
+        "",
+        "Every wording asks the same question with the same parameters and answer (the kit's `wordings` rule). "
+        "The held-out wording is never trained on, so that evaluation can tell the concept from the sentence.",
+        "",
+        "| family | trained wordings | held out |",
+        "| --- | --- | --- |",
+    ]
+    for family in prior.families:
+        trained = "<br>".join(_cell(w) for w in family.wordings("train"))
+        lines.append(f"| `{family.id}` | {trained} | {_cell(family.held_out) if family.held_out else '-'} |")
+    return lines
 
 
 LEVEL_SAMPLES = 200
