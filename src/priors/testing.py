@@ -49,7 +49,8 @@ from priors.strategies import scene_tuples as scene_tuples
 from priors.strategies import scenes as scenes
 from priors.strategies import seeds as seeds
 from priors.transforms import transform
-from priors.wordings import answer_problems, phrasing_problems, wording_problems
+from priors.wordings import check_phrasings as check_phrasings  # re-exported with the other checks
+from priors.wordings import check_wordings as check_wordings
 
 NO_FORMAT = "the family declares no answer_format (a regular expression or a frozenset)"
 
@@ -172,19 +173,6 @@ def check_formats_declared(prior: Prior) -> None:
     for family in prior.families:
         if family.answer_format is None:
             raise ContractViolation(prior.name, "format", NO_FORMAT, family.id)
-
-
-def check_wordings(prior: Prior, target: Target | None = None) -> None:
-    """Rule `wordings`: every wording names the template's fields, none repeats another, and
-    (asked about `target`) every wording gets the same answer."""
-    for problem in wording_problems(prior) + ([] if target is None else answer_problems(prior, target)):
-        enforce(problem)
-
-
-def check_phrasings(prior: Prior) -> None:
-    """Rule `phrasings`: a trained wording beside the template and a held-out one, per family."""
-    for problem in phrasing_problems(prior):
-        enforce(problem)
 
 
 def check_determinism(prior: Prior, seed: int, target: Target | None = None) -> None:

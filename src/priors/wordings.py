@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from string import Formatter
 
-from priors.contract import ContractViolation
+from priors.contract import ContractViolation, enforce
 from priors.prior import Prior
 from priors.questions import Family, Target
 
@@ -72,3 +72,16 @@ def answer_problems(prior: Prior, target: Target) -> list[ContractViolation]:
 def _asked(family: Family, prior: str, target: Target, params, wording: str):
     q = family.ask(prior, target, params, wording)
     return None if q is None else (q.answer, tuple(sorted(q.params.items())), q.worked)
+
+
+def check_wordings(prior: Prior, target: Target | None = None) -> None:
+    """Rule `wordings`: every wording names the template's fields, none repeats another, and
+    (asked about `target`) every wording gets the same answer."""
+    for problem in wording_problems(prior) + ([] if target is None else answer_problems(prior, target)):
+        enforce(problem)
+
+
+def check_phrasings(prior: Prior) -> None:
+    """Rule `phrasings`: a held-out wording, per family (warns until contract 1.2)."""
+    for problem in phrasing_problems(prior):
+        enforce(problem)
