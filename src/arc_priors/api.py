@@ -24,8 +24,11 @@ SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
 CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers"})
 
 
-def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatConfig:
-    """A ChatConfig from any form a user hands over, with `settings` applied on top."""
+def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any], *, one_question: bool = True) -> ChatConfig:
+    """A ChatConfig from any form a user hands over, with `settings` applied on top. A prior
+    name or "name=weight,..." string asks one question a chat where `one_question` (items
+    in reasoning-gym's shape), and `generate`'s default number otherwise (the same chats as
+    `generate --priors STRING`)."""
     if isinstance(name_or_mixture, ChatConfig):
         base = name_or_mixture
     elif isinstance(name_or_mixture, Mapping):
@@ -37,7 +40,7 @@ def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any]) -> ChatCon
     ):
         base = ChatConfig(**read_mixture(Path(name_or_mixture)).chat)
     elif isinstance(name_or_mixture, str):
-        base = ChatConfig(priors=parse_weights(name_or_mixture), questions_per_chat=1)
+        base = ChatConfig(priors=parse_weights(name_or_mixture), **({"questions_per_chat": 1} if one_question else {}))
     else:
         raise ChatConfigError(
             "create_dataset takes a prior name, a 'name=weight,...' spec, a mixture mapping or file, or a "
@@ -81,7 +84,8 @@ def to_hf_dataset(
     settings, made by `num_proc` processes (`trainers.data.hub`). `kind="grpo"` gives GRPO rows."""
     from trainers.data.hub import hf_dataset
 
-    return hf_dataset(_mixture(name_or_mixture, seed, settings), n, num_proc=num_proc, kind=kind, cache_dir=cache_dir)
+    config = _mixture(name_or_mixture, seed, settings, one_question=False)
+    return hf_dataset(config, n, num_proc=num_proc, kind=kind, cache_dir=cache_dir)
 
 
 def to_hub_folder(
@@ -102,7 +106,7 @@ def to_hub_folder(
     publishes it."""
     from trainers.data.hub import write_hub_folder
 
-    config = _mixture(name_or_mixture, seed, settings)
+    config = _mixture(name_or_mixture, seed, settings, one_question=False)
     return write_hub_folder(config, n, Path(folder), shards=shards, workers=workers, kind=kind, overwrite=overwrite)
 
 

@@ -244,7 +244,7 @@ def generate(ctx, n, workers, out, hub_folder, shards, kind, shard, overwrite, q
         try:
             shard = Shard.parse(shard)
         except ShardError as err:
-            raise click.BadParameter(str(err).removeprefix(f"--shard {shard!r}").lstrip(": "), param_hint="--shard")
+            raise click.BadParameter(str(err).removeprefix("--shard "), param_hint="--shard")
         n_here = len(shard.records(n))
     else:
         n_here = n

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from arc_priors.api import _mixture
 from trainers.data.chat_builder import ChatBuilder
-from trainers.data.datasets import arrow_schema, pieces
+from trainers.data.datasets import arrow_schema, check_counts, pieces
 from trainers.data.engine import Engine
 from trainers.data.schema import grpo_rows
 
@@ -52,10 +52,13 @@ class _Records:
 
 
 def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **settings):
-    """Records 0..n-1 of the mixture (any form `create_dataset` takes) as a lazy `ray.data.Dataset`."""
+    """Records 0..n-1 of the mixture (any form `create_dataset` takes; a string as `generate
+    --priors` reads it) as a lazy `ray.data.Dataset`, in order: this sets `preserve_order` on
+    the session's current `DataContext`."""
     import ray.data
 
-    config = _mixture(name_or_mixture, seed, settings)
+    check_counts(n, kind)
+    config = _mixture(name_or_mixture, seed, settings, one_question=False)
     ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # a bad mixture fails here, at once
     ray.data.DataContext.get_current().execution_options.preserve_order = True
     return ray.data.range(len(ranges), override_num_blocks=len(ranges)).map_batches(

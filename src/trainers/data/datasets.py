@@ -230,9 +230,9 @@ def generate(
     check_counts(n, kind, workers=workers)
     whole, records = Path(path), range(n)
     if shard is not None:
+        if shard.count > n:  # every shard of the set is refused alike, so a set is never left half made
+            raise DatasetError(f"--shard {shard.index}/{shard.count}: {n} records make at most {n} shards")
         path, records = shard.path(whole), shard.records(n)
-        if not records:
-            raise DatasetError(f"--shard {shard.index}/{shard.count} of {n} records holds none: use at most {n} shards")
     path = Path(path)
     fmt = check_output(path, overwrite=overwrite)
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts

@@ -72,6 +72,7 @@ def write_hub_folder(
     """A Hub dataset repository's files for records 0..n-1: `data/train-K-of-N.parquet` and
     `README.md`. The folder appears whole or not at all."""
     folder = Path(folder)
+    check_counts(n, kind, workers=workers)
     if shards < 1 or shards > n:
         raise DatasetError(f"shards must be 1 to the number of records ({n}), got {shards}")
     if folder.exists() and not (overwrite and folder.is_dir()):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 
-_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+_SHARD = re.compile(r"\s*([0-9]+)\s*/\s*([0-9]+)\s*")
 
 
 class ShardError(ValueError):
@@ -36,6 +36,8 @@ class Shard:
         if not match:
             raise ShardError(f"--shard {text!r} is not K/N (for example 2/8)")
         index, count = int(match[1]), int(match[2])
+        if count < 1:
+            raise ShardError(f"--shard {text!r}: N must be at least 1")
         if not 1 <= index <= count:
             raise ShardError(f"--shard {text!r}: K must be 1 to N")
         return cls(index, count)
@@ -86,21 +88,23 @@ def write_set_card(path: Path, shard: Shard, config, n: int, kind: str, system_p
     from trainers.data.cards import card_text, read_card, write_card
 
     files = shard.siblings(path)
-    if path.exists() or not all(f.is_file() for f in files):  # a single file of that name keeps its own card
+    if path.exists():  # a single file of that name keeps its own card
         return None
+    if not all(f.is_file() for f in files):
+        return _drop_set_card(path)
     import yaml
 
     cards = [read_card(f) for f in files]
     mixture = yaml.safe_load(yaml.safe_dump(config.as_dict()))  # as a card holds it
     for k, card in enumerate(cards, start=1):
         if not card or card.get("kind") != kind or card.get("mixture") != mixture:
-            return None
+            return _drop_set_card(path)
         told = card.get("shard") or {}
         if (told.get("index"), told.get("of"), told.get("set_records")) != (k, shard.count, n):
-            return None
+            return _drop_set_card(path)
     tally = set_tally(cards)
     if tally is None:
-        return None
+        return _drop_set_card(path)
     text = card_text(
         path,
         config,
@@ -112,3 +116,11 @@ def write_set_card(path: Path, shard: Shard, config, n: int, kind: str, system_p
         data_files=shard.pattern(path),
     )
     return write_card(path, text)
+
+
+def _drop_set_card(path: Path) -> None:
+    """The set is not whole or not one set (a shard made again another way): a set card
+    written before would describe files that are no longer there, so it goes."""
+    from trainers.data.cards import card_path
+
+    card_path(path).unlink(missing_ok=True)
