@@ -326,3 +326,15 @@ def test_the_training_path_teaches_the_model_to_read_its_grid(tmp_path):
     prompts = [chat(10**7 + i) for i in range(100)]
     replies = HFResponder(trainer.model, tokenizer, progress=False).respond([p[:2] for p in prompts])
     assert sum(r == p[2]["content"] for r, p in zip(replies, prompts)) >= 60
+
+
+def test_a_prior_moving_twice_in_one_probe_is_said_to_reach_each_level():
+    from trainers.training.curriculum import Curriculum
+    from trainers.training.run_phases import move_lines
+
+    curriculum = Curriculum(["counting"], threshold=0.0, window=1)
+    curriculum.record_many([("counting", True), ("counting", True)])
+    assert move_lines(curriculum.moves, 3) == [
+        "curriculum: counting moves up to medium at step 3",
+        "curriculum: counting moves up to hard at step 3",
+    ]

@@ -68,11 +68,18 @@ def _curriculum_parts(config: TrainConfig, echo):
                         keys.append((name, qa))
             budget = reply_tokens(self.tokenizer, records)
             replies = HFResponder(model, self.tokenizer, progress=False, max_new_tokens=budget).respond(prompts)
-            moved = curriculum.record_many((name, bool(judge(reply, qa))) for (name, qa), reply in zip(keys, replies))
-            for name in moved:
-                echo(f"curriculum: {name} moves up to {curriculum.level(name)} at step {state.global_step}")
+            before = len(curriculum.moves)
+            curriculum.record_many((name, bool(judge(reply, qa))) for (name, qa), reply in zip(keys, replies))
+            for line in move_lines(curriculum.moves[before:], state.global_step):
+                echo(line)
 
     return curriculum, builder, Probe
+
+
+def move_lines(moves, step: int) -> list[str]:
+    """A line per move, each with the level it moved to: a prior that moves twice in one
+    probe (easy to medium to hard) was said to move to its final level twice."""
+    return [f"curriculum: {prior} moves up to {level} at step {step}" for _, prior, level in moves]
 
 
 def write_mixture(path: Path, config: TrainConfig) -> None:
