@@ -72,6 +72,6 @@ def test_ray_writes_parquet_with_the_published_schema(local_ray, tmp_path):
     folder = arc_priors.ray.write_parquet("counting,symmetry", 500, tmp_path / "out", seed=2)
     files = sorted(folder.glob("*.parquet"))
     table = pq.read_table(files)
-    assert table.schema.remove_metadata().equals(arrow_schema(False, False).remove_metadata())
+    assert table.schema.remove_metadata().equals(arrow_schema("chat", False).remove_metadata())
     rows = sorted(table.to_pylist(), key=lambda r: r["metadata"]["index"])
     assert rows == generated(tmp_path, "counting,symmetry", 500, 2)

@@ -12,25 +12,12 @@ in the cluster from the seed and its indices alone, as `generate --shard` is. It
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
 from arc_priors.api import _mixture
-from trainers.data.chat_builder import ChatBuilder
 from trainers.data.datasets import arrow_schema, check_counts, pieces
-from trainers.data.engine import Engine
-from trainers.data.schema import grpo_rows
-
-_engines: dict = {}
-
-
-def _engine(config) -> Engine:
-    """One engine per worker process and mixture: building one costs more than a small piece."""
-    key = json.dumps(config.as_dict(), sort_keys=True, default=str)
-    if key not in _engines:
-        _engines[key] = Engine(ChatBuilder(config))
-    return _engines[key]
+from trainers.data.hub import engine_for, record_rows
 
 
 class _Records:
@@ -42,13 +29,8 @@ class _Records:
     def __call__(self, batch: Mapping[str, Any]):
         import pyarrow as pa
 
-        engine, rows = _engine(self.config), []
-        for number in batch["id"].tolist():
-            for line in engine.records(*self.ranges[number]).lines:
-                record = json.loads(line)
-                rows.extend(grpo_rows(record) if self.kind == "grpo" else (record,))
-        worked = self.config.answers == "worked"
-        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind == "grpo", worked))
+        rows = list(record_rows(self.config, [self.ranges[n] for n in batch["id"].tolist()], self.kind))
+        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind, self.config.answers == "worked"))
 
 
 def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **settings):
@@ -59,7 +41,7 @@ def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **set
 
     check_counts(n, kind)
     config = _mixture(name_or_mixture, seed, settings, one_question=False)
-    ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # a bad mixture fails here, at once
+    ranges = list(pieces(range(n), engine_for(config).step))  # a bad mixture fails here, at once
     ray.data.DataContext.get_current().execution_options.preserve_order = True
     return ray.data.range(len(ranges), override_num_blocks=len(ranges)).map_batches(
         _Records(config, ranges, kind), batch_size=1, batch_format="numpy"

@@ -29,7 +29,7 @@ from trainers.data.atomic_files import atomic_path, sigterm_as_interrupt
 from trainers.data.cards import Tally, card_path, card_text, write_card
 from trainers.data.chat_builder import ChatBuilder, ChatConfig, system_message
 from trainers.data.engine import Engine
-from trainers.data.schema import SchemaError, check_record, features, grpo_features, grpo_rows
+from trainers.data.schema import SchemaError, check_record, features_of, grpo_rows
 from trainers.data.shards import Shard, shard_block, write_set_card
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -102,23 +102,30 @@ def _keep_freed_memory() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
 
 
-def _encode_records(records: list[dict], fmt: str, worked: bool):
+def _encode_records(records: list[dict], fmt: str, kind: str, worked: bool):
     if fmt == "jsonl":
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    return pa.Table.from_pylist(records, schema=arrow_schema("turn" in records[0], worked))
+    return pa.Table.from_pylist(records, schema=arrow_schema(kind, worked))
 
 
-_schemas: dict[tuple[bool, bool], object] = {}
+_schemas: dict[tuple[str, bool], object] = {}
 
 
-def arrow_schema(grpo: bool, worked: bool):
+def arrow_schema(kind: str, worked: bool):
     """The parquet schema: the published `datasets.Features`, nested columns throughout; a
     bare dataset's has no `worked` field, so its file is what it was before the field existed."""
-    if (grpo, worked) not in _schemas:
-        _schemas[grpo, worked] = (grpo_features(worked) if grpo else features(worked)).arrow_schema
-    return _schemas[grpo, worked]
+    if (kind, worked) not in _schemas:
+        _schemas[kind, worked] = features_of(kind, worked).arrow_schema
+    return _schemas[kind, worked]
+
+
+def rows_of(lines, kind: str) -> Iterator[dict]:
+    """A chunk's records, or their GRPO rows (one a question), from its JSON lines."""
+    for line in lines:
+        record = json.loads(line)
+        yield from grpo_rows(record) if kind == "grpo" else (record,)
 
 
 def _build_chunk(task: tuple[int, int, int, str, str]):
@@ -131,11 +138,9 @@ def _build_chunk(task: tuple[int, int, int, str, str]):
             return data, stop - start, stop - start, chunk.tally
         _order.append(number, data)
         return None, stop - start, stop - start, chunk.tally
-    records = [json.loads(text) for text in chunk.lines]
-    if kind == "grpo":
-        records = [row for record in records for row in grpo_rows(record)]
+    records = list(rows_of(chunk.lines, kind))
     return (
-        _encode_records(records, fmt, _engine.builder.config.answers == "worked"),
+        _encode_records(records, fmt, kind, _engine.builder.config.answers == "worked"),
         stop - start,
         len(records),
         chunk.tally,
@@ -266,7 +271,7 @@ def generate(
             path.unlink(missing_ok=True)
             raise
     if shard is not None:
-        write_set_card(whole, shard, config, n, kind, system_message(config))
+        write_set_card(whole, shard, config, n, kind)
     return GenerateStats(path, len(records), time.perf_counter() - started, tally.rejections, card_path(path), rows)
 
 

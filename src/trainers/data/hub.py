@@ -16,30 +16,39 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from trainers.data.atomic_files import atomic_folder
-from trainers.data.cards import card_path, card_text, read_card
-from trainers.data.chat_builder import ChatBuilder, system_message
-from trainers.data.datasets import DatasetError, check_counts, generate, pieces
+from trainers.data.cards import card_path, read_card
+from trainers.data.chat_builder import ChatBuilder
+from trainers.data.datasets import DatasetError, check_counts, generate, pieces, rows_of
 from trainers.data.engine import Engine
 from trainers.data.mixture import ChatConfig
-from trainers.data.schema import features, grpo_features, grpo_rows
-from trainers.data.shards import Shard, set_tally
+from trainers.data.schema import features_of
+from trainers.data.shards import Shard, set_card_text
 
 SPLIT = "train"
 
 
+_engines: dict[str, Engine] = {}
+
+
+def engine_for(config: ChatConfig) -> Engine:
+    """One engine per process and mixture: building one costs more than a small piece, and
+    `from_generator` and Ray call their generators many times in one process."""
+    key = json.dumps(config.as_dict(), sort_keys=True, default=str)
+    if key not in _engines:
+        _engines[key] = Engine(ChatBuilder(config))
+    return _engines[key]
+
+
 def record_rows(config: ChatConfig, ranges: list[tuple[int, int]], kind: str = "chat") -> Iterator[dict]:
     """The records (or GRPO rows) of `ranges`, in order: the generator `from_generator` runs
-    in each of its processes, with its share of the ranges."""
-    engine = Engine(ChatBuilder(config))
+    in each of its processes, with its share of the ranges, and Ray's tasks run per piece."""
+    engine = engine_for(config)
     for start, stop in ranges:
-        for line in engine.records(start, stop).lines:
-            record = json.loads(line)
-            yield from grpo_rows(record) if kind == "grpo" else (record,)
+        yield from rows_of(engine.records(start, stop).lines, kind)
 
 
 def published_features(config: ChatConfig, kind: str = "chat"):
-    worked = config.answers == "worked"
-    return grpo_features(worked) if kind == "grpo" else features(worked)
+    return features_of(kind, config.answers == "worked")
 
 
 def hf_dataset(config: ChatConfig, n: int, *, num_proc: int = 1, kind: str = "chat", cache_dir=None):
@@ -47,7 +56,7 @@ def hf_dataset(config: ChatConfig, n: int, *, num_proc: int = 1, kind: str = "ch
     from datasets import Dataset
 
     check_counts(n, kind, num_proc=num_proc)
-    ranges = list(pieces(range(n), Engine(ChatBuilder(config)).step))  # bad priors fail here, at once
+    ranges = list(pieces(range(n), engine_for(config).step))  # bad priors fail here, at once
     return Dataset.from_generator(
         record_rows,
         features=published_features(config, kind),
@@ -101,14 +110,5 @@ def hub_card(config: ChatConfig, n: int, kind: str, shards: int, cards: list[dic
     info = DatasetInfo(features=published_features(config, kind), config_name="default")
     DatasetInfosDict({"default": info}).to_dataset_card_data(data)
     pattern = f"data/{Shard(1, shards).pattern(Path(SPLIT + '.parquet'))}"
-    return card_text(
-        Path(f"{SPLIT}.parquet"),
-        config,
-        set_tally(cards),
-        records=n,
-        kind=kind,
-        system_prompt=system_message(config),
-        rows=sum(card["rows"] for card in cards),
-        data_files=[{"split": SPLIT, "path": pattern}],
-        extra_header=data.to_dict(),
-    )
+    files = [{"split": SPLIT, "path": pattern}]
+    return set_card_text(Path(f"{SPLIT}.parquet"), config, n, kind, cards, files, extra_header=data.to_dict())

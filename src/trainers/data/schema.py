@@ -122,6 +122,12 @@ def features(worked: bool = True):
     return Features(_chat(worked))
 
 
+def features_of(kind: str, worked: bool):
+    """The published Features of a dataset of `kind` ("chat" or "grpo"): what its parquet
+    files, `to_hf_dataset` and a Hub card all carry."""
+    return grpo_features(worked) if kind == "grpo" else features(worked)
+
+
 def grpo_features(worked: bool = True):
     """The schema of GRPO rows (`generate --format grpo`): one question each, with its chat's
     metadata; `worked` (nullable) is the question's worked answer in a worked dataset."""

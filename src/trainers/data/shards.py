@@ -81,11 +81,35 @@ def set_tally(cards: list[dict]):
     return whole
 
 
-def write_set_card(path: Path, shard: Shard, config, n: int, kind: str, system_prompt: str) -> Path | None:
+def set_card_text(
+    path: Path, config, n: int, kind: str, cards: list[dict], data_files, extra_header=None
+) -> str | None:
+    """The card of a whole set from its shards' cards (None if one lacks the sums to merge):
+    the single file's figures, naming the set's files as `data_files` does."""
+    from trainers.data.cards import card_text
+    from trainers.data.chat_builder import system_message
+
+    tally = set_tally(cards)
+    if tally is None:
+        return None
+    return card_text(
+        path,
+        config,
+        tally,
+        records=n,
+        kind=kind,
+        system_prompt=system_message(config),
+        rows=sum(card["rows"] for card in cards),
+        data_files=data_files,
+        extra_header=extra_header,
+    )
+
+
+def write_set_card(path: Path, shard: Shard, config, n: int, kind: str) -> Path | None:
     """The card of the whole set, once every shard's file and card is there and they agree
     (same mixture, size and kind); None while shards are missing. Two shards finishing at
     once write the same bytes, each atomically."""
-    from trainers.data.cards import card_text, read_card, write_card
+    from trainers.data.cards import read_card, write_card
 
     files = shard.siblings(path)
     if path.exists():  # a single file of that name keeps its own card
@@ -102,20 +126,8 @@ def write_set_card(path: Path, shard: Shard, config, n: int, kind: str, system_p
         told = card.get("shard") or {}
         if (told.get("index"), told.get("of"), told.get("set_records")) != (k, shard.count, n):
             return _drop_set_card(path)
-    tally = set_tally(cards)
-    if tally is None:
-        return _drop_set_card(path)
-    text = card_text(
-        path,
-        config,
-        tally,
-        records=n,
-        kind=kind,
-        system_prompt=system_prompt,
-        rows=sum(card["rows"] for card in cards),
-        data_files=shard.pattern(path),
-    )
-    return write_card(path, text)
+    text = set_card_text(path, config, n, kind, cards, shard.pattern(path))
+    return _drop_set_card(path) if text is None else write_card(path, text)
 
 
 def _drop_set_card(path: Path) -> None:
