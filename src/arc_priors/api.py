@@ -21,7 +21,9 @@ from trainers.data.mixture import ChatConfig, ChatConfigError, chat_config_from_
 from trainers.data.schema import worked_field
 
 SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
-CHAT_KEYS = frozenset({"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers"})
+CHAT_KEYS = frozenset(
+    {"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers", "phrasings"}
+)
 
 
 def _mixture(name_or_mixture, seed: int, settings: Mapping[str, Any], *, one_question: bool = True) -> ChatConfig:

@@ -187,6 +187,16 @@ def mixture_options(priors_help: str):
                         help="With several grids a chat, also ask the compare prior's questions across grids.",
                     ),
                     click.option(
+                        "--phrasings",
+                        type=click.Choice(["train", "held-out", "all"]),
+                        default="train",
+                        show_default=True,
+                        help=(
+                            "The wordings questions are asked in: one of each family's trained wordings, its "
+                            "held-out one (never trained on: to tell a concept learned from a sentence), or any."
+                        ),
+                    ),
+                    click.option(
                         "--answers",
                         type=click.Choice(["bare", "worked"]),
                         default="bare",
@@ -216,6 +226,7 @@ MIXTURE_PARAMS = (
     "question_order",
     "system_prompt",
     "answers",
+    "phrasings",
     "compare",
     "seed",
 )

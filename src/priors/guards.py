@@ -126,16 +126,21 @@ class GuardedPrior:
         return None if version is None else with_drawings(version, checked)
 
     def question(
-        self, index: int, target: Target, rng: np.random.Generator, params: dict | None = None
+        self,
+        index: int,
+        target: Target,
+        rng: np.random.Generator,
+        params: dict | None = None,
+        phrasings: str = "train",
     ) -> Question | None:
         """Family `index` asked once (`Prior.question`), or with `params` already chosen
         (`Prior.question_with`), checked."""
         family = self.prior.families[index]
         try:
             q = (
-                self.prior.question(index, target, rng)
+                self.prior.question(index, target, rng, phrasings)
                 if params is None
-                else self.prior.question_with(index, target, params, rng)
+                else self.prior.question_with(index, target, params, rng, phrasings)
             )
             return None if q is None else check_question(self.prior, family, target, q)
         except RuleBroken as broken:

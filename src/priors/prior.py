@@ -114,7 +114,9 @@ class Prior:
         asked = (self.question(i, target, rng) for i in self.indices(arity(target)))
         return [q for q in asked if q is not None]
 
-    def question(self, index: int, target: Target, rng: np.random.Generator) -> Question | None:
+    def question(
+        self, index: int, target: Target, rng: np.random.Generator, phrasings: str = "train"
+    ) -> Question | None:
         """Family `index` asked once, or None when it has nothing well-posed to ask.
         Lets a chat builder ask only the families it will use."""
         family = self.families[index]
@@ -123,15 +125,21 @@ class Prior:
         params = family.params.choose(target, rng)
         if params is None:
             return None
-        return self.question_with(index, target, params, rng)
+        return self.question_with(index, target, params, rng, phrasings)
 
     def question_with(
-        self, index: int, target: Target, params: Mapping[str, Any], rng: np.random.Generator
+        self,
+        index: int,
+        target: Target,
+        params: Mapping[str, Any],
+        rng: np.random.Generator,
+        phrasings: str = "train",
     ) -> Question | None:
         """Family `index` asked with parameters already chosen (the chunk engine chooses them
-        for a whole chunk where the parameter space can), kept by `Family.keep`'s odds."""
+        for a whole chunk where the parameter space can), in a wording of the `phrasings`
+        set drawn uniformly (no draw where the set has one), kept by `Family.keep`'s odds."""
         family = self.families[index]
-        question = family.ask(self.name, target, params)
+        question = family.ask(self.name, target, params, pick_wording(family.wordings(phrasings), rng))
         if question is None:
             return None
         if family.keep and rng.random() >= family.keep.get(question.answer, 1.0):
@@ -145,3 +153,11 @@ class Prior:
             family.ask(self.name, target, params) for family in families for params in family.params.domain(target)
         )
         return [q for q in asked if q is not None]
+
+
+def pick_wording(wordings: Sequence[str], rng: np.random.Generator) -> str:
+    """One of `wordings`, uniformly; a family of one wording draws nothing, so its records
+    are what they were before families had several."""
+    if len(wordings) == 1:
+        return wordings[0]
+    return wordings[min(int(rng.random() * len(wordings)), len(wordings) - 1)]

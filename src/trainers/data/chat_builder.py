@@ -169,7 +169,7 @@ class ChatBuilder:
                 k = self.askers[p].families[index].scenes
                 grids = tuple(sorted(rng.permutation(len(scenes))[:k].tolist()))
                 target = tuple(scenes[g] for g in grids)
-            question = self.askers[p].question(index, target, rng)
+            question = self.askers[p].question(index, target, rng, phrasings=self.config.phrasings)
             if question is not None:
                 chosen.append((grids, question))
                 order.append((t, p, index))

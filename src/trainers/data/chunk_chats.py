@@ -79,6 +79,8 @@ class Round:
     """The record each grid was drawn for (a failure names it)."""
     scenes: dict
     """grid -> its Scene, for the grids a question read as one (`_scene`)."""
+    wording: np.ndarray
+    """Per record and question slot, a uniform draw that picks a table family's wording."""
 
     def scene(self, g: int, conventions, name: str = "the grid"):
         return _scene(self.parsed, self.tables, self.scenes, g, conventions, name)
@@ -243,7 +245,7 @@ class FastChats:
                 read = tuple(sorted(rng.permutation(k)[: askers[a].families[index].scenes].tolist()))
                 target = tuple(scene(r * k + j) for j in read)
             try:
-                q = askers[a].question(index, target, rng, params)
+                q = askers[a].question(index, target, rng, params, phrasings=self.builder.config.phrasings)
             except PriorFailure as failure:
                 raise failure.at(seed=seed, record=int(records[r])) from None
             if q is not None:
@@ -251,7 +253,8 @@ class FastChats:
             return q is not None
 
         picks = choose(order, ok, self.picks, self.builder.config.question_order == "fixed", self.per_scene, ask)
-        return Round(prior, drawn, parsed, tables, asked, picks, questions, records, scenes)
+        wording = rng.random(picks.shape)
+        return Round(prior, drawn, parsed, tables, asked, picks, questions, records, scenes, wording)
 
     def _targets(
         self, order: np.ndarray, ok: np.ndarray, rng: np.random.Generator, n: int

@@ -97,17 +97,7 @@ class ChunkLines:
                 prior = self.chats.builder.askers[self.chats.asker_of[f]].name
                 values, which = param_rows(a.params, g)
                 values = [rule.decoded(codes) for codes in values]
-                made_texts = [
-                    self._question(
-                        prior,
-                        family.id,
-                        family.template.format(grid=grid_name(j, self.chats.several), **params),
-                        params,
-                        (j,),
-                    )
-                    for params in values
-                ]
-                texts = [made_texts[w] for w in which.tolist()]
+                texts = self._table_questions(made, family, prior, j, values, which, rows, slots)
                 answers[rows, slots] = answer_texts(rule, made.tables, a.value[g])
                 self._check_format(f, answers[rows, slots])
                 if self.worked:
@@ -118,6 +108,22 @@ class ChunkLines:
         heads = np.concatenate([head[:, :1], more[:, 1:]], axis=1)
         replies = np.where(worked == "null", answers, worked) if self.worked else answers
         return questions, heads, answers, replies, worked, ends
+
+    def _table_questions(self, made: Round, family, prior: str, j: int, values, which, rows, slots) -> list[tuple]:
+        """The texts of a table family's questions about grid j of the records `rows`: each
+        with its parameters (`values[which[i]]`) in the wording its draw picks from the
+        mixture's set, as `Prior.question_with` picks one per scene."""
+        wordings = family.wordings(self.chats.builder.config.phrasings)
+        picked = (made.wording[rows, slots] * len(wordings)).astype(np.int64).tolist()
+        name, made_texts, texts = grid_name(j, self.chats.several), {}, []
+        for v, w in zip(which.tolist(), picked):
+            if (v, w) not in made_texts:
+                params = values[v]
+                made_texts[v, w] = self._question(
+                    prior, family.id, wordings[w].format(grid=name, **params), params, (j,)
+                )
+            texts.append(made_texts[v, w])
+        return texts
 
     def _worked(self, made: Round, f: int, grids: np.ndarray, answers: np.ndarray) -> np.ndarray:
         """The quoted worked answers of table family f on `grids` (answers quoted), written

@@ -13,6 +13,7 @@ or a run folder can be read back as a `--config`:
     grids_per_chat: 1
     compare: true
     answers: bare                # or worked: steps, then the bare answer, where a family shows work
+    phrasings: train             # or held-out (the wording training never sees), or all
     conventions: {connectivity: 8, univalued: true, background: most_common}
     encoder: digits
     seed: 0
@@ -32,6 +33,7 @@ from typing import Any, Mapping
 import attrs
 
 from priors.encoders import get_encoder
+from priors.questions import PHRASINGS
 from priors.scene import Conventions
 from priors.settings import SettingsError
 from priors.validation import checked, flag, whole
@@ -150,6 +152,9 @@ class ChatConfig:
         default="training", validator=checked(ChatConfigError, attrs.validators.in_(("training", "evaluation")))
     )
     """The split of ARC sources named without one; held-out evaluation uses `evaluation`."""
+    phrasings: str = attrs.field(default="train", validator=checked(ChatConfigError, attrs.validators.in_(PHRASINGS)))
+    """Which wordings questions are asked in (`Family.wordings`): one of the trained ones,
+    drawn per question; the held-out one (for evaluation); or any of them."""
     answers: str = attrs.field(default="bare", validator=_answers)
     """What an assistant turn says: the bare answer, or (`worked`) the question's worked answer
     where its family shows work (steps a reader can check against the grid, then the bare
@@ -179,6 +184,7 @@ class ChatConfig:
             "question_order": self.question_order,
             "system_prompt": self.system_prompt,
             "answers": self.answers,
+            "phrasings": self.phrasings,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -198,6 +204,7 @@ CHAT_KEYS = (
     "question_order",
     "system_prompt",
     "answers",
+    "phrasings",
     "level",
     "questions_per_chat",
     "grids_per_chat",
