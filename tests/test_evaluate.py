@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 
+import attrs
 import pytest
+from scripted import FAMILIES, fill, gold_questions
 
 from trainers.data.chat_builder import ChatBuilder, ChatConfig
 from trainers.training.evaluate import (
@@ -16,6 +18,7 @@ from trainers.training.evaluate import (
     ModelLoadError,
     evaluate,
     grid_text,
+    held_out_prompts,
     in_chat_prompts,
     isolated_prompts,
     load_responder,
@@ -39,7 +42,7 @@ class Oracle:
     """Answers from the gold answers, looked up by grid text and question: never from position."""
 
     def __init__(self, records, wrong=False):
-        self.answers = {(grid_text(r), qa["question"]): qa["answer"] for r in records for qa in r["metadata"]["qas"]}
+        self.answers = {key: qa["answer"] for key, qa in gold_questions(records).items()}
         self.wrong = wrong
         self.calls = 0
 
@@ -66,6 +69,29 @@ def test_perfect_responder_scores_everything_in_both_modes(records):
         assert s.overall.n == s.overall.correct == _n_questions(records)
         assert all(c.accuracy == 1.0 for c in s.families.values())
         assert s.overall.interval[1] == 1.0
+
+
+def test_held_out_prompts_are_the_in_chat_chats_with_every_question_in_its_held_out_wording(records):
+    """Checked against the families' held-out wordings filled here, not through `reworded`."""
+    for record in records:
+        chats, prompts = in_chat_prompts(record), held_out_prompts(record)
+        for k, (chat, prompt, qa) in enumerate(zip(chats, prompts, record["metadata"]["qas"])):
+            family = FAMILIES[qa["family"]]
+            (held,) = fill(record, qa, [family.held_out])
+            assert prompt[-1]["content"].endswith(held) and held != qa["question"]
+            assert prompt[-1]["content"][: -len(held)] == chat[-1]["content"][: -len(qa["question"])]
+            assert [m["role"] for m in prompt] == [m["role"] for m in chat]
+            for earlier in record["metadata"]["qas"][:k]:  # the chat so far is reworded too
+                assert not any(m["content"].endswith(earlier["question"]) for m in prompt if m["role"] == "user")
+
+
+def test_a_family_without_a_held_out_wording_is_not_asked_in_that_mode(records, monkeypatch):
+    import trainers.training.evaluate as evaluation
+
+    plain = {f: attrs.evolve(family, held_out=None) for f, family in FAMILIES.items()}
+    monkeypatch.setattr(evaluation, "_family", lambda qa: plain.get(qa["family"]))
+    report = evaluate(Oracle(records), records, progress=False)
+    assert report["held_out_wording"].overall.n == 0 and report["in_chat"].overall.n == _n_questions(records)
 
 
 def test_wrong_responder_scores_nothing(records):
@@ -245,7 +271,11 @@ def test_hf_responder_through_evaluate_records_what_the_model_said_and_scores_it
     chosen = records[:3]
     said = {
         mode: responder.respond([p for r in chosen for p in prompts(r)])
-        for mode, prompts in (("in_chat", in_chat_prompts), ("isolated", isolated_prompts))
+        for mode, prompts in {
+            "in_chat": in_chat_prompts,
+            "isolated": isolated_prompts,
+            "held_out_wording": held_out_prompts,
+        }.items()
     }
     # Gold answers are set to the model's own isolated reply where exact scoring reads that
     # reply whole, else to a text it never says; no prompt holds its own question's answer

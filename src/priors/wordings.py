@@ -9,6 +9,7 @@ break the first rule are wrong at once (rule `wordings`): only new declarations 
 
 from __future__ import annotations
 
+import re
 from string import Formatter
 
 from priors.contract import ContractViolation, enforce
@@ -85,3 +86,30 @@ def check_phrasings(prior: Prior) -> None:
     """Rule `phrasings`: a held-out wording, per family (warns until contract 1.2)."""
     for problem in phrasing_problems(prior):
         enforce(problem)
+
+
+def filled_fields(text: str, wording: str) -> dict[str, str] | None:
+    """The field texts that fill `wording` into `text`, or None when `text` is not that
+    wording. Read back from the text alone, so a question can be put in another wording
+    without its parameters' types or the chat's grid names."""
+    pattern, seen = [], set()
+    for literal, name, _, _ in Formatter().parse(wording):
+        pattern.append(re.escape(literal))
+        if name is not None:
+            pattern.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+    found = re.fullmatch("".join(pattern), text, flags=re.DOTALL)
+    return None if found is None else found.groupdict()
+
+
+def reworded(family: Family, question: str, which: str = "held-out") -> str | None:
+    """`question`, asked in one of the family's wordings, put in the first wording of the
+    `which` set with the same fields; None when the family has no such wording apart from
+    the question's own (a family without `held_out` has no held-out wording)."""
+    if which == "held-out" and not family.held_out:
+        return None
+    for wording in family.wordings("all"):
+        found = filled_fields(question, wording)
+        if found is not None:
+            return family.wordings(which)[0].format(**found)
+    return None

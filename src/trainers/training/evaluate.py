@@ -1,11 +1,16 @@
 """Ask a model the questions of chat records and score its answers, per family and grid size.
 
-Two modes, because within a chat earlier answers can hint at later ones:
+Three modes, because within a chat earlier answers can hint at later ones, and a question
+learned as one sentence is not a question learned:
 
 * ``in_chat``: question k is asked after the chat so far, with the earlier *gold* answers in
   context (teacher forcing), exactly as the model saw such turns in training.
 * ``isolated``: each question is asked alone, after the same system message and the same
   grid text; the gap between the two modes measures how much the chat context carries.
+* ``held_out_wording``: the in-chat prompts with every question put in its family's held-out
+  wording (`Family.held_out`, which training never asks unless told to); the in-chat minus
+  held-out gap is how much of an answer rode on the trained sentence. A family without a
+  held-out wording has no row in this mode.
 
 The grid text is cut from the record's first user message rather than re-encoded, so an
 isolated prompt uses whatever encoder the dataset used without having to know it.
@@ -26,12 +31,15 @@ functions: building prompts and scoring scripted responders stays cheap.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import attrs
 
+import priors
+from priors.wordings import reworded
 from trainers.training.report import (
     SCORE_WORDS,
     SCORES,
@@ -79,7 +87,7 @@ __all__ = [
     "write_report",
 ]
 
-MODES = ("in_chat", "isolated")
+MODES = ("in_chat", "isolated", "held_out_wording")
 Message = Mapping[str, Any]
 
 
@@ -123,7 +131,34 @@ def isolated_prompts(record: Mapping) -> list[list[dict]]:
     return [head + [{"role": "user", "content": f"{grids}\n\n{qa['question']}"}] for qa in record["metadata"]["qas"]]
 
 
-_PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts}
+def held_out_prompts(record: Mapping) -> list[list[dict] | None]:
+    """Per question, its in-chat prompt with each question so far in its family's held-out
+    wording (`priors.wordings.reworded`); None for a question whose family has none."""
+    users = _user_turns(record)
+    messages = [dict(m) for m in record["messages"]]
+    asked = []
+    for u, qa in zip(users, record["metadata"]["qas"]):
+        family = _family(qa)
+        new = None if family is None else reworded(family, qa["question"])
+        if new is not None and messages[u]["content"].endswith(qa["question"]):
+            messages[u]["content"] = messages[u]["content"][: -len(qa["question"])] + new
+        asked.append(new is not None)
+    return [[dict(m) for m in messages[: u + 1]] if ok else None for u, ok in zip(users, asked)]
+
+
+@functools.cache
+def _families(prior: str) -> dict:
+    try:
+        return {f.id: f for f in priors.load(prior).families}
+    except (priors.UnknownPriorError, priors.PluginError):
+        return {}  # not a registered prior (ARC task chats): its questions have one wording
+
+
+def _family(qa: Mapping):
+    return _families(qa["prior"]).get(qa["family"])
+
+
+_PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts, "held_out_wording": held_out_prompts}
 
 
 def _question_grid(metadata: Mapping, qa: Mapping) -> int:
@@ -171,6 +206,8 @@ def evaluate(
             for position, record in enumerate(records):
                 metadata = record["metadata"]
                 for turn, (prompt, qa) in enumerate(zip(_PROMPTS[mode](record), metadata["qas"], strict=True)):
+                    if prompt is None:
+                        continue  # not askable this way (no held-out wording)
                     prompts.append(prompt)
                     keys.append((metadata.get("index", position), turn, metadata, qa))
             replies = responder.respond(prompts) if prompts else []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from trainers.data.atomic_files import atomic_write
 
-MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated"}
+MODE_LABELS = {"in_chat": "in-chat", "isolated": "isolated", "held_out_wording": "held-out wording"}
 """How the report and its plot name the two ways a question is asked."""
 
 

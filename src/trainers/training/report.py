@@ -255,14 +255,17 @@ def _gap(a: Cell | None, b: Cell | None) -> str:
 def report_table(report: EvalReport, baseline: EvalReport | None = None) -> str:
     """One row per family, then overall, grid sizes and levels: n, accuracy with its 95%
     interval per mode, the in-chat minus isolated gap (how much earlier gold answers in a
-    chat help, or hint), with worked questions the mean share of step lines that hold per
+    chat help, or hint), the in-chat minus held-out-wording gap (how much rode on the
+    trained sentences), with worked questions the mean share of step lines that hold per
     mode, and with a `baseline`, its accuracy (one column: it answers every mode alike).
     `train` and `evaluate` print this same layout."""
     modes = list(report.modes)
     both = "in_chat" in modes and "isolated" in modes
     stepped = any(r.steps is not None for r in report.rows)
     measure = " acc [95% CI]" if report.score == "exact" else " credit [95% CI]"
+    reworded = "in_chat" in modes and "held_out_wording" in modes
     header = ["", "n", *(MODE_LABELS.get(m, m) + measure for m in modes)] + (["gap"] if both else [])
+    header += ["wording gap"] if reworded else []
     header += [MODE_LABELS.get(m, m) + " steps" for m in modes] if stepped else []
     header += ["majority"] if baseline is not None else []
     first = modes[0] if modes else None
@@ -273,6 +276,8 @@ def report_table(report: EvalReport, baseline: EvalReport | None = None) -> str:
         out = [label, str(n), *(c.text() if c is not None else "-" for c in cells)]
         if both:
             out.append(_gap(pick(report["in_chat"]), pick(report["isolated"])))
+        if reworded:
+            out.append(_gap(pick(report["in_chat"]), pick(report["held_out_wording"])))
         if stepped:
             out += [f"{share.mean:.3f}" if share is not None else "-" for share in (steps(report[m]) for m in modes)]
         if baseline is not None:
