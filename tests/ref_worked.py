@@ -53,8 +53,16 @@ def _foreground(ref) -> list[int]:
 # --- counting and area ------------------------------------------------------------------------
 
 
+GLYPHS = "." + "123456789" + "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def counting_objects(ref):
-    return [at(ref, o) for o in ref.objects]
+    """One line: each cell's object number in order of first cells (`.` for none), rows
+    joined by `|`; no line past 61 objects."""
+    if len(ref.objects) > 61:
+        return []
+    number = {cell: GLYPHS[k] for k, obj in enumerate(ref.objects, 1) for cell in obj}
+    return ["|".join("".join(number.get((r, c), ".") for c in range(len(row))) for r, row in enumerate(ref.grid))]
 
 
 def counting_color(ref, color):

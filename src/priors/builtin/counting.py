@@ -20,7 +20,17 @@ from priors.scene import Scene
 from priors.settings import SamplerSettings, scene_sampler
 from priors.tables import AS_YES_NO, COLORS, Tables, chosen_for_one, pick, table_rule, unique_best
 from priors.transforms import DIHEDRAL
-from priors.worked import colors_of, holding, object_at, object_lines, read_color, read_tally, tally
+from priors.worked import (
+    colors_of,
+    holding,
+    label_grid,
+    label_grid_holds,
+    object_at,
+    object_lines,
+    read_color,
+    read_tally,
+    tally,
+)
 
 
 @table_rule()
@@ -29,15 +39,16 @@ def count_objects(t: Tables, params):
 
 
 def object_steps(scene, params) -> list[str]:
-    """Each object by its colour and first cell, in reading order: counting made local."""
-    return object_lines(scene)
+    """The grid again, each cell its object's number: counting made local, one cell at a
+    time (docs/study.md, (g): it taught the tiny model more than listing the objects)."""
+    return label_grid(scene)
 
 
-def names_an_object(scene, params, line: str) -> bool:
-    return object_at(scene, line) is not None
+def is_the_label_grid(scene, params, line: str) -> bool:
+    return label_grid_holds(scene, line)
 
 
-OBJECTS_WORKED = Worked(object_steps, names_an_object)
+OBJECTS_WORKED = Worked(object_steps, is_the_label_grid)
 
 
 @table_rule()
