@@ -1,6 +1,6 @@
 """Does a trained model count objects on grids the project never drew? An outside check.
 
-    python benchmarks/count_check.py runs/train-XXXX [--n 400] [--seed 12345] [--no-overwrite]
+    python benchmarks/count_check.py runs/train-XXXX [--n 400] [--seed 12345] [--no-overwrite] [--wording held-out]
 
 The grids come from a sampler written here, apart from the project's generators: sides 3 to
 10 drawn apart, 1 to 8 random 4-connected blobs of 1 to 6 cells in colours 1-9 on
@@ -9,7 +9,8 @@ background 0, painted one over the other (so blobs may touch, merge and cut each
 colour under 8-connectivity. The model is asked `counting.objects` in the run's own
 wording, after the run's own system prompt, with the grid written by the run's own
 encoder, exactly as its chats lay a question out (config.yaml in the run folder says how);
-the last integer of its reply is its answer. Printed: exact match, within one, the score of
+the last integer of its reply is its answer (`--wording held-out` asks in the family's
+held-out wording instead, which training never asks). Printed: exact match, within one, the score of
 always giving the most common count, and exact match per true count, per number of filled
 cells and per number of colours (where the count fails, not only how often).
 """
@@ -62,7 +63,7 @@ def last_integer(text: str) -> int | None:
     return int(found[-1]) if found else None
 
 
-def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
+def prompts_of(run: Path, grids: list[np.ndarray], wording: str = "template") -> list[list[dict]]:
     """The run's own layout: its system turn, its encoder's grid text, its counting.objects wording."""
     import yaml
 
@@ -75,7 +76,7 @@ def prompts_of(run: Path, grids: list[np.ndarray]) -> list[list[dict]]:
     recorded.pop("evaluate", None)
     chats = chat_config_from_dict(recorded, str(run / "config.yaml"))
     family = next(f for f in priors.load("counting").families if f.id == "counting.objects")
-    question = family.template.format(grid="the grid")
+    question = (family.held_out if wording == "held-out" else family.template).format(grid="the grid")
     encode = priors.get_encoder(chats.encoder).encode
     system = system_message(chats)
     return [
@@ -98,7 +99,7 @@ def filled_bin(grid: np.ndarray) -> int:
     return next(i for i, (low, high) in enumerate(FILLED_BINS) if low <= int((grid > 0).sum()) <= high)
 
 
-def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -> dict:
+def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32, wording: str = "template") -> dict:
     from trainers.training.evaluate import HFResponder, load_local_model
 
     rng = np.random.default_rng(seed)
@@ -107,7 +108,7 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -
     folder = run / "model" if (run / "model").is_dir() else run / "adapter"
     model, tokenizer = load_local_model(folder)
     replies = HFResponder(model, tokenizer, batch_size=batch_size, max_new_tokens=160, progress=False).respond(
-        prompts_of(run, grids)
+        prompts_of(run, grids, wording)
     )
     said = [last_integer(r) for r in replies]
     right = [s == g for s, g in zip(said, gold)]
@@ -117,6 +118,7 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32) -
         "grids": n,
         "seed": seed,
         "overwrite": overwrite,
+        "wording": wording,
         "exact": sum(right) / n,
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
         "most_common_count": mode,
@@ -138,8 +140,10 @@ def main() -> None:
     parser.add_argument(
         "--no-overwrite", action="store_true", help="blobs paint only empty cells (they still touch and merge)"
     )
+    parser.add_argument("--wording", choices=("template", "held-out"), default="template")
     args = parser.parse_args()
-    print(json.dumps(check(args.run, args.n, args.seed, overwrite=not args.no_overwrite), indent=1))
+    result = check(args.run, args.n, args.seed, overwrite=not args.no_overwrite, wording=args.wording)
+    print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def asked(tmp_path, mixture: dict, phrasings: str, n: int = 400) -> list[tuple]:
     return found
 
 
-@pytest.mark.parametrize("phrasings", ["train", "held-out", "all"])
+@pytest.mark.parametrize("phrasings", ["train", "held-out", "all", "template"])
 @pytest.mark.parametrize("mixture", sorted(MIXTURES))
 def test_every_question_is_a_wording_of_its_set_filled_with_its_own_parameters(tmp_path, mixture, phrasings):
     if mixture == "per record":

@@ -15,7 +15,8 @@ Keys: arch (llama | gpt2: learned absolute positions), layout (digits | padded: 
 with '.' to width 10 | twice: the rows, a blank line, the rows again | columns: the rows, a
 blank line, the columns written as rows), init2d (gpt2: position embeddings started as row + column
 embeddings), system (brief | none), trace (none | rows: running count of objects by the row
-of their first cell | colors: each object as `index colour`, by colour), hidden, layers,
+of their first cell | colors: each object as `index colour`, by colour | labels: the grid again,
+each cell its object's number, numbered by first cell in reading order), hidden, layers,
 aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
 record: the data file's own later turns),
 heads, inter, lr, batch, steps, time_limit, threads, n_eval, grid_loss (weight of a second loss, on
@@ -108,11 +109,30 @@ def reply(o: dict, grid, background: int) -> str:
         for k in range(1, n + 1):
             starts[int(np.nonzero(labels == k)[0].min())] += 1
     count = len(colors)
+    if o["trace"] == "labels":
+        return label_grid(grid, background) + f"\n{count}"
     if o["trace"] == "rows":
         return " ".join(map(str, np.cumsum(starts).tolist())) + f"\n{count}"
     if o["trace"] == "colors":
         return "".join(f"{k} {c}\n" for k, c in enumerate(colors, 1)) + str(count)
     return str(count)
+
+
+def label_grid(grid, background: int) -> str:
+    """The grid again with each cell replaced by its object's number, objects numbered by their
+    first cell in reading order: each cell's label is a neighbour's label already written, or
+    the next number, so every step looks at the cells around it."""
+    out = np.zeros(grid.shape, dtype=int)
+    firsts = []
+    for color in (c for c in range(10) if c != background):
+        labels, n = ndimage.label(grid == color, structure=EIGHT)
+        for k in range(1, n + 1):
+            cells = labels == k
+            firsts.append((int(np.flatnonzero(cells).min()), cells))
+    for number, (_, cells) in enumerate(sorted(firsts, key=lambda f: f[0]), 1):
+        out[cells] = number
+    glyph = ".123456789abcdefghijklmnopqrstuvwxyz"
+    return "\n".join("".join(glyph[v] for v in row) for row in out.tolist())
 
 
 def build_model(o: dict, tok):

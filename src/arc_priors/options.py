@@ -188,12 +188,13 @@ def mixture_options(priors_help: str):
                     ),
                     click.option(
                         "--phrasings",
-                        type=click.Choice(["train", "held-out", "all"]),
+                        type=click.Choice(["train", "held-out", "all", "template"]),
                         default="train",
                         show_default=True,
                         help=(
                             "The wordings questions are asked in: one of each family's trained wordings, its "
-                            "held-out one (never trained on: to tell a concept learned from a sentence), or any."
+                            "held-out one (never trained on: to tell a concept learned from a sentence), any, or "
+                            "its template alone."
                         ),
                     ),
                     click.option(

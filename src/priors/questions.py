@@ -157,8 +157,9 @@ class Worked:
 AnswerFormat = Union[str, frozenset]
 """A regular expression the whole answer must match, or the set of every allowed answer."""
 
-PHRASINGS = ("train", "held-out", "all")
-"""Which wordings questions are asked in: the trained ones, the held-out one, or every one."""
+PHRASINGS = ("train", "held-out", "all", "template")
+"""Which wordings questions are asked in: the trained ones, the held-out one, every one, or
+the template alone (one sentence a family, as before families had several)."""
 
 NUMBER = r"0|[1-9][0-9]*"
 NUMBER_LIST = r"(0|[1-9][0-9]*)(, (0|[1-9][0-9]*))*"
@@ -237,12 +238,15 @@ class Family:
 
     def wordings(self, which: str = "train") -> tuple[str, ...]:
         """The wordings of `which` set: "train" (`template` and `phrasings`), "held-out"
-        (`held_out`, or `template` for a family that declares none) or "all"."""
+        (`held_out`, or `template` for a family that declares none), "all", or "template"
+        (the template alone)."""
         trained = (self.template, *self.phrasings)
         if which == "train":
             return trained
         if which == "held-out":
             return (self.held_out or self.template,)
+        if which == "template":
+            return (self.template,)
         if which == "all":
             return trained + ((self.held_out,) if self.held_out else ())
         raise ValueError(f"unknown phrasings {which!r}; choose from {', '.join(PHRASINGS)}")

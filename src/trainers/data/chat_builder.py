@@ -45,12 +45,14 @@ BRIEF = "Answer with the value only."
 WORKED = "Where a question has steps, write them first, one a line; then the value alone on the last line."
 """What the system turn asks for with worked answers: the steps, then the bare answer, so that
 the last line of a reply is read as its answer (`priors.questions.final_line`)."""
+BRIEF_WORKED = "Write the steps, then the value alone."
+"""The same ask in `--system-prompt brief`, whose point is few tokens."""
 
 
 def system_message(config: ChatConfig) -> str:
-    ask = WORKED if config.answers == "worked" else BRIEF
     if config.system_prompt == "brief":
-        return ask
+        return BRIEF_WORKED if config.answers == "worked" else BRIEF
+    ask = WORKED if config.answers == "worked" else BRIEF
     encoder = get_encoder(config.encoder)
     several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
     return (

@@ -77,6 +77,9 @@ Which color (other than the background) covers the most cells?
 Which color (other than the background) covers the fewest cells?
 How many different colors are there in the grid, not counting the background?
 Answer with a number only. Answer with a list of numbers. The answer is 1, 1, 7, 7.
+Where a question has steps, write them first, one a line; then the value alone on the last line.
+Write the steps, then the value alone. Count the objects. What is the number of objects in the grid?
+color 2 color 3 row 1: 4 box 2x3 vs at
 """
 
 
