@@ -12,7 +12,15 @@ import arc_priors
 from priors.questions import final_line, worked_text
 from priors.scoring import declared_family
 from trainers.data.cards import read_card, recorded_mixture
-from trainers.data.chat_builder import BRIEF, WORKED, ChatBuilder, ChatConfig, parse_weights, system_message
+from trainers.data.chat_builder import (
+    BRIEF,
+    BRIEF_WORKED,
+    WORKED,
+    ChatBuilder,
+    ChatConfig,
+    parse_weights,
+    system_message,
+)
 from trainers.data.datasets import generate, read_records
 from trainers.data.engine import Engine
 from trainers.data.mixture import ChatConfigError, chat_config_from_dict
@@ -70,10 +78,13 @@ def test_worked_answers_overlay_the_bare_dataset_same_grids_and_questions():
 
 
 def test_the_system_turn_asks_for_the_last_line_only_with_worked_answers():
-    for prompt in ("full", "brief"):
-        bare = system_message(ChatConfig(system_prompt=prompt))
-        worked = system_message(ChatConfig(system_prompt=prompt, answers="worked"))
-        assert bare.endswith(BRIEF) and worked.endswith(WORKED) and bare[: -len(BRIEF)] == worked[: -len(WORKED)]
+    bare = system_message(ChatConfig(system_prompt="full"))
+    worked = system_message(ChatConfig(system_prompt="full", answers="worked"))
+    assert bare.endswith(BRIEF) and worked.endswith(WORKED) and bare[: -len(BRIEF)] == worked[: -len(WORKED)]
+    # brief asks the same in fewer tokens: steps, then the value alone
+    brief = system_message(ChatConfig(system_prompt="brief", answers="worked"))
+    assert brief == BRIEF_WORKED and "steps" in brief and brief.endswith("the value alone.")
+    assert system_message(ChatConfig(system_prompt="brief")) == BRIEF
 
 
 @pytest.mark.parametrize("mixture", ["counting=2,area,colors", "shapes,zones,symmetry,containment"])
