@@ -18,7 +18,8 @@ embeddings), system (brief | none), trace (none | rows: running count of objects
 of their first cell | colors: each object as `index colour`, by colour | labels: the grid again,
 each cell its object's number, numbered by first cell in reading order), hidden, layers,
 aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
-record: the data file's own later turns),
+record: the data file's own later turns | labels: a second turn asks for the label grid, one
+line, after the bare count, then the colours turn),
 heads, inter, lr, batch, steps, time_limit, threads, n_eval, grid_loss (weight of a second loss, on
 the prompt's tokens: the grid read as language), bf16 (autocast matmuls to bfloat16), rope
 (llama's rope_theta).
@@ -185,6 +186,7 @@ def build_model(o: dict, tok):
 
 
 AUX = "How many different colors are there in the grid, not counting the background?"
+LABELS = "Number each cell by its object."
 
 
 def batches(o: dict, prompts: list, answers: list, pad: int, masks: list):
@@ -316,7 +318,15 @@ def main(argv: list[str]) -> None:
                 extra = tok(f"{answer}<|end|>", add_special_tokens=False)["input_ids"]
                 r += turn + extra
                 m += [False] * len(turn) + [True] * len(extra)
-    if o["aux"] == "colors":
+    if o["aux"] == "labels":
+        turn = tok(f"<|user|>\n{LABELS}<|end|><|assistant|>\n", add_special_tokens=False)["input_ids"]
+        for r, m, g, b in zip(replies, masks, grids_seen, backgrounds):
+            extra = tok(label_grid(np.asarray(g), b).replace("\n", "|") + "<|end|>", add_special_tokens=False)[
+                "input_ids"
+            ]
+            r += turn + extra
+            m += [False] * len(turn) + [True] * len(extra)
+    if o["aux"] in ("colors", "labels"):
         turn = tok(f"<|user|>\n{AUX}<|end|><|assistant|>\n", add_special_tokens=False)["input_ids"]
         for r, m, g, b in zip(replies, masks, grids_seen, backgrounds):
             extra = tok(f"{len(set(np.asarray(g).ravel().tolist()) - {b})}<|end|>", add_special_tokens=False)[
