@@ -55,15 +55,10 @@ def reference_answer(family: str, grid: list, conventions: dict, params: dict) -
 
 def wording_of(question: str, family: str, params: dict, phrasings: str) -> int | None:
     """Which of the family's wordings of the set `question` is, filled with `params` (None: none)."""
-    import priors
+    from priors.scoring import declared_family
 
-    if family not in FAMILIES:
-        FAMILIES[family] = next(f for name in priors.available() for f in priors.load(name).families if f.id == family)
-    filled = [w.format(grid="the grid", **params) for w in FAMILIES[family].wordings(phrasings)]
+    filled = [w.format(grid="the grid", **params) for w in declared_family(family).wordings(phrasings)]
     return filled.index(question) if question in filled else None
-
-
-FAMILIES: dict = {}
 
 
 def check(job: tuple[int, int, int, str]) -> dict:

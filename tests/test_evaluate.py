@@ -89,7 +89,7 @@ def test_a_family_without_a_held_out_wording_is_not_asked_in_that_mode(records, 
     import trainers.training.evaluate as evaluation
 
     plain = {f: attrs.evolve(family, held_out=None) for f, family in FAMILIES.items()}
-    monkeypatch.setattr(evaluation, "_family", lambda qa: plain.get(qa["family"]))
+    monkeypatch.setattr(evaluation, "declared_family", lambda family_id: plain.get(family_id))
     report = evaluate(Oracle(records), records, progress=False)
     assert report["held_out_wording"].overall.n == 0 and report["in_chat"].overall.n == _n_questions(records)
 

@@ -160,4 +160,10 @@ def pick_wording(wordings: Sequence[str], rng: np.random.Generator) -> str:
     are what they were before families had several."""
     if len(wordings) == 1:
         return wordings[0]
-    return wordings[min(int(rng.random() * len(wordings)), len(wordings) - 1)]
+    return wordings[int(wording_index(rng.random(), len(wordings)))]
+
+
+def wording_index(draw, n: int):
+    """Which of n wordings a uniform draw in [0, 1) picks (a number or an array of them): the
+    one rule behind `pick_wording` and the chunk path's draws for a whole chunk."""
+    return np.minimum((np.asarray(draw) * n).astype(np.int64), n - 1)

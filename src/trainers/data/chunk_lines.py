@@ -13,6 +13,7 @@ import numpy as np
 
 from priors.batch import NO_BACKGROUND, Parsed
 from priors.guards import RuleBroken, check_format
+from priors.prior import wording_index
 from priors.questions import worked_text
 from trainers.data import schema
 from trainers.data.cards import Tally
@@ -114,7 +115,7 @@ class ChunkLines:
         with its parameters (`values[which[i]]`) in the wording its draw picks from the
         mixture's set, as `Prior.question_with` picks one per scene."""
         wordings = family.wordings(self.chats.builder.config.phrasings)
-        picked = (made.wording[rows, slots] * len(wordings)).astype(np.int64).tolist()
+        picked = wording_index(made.wording[rows, slots], len(wordings)).tolist()
         name, made_texts, texts = grid_name(j, self.chats.several), {}, []
         for v, w in zip(which.tolist(), picked):
             if (v, w) not in made_texts:

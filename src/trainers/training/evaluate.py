@@ -31,14 +31,13 @@ functions: building prompts and scoring scripted responders stays cheap.
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import attrs
 
-import priors
+from priors.scoring import declared_family
 from priors.wordings import reworded
 from trainers.training.report import (
     SCORE_WORDS,
@@ -138,24 +137,12 @@ def held_out_prompts(record: Mapping) -> list[list[dict] | None]:
     messages = [dict(m) for m in record["messages"]]
     asked = []
     for u, qa in zip(users, record["metadata"]["qas"]):
-        family = _family(qa)
+        family = declared_family(qa["family"])  # None for ARC task chats: one wording
         new = None if family is None else reworded(family, qa["question"])
         if new is not None and messages[u]["content"].endswith(qa["question"]):
             messages[u]["content"] = messages[u]["content"][: -len(qa["question"])] + new
         asked.append(new is not None)
     return [[dict(m) for m in messages[: u + 1]] if ok else None for u, ok in zip(users, asked)]
-
-
-@functools.cache
-def _families(prior: str) -> dict:
-    try:
-        return {f.id: f for f in priors.load(prior).families}
-    except (priors.UnknownPriorError, priors.PluginError):
-        return {}  # not a registered prior (ARC task chats): its questions have one wording
-
-
-def _family(qa: Mapping):
-    return _families(qa["prior"]).get(qa["family"])
 
 
 _PROMPTS = {"in_chat": in_chat_prompts, "isolated": isolated_prompts, "held_out_wording": held_out_prompts}
