@@ -276,8 +276,8 @@ def test_loss_mask_strategy(builtin_tok):
         assert loss_mask_strategy(format_tokenizer(name)) == "pretokenize"
     # Markers present but the end-of-turn token left outside them: our masks are safer.
     eot_outside = builtin_tok.chat_template.replace(
-        "{% generation %}{{ message['content'] }}{{ '<|end|>' }}{% endgeneration %}",
-        "{% generation %}{{ message['content'] }}{% endgeneration %}{{ '<|end|>' }}",
+        "{% generation %}{{ text }}{{ '<|end|>' }}{% endgeneration %}",
+        "{% generation %}{{ text }}{% endgeneration %}{{ '<|end|>' }}",
     )
     assert eot_outside != builtin_tok.chat_template
     assert loss_mask_strategy(builtin_tok, chat_template=eot_outside) == "pretokenize"

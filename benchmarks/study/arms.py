@@ -16,7 +16,8 @@ with '.' to width 10 | twice: the rows, a blank line, the rows again | columns: 
 blank line, the columns written as rows), init2d (gpt2: position embeddings started as row + column
 embeddings), system (brief | none), trace (none | rows: running count of objects by the row
 of their first cell | colors: each object as `index colour`, by colour | labels: the grid again,
-each cell its object's number, numbered by first cell in reading order), hidden, layers,
+each cell its object's number, numbered by first cell in reading order, a line a row, or
+rows joined by '|' with `labelsep=bar`, as `counting.objects`' worked answer writes it), hidden, layers,
 aux (none | colors: a second turn asks colors.distinct about the same grid, also trained |
 record: the data file's own later turns | labels: a second turn asks for the label grid, one
 line, after the bare count, then the colours turn),
@@ -71,6 +72,7 @@ DEFAULTS = dict(
     data="/tmp/exp/train.jsonl",
     out=str(ROOT / "docs" / "study"),
     gen=40,
+    labelsep="newline",
 )
 SYSTEM = "Answer with the value only."
 QUESTION = "How many objects are there in the grid?"
@@ -111,7 +113,8 @@ def reply(o: dict, grid, background: int) -> str:
             starts[int(np.nonzero(labels == k)[0].min())] += 1
     count = len(colors)
     if o["trace"] == "labels":
-        return label_grid(grid, background) + f"\n{count}"
+        text = label_grid(grid, background)
+        return (text.replace("\n", "|") if o["labelsep"] == "bar" else text) + f"\n{count}"
     if o["trace"] == "rows":
         return " ".join(map(str, np.cumsum(starts).tolist())) + f"\n{count}"
     if o["trace"] == "colors":

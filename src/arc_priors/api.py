@@ -22,7 +22,17 @@ from trainers.data.schema import worked_field
 
 SETTING_KEYS = frozenset(f.name for f in attrs.fields(SamplerSettings))
 CHAT_KEYS = frozenset(
-    {"questions_per_chat", "grids_per_chat", "encoder", "compare", "level", "conventions", "answers", "phrasings"}
+    {
+        "questions_per_chat",
+        "grids_per_chat",
+        "encoder",
+        "compare",
+        "level",
+        "conventions",
+        "answers",
+        "phrasings",
+        "grid_format",
+    }
 )
 
 
@@ -115,13 +125,16 @@ def to_hub_folder(
 class ProceduralDataset(Sequence):
     """`size` items, item i built from (seed, i) alone: indexable, iterable, reproducible in any
     process. Each item is one chat; its `question`, `answer` and `prompt` are the chat's last
-    question (earlier questions, if any, stand in the prompt with their gold answers)."""
+    question (earlier questions, if any, stand in the prompt with their gold answers). With
+    `grid_format` image or both, an item's turns are content parts and its `images` the grids'
+    PNGs (`trainers.data.images`)."""
 
     def __init__(self, config: ChatConfig, size: int):
         if type(size) is not int or size < 0:
             raise ChatConfigError(f"size must be a whole number of at least 0, got {size!r}")
         self.config, self.size = config, size
-        self._records = Records(ChatBuilder(config))  # unknown priors, levels and settings fail here
+        self._builder = ChatBuilder(config)  # unknown priors, levels and settings fail here
+        self._records = Records(self._builder)
 
     def __len__(self) -> int:
         return self.size
@@ -133,10 +146,10 @@ class ProceduralDataset(Sequence):
             index += self.size
         if not 0 <= index < self.size:
             raise IndexError(f"item {index} of a dataset of {self.size}")
-        return item(self._records[index])
+        return item(self._builder.show(self._records[index]))
 
     def __iter__(self) -> Iterator[dict]:
-        return (item(record) for record in self._records.stream(self.size))
+        return (item(self._builder.show(record)) for record in self._records.stream(self.size))
 
     def score_answer(self, answer: str | None, entry: Mapping[str, Any]) -> float:
         from priors.scoring import score_answer
@@ -150,8 +163,11 @@ def item(record: dict) -> dict:
     reads a reply's last line, and `score_steps` judges the lines above it."""
     messages = record["messages"]
     last = record["metadata"]["qas"][-1]
+    asked = messages[-2]["content"]
     return {
-        "question": messages[-2]["content"],
+        "question": asked
+        if isinstance(asked, str)
+        else "".join(p["text"] for p in asked if p["type"] == "text").lstrip("\n"),
         "answer": last["answer"],
         **worked_field(last),
         "prompt": [dict(m) for m in messages[:-1]],
@@ -162,6 +178,7 @@ def item(record: dict) -> dict:
             "prior": last["prior"],
             "schema_version": record["schema_version"],
         },
+        **({"images": record["images"]} if "images" in record else {}),
     }
 
 
@@ -171,7 +188,8 @@ def create_dataset(
     """A procedural dataset of `size` items. `name_or_mixture` is a prior name ("counting"),
     a weighted list ("counting=2,area"), a mixture mapping or file (the `--config` form), or a
     ChatConfig. `settings` are chat settings (level, questions_per_chat, grids_per_chat,
-    encoder, compare, conventions, answers: "bare" or "worked") or sampler settings applied to every prior (min_side,
+    encoder, compare, conventions, answers: "bare" or "worked", phrasings, grid_format: "text",
+    "image" or "both") or sampler settings applied to every prior (min_side,
     max_side, min_objects, max_objects, max_colors, touching, noise). A prior name alone asks
     one question per item, as reasoning-gym's datasets do."""
     return ProceduralDataset(_mixture(name_or_mixture, seed, settings), size)

@@ -198,6 +198,17 @@ def mixture_options(priors_help: str):
                         ),
                     ),
                     click.option(
+                        "--grid-format",
+                        type=click.Choice(["text", "image", "both"]),
+                        default="text",
+                        show_default=True,
+                        help=(
+                            "How chats show their grids: as text, as images in place of the text (content parts "
+                            "{'type': 'image'} and an images column, for vision-language models; parquet files), "
+                            "or both."
+                        ),
+                    ),
+                    click.option(
                         "--answers",
                         type=click.Choice(["bare", "worked"]),
                         default="bare",
@@ -228,6 +239,7 @@ MIXTURE_PARAMS = (
     "system_prompt",
     "answers",
     "phrasings",
+    "grid_format",
     "compare",
     "seed",
 )

@@ -30,7 +30,7 @@ class _Records:
         import pyarrow as pa
 
         rows = list(record_rows(self.config, [self.ranges[n] for n in batch["id"].tolist()], self.kind))
-        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind, self.config.answers == "worked"))
+        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind, self.config))
 
 
 def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **settings):

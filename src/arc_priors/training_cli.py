@@ -171,7 +171,8 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_fi
     _require_train_extra("evaluate")
     from trainers.data.atomic_files import check_writable_folder
     from trainers.data.chat_builder import ChatBuilder
-    from trainers.training.evaluate import HFResponder, assess, check_folder, load_local_model, reply_tokens
+    from trainers.training.evaluate import assess, check_folder, load_local_model, reply_tokens
+    from trainers.training.responders import responder_for
 
     file = read_config_file(config_file)
     beside = (adapter or model).parent / "config.yaml"
@@ -191,10 +192,10 @@ def evaluate(ctx, model, adapter, data, n, batch_size, out_dir, score, config_fi
     check_writable_folder(out_dir, "--out")
     records = [builder.record(i) for i in range(n)]
     loaded, tokenizer = load_local_model(model, adapter)
-    responder = HFResponder(
+    responder = responder_for(
         loaded, tokenizer, batch_size=batch_size, max_new_tokens=reply_tokens(tokenizer, records)
     )  # worked replies fit
-    assessment = assess(responder, records, score=score)
+    assessment = assess(responder, records, score=score, grid_format=chats.grid_format)
     click.echo(assessment.text())
     paths = assessment.write(out_dir)
     click.echo(f"wrote {', '.join(str(p) for p in paths.values())}")

@@ -160,6 +160,15 @@ def card_text(
             "; answers are worked where the family shows work (steps a reader can check against the grid, one a line, "
             "then the bare answer on the last line), and each question keeps both texts (`answer`, `worked`)"
         )
+    if config.grid_format != "text":
+        what += (
+            f"; each grid is shown as an image ({'in place of its text' if config.grid_format == 'image' else 'after its text'}): "
+            "turns are lists of content parts (`{'type': 'image'}` where an image stands), and `images` holds the "
+            "PNGs in the order their parts come (ARC colours, each cell a square, thin grey lines between cells)"
+        )
+    schema_call = ("features" if kind == "chat" else "grpo_features") + (
+        "(images=True)" if config.grid_format != "text" else "()"
+    )
     return f"""---
 {yaml.safe_dump(header, sort_keys=False, allow_unicode=True)}---
 # {named}
@@ -174,7 +183,7 @@ again byte for byte.
 from datasets import load_dataset
 from trainers.data.schema import {"features" if kind == "chat" else "grpo_features"}
 
-data = load_dataset("{loader}", data_files="{named}", features={"features" if kind == "chat" else "grpo_features"}(), split="train")
+data = load_dataset("{loader}", data_files="{named}", features={schema_call}, split="train")
 ```
 
 ## What was drawn

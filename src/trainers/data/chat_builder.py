@@ -25,6 +25,7 @@ from priors.questions import Question
 from priors.scene import Scene
 from priors.settings import SettingsError
 from trainers.data import schema
+from trainers.data.images import vision_record
 from trainers.data.mixture import ARC_TASKS, DEFAULT_PRIORS, ChatConfig, ChatConfigError, parse_weights, relative
 from trainers.data.schema import params_text
 
@@ -55,11 +56,19 @@ def system_message(config: ChatConfig) -> str:
     ask = WORKED if config.answers == "worked" else BRIEF
     encoder = get_encoder(config.encoder)
     several = " Several grids are named Grid A, Grid B, and so on." if config.grids_per_chat > 1 else ""
+    shown = {
+        "text": f"Each grid is written {encoder.description}.",
+        "image": f"Each grid is an image: {IMAGE_CELLS}.",
+        "both": f"Each grid is written {encoder.description}, then shown as an image ({IMAGE_CELLS}).",
+    }[config.grid_format]
     return (
-        "You answer questions about grids of colors 0-9 (0 is black). Each grid is written "
-        f"{encoder.description}.{several} "
+        f"You answer questions about grids of colors 0-9 (0 is black). {shown}{several} "
         f"{config.conventions.describe()} {ask}"
     )
+
+
+IMAGE_CELLS = "one square a cell in the ARC colours, with grey lines between cells"
+"""How the full system turn tells a model what its grids' images show (`--grid-format image|both`)."""
 
 
 def grid_name(g: int, several: bool) -> str:
@@ -246,6 +255,10 @@ class ChatBuilder:
             )
         grids = [s.grid.tolist() for s in scenes] if grids is None else grids
         return self.layout(turns, index, grids, [s.background for s in scenes], drawn, discarded, qas)
+
+    def show(self, record: dict) -> dict:
+        """The record as this mixture shows its grids (`grid_format`): as made, or with images."""
+        return vision_record(record, self.config.grid_format, self._encode)
 
     def layout(self, turns: list, index, grids, backgrounds, sampled: list, discarded, qas: list) -> dict:
         """A record of this mixture: its system turn, seed and conventions around a chat's values."""

@@ -102,29 +102,32 @@ def _keep_freed_memory() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
 
 
-def _encode_records(records: list[dict], fmt: str, kind: str, worked: bool):
+def _encode_records(records: list[dict], fmt: str, kind: str, config: ChatConfig):
     if fmt == "jsonl":
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    return pa.Table.from_pylist(records, schema=arrow_schema(kind, worked))
+    return pa.Table.from_pylist(records, schema=arrow_schema(kind, config))
 
 
-_schemas: dict[tuple[str, bool], object] = {}
+_schemas: dict[tuple[str, bool, bool], object] = {}
 
 
-def arrow_schema(kind: str, worked: bool):
-    """The parquet schema: the published `datasets.Features`, nested columns throughout; a
-    bare dataset's has no `worked` field, so its file is what it was before the field existed."""
-    if (kind, worked) not in _schemas:
-        _schemas[kind, worked] = features_of(kind, worked).arrow_schema
-    return _schemas[kind, worked]
+def arrow_schema(kind: str, config: ChatConfig):
+    """The parquet schema of `config`'s records: the published `datasets.Features`, nested
+    columns throughout; a bare dataset's has no `worked` field, so its file is what it was
+    before the field existed, and only a dataset of images has content parts and `images`."""
+    key = (kind, config.answers == "worked", config.grid_format != "text")
+    if key not in _schemas:
+        _schemas[key] = features_of(*key).arrow_schema
+    return _schemas[key]
 
 
-def rows_of(lines, kind: str) -> Iterator[dict]:
-    """A chunk's records, or their GRPO rows (one a question), from its JSON lines."""
+def rows_of(lines, kind: str, builder: ChatBuilder) -> Iterator[dict]:
+    """A chunk's records as `builder`'s mixture shows them (`ChatBuilder.show`), or their
+    GRPO rows (one a question), from its JSON lines."""
     for line in lines:
-        record = json.loads(line)
+        record = builder.show(json.loads(line))
         yield from grpo_rows(record) if kind == "grpo" else (record,)
 
 
@@ -138,9 +141,9 @@ def _build_chunk(task: tuple[int, int, int, str, str]):
             return data, stop - start, stop - start, chunk.tally
         _order.append(number, data)
         return None, stop - start, stop - start, chunk.tally
-    records = list(rows_of(chunk.lines, kind))
+    records = list(rows_of(chunk.lines, kind, _engine.builder))
     return (
-        _encode_records(records, fmt, kind, _engine.builder.config.answers == "worked"),
+        _encode_records(records, fmt, kind, _engine.builder.config),
         stop - start,
         len(records),
         chunk.tally,
@@ -240,6 +243,11 @@ def generate(
         path, records = shard.path(whole), shard.records(n)
     path = Path(path)
     fmt = check_output(path, overwrite=overwrite)
+    if fmt == "jsonl" and config.grid_format != "text":
+        raise DatasetError(
+            f"--grid-format {config.grid_format} keeps its images as the datasets Image feature, in parquet: "
+            f"write {path.with_suffix('.parquet')} instead of {path}"
+        )
     builder = ChatBuilder(config)  # unknown or broken priors fail here, before any worker starts
     started, tally, rows = time.perf_counter(), Tally(), 0
     if on_progress:

@@ -44,11 +44,11 @@ def record_rows(config: ChatConfig, ranges: list[tuple[int, int]], kind: str = "
     in each of its processes, with its share of the ranges, and Ray's tasks run per piece."""
     engine = engine_for(config)
     for start, stop in ranges:
-        yield from rows_of(engine.records(start, stop).lines, kind)
+        yield from rows_of(engine.records(start, stop).lines, kind, engine.builder)
 
 
 def published_features(config: ChatConfig, kind: str = "chat"):
-    return features_of(kind, config.answers == "worked")
+    return features_of(kind, config.answers == "worked", config.grid_format != "text")
 
 
 def hf_dataset(config: ChatConfig, n: int, *, num_proc: int = 1, kind: str = "chat", cache_dir=None):

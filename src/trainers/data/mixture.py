@@ -14,6 +14,7 @@ or a run folder can be read back as a `--config`:
     compare: true
     answers: bare                # or worked: steps, then the bare answer, where a family shows work
     phrasings: train             # or held-out (the wording training never sees), or all
+    grid_format: text            # or image (each grid a PNG in place of its text), or both
     conventions: {connectivity: 8, univalued: true, background: most_common}
     encoder: digits
     seed: 0
@@ -37,6 +38,7 @@ from priors.questions import PHRASINGS
 from priors.scene import Conventions
 from priors.settings import SettingsError
 from priors.validation import checked, flag, whole
+from trainers.data.images import GRID_FORMATS
 
 DEFAULT_PRIORS = "counting,area,colors"
 
@@ -155,6 +157,12 @@ class ChatConfig:
     phrasings: str = attrs.field(default="train", validator=checked(ChatConfigError, attrs.validators.in_(PHRASINGS)))
     """Which wordings questions are asked in (`Family.wordings`): one of the trained ones,
     drawn per question; the held-out one (for evaluation); or any of them."""
+    grid_format: str = attrs.field(
+        default="text", validator=checked(ChatConfigError, attrs.validators.in_(GRID_FORMATS))
+    )
+    """How the chats show their grids: as the encoder's text, as images in place of it (content
+    parts `{"type": "image"}` and an `images` column, for vision-language models), or both
+    (`trainers.data.images`). The grids, questions and answers are the text chat's."""
     answers: str = attrs.field(default="bare", validator=_answers)
     """What an assistant turn says: the bare answer, or (`worked`) the question's worked answer
     where its family shows work (steps a reader can check against the grid, then the bare
@@ -185,6 +193,7 @@ class ChatConfig:
             "system_prompt": self.system_prompt,
             "answers": self.answers,
             "phrasings": self.phrasings,
+            "grid_format": self.grid_format,
             "level": self.level,
             "questions_per_chat": self.questions_per_chat,
             "grids_per_chat": self.grids_per_chat,
@@ -205,6 +214,7 @@ CHAT_KEYS = (
     "system_prompt",
     "answers",
     "phrasings",
+    "grid_format",
     "level",
     "questions_per_chat",
     "grids_per_chat",

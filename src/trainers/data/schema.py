@@ -50,6 +50,17 @@ def turn(role, content) -> dict:
     return {"role": role, "content": content}
 
 
+def part(kind, text) -> dict:
+    """One part of a turn's content in a dataset of images (`grid_format` image or both): a
+    text, or an image's place (`text` None), as TRL and the vision processors take them."""
+    return {"type": kind, "text": text}
+
+
+def image(png) -> dict:
+    """One image of a record's `images`, in the form of the `datasets` Image feature."""
+    return {"bytes": png, "path": None}
+
+
 def qa(prior, family, params, question, answer, grids, worked=BARE) -> dict:
     return {
         "prior": prior,
@@ -93,14 +104,15 @@ def _worked(worked) -> dict:
     return {} if worked is BARE else {"worked": worked}
 
 
-def _chat(worked: bool) -> dict:
-    """The chat record's layout with column types for values."""
+def _chat(worked: bool, images: bool = False) -> dict:
+    """The chat record's layout with column types for values; with `images`, turns of content
+    parts and the record's `images` (`trainers.data.images`)."""
     from datasets import List, Value
 
     text, count, cell = Value("string"), Value("int32"), Value("int8")
     return {
         **record(
-            List(turn(text, text)),
+            _messages(images),
             Value("int64"),
             Value("int64"),
             List(List(List(cell))),
@@ -111,33 +123,49 @@ def _chat(worked: bool) -> dict:
             List(qa(text, text, text, text, text, List(cell), text if worked else BARE)),
         ),
         "schema_version": Value("int16"),
+        **_images(images),
     }
 
 
-def features(worked: bool = True):
+def _messages(images: bool):
+    from datasets import List, Value
+
+    text = Value("string")
+    return List(turn(text, List(part(text, text)) if images else text))
+
+
+def _images(images: bool) -> dict:
+    from datasets import Image, List
+
+    return {"images": List(Image())} if images else {}
+
+
+def features(worked: bool = True, images: bool = False):
     """The chat record schema as `datasets.Features` (datasets is imported here, not before).
-    `worked=False` leaves out the questions' `worked` field: the columns of a bare parquet file."""
+    `worked=False` leaves out the questions' `worked` field: the columns of a bare parquet file;
+    `images=True` gives the turns content parts and adds the `images` column."""
     from datasets import Features
 
-    return Features(_chat(worked))
+    return Features(_chat(worked, images))
 
 
-def features_of(kind: str, worked: bool):
+def features_of(kind: str, worked: bool, images: bool = False):
     """The published Features of a dataset of `kind` ("chat" or "grpo"): what its parquet
     files, `to_hf_dataset` and a Hub card all carry."""
-    return grpo_features(worked) if kind == "grpo" else features(worked)
+    return grpo_features(worked, images) if kind == "grpo" else features(worked, images)
 
 
-def grpo_features(worked: bool = True):
+def grpo_features(worked: bool = True, images: bool = False):
     """The schema of GRPO rows (`generate --format grpo`): one question each, with its chat's
     metadata; `worked` (nullable) is the question's worked answer in a worked dataset."""
     from datasets import Features, Value
 
-    text, chat = Value("string"), _chat(worked)
+    text, chat = Value("string"), _chat(worked, images)
     return Features(
         {
             **grpo_row(chat["messages"], text, text, text, Value("int16"), chat["metadata"], text if worked else BARE),
             "schema_version": Value("int16"),
+            **_images(images),
         }
     )
 
@@ -147,19 +175,24 @@ def grpo_rows(record: Mapping[str, Any]) -> list[dict]:
     that question (earlier gold answers in context, as in training), the answer its gold answer.
     TRL's GRPOTrainer reads `prompt` (conversational) and passes the other columns to rewards.
     Rows of a worked dataset also hold the question's `worked` answer, which tells the rewards
-    to read a reply's final line."""
+    to read a reply's final line; rows of a dataset of images hold the chat's `images`, all of
+    which stand in every prompt (a chat shows its grids in its first turn)."""
     messages, qas = record["messages"], record["metadata"]["qas"]
     users = [i for i, m in enumerate(messages) if m["role"] == "user"]
+    shown = {"images": record["images"]} if "images" in record else {}
     return [
-        grpo_row(
-            [dict(m) for m in messages[: u + 1]],
-            q["answer"],
-            q["family"],
-            q["prior"],
-            n,
-            record["metadata"],
-            q.get("worked", BARE),
-        )
+        {
+            **grpo_row(
+                [dict(m) for m in messages[: u + 1]],
+                q["answer"],
+                q["family"],
+                q["prior"],
+                n,
+                record["metadata"],
+                q.get("worked", BARE),
+            ),
+            **shown,
+        }
         for n, (u, q) in enumerate(zip(users, qas, strict=True))
     ]
 
@@ -193,6 +226,17 @@ _TOP = tuple(record(None, *METADATA))
 _QA = tuple(qa(*[None] * 6))  # the keys of every question, worked or bare
 
 
+def _content(content) -> bool:
+    """A turn's content: text, or (a dataset of images) a list of text and image parts."""
+    if isinstance(content, str):
+        return True
+    return isinstance(content, list) and all(
+        isinstance(p, dict)
+        and (p.get("type") == "image" or (p.get("type") == "text" and isinstance(p.get("text"), str)))
+        for p in content
+    )
+
+
 def check_record(record: Any) -> dict:
     """`record` if it has this schema's fields and version; otherwise the first field at fault."""
     if not isinstance(record, dict):
@@ -216,13 +260,15 @@ def check_record(record: Any) -> dict:
         not isinstance(messages, list)
         or not messages
         or not all(
-            isinstance(m, dict)
-            and m.get("role") in ("system", "user", "assistant")
-            and isinstance(m.get("content"), str)
+            isinstance(m, dict) and m.get("role") in ("system", "user", "assistant") and _content(m.get("content"))
             for m in messages
         )
     ):
         raise SchemaError("field messages is not a list of role/content turns")
+    if "images" in record:
+        places = sum(p["type"] == "image" for m in messages if isinstance(m["content"], list) for p in m["content"])
+        if not isinstance(record["images"], list) or len(record["images"]) != places:
+            raise SchemaError(f"field images must list one image for each of the {places} image parts of its turns")
     answers = sum(m["role"] == "assistant" for m in messages)
     if not answers:
         raise SchemaError("field messages has no assistant turn, so nothing to train on")

@@ -39,6 +39,7 @@ import attrs
 
 from priors.scoring import declared_family
 from priors.wordings import reworded
+from trainers.data.images import vision_prompt
 from trainers.training.report import (
     SCORE_WORDS,
     SCORES,
@@ -170,11 +171,14 @@ def evaluate(
     modes: Sequence[str] = MODES,
     progress: bool = True,
     score: str = "exact",
+    grid_format: str = "text",
 ) -> EvalReport:
     """Score every question of every record in each mode, exactly or graded (`SCORES`).
 
     All prompts of a mode go to the responder in one call, so it can batch across records.
-    ``progress`` is forwarded to responders that have a ``progress`` attribute.
+    ``progress`` is forwarded to responders that have a ``progress`` attribute. With
+    `grid_format` image or both, each prompt (made from the record's text, as every mode's
+    is) shows its grids as images (`trainers.data.images.vision_prompt`).
     """
     modes = tuple(modes)
     unknown = [m for m in modes if m not in _PROMPTS]
@@ -195,7 +199,7 @@ def evaluate(
                 for turn, (prompt, qa) in enumerate(zip(_PROMPTS[mode](record), metadata["qas"], strict=True)):
                     if prompt is None:
                         continue  # not askable this way (no held-out wording)
-                    prompts.append(prompt)
+                    prompts.append(vision_prompt(prompt, record, grid_format))
                     keys.append((metadata.get("index", position), turn, metadata, qa))
             replies = responder.respond(prompts) if prompts else []
             if len(replies) != len(prompts):

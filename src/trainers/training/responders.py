@@ -37,13 +37,22 @@ class HFResponder:
         self.max_new_tokens = max_new_tokens
         self.progress = progress
 
+    @property
+    def text_tokenizer(self):
+        return text_side(self.tokenizer)
+
     def _stop_ids(self) -> list[int]:
         """End of turn may differ from EOS (Llama 3): stop on whatever either config names."""
         ids = getattr(self.model.generation_config, "eos_token_id", None)
         ids = [] if ids is None else [ids] if isinstance(ids, int) else list(ids)
-        if self.tokenizer.eos_token_id is not None and self.tokenizer.eos_token_id not in ids:
-            ids.append(self.tokenizer.eos_token_id)
+        eos = self.text_tokenizer.eos_token_id
+        if eos is not None and eos not in ids:
+            ids.append(eos)
         return ids
+
+    def _inputs(self, prompts, texts: list[str], encoded: list[list[int]], pad: int):
+        """The model's inputs for a batch of prompt numbers: their tokens, padded on the left."""
+        return lambda batch: _left_padded([encoded[i] for i in batch], pad, self.model.device)
 
     def render(self, prompts: Sequence[Sequence[Message]]) -> list[str]:
         texts = [
@@ -60,13 +69,14 @@ class HFResponder:
         for p in prompts:
             if not p or p[-1].get("role") != "user":
                 raise ValueError("every prompt must end with a user message")
-        tok, model = self.tokenizer, self.model
+        tok, model = self.text_tokenizer, self.model
         texts = self.render(prompts)
         # The chat template writes BOS itself; letting the tokenizer add one would double it.
         encoded = tok(texts, add_special_tokens=False)["input_ids"]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
         stop = self._stop_ids()
         pad = tok.pad_token_id if tok.pad_token_id is not None else stop[0]
+        inputs = self._inputs(prompts, texts, encoded, pad)
         replies: list[str | None] = [None] * len(texts)
         was_training = model.training
         model.eval()
@@ -77,7 +87,7 @@ class HFResponder:
             ):
                 for start in range(0, len(order), self.batch_size):
                     batch = order[start : start + self.batch_size]
-                    enc = _left_padded([encoded[i] for i in batch], pad, model.device)
+                    enc = inputs(batch)
                     out = model.generate(
                         **enc,
                         do_sample=False,
@@ -98,11 +108,66 @@ class HFResponder:
         return replies  # type: ignore[return-value]
 
 
+class VisionResponder(HFResponder):
+    """`HFResponder` for a vision-language model and its processor: prompts' image parts carry
+    their image (`{"type": "image", "image": PNG bytes or a PIL image}`), and each batch goes
+    through the processor, which expands every image token to the image's patches."""
+
+    def _inputs(self, prompts, texts: list[str], encoded: list[list[int]], pad: int):
+        from trainers.data.images import image_bytes
+
+        def batch_inputs(batch):
+            import io
+
+            from PIL import Image
+
+            images = [
+                Image.open(io.BytesIO(image_bytes(part["image"]))).convert("RGB")
+                for i in batch
+                for m in prompts[i]
+                if not isinstance(m["content"], str)
+                for part in m["content"]
+                if part["type"] == "image"
+            ]
+            tokenizer = self.text_tokenizer
+            side, tokenizer.padding_side = tokenizer.padding_side, "left"
+            try:
+                enc = self.tokenizer(
+                    text=[texts[i] for i in batch],
+                    images=images or None,
+                    padding=True,
+                    add_special_tokens=False,
+                    return_tensors="pt",
+                )
+            finally:
+                tokenizer.padding_side = side
+            return {k: v.to(self.model.device) for k, v in enc.items()}
+
+        return batch_inputs
+
+
+def responder_for(model, tokenizer, **kw) -> HFResponder:
+    """The responder for a loaded model: `VisionResponder` where it came with a processor."""
+    return (VisionResponder if is_processor(tokenizer) else HFResponder)(model, tokenizer, **kw)
+
+
+def text_side(tokenizer):
+    """The tokenizer itself, or a processor's own tokenizer (what counts and decodes text)."""
+    return getattr(tokenizer, "tokenizer", tokenizer)
+
+
+def is_processor(tokenizer) -> bool:
+    """Whether a model's text side came as a multimodal processor (which holds a tokenizer)."""
+    return hasattr(tokenizer, "image_processor")
+
+
 def reply_tokens(tokenizer, records: Iterable[Mapping], least: int = 48) -> int:
     """Tokens to let a model generate for the records' questions (`token_budget` of their
     reference replies, the assistant turns)."""
     return token_budget(
-        tokenizer, [m["content"] for r in records for m in r["messages"] if m["role"] == "assistant"], least
+        text_side(tokenizer),
+        [m["content"] for r in records for m in r["messages"] if m["role"] == "assistant"],
+        least,
     )
 
 
@@ -135,6 +200,9 @@ def check_folder(path: Path, marker: str = "config.json", what: str = "model") -
         raise ModelLoadError(f"{what} folder {str(path)!r} has no {marker}")
 
 
+VISION_MARKERS = ("processor_config.json", "preprocessor_config.json")
+"""Files that make a model folder a vision-language model's: its processor's configuration."""
+
 # Loading runs third-party code (transformers, safetensors, tokenizers, peft) that raises
 # many types for a damaged folder (SafetensorError for a truncated file, for one): any
 # exception while loading means the folder cannot be loaded.
@@ -148,7 +216,8 @@ def load_local_model(
     merge_adapter: bool = False,
 ):
     """(model, tokenizer) from local folders only, never the network; any failure to load
-    is one `ModelLoadError` naming the folder. The tokenizer gets a pad token (its EOS)
+    is one `ModelLoadError` naming the folder. A vision-language model's folder (one with a
+    processor's config) gives its processor in the tokenizer's place. The tokenizer gets a pad token (its EOS)
     if it has none, and must have a chat template: every prompt here is a chat.
 
     The adapter is not merged by default: merging shifts logits by ~1e-6, which can flip a
@@ -157,15 +226,19 @@ def load_local_model(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     model_path = Path(model_path)
     check_folder(model_path)
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    vision = any((model_path / name).is_file() for name in VISION_MARKERS)
+    from transformers import AutoModelForCausalLM, AutoModelForImageTextToText, AutoProcessor, AutoTokenizer
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
-        model = AutoModelForCausalLM.from_pretrained(model_path, local_files_only=True, dtype="float32")
+        tokenizer = (AutoProcessor if vision else AutoTokenizer).from_pretrained(model_path, local_files_only=True)
+        model = (AutoModelForImageTextToText if vision else AutoModelForCausalLM).from_pretrained(
+            model_path, local_files_only=True, dtype="float32"
+        )
     except _LOAD_ERRORS as err:
         raise ModelLoadError(f"cannot load model from {str(model_path)!r}: {str(err).splitlines()[0]}") from err
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
+    text = getattr(tokenizer, "tokenizer", tokenizer)
+    if text.pad_token is None:
+        text.pad_token = text.eos_token
     if not tokenizer.chat_template:
         raise ModelLoadError(f"the tokenizer in {str(model_path)!r} has no chat template")
     if adapter_path is not None:
@@ -193,4 +266,4 @@ def load_responder(
 ) -> HFResponder:
     """An :class:`HFResponder` for a local model, optionally with a PEFT adapter; ``kw`` goes to HFResponder."""
     model, tokenizer = load_local_model(model_path, adapter_path, merge_adapter=merge_adapter)
-    return HFResponder(model, tokenizer, **kw)
+    return responder_for(model, tokenizer, **kw)

@@ -164,9 +164,10 @@ def _quiet(trainer) -> None:
 
 
 def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[dict], majority: dict, echo) -> dict:
-    from trainers.training.evaluate import HFResponder, evaluate, reply_tokens, write_report
+    from trainers.training.evaluate import evaluate, reply_tokens, write_report
     from trainers.training.plots import plot_loss
     from trainers.training.report import majority_report, verdicts
+    from trainers.training.responders import responder_for
     from trainers.training.tiny_model import count_parameters
 
     what = f"the model in {config.model}" if config.model else "the tiny model from scratch"
@@ -196,7 +197,8 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     steps = trainer.args.max_steps
     trainer.add_callback(_progress_callback(echo, max(1, steps // 10), config.time_limit))
     limit = f", at most {config.time_limit:g} s" if config.time_limit else ""
-    rows = "chats" if config.trainer == "plain" else f"packed rows of {config.max_length} tokens"
+    packed = config.trainer == "sft" and config.packing and config.chats.grid_format == "text"
+    rows = f"packed rows of {config.max_length} tokens" if packed else "chats"
     echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} {rows}{limit}")
     if not trainer.is_world_process_zero():
         trainer.train()
@@ -210,8 +212,11 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     questions = sum(len(r["metadata"]["qas"]) for r in held_out)
     if held_out:
         echo(f"[4/4] evaluating on {len(held_out)} held-out chats ({questions} questions, each in its chat and alone)")
-    responder = HFResponder(trainer.model, tokenizer, progress=False, max_new_tokens=reply_tokens(tokenizer, held_out))
-    after = evaluate(responder, held_out, progress=False) if held_out else None
+    responder = responder_for(
+        trainer.model, tokenizer, progress=False, max_new_tokens=reply_tokens(tokenizer, held_out)
+    )
+    shown = config.chats.grid_format
+    after = evaluate(responder, held_out, progress=False, grid_format=shown) if held_out else None
 
     losses = [(h["step"], h["loss"]) for h in trainer.state.log_history if "loss" in h]
     plot_loss(losses, folder / "loss.png")

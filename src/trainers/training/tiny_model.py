@@ -40,17 +40,24 @@ SPECIAL_TOKENS = [PAD_TOKEN, UNK_TOKEN, BOS_TOKEN, EOS_TOKEN, *ROLE_TOKENS.value
 TINY_CHAT_TEMPLATE = (
     "{{ bos_token }}"
     "{% for message in messages %}"
+    "{% if message['content'] is string %}{% set text = message['content'] %}"
+    "{% else %}{% set parts = namespace(text='') %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}{% set parts.text = parts.text + '<image>' %}"
+    "{% else %}{% set parts.text = parts.text + part['text'] %}{% endif %}"
+    "{% endfor %}{% set text = parts.text %}{% endif %}"
     "{% if message['role'] == 'assistant' %}"
     "{{ '<|assistant|>\n' }}"
-    "{% generation %}{{ message['content'] }}{{ '<|end|>' }}{% endgeneration %}"
+    "{% generation %}{{ text }}{{ '<|end|>' }}{% endgeneration %}"
     "{% elif message['role'] in ['system', 'user'] %}"
-    "{{ '<|' + message['role'] + '|>\n' + message['content'] + '<|end|>' }}"
+    "{{ '<|' + message['role'] + '|>\n' + text + '<|end|>' }}"
     "{% else %}"
     "{{ raise_exception('Unsupported role: ' + message['role']) }}"
     "{% endif %}"
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}"
 )
+"""A turn's content is its text, or (for vision-language models, `tiny_vlm`) a list of content
+parts, each image standing as the processor's `<image>` token."""
 
 # Text the BPE merges are learnt from. It only shapes how English is split (fewer
 # tokens for the usual question wording); unseen text still encodes byte by byte.
@@ -193,16 +200,30 @@ def build_tiny_model(
     seeded with ``seed``, so the caller's global torch RNG is left untouched and the
     same seed always gives the same weights.
     """
-    import torch
-    from transformers import GenerationConfig, LlamaForCausalLM
+    from transformers import LlamaForCausalLM
 
     spec = spec or TinyModelSpec()
-    path = Path(path)
     tokenizer = build_tiny_tokenizer(corpus, vocab_size=spec.vocab_size)
-    config = build_tiny_config(tokenizer, spec)
+    model = seeded(LlamaForCausalLM, build_tiny_config(tokenizer, spec), seed)
+    return write_tiny(path, model, tokenizer, tokenizer, {"seed": seed, **asdict(spec)})
+
+
+def seeded(model_class, config, seed: int):
+    """A freshly initialised model, its weights drawn from a private torch random state
+    seeded with `seed`: the same seed gives the same weights, and the caller's state is kept."""
+    import torch
+
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = LlamaForCausalLM(config)
+        return model_class(config)
+
+
+def write_tiny(path: Path, model, tokenizer, saved_with, made: dict) -> Path:
+    """Save a built-in model with greedy generation stopping on the end of turn, and what it
+    was made from (`tiny_model_spec.json`, which from_pretrained ignores) so the folder says
+    how it was made. `saved_with` is its tokenizer or processor, saved beside it."""
+    from transformers import GenerationConfig
+
     model.generation_config = GenerationConfig(
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -211,11 +232,11 @@ def build_tiny_model(
         do_sample=False,
         use_cache=True,
     )
+    path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    # Recorded so a saved folder says how it was made; from_pretrained ignores it.
-    (path / "tiny_model_spec.json").write_text(json.dumps({"seed": seed, **asdict(spec)}, indent=2) + "\n")
+    saved_with.save_pretrained(path)
+    (path / "tiny_model_spec.json").write_text(json.dumps(made, indent=2) + "\n")
     return path
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from trainers.training.evaluate import load_local_model
+from trainers.training.responders import is_processor
 from trainers.training.train_config import TrainConfig, TrainConfigError
 from trainers.training.training_data import (
     check_one_step,
@@ -37,19 +38,21 @@ def load_model(config: TrainConfig, folder: Path | None = None):
     run folder (`folder`, by default the configured one).
 
     Under several processes only rank 0 writes the tiny model into the run folder; the
-    others build the same weights (same seed) in a temporary folder.
+    others build the same weights (same seed) in a temporary folder. Chats whose grids are
+    images (`grid_format` image or both) get the tiny vision-language model instead
+    (`trainers.training.tiny_vlm`), and a model folder is loaded with its processor.
     """
     from trainers.training.tiny_model import TinyModelSpec, build_tiny_model
+    from trainers.training.tiny_vlm import build_tiny_vlm
 
     if config.model is not None:
         return load_local_model(config.model)
     spec = TinyModelSpec(**config.tiny_model)
+    build = build_tiny_model if config.chats.grid_format == "text" else build_tiny_vlm
     if process_rank() == 0:
-        return load_local_model(
-            build_tiny_model(Path(folder or config.run_dir) / "base_model", seed=config.seed, spec=spec)
-        )
+        return load_local_model(build(Path(folder or config.run_dir) / "base_model", seed=config.seed, spec=spec))
     with tempfile.TemporaryDirectory() as tmp:
-        return load_local_model(build_tiny_model(Path(tmp), seed=config.seed, spec=spec))
+        return load_local_model(build(Path(tmp), seed=config.seed, spec=spec))
 
 
 def check_target_modules(config: TrainConfig, model) -> None:
@@ -97,8 +100,11 @@ def training_dataset(records, tokenizer):
     others are tokenized here, lazily too, with masks computed turn by turn (trainers.training.masking).
     """
     from trainers.training.masking import loss_mask_strategy, pretokenize_dataset
+    from trainers.training.responders import is_processor
     from trainers.training.training_data import chat_stream
 
+    if is_processor(tokenizer):  # TRL's vision collator: the processor's template and masks, images on the fly
+        return chat_stream(records, images=True), True
     dataset = chat_stream(records)
     if loss_mask_strategy(tokenizer) == "trl":
         return dataset, True
@@ -106,10 +112,15 @@ def training_dataset(records, tokenizer):
 
 
 def sft_config(
-    config: TrainConfig, assistant_only_loss: bool, folder: Path | None = None, max_steps: int | None = None
+    config: TrainConfig,
+    assistant_only_loss: bool,
+    folder: Path | None = None,
+    max_steps: int | None = None,
+    images: bool = False,
 ):
     """SFTConfig with the CPU-safe choices measured for this stack (docs/training.md). A
-    stream has no length, so the trainer is told its step count (`max_steps`)."""
+    stream has no length, so the trainer is told its step count (`max_steps`). Chats with
+    images are never packed: TRL's vision collator pads each batch instead."""
     import torch
     from trl import SFTConfig
 
@@ -135,7 +146,7 @@ def sft_config(
         activation_checkpointing=False,  # costs about 30% and buys nothing at this size
         dataloader_pin_memory=on_gpu,
         max_length=config.max_length,
-        packing=config.packing,
+        packing=config.packing and not images,
         packing_strategy="bfd",  # never "wrapped": it cuts chats and lets them attend to each other
         assistant_only_loss=assistant_only_loss,
         dataset_num_proc=None,
@@ -194,12 +205,18 @@ def build_trainer(
         *([_time_limit_callback(config.time_limit)] if config.time_limit else []),
         _interrupt_callback(),
     ]
+    images = is_processor(tokenizer)
     if config.trainer == "plain":
+        if images:
+            raise TrainConfigError(
+                "--trainer plain trains on text; a vision-language model trains with --trainer sft "
+                "(TRL's vision collator)"
+            )
         return _plain_trainer(config, model, tokenizer, records, steps, callbacks)
     dataset, assistant_only = training_dataset(records, tokenizer)
     trainer = SFTTrainer(
         model=model,
-        args=sft_config(config, assistant_only, folder, max_steps=steps),
+        args=sft_config(config, assistant_only, folder, max_steps=steps, images=images),
         train_dataset=dataset,
         processing_class=tokenizer,
         peft_config=peft_config(config),
@@ -207,7 +224,8 @@ def build_trainer(
     )
     # bfd packs each window of 1,000 chats longest first, and a stream has no sampler to mix
     # the rows: shuffled here, consecutive batches are alike, as with a map-style dataset.
-    trainer.train_dataset = trainer.train_dataset.shuffle(seed=config.seed, buffer_size=SHUFFLE_ROWS)
+    if not images:
+        trainer.train_dataset = trainer.train_dataset.shuffle(seed=config.seed, buffer_size=SHUFFLE_ROWS)
     return trainer
 
 

@@ -39,11 +39,13 @@ def data_mixture(config: TrainConfig) -> ChatConfig:
 
 
 def record_stream(
-    config: TrainConfig, level_of: Callable[[], ChatBuilder] | None = None
+    config: TrainConfig, level_of: Callable[[], ChatBuilder] | None = None, shown: bool = True
 ) -> Callable[[], Iterator[dict]]:
     """A function returning a fresh iterator over the training records, each time it is called
     (the trainer starts over for each epoch). `level_of` gives the builder to use for the
-    next fresh chat: the curriculum's, which changes as priors move up."""
+    next fresh chat: the curriculum's, which changes as priors move up. Fresh chats show their
+    grids as the mixture asks (`grid_format`) unless `shown` is off: what only reads the
+    questions and answers (the baseline) need not draw an image."""
     if config.data is not None:
         from trainers.data.datasets import read_records
 
@@ -51,26 +53,39 @@ def record_stream(
         return lambda: read_records(path)
     count = config.n_train
     if level_of is not None:  # levels change between records: each is made alone, at the level of its moment
-        return lambda: (level_of().record(i) for i in range(count))
-    records = Records(ChatBuilder(config.chats))
-    return lambda: records.stream(count)  # record i is line i of `generate` with these options
+        return lambda: ((b := level_of()).show(b.record(i)) for i in range(count))
+    builder = ChatBuilder(config.chats)
+    records = Records(builder)
+    if not shown or config.chats.grid_format == "text":
+        return lambda: records.stream(count)  # record i is line i of `generate` with these options
+    return lambda: (builder.show(r) for r in records.stream(count))
 
 
-def chat_stream(records: Callable[[], Iterable[dict]]):
+def chat_stream(records: Callable[[], Iterable[dict]], images: bool = False):
     """The chats of `records` (called again for each epoch) as a streamed
     `datasets.IterableDataset` of `messages`, built without a dataset builder:
     `IterableDataset.from_generator` makes one, and its builder leaves a 0-byte lock file in
     the Hugging Face datasets cache in the home folder on every run, for a stream that
-    caches nothing. What the trainer reads is the same, example for example."""
-    from datasets import DatasetInfo, Features, List, Split, Value
+    caches nothing. What the trainer reads is the same, example for example. With `images`
+    (a vision-language model's stream), turns are content parts and each chat has its
+    `images` (`trainers.data.images`), none for a chat of text."""
+    from datasets import DatasetInfo, Features, Split
     from datasets.iterable_dataset import ExamplesIterable, IterableDataset
+
+    from trainers.data.images import as_parts
+    from trainers.data.schema import features
 
     def examples():
         for i, record in enumerate(records()):
-            yield i, {"messages": record["messages"]}
+            if images:
+                yield i, {"messages": as_parts(record["messages"]), "images": record.get("images", [])}
+            else:
+                yield i, {"messages": record["messages"]}
 
-    text = Value("string")
-    info = DatasetInfo(features=Features({"messages": List({"role": text, "content": text})}))
+    published = features(images=images)
+    info = DatasetInfo(
+        features=Features({"messages": published["messages"], **({"images": published["images"]} if images else {})})
+    )
     return IterableDataset(ExamplesIterable(examples, {}), info=info, split=Split.TRAIN)
 
 
@@ -94,7 +109,7 @@ def majority_answers(records: Iterable[dict]) -> dict[str, str]:
 
 def baseline(config: TrainConfig) -> dict[str, str]:
     """Majority answers over the first BASELINE_SAMPLE training records."""
-    return majority_answers(itertools.islice(record_stream(config)(), BASELINE_SAMPLE))
+    return majority_answers(itertools.islice(record_stream(config, shown=False)(), BASELINE_SAMPLE))
 
 
 def evaluation_records(config: TrainConfig) -> list[dict]:
@@ -120,9 +135,11 @@ def count_records(config: TrainConfig) -> int:
 def rows_per_epoch(config: TrainConfig, sample: list[dict], tokenizer) -> float:
     """Rows one pass over the training records makes: packed rows of --max-length for sft,
     chats for the plain loop (which never packs), estimated from a sample's tokens."""
+    from trainers.training.responders import text_side
+
     texts = [tokenizer.apply_chat_template(r["messages"], tokenize=False) for r in sample[:200]]
     tokens = sum(
-        min(len(ids), config.max_length) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]
+        min(len(ids), config.max_length) for ids in text_side(tokenizer)(texts, add_special_tokens=False)["input_ids"]
     ) / len(texts)
     per_row = config.max_length if config.packing and config.trainer == "sft" else tokens
     return count_records(config) * tokens / per_row
