@@ -57,12 +57,12 @@ GLYPHS = "." + "123456789" + "abcdefghijklmnopqrstuvwxyz" + "ABCDEFGHIJKLMNOPQRS
 
 
 def counting_objects(ref):
-    """One line: each cell's object number in order of first cells (`.` for none), rows
-    joined by `|`; no line past 61 objects."""
+    """A line a row: each cell's object number in order of first cells (`.` for none); no
+    lines past 61 objects."""
     if len(ref.objects) > 61:
         return []
     number = {cell: GLYPHS[k] for k, obj in enumerate(ref.objects, 1) for cell in obj}
-    return ["|".join("".join(number.get((r, c), ".") for c in range(len(row))) for r, row in enumerate(ref.grid))]
+    return ["".join(number.get((r, c), ".") for c in range(len(row))) for r, row in enumerate(ref.grid)]
 
 
 def counting_color(ref, color):

@@ -81,7 +81,7 @@ MIXTURES = [
 @pytest.mark.parametrize("mixture", range(len(MIXTURES)))
 def test_an_image_chat_is_the_text_chat_with_its_grids_shown_as_images(mixture, grid_format):
     config = ChatConfig(**MIXTURES[mixture], seed=mixture)
-    texts = list(Records(ChatBuilder(config)).stream(30))
+    texts = list(Records(ChatBuilder(config)).stream(20))
     encode = get_encoder(config.encoder).encode
     for text in texts:
         shown = vision_record(text, grid_format, encode)

@@ -86,6 +86,7 @@ def test_the_plain_trainer_lowers_the_loss_and_reports_through_callbacks(tmp_pat
         grad_accum=1,
         lr=3e-3,
         trainer="plain",
+        tiny_model={"hidden_size": 64, "num_hidden_layers": 2, "intermediate_size": 128},  # the loop, not the model
     )
     config.run_dir.mkdir(parents=True)
     model, tokenizer = load_model(config)

@@ -95,7 +95,7 @@ def _worked(prior: str, family: str, grid=GRID, **params) -> str:
 @pytest.mark.parametrize(
     "prior, family, params, expected",
     [
-        ("counting", "counting.objects", {}, ".11.|...2|3..2\n3"),
+        ("counting", "counting.objects", {}, ".11.\n...2\n3..2\n3"),
         ("counting", "counting.color", {"color": 5}, "5 at 1,3\n1"),
         ("counting", "counting.most_objects_color", {}, None),  # one object a colour: a tie, never asked
         ("area", "area.sorted", {}, "3 at 0,1: 2\n5 at 1,3: 2\n2 at 2,0: 1\n1, 2, 2"),

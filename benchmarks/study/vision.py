@@ -63,6 +63,7 @@ def main() -> None:
                 *(sys.executable, "-m", "arc_priors", "train", "--config", str(mix), "--model", str(base)),
                 *("--grid-format", fmt, "--method", "full", "--lr", str(args.lr), "--max-steps", str(args.steps)),
                 *("--batch-size", str(args.batch), "--grad-accum", "1", "--n-eval", str(args.n_eval)),
+                *("--n-train", "1000000"),  # fresh chats throughout: no chat seen twice
                 *("--threads", str(args.threads), "--run-dir", str(run), "--overwrite"),
             ],
             check=True,

@@ -69,7 +69,8 @@ RULE_LIST = (
     ),
     Rule(
         "worked",
-        "a worked answer is the family's steps, one a line, each distinct and true of the grid by the family's own "
+        "a worked answer is the family's steps, one a line, each distinct (unless Worked(repeats=True)) and true of "
+        "the grid by the family's own "
         "check, then the bare answer on the last line; the check rejects lines that are no step, and an ordered trace "
         "comes out the same when the grid is parsed again",
     ),

@@ -146,12 +146,14 @@ class Worked:
     table), so that the conformance kit can judge every line a family writes, and a reward
     can judge the lines a model writes: a right trace with a wrong sum still earns credit.
     `ordered` says whether the order of the lines is part of the trace (reading order of
-    objects, say) or not.
+    objects, say) or not. `repeats` lets a trace write one line more than once where the
+    grid makes it so (a label grid's empty rows); otherwise every line is a different step.
     """
 
     steps: StepRule
     holds: StepCheck
     ordered: bool = True
+    repeats: bool = False
 
 
 AnswerFormat = Union[str, frozenset]

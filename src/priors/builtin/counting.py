@@ -48,7 +48,7 @@ def is_the_label_grid(scene, params, line: str) -> bool:
     return label_grid_holds(scene, line)
 
 
-OBJECTS_WORKED = Worked(object_steps, is_the_label_grid)
+OBJECTS_WORKED = Worked(object_steps, is_the_label_grid, repeats=True)  # empty rows repeat
 
 
 @table_rule()

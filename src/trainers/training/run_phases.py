@@ -167,7 +167,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     from trainers.training.evaluate import evaluate, reply_tokens, write_report
     from trainers.training.plots import plot_loss
     from trainers.training.report import majority_report, verdicts
-    from trainers.training.responders import responder_for
+    from trainers.training.responders import is_processor, responder_for
     from trainers.training.tiny_model import count_parameters
 
     what = f"the model in {config.model}" if config.model else "the tiny model from scratch"
@@ -197,7 +197,7 @@ def run(config: TrainConfig, folder: Path, sample: list[dict], held_out: list[di
     steps = trainer.args.max_steps
     trainer.add_callback(_progress_callback(echo, max(1, steps // 10), config.time_limit))
     limit = f", at most {config.time_limit:g} s" if config.time_limit else ""
-    packed = config.trainer == "sft" and config.packing and config.chats.grid_format == "text"
+    packed = config.trainer == "sft" and config.packing and not is_processor(tokenizer)
     rows = f"packed rows of {config.max_length} tokens" if packed else "chats"
     echo(f"[3/4] training: {steps} optimizer steps of {config.batch_size * config.grad_accum} {rows}{limit}")
     if not trainer.is_world_process_zero():

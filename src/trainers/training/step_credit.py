@@ -11,8 +11,8 @@ The credit is an F1 of two shares:
 - holding: of the reply's step lines (every non-empty line but the last), the share that
   hold against the grid; a reply with no step lines holds fully only when the reference
   has no steps either (nothing to list);
-- complete: the distinct step lines that hold, over the reference's number of steps (at
-  most 1; 1 when the reference has none).
+- complete: the distinct step lines that hold, over the reference's number of distinct
+  steps (at most 1; 1 when the reference has none; a label grid repeats its empty rows).
 
 Repeating one true line keeps `holding` at 1 but not `complete`; listing everything and
 some made-up lines keeps `complete` at 1 but not `holding`. The order of the lines is not
@@ -44,7 +44,7 @@ class StepScore:
     distinct: int
     """Different lines among those that hold."""
     reference: int
-    """Steps of the question's own worked answer."""
+    """Different steps of the question's own worked answer."""
 
     @property
     def holding(self) -> float:
@@ -95,7 +95,7 @@ def check_steps(reply: str, metadata: Mapping, qa: Mapping) -> StepScore | None:
     scene, params = target(metadata, qa), json.loads(qa["params"])
     lines = step_lines(reply)
     holding = [line for line in lines if family.worked.holds(scene, params, line)]
-    return StepScore(len(lines), len(holding), len(set(holding)), len(step_lines(qa["worked"])))
+    return StepScore(len(lines), len(holding), len(set(holding)), len(set(step_lines(qa["worked"]))))
 
 
 def score_steps(reply: str | None, entry: Mapping[str, Any]) -> float | None:
