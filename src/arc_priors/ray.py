@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from arc_priors.api import _mixture
-from trainers.data.datasets import arrow_schema, check_counts, pieces
+from trainers.data.datasets import check_counts, pieces, schema_of
 from trainers.data.hub import engine_for, record_rows
 
 
@@ -30,7 +30,7 @@ class _Records:
         import pyarrow as pa
 
         rows = list(record_rows(self.config, [self.ranges[n] for n in batch["id"].tolist()], self.kind))
-        return pa.Table.from_pylist(rows, schema=arrow_schema(self.kind, self.config))
+        return pa.Table.from_pylist(rows, schema=schema_of(self.kind, self.config))
 
 
 def dataset(name_or_mixture, n: int, seed: int = 0, *, kind: str = "chat", **settings):

@@ -107,20 +107,25 @@ def _encode_records(records: list[dict], fmt: str, kind: str, config: ChatConfig
         return "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode()
     import pyarrow as pa
 
-    return pa.Table.from_pylist(records, schema=arrow_schema(kind, config))
+    return pa.Table.from_pylist(records, schema=schema_of(kind, config))
 
 
 _schemas: dict[tuple[str, bool, bool], object] = {}
 
 
-def arrow_schema(kind: str, config: ChatConfig):
-    """The parquet schema of `config`'s records: the published `datasets.Features`, nested
-    columns throughout; a bare dataset's has no `worked` field, so its file is what it was
-    before the field existed, and only a dataset of images has content parts and `images`."""
-    key = (kind, config.answers == "worked", config.grid_format != "text")
+def arrow_schema(kind: str, worked: bool, images: bool = False):
+    """The parquet schema: the published `datasets.Features`, nested columns throughout; a
+    bare dataset's has no `worked` field, so its file is what it was before the field existed,
+    and only a dataset of images has content parts and `images`."""
+    key = (kind, worked, images)
     if key not in _schemas:
         _schemas[key] = features_of(*key).arrow_schema
     return _schemas[key]
+
+
+def schema_of(kind: str, config: ChatConfig):
+    """The parquet schema of `config`'s records (`arrow_schema`)."""
+    return arrow_schema(kind, config.answers == "worked", config.grid_format != "text")
 
 
 def rows_of(lines, kind: str, builder: ChatBuilder) -> Iterator[dict]:
