@@ -16,7 +16,6 @@ Only numpy and zlib: the PNGs need no imaging library to be written.
 
 from __future__ import annotations
 
-import base64
 import struct
 import zlib
 from typing import Callable, Mapping, Sequence
@@ -160,18 +159,15 @@ def as_parts(messages: Sequence[Mapping]) -> list[dict]:
 def vision_messages(
     messages: Sequence[Mapping], grid_texts: Sequence[str], grid_format: str
 ) -> tuple[list[dict], list[int]]:
-    """Every turn as content parts, the grids of the first user turn (where a chat shows
-    them) as images; and the grids' indices in the order their images stand."""
-    out, order, first = [], [], True
-    for m in messages:
-        if m["role"] == "user" and first:
-            first = False
-            spans = grid_spans(m["content"], grid_texts)
-            out.append({"role": "user", "content": vision_turn(m["content"], spans, grid_format)})
-            order = [g for _, _, g in spans]
-        else:
-            out.append({"role": m["role"], "content": [text_part(m["content"])]})
-    return out, order
+    """Every turn as content parts (`as_parts`), the grids of the first user turn (where a chat
+    shows them) as images; and the grids' indices in the order their images stand."""
+    out = as_parts(messages)
+    first = next((i for i, m in enumerate(messages) if m["role"] == "user"), None)
+    if first is None:
+        return out, []
+    spans = grid_spans(messages[first]["content"], grid_texts)
+    out[first] = {"role": "user", "content": vision_turn(messages[first]["content"], spans, grid_format)}
+    return out, [g for _, _, g in spans]
 
 
 def vision_record(record: dict, grid_format: str, encode: Callable[[np.ndarray], str] | None = None) -> dict:
@@ -209,12 +205,10 @@ def _shown(messages, record: Mapping, grid_format: str, encode=None) -> tuple[li
 
 
 def image_bytes(image) -> bytes:
-    """PNG bytes of an image as records or datasets hold it: {"bytes": ...} (bytes, or base64
-    text from a JSON round trip), raw bytes, or a PIL image."""
+    """PNG bytes of an image as records or datasets hold it: {"bytes": ...}, raw bytes, or a
+    PIL image."""
     if isinstance(image, Mapping):
         image = image.get("bytes")
-    if isinstance(image, str):
-        return base64.b64decode(image)
     if isinstance(image, (bytes, bytearray)):
         return bytes(image)
     import io
