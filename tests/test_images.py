@@ -285,3 +285,49 @@ def test_batched_replies_of_a_vision_model_are_its_replies_one_at_a_time(tmp_pat
     together = responder.respond(prompts)
     assert together == [responder.respond([p])[0] for p in prompts]
     assert any(together)  # an untrained model still says something: the test compares texts
+
+
+def test_trls_grpo_trainer_takes_the_grpo_rows_of_images(tmp_path):
+    """The rows `generate --format grpo --grid-format image` writes go into GRPOTrainer as they
+    load: each prompt's image reaches the vision tower, and the rewards get the rows' answers."""
+    pytest.importorskip("trl")
+    from datasets import load_dataset
+    from trl import GRPOConfig, GRPOTrainer
+
+    from trainers.training.responders import load_local_model
+    from trainers.training.rewards import graded_reward
+    from trainers.training.tiny_vlm import build_tiny_vlm
+
+    out, result = _generate(tmp_path, "g.parquet", "--grid-format", "image", "--format", "grpo", "--priors", "counting")
+    assert result.exit_code == 0, result.output
+    rows = load_dataset("parquet", data_files=str(out), split="train").select(range(8))
+    model, processor = load_local_model(build_tiny_vlm(tmp_path / "vlm"))
+    seen, graded = [], []
+
+    def look(_, args, kwargs):
+        seen.append(tuple((args[0] if args else kwargs["pixel_values"]).shape))
+
+    model.model.vision_tower.register_forward_pre_hook(look, with_kwargs=True)
+
+    def reward(completions, answer, **columns):
+        graded.extend(answer)
+        return graded_reward(completions, answer=answer, **columns)
+
+    args = GRPOConfig(
+        output_dir=str(tmp_path / "grpo"),
+        max_steps=1,
+        per_device_train_batch_size=8,
+        num_generations=4,
+        max_completion_length=4,
+        bf16=False,
+        use_cpu=True,
+        dataloader_pin_memory=False,
+        report_to="none",
+        save_strategy="no",
+        seed=0,
+        disable_tqdm=True,
+    )
+    GRPOTrainer(model=model, processing_class=processor, reward_funcs=[reward], args=args, train_dataset=rows).train()
+    assert seen and all(shape[1:] == (3, 64, 64) for shape in seen)
+    assert sum(shape[0] for shape in seen) >= 8  # every prompt of the step showed its image at least once
+    assert len(graded) == 8 and set(graded) <= set(rows["answer"])  # 2 prompts x 4 completions
