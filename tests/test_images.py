@@ -289,7 +289,8 @@ def test_batched_replies_of_a_vision_model_are_its_replies_one_at_a_time(tmp_pat
 
 def test_trls_grpo_trainer_takes_the_grpo_rows_of_images(tmp_path):
     """The rows `generate --format grpo --grid-format image` writes go into GRPOTrainer as they
-    load: each prompt's image reaches the vision tower, and the rewards get the rows' answers."""
+    load: the vision tower sees exactly the step's prompts' images, and each completion's
+    reward gets the answer of the row whose image it was asked about."""
     pytest.importorskip("trl")
     from datasets import load_dataset
     from trl import GRPOConfig, GRPOTrainer
@@ -298,19 +299,34 @@ def test_trls_grpo_trainer_takes_the_grpo_rows_of_images(tmp_path):
     from trainers.training.rewards import graded_reward
     from trainers.training.tiny_vlm import build_tiny_vlm
 
-    out, result = _generate(tmp_path, "g.parquet", "--grid-format", "image", "--format", "grpo", "--priors", "counting")
+    out, result = _generate(
+        tmp_path,
+        "g.parquet",
+        *("--grid-format", "image", "--format", "grpo", "--priors", "counting"),
+        *("--questions-per-chat", "1"),
+    )
     assert result.exit_code == 0, result.output
-    rows = load_dataset("parquet", data_files=str(out), split="train").select(range(8))
+    rows = load_dataset("parquet", data_files=str(out), split="train")
+    firsts = {np.asarray(row["images"][0]).tobytes(): i for i, row in reversed(list(enumerate(rows)))}
+    rows = rows.select(sorted(firsts.values())[:8])  # eight chats of eight different grids
     model, processor = load_local_model(build_tiny_vlm(tmp_path / "vlm"))
-    seen, graded = [], []
+
+    def pixels(image) -> bytes:
+        return processor.image_processor(images=[image], return_tensors="pt")["pixel_values"][0].numpy().tobytes()
+
+    row_of = {pixels(row["images"][0]): i for i, row in enumerate(rows)}
+    answer_of = {np.asarray(row["images"][0]).tobytes(): row["answer"] for row in rows}
+    assert len(row_of) == len(answer_of) == 8
+    calls, graded = [], []
 
     def look(_, args, kwargs):
-        seen.append(tuple((args[0] if args else kwargs["pixel_values"]).shape))
+        batch = args[0] if args else kwargs["pixel_values"]
+        calls.append([row_of.get(image.detach().numpy().tobytes()) for image in batch])
 
     model.model.vision_tower.register_forward_pre_hook(look, with_kwargs=True)
 
-    def reward(completions, answer, **columns):
-        graded.extend(answer)
+    def reward(completions, answer, images, **columns):
+        graded.extend((a, answer_of[np.asarray(shown[0]).tobytes()]) for a, shown in zip(answer, images))
         return graded_reward(completions, answer=answer, **columns)
 
     args = GRPOConfig(
@@ -328,6 +344,8 @@ def test_trls_grpo_trainer_takes_the_grpo_rows_of_images(tmp_path):
         disable_tqdm=True,
     )
     GRPOTrainer(model=model, processing_class=processor, reward_funcs=[reward], args=args, train_dataset=rows).train()
-    assert seen and all(shape[1:] == (3, 64, 64) for shape in seen)
-    assert sum(shape[0] for shape in seen) >= 8  # every prompt of the step showed its image at least once
-    assert len(graded) == 8 and set(graded) <= set(rows["answer"])  # 2 prompts x 4 completions
+    # every image the tower saw is one of the rows' grids, as the processor makes it, and the
+    # step's two prompts (4 completions each) showed their two images
+    assert calls and all(None not in call for call in calls)
+    assert {len(set(call)) for call in calls} == {2}
+    assert len(graded) == 8 and all(given == own for given, own in graded)
