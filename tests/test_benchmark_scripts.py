@@ -51,25 +51,11 @@ def _count_check():
 
 
 def _components(grid) -> int:
-    """Objects by a flood fill written here: cells of one non-zero colour joined by any of
-    their eight neighbours (count_check counts with scipy's labelling)."""
-    seen, count = set(), 0
-    h, w = grid.shape
-    for start in zip(*grid.nonzero()):
-        if start in seen:
-            continue
-        count += 1
-        stack = [start]
-        seen.add(start)
-        while stack:
-            r, c = stack.pop()
-            for dr in (-1, 0, 1):
-                for dc in (-1, 0, 1):
-                    n = (r + dr, c + dc)
-                    if 0 <= n[0] < h and 0 <= n[1] < w and n not in seen and grid[n] == grid[r, c]:
-                        seen.add(n)
-                        stack.append(n)
-    return count
+    """Objects by the suite's own BFS (reference.py): cells of one colour other than 0 joined
+    by any of their eight neighbours (count_check counts with scipy's labelling)."""
+    from reference import bfs_objects
+
+    return len(bfs_objects(grid.tolist(), 8, True, 0))
 
 
 def test_the_count_checks_grids_keep_their_ranges_and_their_counts_are_flood_fill_counts():

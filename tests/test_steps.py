@@ -7,6 +7,7 @@ import statistics
 from pathlib import Path
 
 import pytest
+import ref_worked
 from hypothesis import given
 from hypothesis import strategies as st
 from reference import bfs_objects
@@ -86,11 +87,8 @@ def test_every_worked_reference_reply_scores_one_in_every_form_of_entry(index):
 
 
 def _true_rows(grid, connectivity: int) -> list[str]:
-    """counting.objects' steps by BFS, a row a line: every cell's object number (1-9, then a-z,
-    in order of first cells), `.` for the background."""
-    objects = bfs_objects(grid, connectivity, True, "most_common")
-    number = {cell: ".123456789abcdefghijklmnopqrstuvwxyz"[k] for k, obj in enumerate(objects, 1) for cell in obj}
-    return ["".join(number.get((r, c), ".") for c in range(len(row))) for r, row in enumerate(grid)]
+    """counting.objects' steps by BFS, a row a line: the reference's own trace (ref_worked)."""
+    return ref_worked.counting_objects(ref_worked.WorkedReference(grid, connectivity))
 
 
 def _independent(grid, connectivity: int, lines: list[str]) -> tuple[int, int, int, int]:
