@@ -214,7 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.arc and (args.blobs or args.cells or args.no_overwrite):
         parser.error("--blobs, --cells and --no-overwrite shape the blob grids; --arc asks about ARC's own")
-    args.blobs, args.cells = args.blobs or 8, args.cells or 6
+    typed = {name: getattr(args, name) for name in ("blobs", "cells") if getattr(args, name)}  # else check's defaults
     try:
         result = check(
             args.run,
@@ -223,9 +223,8 @@ def main() -> None:
             overwrite=not args.no_overwrite,
             wording=args.wording,
             sides=args.sides,
-            blobs=args.blobs,
-            cells=args.cells,
             arc=args.arc,
+            **typed,
         )
     except ValueError as error:
         parser.error(str(error))
