@@ -1,6 +1,7 @@
 """The zones prior: answers equal the independent reference (tests/ref_zones.py) on arbitrary
-grids, on grids crossed by lines and on its own samples, under every convention; the
-answers move with rotations and flips as the sentences below say; the sampler keeps its promises."""
+grids, on grids crossed by lines and on its own samples, under every convention, one grid
+at a time or a chunk at once; the answers move with rotations and flips as the sentences below
+say; the sampler keeps its promises."""
 
 from collections import Counter
 
@@ -8,12 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from ref_zones import ANSWERS
+from ref_zones import ANSWERS, _table
 from reference import Reference
 
 import priors
 from generators.zones import ZoneSampler
+from priors.batch import parse_grids
 from priors.scene import Conventions
+from priors.tables import Tables
 from priors.testing import check_questions, conventions, grids, seeds
 from priors.transforms import TRANSFORMS, transform
 
@@ -361,3 +364,49 @@ def test_the_sampler_draws_every_kind_of_layout():
 def test_the_same_seed_draws_the_same_grid_and_layout():
     a, b = (ZoneSampler().draw(np.random.default_rng(3)) for _ in range(2))
     assert np.array_equal(a[0].grid, b[0].grid) and a[1] == b[1]
+
+
+# --- asked of a chunk: each grid gets what the reference gives it alone ----------------------
+
+chunks = st.lists(any_grids, min_size=1, max_size=6)
+
+
+def _chunk(gs, c: Conventions):
+    return Tables.of_parsed(parse_grids(gs, c)), [_reference(g, c) for g in gs]
+
+
+@settings(max_examples=60)
+@given(gs=chunks, c=conventions(), data=st.data())
+def test_each_rule_over_a_chunk_gives_each_grid_the_reference_answer_for_its_own_colour_and_target(gs, c, data):
+    """Every colour and target for every grid, with the grids of one call each on its own
+    colour and target, as a chunk's choice gives them."""
+    tables, refs = _chunk(gs, c)
+    shift = np.array(data.draw(st.lists(st.integers(0, 9), min_size=2 * len(gs), max_size=2 * len(gs))))
+    for family in ZONES.families:
+        for step in range(100 if family.id == "zones.most" else 10):
+            color, target = (shift[: len(gs)] + step) % 10, (shift[len(gs) :] + step // 10) % 10
+            params = {"color": color, "target": target} if family.id == "zones.most" else {"color": color}
+            ok, code = family.answer.over(tables, params)
+            texts = family.answer.texts(tables, code)
+            for g, ref in enumerate(refs):
+                alone = ANSWERS[family.id](ref, **{k: int(v[g]) for k, v in params.items()})
+                assert (texts[g] if ok[g] else None) == alone, (family.id, g, params)
+
+
+@settings(max_examples=60)
+@given(gs=chunks, c=conventions(), seed=seeds)
+def test_a_chunks_choice_picks_only_well_posed_colours_and_targets_and_a_colour_wherever_one_qualifies(gs, c, seed):
+    tables, refs = _chunk(gs, c)
+    separator, target = (next(f for f in ZONES.families if f.id == i).params for i in ("zones.count", "zones.most"))
+    for space in (separator, target):
+        ok, chosen = space.choose_chunk(tables, np.random.default_rng(seed))
+        for g, ref in enumerate(refs):
+            qualifying = {color for color in range(10) if ANSWERS["zones.count"](ref, color) is not None}
+            color = int(chosen["color"][g])
+            assert not qualifying or color in qualifying, (g, color)
+            if space is separator:
+                assert bool(ok[g]) == bool(qualifying), g
+                continue
+            # A target is drawn among the colours other than the background held in the zones.
+            held = {v for row in _table(ref, color) for zone in row for v in zone} - {ref.bg} if qualifying else set()
+            assert bool(ok[g]) == bool(held) and (not ok[g] or int(chosen["target"][g]) in held), g

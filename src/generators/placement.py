@@ -197,8 +197,25 @@ def _search(shapes: Catalogue, blocked, grids, ids, spots_h, spots_w, rng) -> np
 def paint_chunk(shapes: Catalogue, board, blocked, grids, ids, spot, colors, apart_under: int | None) -> None:
     """`Canvas.paint` for mask ids[i] at spot[i] of grid grids[i] in colors[i], all at once.
     Each grid appears once in `grids`, so its rows take each OR once."""
+    color_chunk(shapes, board, grids, ids, spot, colors)
+    block_chunk(shapes, blocked, grids, ids, spot, apart_under)
+
+
+def color_chunk(shapes: Catalogue, board, grids, ids, spot, colors) -> None:
+    """The cells of mask ids[i] at spot[i] of board grids[i] in colors[i] (`paint_chunk`'s colours)."""
     top, left = np.divmod(spot, PADDED)
     which, offset = shapes.offsets("board", ids)
     board.reshape(len(board), -1)[grids[which], (top * BOARD + left)[which] + offset] = colors[which]
+
+
+def block_chunk(shapes: Catalogue, blocked, grids, ids, spot, apart_under: int | None, free: bool = False) -> None:
+    """Blocks the cells of mask ids[i] at spot[i] of blocked board grids[i], or its halo under
+    `apart_under` (`paint_chunk`'s blocking); `free` frees the cells alone again (a shape
+    taken back, which no other shape overlapped)."""
+    top, left = np.divmod(spot, PADDED)
     which, row, word = shapes.rows("blocked" if apart_under is None else f"halo{apart_under}", ids)
-    blocked[grids[which], top[which] + row] |= word << left[which].astype(np.uint32)
+    words = word << left[which].astype(np.uint32)
+    if free:
+        blocked[grids[which], top[which] + row] &= ~words
+    else:
+        blocked[grids[which], top[which] + row] |= words

@@ -34,87 +34,25 @@ the answers are those of the grid as drawn.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import attrs
 import numpy as np
 
-from generators.policies import COLORS
 from generators.zones import ZoneSampler
 from priors.prior import Prior
-from priors.questions import NUMBER, Family, Worked, unique_argmax
+from priors.questions import NUMBER, Family, Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
+from priors.tables import COLORS, NO_BACKGROUND, Tables, chosen_for_one, pick, table_rule, unique_best
 from priors.transforms import DIHEDRAL, MIRRORS
 from priors.validation import flag, whole
 from priors.worked import read_tally
 from priors.worked import tally as tally_line
+from priors.zone_lines import Lines, Zones, separator_colors, zones_of
 
 LAYOUT = r"[1-9][0-9]* x [1-9][0-9]*"
 POSITION = r"[1-9][0-9]*, [1-9][0-9]*"
 _LEAD = "The lines of color {color} divide {grid} into zones. "
-
-
-@attrs.frozen
-class Zones:
-    """The zones one colour's lines make: a rows x cols table and what each zone holds."""
-
-    rows: int
-    cols: int
-    tally: np.ndarray = attrs.field(eq=False, repr=False)
-    """tally[z, k]: cells of colour k in zone z, zones numbered row by row from 0."""
-    line_rows: tuple[int, ...] = ()
-    line_cols: tuple[int, ...] = ()
-    """The rows and columns that are full lines of the colour."""
-
-    @property
-    def count(self) -> int:
-        return self.rows * self.cols
-
-
-def _bands(is_line: np.ndarray) -> np.ndarray:
-    """Each row's (or column's) band: its maximal run of non-line rows, numbered from 0; -1 on lines."""
-    starts = ~is_line & np.concatenate(([True], is_line[:-1]))
-    return np.where(is_line, -1, np.cumsum(starts) - 1)
-
-
-# Keyed on the grid's bytes rather than the Scene: the zones depend on the cells alone, so
-# the same grid under another name or convention shares the work, and no Scene is kept alive.
-@functools.lru_cache(maxsize=256)
-def _zones(key: bytes, shape: tuple[int, int], color: int) -> Zones:
-    grid = np.frombuffer(key, dtype=np.uint8).reshape(shape)
-    on = grid == color
-    row_line, col_line = on.all(axis=1), on.all(axis=0)
-    row_band, col_band = _bands(row_line), _bands(col_line)
-    rows, cols = int(row_band.max()) + 1, int(col_band.max()) + 1
-    inside = (row_band[:, None] >= 0) & (col_band[None, :] >= 0)
-    zone = row_band[:, None] * cols + col_band[None, :]
-    tally = np.bincount((zone * 10 + grid)[inside], minlength=rows * cols * 10).reshape(rows * cols, 10)
-    tally.flags.writeable = False
-    return Zones(rows, cols, tally, tuple(np.flatnonzero(row_line).tolist()), tuple(np.flatnonzero(col_line).tolist()))
-
-
-@functools.lru_cache(maxsize=256)
-def _separator_colors(key: bytes, shape: tuple[int, int], background: int | None) -> tuple[int, ...]:
-    grid = np.frombuffer(key, dtype=np.uint8).reshape(shape)
-    uniform_rows = grid[:, 0][(grid == grid[:, :1]).all(axis=1)]
-    uniform_cols = grid[0, :][(grid == grid[:1, :]).all(axis=0)]
-    found = sorted(set(uniform_rows.tolist()) | set(uniform_cols.tolist()))
-    return tuple(c for c in found if c != background and _zones(key, shape, c).count >= 2)
-
-
-def _key(scene) -> tuple[bytes, tuple[int, int]]:
-    return scene.grid.tobytes(), scene.grid.shape
-
-
-def separator_colors(scene) -> tuple[int, ...]:
-    """The colours the families may ask about, in increasing order."""
-    return _separator_colors(*_key(scene), scene.background)
-
-
-def zones_of(scene, color: int) -> Zones | None:
-    """The zones of `color`, or None when the colour may not be asked about."""
-    return _zones(*_key(scene), color) if color in separator_colors(scene) else None
 
 
 @attrs.frozen
@@ -125,8 +63,11 @@ class SeparatorParam:
         return tuple({"color": c} for c in separator_colors(scene))
 
     def choose(self, scene, rng: np.random.Generator) -> dict | None:
-        colors = separator_colors(scene)
-        return {"color": colors[int(rng.random() * len(colors))]} if colors else None
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        ok, color = pick(Lines.of(t).ok, rng.random(t.n))
+        return ok, {"color": color}
 
 
 SEPARATOR = SeparatorParam()
@@ -143,46 +84,61 @@ class TargetParam:
         return tuple({"color": c, "target": t} for c in separator_colors(scene) for t in targets)
 
     def choose(self, scene, rng: np.random.Generator) -> dict | None:
-        base = SEPARATOR.choose(scene, rng)
-        if base is None:
-            return None
-        held = zones_of(scene, base["color"]).tally.sum(axis=0)
-        present = [t for t in range(10) if held[t] and t != scene.background]
-        return {**base, "target": present[int(rng.random() * len(present))]} if present else None
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        u, v = rng.random((2, t.n))
+        ok, color = pick(Lines.of(t).ok, u)
+        owner, _, tally = Lines.of(t).zones(t, color)
+        held = np.zeros((t.n, COLORS), dtype=np.int64)
+        np.add.at(held, owner, tally)
+        present, target = pick((held > 0) & t.not_background, v)
+        return ok & present, {"color": color, "target": target}
 
 
-def zone_count(scene, params) -> str | None:
-    zones = zones_of(scene, params["color"])
-    return None if zones is None else str(zones.count)
+_PAIR = 100
+"""Two numbers as one answer code, a * _PAIR + b: 30 cells make at most 15 bands of zones."""
 
 
-def zone_layout(scene, params) -> str | None:
-    zones = zones_of(scene, params["color"])
-    return None if zones is None else f"{zones.rows} x {zones.cols}"
+def _pair_text(between: str):
+    return lambda t, codes: [f"{a}{between}{b}" for a, b in zip(*(x.tolist() for x in np.divmod(codes, _PAIR)))]
 
 
-def _empty(scene, zones: Zones) -> np.ndarray:
-    """Per zone, whether its every cell is the background colour."""
-    return zones.tally[:, scene.background] == zones.tally.sum(axis=1)
+@table_rule()
+def zone_count(t: Tables, params):
+    ok, rows, cols = Lines.of(t).shape(t, params["color"])
+    return ok, rows * cols
 
 
-def empty_zones(scene, params) -> str | None:
-    zones = zones_of(scene, params["color"])
-    if zones is None or scene.background is None:
-        return None
-    return str(int(np.count_nonzero(_empty(scene, zones))))
+@table_rule(_pair_text(" x "))
+def zone_layout(t: Tables, params):
+    ok, rows, cols = Lines.of(t).shape(t, params["color"])
+    return ok, rows * _PAIR + cols
 
 
-def most_zone(scene, params) -> str | None:
-    zones = zones_of(scene, params["color"])
-    if zones is None or params["target"] == scene.background:
-        return None
-    held = zones.tally[:, params["target"]].tolist()
-    best = unique_argmax(held)
-    if best is None:  # with 2 zones or more, a maximum of 0 is a tie
-        return None
-    row, col = divmod(best, zones.cols)
-    return f"{row + 1}, {col + 1}"
+def _empty(tally: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Per zone, whether its every cell is the background colour (`background`, per zone)."""
+    return tally[np.arange(len(tally)), background] == tally.sum(axis=1)
+
+
+@table_rule()
+def empty_zones(t: Tables, params):
+    owner, _, tally = Lines.of(t).zones(t, params["color"])
+    empty = np.bincount(owner, weights=_empty(tally, t.background[owner]), minlength=t.n).astype(np.int64)
+    # Without a background (-1) the lookup reads colour 9, and the question is not asked.
+    return Lines.of(t).ok[t.rows, params["color"]] & (t.background != NO_BACKGROUND), empty
+
+
+@table_rule(_pair_text(", "))
+def most_zone(t: Tables, params):
+    ok, rows, cols = Lines.of(t).shape(t, params["color"])
+    owner, place, tally = Lines.of(t).zones(t, params["color"])
+    held = np.zeros((t.n, max(1, int((rows * cols).max(initial=0)))), dtype=np.int64)  # a row per grid
+    held[owner, place] = tally[np.arange(len(owner)), params["target"][owner]]
+    unique, best = unique_best(held, np.arange(held.shape[1]) < rows[:, None] * cols[:, None], 1)
+    row, col = np.divmod(best, np.maximum(cols, 1))
+    # With 2 zones or more, a maximum of 0 is a tie.
+    return ok & (params["target"] != t.background) & unique, (row + 1) * _PAIR + col + 1
 
 
 # --- worked answers: written from the Zones table, judged by plain loops over the grid's rows ---
@@ -207,7 +163,8 @@ def count_steps(scene, params) -> list[str]:
 def empty_steps(scene, params) -> list[str]:
     """`zone R,C` for each zone of background only, in reading order."""
     zones = zones_of(scene, params["color"])
-    return [_zone(i, zones) for i in np.flatnonzero(_empty(scene, zones)).tolist()]
+    empty = _empty(zones.tally, np.full(zones.count, scene.background))
+    return [_zone(i, zones) for i in np.flatnonzero(empty).tolist()]
 
 
 def most_steps(scene, params) -> list[str]:
