@@ -39,6 +39,12 @@ def _shapes() -> Catalogue:
     return Catalogue()
 
 
+def catalogue() -> Catalogue:
+    """The process's mask catalogue, for samplers outside this module (plugins included)
+    that place shapes with `generators.placement`'s chunk functions."""
+    return _shapes()
+
+
 @dataclass(frozen=True)
 class Drawn:
     """A chunk of grids: grid g is board[g, :heights[g], :widths[g]]; OUT elsewhere."""

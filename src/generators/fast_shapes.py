@@ -172,6 +172,11 @@ class Catalogue:
     def mask(self, number: int) -> np.ndarray:
         return self._masks[number]
 
+    def one_off(self, masks: list[np.ndarray]) -> np.ndarray:
+        """Ids of masks a sampler made for this chunk alone (a plugin's own shapes), dropped
+        by the next `start_chunk`."""
+        return self._add(masks, keep=False) if masks else np.zeros(0, dtype=np.int64)
+
 
 def line_lengths(rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
     """Lengths of `generators.shapes.blob(rng, area, 1, w)` (or of h x 1 boxes) grown in one

@@ -212,9 +212,15 @@ class Tables:
         """Each object's kind, a code into OBJECT_KINDS (`kind_codes`)."""
         if self._kinds is not None:
             return self._kinds()
+        return kind_codes(*self.object_cells, len(self.areas))
+
+    @functools.cached_property
+    def object_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(object, row, column) of every cell of every object of the chunk, for rules about
+        the objects' shapes."""
         if self._object_cells is None:
             raise ValueError("these tables were made without their objects' cells")
-        return kind_codes(*self._object_cells(), len(self.areas))
+        return self._object_cells()
 
     @functools.cached_property
     def cells(self) -> "Cells":

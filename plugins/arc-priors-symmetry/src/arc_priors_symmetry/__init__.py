@@ -116,21 +116,37 @@ def breaking_cells(t: Tables, params):
     return differing <= MAX_BREAKING, differing
 
 
-def _object_box(scene, color: int) -> tuple[int, int, int, np.ndarray] | None:
-    """(index, top, left, the object's cells in its bounding box) of the object of the colour."""
-    holders = np.flatnonzero(scene.cells_by_color[:, color])
-    if len(holders) != 1 or np.count_nonzero(scene.cells_by_color[holders[0]]) != 1:
-        return None
-    cells = scene.labels == holders[0] + 1
+def _object_box(scene, color: int) -> tuple[int, int, int, np.ndarray]:
+    """(index, top, left, the object's cells in its bounding box) of the object of the colour,
+    which the question names (`Tables.sole`)."""
+    index = int(scene.tables.sole[1][0, color])
+    cells = scene.labels == index + 1
     rows, cols = np.flatnonzero(cells.any(axis=1)), np.flatnonzero(cells.any(axis=0))
-    return int(holders[0]), int(rows[0]), int(cols[0]), cells[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return index, int(rows[0]), int(cols[0]), cells[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
-def object_left_right(scene, params) -> str | None:
+def _mirrored(t: Tables) -> np.ndarray:
+    """Per object of the chunk: every cell's mirror image across the object's bounding box
+    (left to right) is a cell of the object too."""
+    obj, row, col = t.object_cells
+    n = len(t.areas)
+    left, right = np.full(n, np.iinfo(np.int64).max), np.full(n, -1)
+    np.minimum.at(left, obj, col)
+    np.maximum.at(right, obj, col)
+    width = 31  # more than any column: cells keyed as (object, row, column) in one number
+    key = (obj * width + row) * width + col
+    mirror = (obj * width + row) * width + left[obj] + right[obj] - col
+    missing = ~np.isin(mirror, key)
+    return np.bincount(obj[missing], minlength=n) == 0
+
+
+@table_rule(AS_YES_NO)
+def object_left_right(t: Tables, params):
     """Asked only when exactly one object holds the colour and it holds no other, so that
     "the object of color c" names one object of that colour."""
-    found = _object_box(scene, params["color"])
-    return None if found is None else _yes_no(np.array_equal(found[3], found[3][:, ::-1]))
+    named, index = t.sole
+    chosen = index[t.rows, params["color"]]
+    return named[t.rows, params["color"]], _mirrored(t)[chosen] if len(t.areas) else np.zeros(t.n, dtype=bool)
 
 
 # --- worked answers: a cell that breaks the symmetry, and the cell it should match -----------
@@ -347,7 +363,7 @@ prior = Prior(
             "180, "
             "rotation 90? List them separated by commas, or answer none",
             axes,
-            keep={"none": 0.6},
+            keep={"none": 0.5},
             answer_format=AXES_FORMAT,
             # A half turn commutes with every rotation and flip; anything else swaps two of the six.
             invariant_under={"rot180"},

@@ -10,13 +10,16 @@ Only numpy, the standard library and `generators` are used, as in arc-priors' ow
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from generators import BackgroundPolicy, Sample, ShapeIntent, SizeCurriculum, make_shape
-from generators.placement import Canvas, halo
-from generators.policies import pick_index
+from generators import BackgroundPolicy, Sample, ShapeIntent, SizeCurriculum
+from generators.chunks import Drawing
+from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, palettes, shapes, sizes
+from generators.placement import BOARD, PADDED, free_spots, halo, paint_chunk
+from generators.policies import COLORS
 
 # Each rotation and flip as a map of index arrays; names as in priors.transforms.
 ELEMENTS = {
@@ -74,17 +77,36 @@ def symmetrize(grid: np.ndarray, elements: tuple[str, ...]) -> np.ndarray:
 def break_pairs(grid: np.ndarray, count: int, colors: list[int], rng: np.random.Generator) -> np.ndarray:
     """Change one cell of `count` distinct left-right mirror pairs (fewer when the grid has
     fewer pairs), to another of `colors` where there is one: a left-right symmetric grid then
-    needs exactly that many changes to be symmetric again."""
+    needs exactly that many changes to be symmetric again. A chunk of one (`broken_pairs`)."""
     height, width = grid.shape
-    half = width // 2
-    out = grid.copy()
-    for pair in rng.permutation(height * half)[:count].tolist():
-        row, col = divmod(pair, half)
-        if rng.random() < 0.5:
-            col = width - 1 - col
-        choices = [c for c in colors if c != out[row, col]] or [c for c in range(10) if c != out[row, col]]
-        out[row, col] = choices[int(rng.random() * len(choices))]
-    return out
+    board = np.full((1, BOARD, BOARD), OUT, dtype=np.uint8)
+    board[0, :height, :width] = grid
+    pool = np.array([list(colors)])
+    broken_pairs(board, np.array([height]), np.array([width]), np.array([count]), pool, np.array([len(colors)]), rng)
+    return board[0, :height, :width]
+
+
+def broken_pairs(board, heights, widths, counts, pool, pool_size, rng: np.random.Generator) -> None:
+    """`break_pairs` on every grid of a chunk at once, in place: grid g's pairs are chosen
+    uniformly without repeats, one cell of each (either side, evenly) taking a colour drawn
+    uniformly among the first pool_size[g] of pool[g] other than its own (any other colour
+    where none is)."""
+    n, half = len(board), widths // 2
+    keys = rng.random((n, int((heights * half).max(initial=1))))
+    pairs = np.arange(keys.shape[1])[None, :] < (heights * half)[:, None]
+    keys[~pairs] = 2.0
+    ranks = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
+    g, pair = np.nonzero((ranks < counts[:, None]) & pairs)
+    row, col = np.divmod(pair, np.maximum(half[g], 1))
+    u = rng.random((2, len(g)))
+    col = np.where(u[0] < 0.5, widths[g] - 1 - col, col)
+    current = board[g, row, col]
+    listed = (np.arange(pool.shape[1])[None, :] < pool_size[g][:, None]) & (pool[g] != current[:, None])
+    spare = (np.arange(COLORS)[None, :] != current[:, None]) & ~listed.any(axis=1)[:, None]
+    valid = np.concatenate([listed, spare], axis=1)
+    values = np.concatenate([pool[g], np.broadcast_to(np.arange(COLORS), (len(g), COLORS))], axis=1)
+    k = (u[1] * valid.sum(axis=1)).astype(np.int64)
+    board[g, row, col] = values[np.arange(len(g)), np.argmax(np.cumsum(valid, axis=1) > k[:, None], axis=1)]
 
 
 def mirrored_mask(half: np.ndarray, odd: bool) -> np.ndarray:
@@ -131,69 +153,174 @@ class SymmetrySampler:
     mirrored_rate: float = 0.35
     max_colors: int = 3
 
+    def chunk_version(self):
+        return Drawing(self.grids)
+
+    def grids(self, rng: np.random.Generator, n: int) -> Drawn:
+        return self.chunk(rng, n).drawn
+
     def sample(self, rng: np.random.Generator) -> Sample:
-        if rng.random() < self.object_rate:
-            return self._object_scene(rng)
-        return self._pattern(rng)
+        return self.chunk(rng, 1).sample(0)
 
-    def _pattern(self, rng: np.random.Generator) -> Sample:
-        height, width = self.sizes.sample(rng)
-        background = self.background.sample(rng)
-        others = [c for c in range(10) if c != background]
-        shape_colors = rng.permutation(others)[: 1 + int(rng.random() * self.max_colors)].tolist()
-        density = 0.2 + 0.6 * rng.random()
-        u, v = rng.random((2, height, width))
-        grid = np.where(
-            u < density, np.array(shape_colors, dtype=np.uint8)[(v * len(shape_colors)).astype(int)], background
-        ).astype(np.uint8)
-        group = _pick_group(rng, square=height == width)
-        grid = symmetrize(grid, group.elements)
-        if group.elements and rng.random() < self.break_rate:
-            grid = break_pairs(grid, 1 + int(rng.random() * self.max_breaks), [background, *shape_colors], rng)
-        grid.flags.writeable = False
-        return Sample(grid=grid, background=background, intent=(), separated_under=None, rejections=0)
+    def chunk(self, rng: np.random.Generator, n: int) -> "Symmetric":
+        """n grids drawn together, patterns and object scenes each as arrays: the one
+        definition of this sampler's grids (`sample` is a chunk of one)."""
+        catalogue().start_chunk()
+        objects = rng.random(n) < self.object_rate
+        board = np.full((n, BOARD, BOARD), OUT, dtype=np.uint8)
+        heights, widths, background = (np.zeros(n, dtype=np.int64) for _ in range(3))
+        placed = _Placed.none()
+        for mine, draw in ((np.flatnonzero(~objects), self._patterns), (np.flatnonzero(objects), self._objects)):
+            if mine.size:
+                drawn, shapes_here = draw(rng, len(mine))
+                board[mine], heights[mine], widths[mine], background[mine] = (
+                    drawn.board,
+                    drawn.heights,
+                    drawn.widths,
+                    drawn.backgrounds,
+                )
+                placed = placed.joined(shapes_here.moved(mine))
+        return Symmetric(Drawn(board, heights, widths, background, np.zeros(n, dtype=np.int64)), objects, placed)
 
-    def _object_scene(self, rng: np.random.Generator) -> Sample:
-        height, width = self.object_sizes.sample(rng)
-        background = self.background.sample(rng)
-        colors = rng.permutation([c for c in range(10) if c != background]).tolist()
-        kind = _HALF_KINDS[int(rng.random() * len(_HALF_KINDS))]
-        half = make_shape(kind, rng, 2 + int(rng.random() * 5), min(height, 5), max(1, min(3, (width + 1) // 2)))
-        mask = mirrored_mask(half, odd=rng.random() < 0.5)
-        if rng.random() >= self.mirrored_rate:
-            mask = near_miss(mask, rng)
-        height, width = max(height, mask.shape[0]), max(width, mask.shape[1])
-        canvas = Canvas.blank(height, width, background)
-        main = "mirrored" if np.array_equal(mask, mask[:, ::-1]) else "near miss"
-        intents = [_place(rng, canvas, mask, colors[0], main)]
-        for color in colors[1 : 1 + int(rng.random() * self.max_colors)]:
-            kind = _DISTRACTOR_KINDS[int(rng.random() * len(_DISTRACTOR_KINDS))]
-            shape = make_shape(kind, rng, 1 + int(rng.random() * 5), height, width)
-            placed = _place(rng, canvas, shape, color, kind)
-            if placed is not None:
-                intents.append(placed)
-        canvas.grid.flags.writeable = False
-        return Sample(grid=canvas.grid, background=background, intent=tuple(intents), separated_under=8, rejections=0)
+    def _patterns(self, rng: np.random.Generator, n: int) -> tuple[Drawn, "_Placed"]:
+        heights, widths = sizes(self.sizes, rng, n)
+        background = backgrounds(self.background, rng, n)
+        palette = palettes(background, rng)
+        u = rng.random((n, 4))
+        used = np.minimum(1 + (u[:, 0] * self.max_colors).astype(np.int64), COLORS - 1)
+        density = 0.2 + 0.6 * u[:, 1]
+        side = int(max(heights.max(initial=1), widths.max(initial=1)))  # drawn on boards this wide, not 30
+        on, pick = rng.random((2, n, side * side), dtype=np.float32)
+        colors = np.take_along_axis(palette, (pick * used[:, None]).astype(np.int64), axis=1)
+        cells = np.where(on < density[:, None], colors, background[:, None])
+        square = heights == widths
+        cdf = np.where(square[:, None], _GROUP_CDF[True], _GROUP_CDF[False])
+        group = np.minimum((cdf <= u[:, 2:3]).sum(axis=1), len(GROUPS) - 1)
+        maps = np.stack(
+            [_orbit_map(h, w, k, side) for h, w, k in zip(heights.tolist(), widths.tolist(), group.tolist())]
+        )
+        board = np.full((n, BOARD, BOARD), OUT, dtype=np.uint8)
+        board[:, :side, :side] = np.take_along_axis(cells, maps, axis=1).reshape(n, side, side)
+        board[~_inside(heights, widths)] = OUT
+        broken = (np.array([bool(g.elements) for g in GROUPS])[group]) & (u[:, 3] < self.break_rate)
+        counts = np.where(broken, 1 + (rng.random(n) * self.max_breaks).astype(np.int64), 0)
+        pool = np.concatenate([background[:, None], palette], axis=1)  # the background, then the colours used
+        broken_pairs(board, heights, widths, counts, pool, 1 + used, rng)
+        return Drawn(board, heights, widths, background, np.zeros(n, dtype=np.int64)), _Placed.none()
+
+    def _objects(self, rng: np.random.Generator, n: int) -> tuple[Drawn, "_Placed"]:
+        heights, widths = sizes(self.object_sizes, rng, n)
+        background = backgrounds(self.background, rng, n)
+        palette = palettes(background, rng)
+        u = rng.random((n, 5))
+        kind = (u[:, 0] * len(_HALF_KINDS)).astype(np.int64)
+        halves = shapes(
+            _HALF_KINDS,
+            kind,
+            2 + (u[:, 1] * 5).astype(np.int64),
+            np.minimum(heights, 5),
+            np.maximum(1, np.minimum(3, (widths + 1) // 2)),
+            rng,
+        )
+        masks = []
+        for half, odd, whole in zip(halves.tolist(), (u[:, 2] < 0.5).tolist(), (u[:, 3] < self.mirrored_rate).tolist()):
+            mask = mirrored_mask(catalogue().mask(half), odd)
+            masks.append(mask if whole else near_miss(mask, rng))
+        ids = catalogue().one_off(masks)
+        mh, mw = catalogue().shape(ids)
+        heights, widths = np.maximum(heights, mh), np.maximum(widths, mw)
+        board = blank(heights, widths, background)
+        blocked = np.zeros((n, PADDED), dtype=np.uint32)
+        grids = np.arange(n)
+        mirrored = np.array([np.array_equal(m, m[:, ::-1]) for m in masks], dtype=bool)
+        placed = self._put(board, blocked, grids, ids, heights, widths, palette[:, 0], np.where(mirrored, 0, 1), rng)
+        distractors = (u[:, 4] * self.max_colors).astype(np.int64)
+        for k in range(int(distractors.max(initial=0))):
+            mine = np.flatnonzero(distractors > k)
+            v = rng.random((len(mine), 2))
+            kind = (v[:, 0] * len(_DISTRACTOR_KINDS)).astype(np.int64)
+            ids = shapes(_DISTRACTOR_KINDS, kind, 1 + (v[:, 1] * 5).astype(np.int64), heights[mine], widths[mine], rng)
+            color = palette[mine, 1 + k]
+            placed = placed.joined(
+                self._put(board, blocked, mine, ids, heights[mine], widths[mine], color, 2 + kind, rng)
+            )
+        return Drawn(board, heights, widths, background, np.zeros(n, dtype=np.int64)), placed
+
+    @staticmethod
+    def _put(board, blocked, grids, ids, heights, widths, colors, labels, rng) -> "_Placed":
+        """Each mask at a uniformly random spot clear of every shape painted before and of
+        their 8-neighbours (every spot searched: `tries=0`), or nowhere when none is clear."""
+        spot = free_spots(catalogue(), blocked, grids, ids, heights, widths, rng, tries=0)
+        ok = spot >= 0
+        paint_chunk(catalogue(), board, blocked, grids[ok], ids[ok], spot[ok], colors[ok], 8)
+        return _Placed(grids[ok], labels[ok], colors[ok], spot[ok], ids[ok])
 
 
-def _cdf(weights: list[float]) -> list[float]:
+def _cdf(weights: list[float]) -> np.ndarray:
     total = np.cumsum(weights)
-    return (total / total[-1]).tolist()
+    return total / total[-1]
 
 
 _GROUP_CDF = {True: _cdf([g.square_weight for g in GROUPS]), False: _cdf([g.other_weight for g in GROUPS])}
+LABELS = ("mirrored", "near miss", *_DISTRACTOR_KINDS)
+"""The kinds of an object scene's shapes: its main shape's, then each distractor's."""
 
 
-def _pick_group(rng: np.random.Generator, square: bool) -> Group:
-    return GROUPS[pick_index(_GROUP_CDF[square], rng.random())]
+@functools.lru_cache(maxsize=4096)
+def _orbit_map(height: int, width: int, group: int, side: int) -> np.ndarray:
+    """Per cell of a side x side board, the cell whose colour `symmetrize` gives it in a
+    height x width grid made symmetric under GROUPS[group] (itself outside the grid)."""
+    board = np.arange(side * side, dtype=np.int64).reshape(side, side)
+    board[:height, :width] = symmetrize(board[:height, :width], GROUPS[group].elements)
+    board.flags.writeable = False
+    return board.ravel()
 
 
-def _place(rng, canvas: Canvas, mask, color, kind) -> ShapeIntent | None:
-    """Paint `mask` at a random spot clear of every shape painted before (and of their
-    8-neighbours), or nothing when no spot is clear. The search comes without a random try
-    first (tries=0): that is how this sampler always drew, and its grids stay the same."""
-    spot = canvas.spot(rng, mask, tries=0)
-    if spot is None:
-        return None
-    canvas.paint(mask, *spot, color)
-    return ShapeIntent(kind, color, *spot, mask)
+def _inside(heights: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    side = np.arange(BOARD)
+    return (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Shapes painted on a chunk, one entry each: grid, kind (an index into LABELS), colour,
+    spot (top * PADDED + left) and mask id."""
+
+    grids: np.ndarray
+    labels: np.ndarray
+    colors: np.ndarray
+    spots: np.ndarray
+    ids: np.ndarray
+
+    @classmethod
+    def none(cls) -> "_Placed":
+        return cls(*(np.zeros(0, dtype=np.int64) for _ in range(5)))
+
+    def joined(self, other: "_Placed") -> "_Placed":
+        return _Placed(*(np.concatenate([a, b]) for a, b in zip(vars(self).values(), vars(other).values())))
+
+    def moved(self, grids: np.ndarray) -> "_Placed":
+        """The same shapes on the grids `grids` of a larger chunk."""
+        return _Placed(grids[self.grids], self.labels, self.colors, self.spots, self.ids)
+
+
+@dataclass(frozen=True)
+class Symmetric:
+    """A chunk of symmetry grids: which are object scenes, and the shapes painted on them."""
+
+    drawn: Drawn
+    objects: np.ndarray
+    placed: _Placed
+
+    def sample(self, g: int) -> Sample:
+        h, w = int(self.drawn.heights[g]), int(self.drawn.widths[g])
+        grid = self.drawn.board[g, :h, :w].copy()
+        grid.flags.writeable = False
+        p = self.placed
+        intent = tuple(
+            ShapeIntent(
+                LABELS[p.labels[i]], int(p.colors[i]), *divmod(int(p.spots[i]), PADDED), catalogue().mask(int(p.ids[i]))
+            )
+            for i in np.flatnonzero(p.grids == g).tolist()
+        )
+        return Sample(grid, int(self.drawn.backgrounds[g]), intent, 8 if self.objects[g] else None, 0)
