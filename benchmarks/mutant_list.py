@@ -114,7 +114,7 @@ MUTANTS = (
     M(
         "kinds-square-when-wider",
         "answers",
-        "src/priors/tables.py",
+        "src/priors/object_kinds.py",
         "filled & (h == w), filled,",
         "filled & (h <= w), filled,",
         KINDS,
@@ -123,7 +123,7 @@ MUTANTS = (
     M(
         "kinds-anti-diagonal-not-a-line",
         "answers",
-        "src/priors/tables.py",
+        "src/priors/object_kinds.py",
         "((on(dr == dc) == area) | (on(dr + dc == w[owner] - 1) == area))",
         "(on(dr == dc) == area)",
         KINDS,

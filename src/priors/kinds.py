@@ -4,7 +4,7 @@ A kind names what an ARC solver sees in an object at a glance: a cell, a line, a
 box, an outline, or anything else. It depends on the object's cells only (never on their
 colours), so multicolour objects have kinds too. The documented order is cell, horizontal
 line, vertical line, diagonal line, square, rectangle, hollow rectangle, other; the kinds
-are disjoint, and `priors.tables.kind_codes` defines them once, for a chunk's objects and
+are disjoint, and `priors.object_kinds.kind_codes` defines them once, for a chunk's objects and
 for one mask alike.
 """
 
@@ -15,8 +15,9 @@ from typing import Sequence
 import attrs
 import numpy as np
 
+from priors.object_kinds import OBJECT_KINDS, kind_codes
 from priors.scene import Scene
-from priors.tables import OBJECT_KINDS, Tables, chosen_for_one, kind_codes, pick
+from priors.tables import Tables, chosen_for_one, pick
 
 CELL = "cell"
 HORIZONTAL = "horizontal line"
@@ -36,7 +37,7 @@ KIND_PATTERN = "(" + "|".join(KINDS) + ")"
 
 def classify(mask: np.ndarray) -> str:
     """The kind of the object whose cells are `mask`, a boolean array cropped to its
-    bounding box: `priors.tables.kind_codes` for one object."""
+    bounding box: `priors.object_kinds.kind_codes` for one object."""
     rows, cols = np.nonzero(mask)
     return KINDS[int(kind_codes(np.zeros(len(rows), dtype=np.int64), rows, cols, 1)[0])]
 
