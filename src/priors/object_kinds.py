@@ -18,6 +18,20 @@ OBJECT_KINDS = (
 """The kinds `kind_codes` tells apart, by code (`priors.kinds` names them)."""
 
 
+def object_boxes(
+    owner: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(top, left, bottom, right) of each of n objects' bounding boxes, inclusive, from their
+    cells as `kind_codes` reads them: the kinds read boxes, and so do rules over objects' places."""
+    top, left = np.full(n, np.iinfo(np.int64).max), np.full(n, np.iinfo(np.int64).max)
+    bottom, right = np.full(n, -1), np.full(n, -1)
+    np.minimum.at(top, owner, rows)
+    np.minimum.at(left, owner, cols)
+    np.maximum.at(bottom, owner, rows)
+    np.maximum.at(right, owner, cols)
+    return top, left, bottom, right
+
+
 def kind_codes(owner: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) -> np.ndarray:
     """The kind of each of n objects (a code into OBJECT_KINDS), from its cells: cell i is
     at (rows[i], cols[i]) of object owner[i]. The one definition of the kinds, for a chunk's
@@ -25,12 +39,7 @@ def kind_codes(owner: np.ndarray, rows: np.ndarray, cols: np.ndarray, n: int) ->
     thick (a line across or down), square or not; as many cells as its square box is wide,
     all on one diagonal; every cell of a box's border (at least 3 x 3) and nothing else;
     anything else."""
-    top, left = np.full(n, np.iinfo(np.int64).max), np.full(n, np.iinfo(np.int64).max)
-    bottom, right = np.full(n, -1), np.full(n, -1)
-    np.minimum.at(top, owner, rows)
-    np.minimum.at(left, owner, cols)
-    np.maximum.at(bottom, owner, rows)
-    np.maximum.at(right, owner, cols)
+    top, left, bottom, right = object_boxes(owner, rows, cols, n)
     h, w, area = bottom - top + 1, right - left + 1, np.bincount(owner, minlength=n)
     dr, dc = rows - top[owner], cols - left[owner]
     on = lambda cells: np.bincount(owner, weights=cells, minlength=n)  # noqa: E731  cells of each object where `cells`

@@ -7,10 +7,10 @@ with a gap does not, and an object with a cell on the border is inside nothing. 
 depends only on which cells are 4-neighbours and which lie on the border, and rotations
 and flips keep both, so every answer is invariant under all of them.
 
-Each question costs one 4-connected labelling of the grid without the candidate outline's
-cells, and only for the outlines the question needs: an outline's inside lies strictly
-within its bounding box, so only objects whose box strictly contains the asked object's box
-are tried.
+Every family is written once, over a chunk's tables (`priors.table_rule`), on the one
+definition of enclosure in `arc_priors_containment.walls`: dataset generation asks each
+family of thousands of grids in one labelling call, and a single scene's answers and worked
+steps come from the same code, as a chunk of one.
 
 Levels (`ContainmentSettings`): easy draws grids of 6-10 cells a side with one outline, at
 most 2 small shapes inside it and 1 around it; medium is the default (6-20 a side, 1-3
@@ -23,23 +23,17 @@ answers are those of the grid as drawn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import islice
-
 import attrs
 import numpy as np
 
 from arc_priors_containment.sampler import MAX_OUTLINES, MAX_SIDE, MIN_SIDE, ContainmentSampler
-from priors import COLOR, DIHEDRAL, NUMBER, YES_NO, ColorParam, Family, Prior
+from arc_priors_containment.walls import Layout, closed_in, walls_around
+from priors import AS_YES_NO, COLOR, DIHEDRAL, NUMBER, YES_NO, ColorParam, Family, Prior, Tables, table_rule
 from priors.questions import Worked
-from priors.scene import find_objects, label
 from priors.settings import SamplerSettings, SettingsError, with_noise
+from priors.tables import chosen_for_one, pick
 from priors.validation import whole
 from priors.worked import colored_component, object_at, object_lines
-
-_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
-"""4-neighbour joins, as scipy's generate_binary_structure(2, 1) gives them. Labelling goes
-through `priors.scene`, which imports scipy only when a grid is parsed."""
 
 INSIDE = (
     "An object is inside an outline (any other object) when no path of cells joined through their 4 neighbours "
@@ -47,44 +41,18 @@ INSIDE = (
 )
 
 
-def single_object(scene, color: int) -> int | None:
-    """The index of the only object holding `color`, when that object has no other colour:
-    otherwise "the object of color c" names no one object."""
-    holding = np.flatnonzero(scene.cells_by_color[:, color])
-    if holding.size != 1:
-        return None
-    index = int(holding[0])
-    return index if scene.cells_by_color[index, color] == scene.areas[index] else None
+def _read(values: np.ndarray, index: np.ndarray, where: np.ndarray, fill=0) -> np.ndarray:
+    """values[index] where `where` holds, `fill` elsewhere: an index is only meaningful
+    where it names an object, and a chunk may have no objects to index at all."""
+    out = np.full(index.shape, fill, dtype=values.dtype)
+    out[where] = values[index[where]]
+    return out
 
 
-def enclosed(scene, wall: int) -> np.ndarray:
-    """The cells that object `wall` cuts off from the border: those in a 4-connected region
-    of the other cells that touches no border cell."""
-    regions, n = label(scene.labels != wall + 1, _CROSS)
-    reached = np.zeros(n + 1, dtype=bool)
-    reached[0] = True  # the wall's own cells
-    for edge in (regions[0], regions[-1], regions[:, 0], regions[:, -1]):
-        reached[edge] = True
-    return ~reached[regions]
-
-
-def outlines_around(scene, index: int) -> Iterator[int]:
-    """The objects that object `index` is inside, in object order."""
-    boxes = find_objects(scene.labels)
-    rows, cols = boxes[index]
-    mine = scene.labels == index + 1
-    for other, (r, c) in enumerate(boxes):
-        if r.start < rows.start and r.stop > rows.stop and c.start < cols.start and c.stop > cols.stop:
-            if enclosed(scene, other)[mine].all():
-                yield other
-
-
-def could_enclose(scene, index: int) -> bool:
-    """Whether some cell strictly within the object's bounding box is not its own: the only
-    place an enclosed cell can be, so a shape without one is no outline at all."""
-    rows, cols = find_objects(scene.labels, max_label=index + 1)[index]
-    core = scene.labels[rows.start + 1 : rows.stop - 1, cols.start + 1 : cols.stop - 1]
-    return bool((core != index + 1).any())
+def the_object(t: Tables, color: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid, whether "the object of color c" names one object (`Tables.sole`), and that object."""
+    named, index = t.sole
+    return named[t.rows, color], index[t.rows, color]
 
 
 @attrs.frozen
@@ -97,42 +65,50 @@ class OutlineColor:
         return tuple({"color": c} for c in range(10) if c != scene.background)
 
     def choose(self, scene, rng: np.random.Generator) -> dict | None:
-        candidates = []
-        for color in range(10):
-            index = single_object(scene, color) if color != scene.background else None
-            if index is not None and could_enclose(scene, index):
-                candidates.append(color)
-        return {"color": candidates[int(rng.random() * len(candidates))]} if candidates else None
+        return chosen_for_one(self.choose_chunk, scene, rng)
+
+    def choose_chunk(self, t: Tables, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+        # No object holds the background, so `sole` never names it.
+        named, index = t.sole
+        ok, color = pick(_read(Layout.of(t).could_enclose, index, named, False), rng.random(t.n))
+        return ok, {"color": color}
 
 
-def inside_of(scene, wall: int) -> np.ndarray:
-    """The indices of the objects that object `wall` closes in: every one of their cells is cut off."""
-    cut_off = np.bincount(scene.labels[enclosed(scene, wall)], minlength=len(scene.areas) + 1)[1:]
-    return np.flatnonzero(cut_off == np.asarray(scene.areas))
+def _around(t: Tables, color: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per grid: whether the colour names an object, how many objects close it in, and one of them."""
+    named, index = the_object(t, color)
+    asked = np.flatnonzero(named)
+    i, wall = walls_around(t, index[asked])
+    count, one = np.zeros(t.n, dtype=np.int64), np.zeros(t.n, dtype=np.int64)
+    count[asked] = np.bincount(i, minlength=len(asked))
+    one[asked[i]] = wall
+    return named, count, one
 
 
-def inside_count(scene, params) -> str | None:
-    index = single_object(scene, params["color"])
-    if index is None or not could_enclose(scene, index):
-        return None
-    return str(len(inside_of(scene, index)))
+@table_rule()
+def inside_count(t: Tables, params):
+    """Asked only of an object that could enclose something: any other shape answers 0 by its shape alone."""
+    named, index = the_object(t, params["color"])
+    ok = _read(Layout.of(t).could_enclose, index, named, False)
+    count = np.zeros(t.n, dtype=np.int64)
+    count[ok] = np.bincount(closed_in(t, index[ok])[0], minlength=np.count_nonzero(ok))
+    return ok, count
 
 
-def is_inside(scene, params) -> str | None:
-    index = single_object(scene, params["color"])
-    if index is None:
-        return None
-    return "yes" if next(outlines_around(scene, index), None) is not None else "no"
+@table_rule(AS_YES_NO)
+def is_inside(t: Tables, params):
+    """Asked of any object the colour names: every one is inside something or not."""
+    named, count, _ = _around(t, params["color"])
+    return named, count > 0
 
 
-def enclosing_color(scene, params) -> str | None:
-    index = single_object(scene, params["color"])
-    if index is None:
-        return None
-    found = list(islice(outlines_around(scene, index), 2))
-    if len(found) != 1 or np.count_nonzero(scene.cells_by_color[found[0]]) != 1:
-        return None
-    return str(scene.object_colors[found[0]])
+@table_rule()
+def enclosing_color(t: Tables, params):
+    """Asked only where one object closes it in and that object has one colour: otherwise
+    "the outline around it" names no one colour."""
+    named, count, wall = _around(t, params["color"])
+    one = named & (count == 1)
+    return _read(t.pure, wall, one, False), _read(t.object_colors, wall, one)
 
 
 # --- worked answers: objects named by `at` steps, judged by a flood from the border --------------
@@ -140,12 +116,14 @@ def enclosing_color(scene, params) -> str | None:
 
 def inside_steps(scene, params) -> list[str]:
     """Each object inside the outline, in reading order."""
-    return object_lines(scene, inside_of(scene, single_object(scene, params["color"])).tolist())
+    _, index = the_object(scene.tables, np.array([params["color"]]))
+    return object_lines(scene, closed_in(scene.tables, index)[1].tolist())
 
 
 def around_steps(scene, params) -> list[str]:
     """Each outline around the object, in reading order: "yes" when there is one, and the colour of the only one."""
-    return object_lines(scene, outlines_around(scene, single_object(scene, params["color"])))
+    _, index = the_object(scene.tables, np.array([params["color"]]))
+    return object_lines(scene, walls_around(scene.tables, index)[1].tolist())
 
 
 def _closes_in(scene, wall: frozenset, cells: frozenset) -> bool:

@@ -36,6 +36,7 @@ from priors import (
     Tables,
     table_rule,
 )
+from priors.object_kinds import object_boxes
 from priors.questions import Worked
 from priors.settings import SamplerSettings, SettingsError, with_noise
 from priors.validation import whole
@@ -130,9 +131,7 @@ def _mirrored(t: Tables) -> np.ndarray:
     (left to right) is a cell of the object too."""
     obj, row, col = t.object_cells
     n = len(t.areas)
-    left, right = np.full(n, np.iinfo(np.int64).max), np.full(n, -1)
-    np.minimum.at(left, obj, col)
-    np.maximum.at(right, obj, col)
+    _, left, _, right = object_boxes(obj, row, col, n)
     width = 31  # more than any column: cells keyed as (object, row, column) in one number
     key = (obj * width + row) * width + col
     mirror = (obj * width + row) * width + left[obj] + right[obj] - col
