@@ -51,6 +51,7 @@ class Tables:
         self._object_cells = object_cells
         self._kinds: Callable[[], np.ndarray] | None = None
         self._differing: dict[str, np.ndarray] = {}
+        self._unchanged: dict[str, np.ndarray] = {}
 
     @classmethod
     def of_parsed(cls, parsed) -> "Tables":
@@ -197,12 +198,12 @@ class Tables:
         """Per cell, the cell whose colour the transform (`priors.transforms`: a flip, a turn, a
         transpose) brings to it; itself in a non-square grid, whose shape the transform would change."""
         c = self.cells
-        h, w, r, k = c.heights[c.owner], c.widths[c.owner], c.row, c.col
+        h, w, r, k = c.grid_height, c.grid_width, c.row, c.col
         row, col = _SOURCES[transform](h, w, r, k)
         if transform in TURNS_SHAPE:
-            inside = (c.heights == c.widths)[c.owner]
+            inside = h == w
             row, col = np.where(inside, row, r), np.where(inside, col, k)
-        return c.start[c.owner] + row * w + col
+        return c.grid_start + row * w + col
 
     def differing(self, transform: str) -> np.ndarray:
         """Per cell: its colour differs from the one the transform brings to it."""
@@ -213,8 +214,11 @@ class Tables:
     def unchanged(self, transform: str) -> np.ndarray:
         """Per grid: it equals its image under the transform. A transform that changes a
         non-square grid's shape never leaves it unchanged."""
-        same = np.bincount(self.cells.owner, weights=self.differing(transform), minlength=self.n) == 0
-        return same & (self.cells.heights == self.cells.widths) if transform in TURNS_SHAPE else same
+        if transform not in self._unchanged:  # asked by a family of its own and by `axes`-like ones
+            c = self.cells  # a grid has a cell, so each grid's cells are one run from c.start on
+            same = ~np.logical_or.reduceat(self.differing(transform), c.start) if self.n else np.ones(0, dtype=bool)
+            self._unchanged[transform] = same & (c.heights == c.widths) if transform in TURNS_SHAPE else same
+        return self._unchanged[transform]
 
     def extreme_area(self, sign: int) -> tuple[np.ndarray, np.ndarray]:
         """(grid has a unique largest (sign 1) or smallest (-1) object, that object's index)."""
@@ -252,15 +256,18 @@ _SOURCES = {
 
 class Cells:
     """Every cell of a chunk's grids in reading order, grid after grid: its value, its grid
-    (`owner`), its row and column there; and each grid's height, width and first cell."""
+    (`owner`), its row and column there, and its grid's height, width and first cell
+    (`grid_height`, `grid_width`, `grid_start`); and each grid's height, width and first cell."""
 
     def __init__(self, values: np.ndarray, heights: np.ndarray, widths: np.ndarray):
         self.values, self.heights, self.widths = values, heights, widths
         sizes = heights * widths
         self.start = np.cumsum(sizes) - sizes
         self.owner = np.repeat(np.arange(len(sizes)), sizes)
-        local = np.arange(len(values)) - self.start[self.owner]
-        self.row, self.col = np.divmod(local, widths[self.owner])
+        # Per cell, its grid's height, width and first cell: every transform's image reads them.
+        self.grid_height, self.grid_width = heights[self.owner], widths[self.owner]
+        self.grid_start = self.start[self.owner]
+        self.row, self.col = np.divmod(np.arange(len(values)) - self.grid_start, self.grid_width)
 
 
 def kth(mask: np.ndarray, k: np.ndarray) -> np.ndarray:
