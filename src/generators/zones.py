@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, _shapes, backgrounds, blank, mask, palettes, shapes
+from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, mask, palettes, shapes
 from generators.placement import BOARD, PADDED, block_chunk, color_chunk, free_spots
 from generators.policies import COLORS, MAX_SIDE, BackgroundPolicy
 from generators.sampler import DEFAULT_KINDS, Sample, ShapeIntent
@@ -238,7 +238,7 @@ class ZoneSampler:
 
     def chunk(self, rng: np.random.Generator, n: int) -> Zoned:
         """n zone grids drawn together: the one definition of these grids."""
-        _shapes().start_chunk()
+        catalogue().start_chunk()
         background = backgrounds(self.background, rng, n)
         palette = palettes(background, rng)  # the lines' colour, a second one, then the shapes'
         pair = self._pairs[(rng.random(n) * len(self._pairs)).astype(np.int64)]
@@ -350,7 +350,7 @@ class ZoneSampler:
         blocked), and up to max_tries draws per round. A draw that fits nowhere, or whose
         grid then breaks a promise (all of that grid's shapes of the draw are taken back), is
         a rejection."""
-        catalogue = _shapes()
+        shapes_of = catalogue()
         heights, widths = slots.grid_height, slots.grid_width
         blocked = _band_frames(slots)
         kinds = tuple(k for k, _ in self.kinds)
@@ -365,20 +365,20 @@ class ZoneSampler:
                 h, w = slots.height[pending], slots.width[pending]
                 area = 1 + (v[:, 1] * np.minimum(self.max_area, np.maximum(1, h * w // 2))).astype(np.int64)
                 ids = shapes(kinds, kind, area, h, w, rng)
-                spot = free_spots(catalogue, blocked, pending, ids, heights[pending], widths[pending], rng)
+                spot = free_spots(shapes_of, blocked, pending, ids, heights[pending], widths[pending], rng)
                 g = slots.grid[pending]
                 count, separator = pool[g, 0], pool[g, 1]
                 pick = (v[:, 2] * (count + separator)).astype(np.int64)
                 color = np.where(pick < count, palette[g, np.minimum(2 + pick, COLORS - 2)], palette[g, 0])
                 ok = np.flatnonzero(spot >= 0)
-                color_chunk(catalogue, board, g[ok], ids[ok], spot[ok], color[ok])
-                block_chunk(catalogue, blocked, pending[ok], ids[ok], spot[ok], None)
+                color_chunk(shapes_of, board, g[ok], ids[ok], spot[ok], color[ok])
+                block_chunk(shapes_of, blocked, pending[ok], ids[ok], spot[ok], None)
                 touched = np.unique(g[ok])
                 broken = touched[_broken(board[touched], background[touched], *(x[touched] for x in lines))]
                 back = ok[np.isin(g[ok], broken)]
                 if back.size:
-                    color_chunk(catalogue, board, g[back], ids[back], spot[back], background[g[back]])
-                    block_chunk(catalogue, blocked, pending[back], ids[back], spot[back], None, free=True)
+                    color_chunk(shapes_of, board, g[back], ids[back], spot[back], background[g[back]])
+                    block_chunk(shapes_of, blocked, pending[back], ids[back], spot[back], None, free=True)
                 done = np.zeros(len(pending), dtype=bool)
                 done[ok] = True
                 done[back] = False
