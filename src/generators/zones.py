@@ -126,17 +126,24 @@ def _line_map(colors: np.ndarray, at: np.ndarray) -> np.ndarray:
 def _broken(board: np.ndarray, background: np.ndarray, row_line: np.ndarray, col_line: np.ndarray) -> np.ndarray:
     """Per grid: a full line of one colour other than the background where no line was
     drawn, or the background not strictly the most common colour."""
-    board = board.astype(np.int64)
-    rows = ((board == board[:, :, :1]) | (board == OUT)).all(axis=2) & (board[:, :, 0] != OUT)
-    cols = ((board == board[:, :1, :]) | (board == OUT)).all(axis=1) & (board[:, 0, :] != OUT)
+    outside = board == OUT
+    rows = ((board == board[:, :, :1]) | outside).all(axis=2) & ~outside[:, :, 0]
+    cols = ((board == board[:, :1, :]) | outside).all(axis=1) & ~outside[:, 0, :]
     rows &= board[:, :, 0] != background[:, None]
     cols &= board[:, 0, :] != background[:, None]
-    n = len(board)
-    counts = np.bincount((np.arange(n)[:, None, None] * (OUT + 1) + board).ravel(), minlength=n * (OUT + 1))
-    counts = counts.reshape(n, OUT + 1)[:, :OUT]
-    own = counts[np.arange(n), background]
-    counts[np.arange(n), background] = -1
-    return (rows & ~row_line).any(axis=1) | (cols & ~col_line).any(axis=1) | (own <= counts.max(axis=1))
+    broken = (rows & ~row_line).any(axis=1) | (cols & ~col_line).any(axis=1)
+    # A background that holds most of the cells is the most common colour; only the others need counting.
+    own = np.count_nonzero(board == background[:, None, None].astype(board.dtype), axis=(1, 2))
+    close = np.flatnonzero(2 * own <= np.count_nonzero(~outside, axis=(1, 2)))
+    if close.size:
+        keys = (
+            board[close].reshape(len(close), -1).astype(np.int32)
+            + (np.arange(len(close), dtype=np.int32) * (OUT + 1))[:, None]
+        )
+        counts = np.bincount(keys.ravel(), minlength=len(close) * (OUT + 1)).reshape(len(close), OUT + 1)[:, :OUT]
+        counts[np.arange(len(close)), background[close]] = -1
+        broken[close] |= own[close] <= counts.max(axis=1)
+    return broken
 
 
 def _ranks(keys: np.ndarray) -> np.ndarray:
