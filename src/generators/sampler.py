@@ -132,12 +132,23 @@ class SceneSampler:
 
 def sample_of(drawn: Drawn, placed: list[Placed], separated_under: int | None) -> Sample:
     """Grid 0 of a chunk of one as a Sample, the shapes painted on it (`Placed`) its intent."""
-    h, w = int(drawn.heights[0]), int(drawn.widths[0])
-    grid = drawn.board[0, :h, :w].copy()
-    grid.flags.writeable = False
-    intent = tuple(
-        ShapeIntent(p.kinds[k], c, *divmod(spot, PADDED), mask(i))
+    intent = [
+        painted(p.kinds[k], c, *divmod(spot, PADDED), i)
         for p in placed
         for k, c, spot, i in zip(p.kind.tolist(), p.colors.tolist(), p.spots.tolist(), p.ids.tolist())
-    )
-    return Sample(grid, int(drawn.backgrounds[0]), intent, separated_under, int(drawn.rejections[0]))
+    ]
+    return drawn_sample(drawn, 0, intent, separated_under)
+
+
+def painted(kind: str, color: int, top: int, left: int, mask_id: int) -> ShapeIntent:
+    """A shape a chunk sampler painted, as an intent: its mask is the catalogue's `mask_id`."""
+    return ShapeIntent(kind, int(color), int(top), int(left), mask(int(mask_id)))
+
+
+def drawn_sample(drawn: Drawn, g: int, intent, separated_under: int | None) -> Sample:
+    """Grid g of a chunk as a Sample (its cells sealed, its background and rejections), with
+    the shapes its sampler says it painted there: every chunk sampler's one grid."""
+    h, w = int(drawn.heights[g]), int(drawn.widths[g])
+    grid = drawn.board[g, :h, :w].copy()
+    grid.flags.writeable = False
+    return Sample(grid, int(drawn.backgrounds[g]), tuple(intent), separated_under, int(drawn.rejections[g]))

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, mask, palettes, shapes
+from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, palettes, shapes
 from generators.placement import BOARD, PADDED, block_chunk, color_chunk, free_spots
 from generators.policies import COLORS, MAX_SIDE, BackgroundPolicy
-from generators.sampler import DEFAULT_KINDS, Sample, ShapeIntent
+from generators.sampler import DEFAULT_KINDS, Sample, drawn_sample, painted
 from generators.shapes import SHAPE_KINDS
 
 
@@ -64,18 +64,12 @@ class Zoned:
     shapes: dict
 
     def sample(self, g: int) -> Sample:
-        h, w = int(self.drawn.heights[g]), int(self.drawn.widths[g])
-        grid = self.drawn.board[g, :h, :w].copy()
-        grid.flags.writeable = False
         s = self.shapes
-        mine = np.flatnonzero(s["grid"] == g).tolist()
-        intent = tuple(
-            ShapeIntent(
-                self.kinds[s["kind"][i]], int(s["color"][i]), int(s["top"][i]), int(s["left"][i]), mask(int(s["id"][i]))
-            )
-            for i in mine
-        )
-        return Sample(grid, int(self.drawn.backgrounds[g]), intent, None, int(self.drawn.rejections[g]))
+        intent = [
+            painted(self.kinds[s["kind"][i]], s["color"][i], s["top"][i], s["left"][i], s["id"][i])
+            for i in np.flatnonzero(s["grid"] == g).tolist()
+        ]
+        return drawn_sample(self.drawn, g, intent, None)
 
     def layout(self, g: int, max_bands: int) -> ZoneLayout:
         def bands(sides, starts):

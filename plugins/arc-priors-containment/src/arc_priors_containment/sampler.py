@@ -23,11 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from arc_priors_containment.regions import REGION_CDF, SPAN, UNIFORMS, gaps, regions, register, rims, row_words
-from generators import Sample, ShapeIntent
+from generators import Sample
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, blank, catalogue, mask, palettes, shapes
+from generators.fast import OUT, Drawn, blank, catalogue, palettes, shapes
 from generators.placement import PADDED, block_chunk, color_chunk, free_spots
 from generators.policies import COLORS
+from generators.sampler import drawn_sample, painted
 
 MIN_SIDE, MAX_SIDE = 6, 20
 """The default sides; no grid is narrower than MIN_BOX + 1."""
@@ -127,15 +128,11 @@ class Contained:
         return np.flatnonzero(self.shapes["grid"] == g).tolist()
 
     def sample(self, g: int) -> Sample:
-        h, w = int(self.drawn.heights[g]), int(self.drawn.widths[g])
-        grid = self.drawn.board[g, :h, :w].copy()
-        grid.flags.writeable = False
         s = self.shapes
-        intent = tuple(
-            ShapeIntent(KINDS[s["kind"][i]], int(s["color"][i]), int(s["top"][i]), int(s["left"][i]), mask(s["id"][i]))
-            for i in self._mine(g)
-        )
-        return Sample(grid, int(self.drawn.backgrounds[g]), intent, 8, int(self.drawn.rejections[g]))
+        intent = [
+            painted(KINDS[s["kind"][i]], s["color"][i], s["top"][i], s["left"][i], s["id"][i]) for i in self._mine(g)
+        ]
+        return drawn_sample(self.drawn, g, intent, 8)
 
     def within(self, g: int) -> tuple[int, ...]:
         """`within` of each shape of grid g, in the order of its sample's intent."""

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators import BackgroundPolicy, Sample, ShapeIntent, SizeCurriculum
+from generators import BackgroundPolicy, Sample, SizeCurriculum
 from generators.chunks import Drawing
 from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, palettes, shapes, sizes
 from generators.placement import BOARD, PADDED, free_spots, halo, paint_chunk
 from generators.policies import COLORS
+from generators.sampler import drawn_sample, painted
 
 # Each rotation and flip as a map of index arrays; names as in priors.transforms.
 ELEMENTS = {
@@ -313,14 +314,9 @@ class Symmetric:
     placed: _Placed
 
     def sample(self, g: int) -> Sample:
-        h, w = int(self.drawn.heights[g]), int(self.drawn.widths[g])
-        grid = self.drawn.board[g, :h, :w].copy()
-        grid.flags.writeable = False
         p = self.placed
-        intent = tuple(
-            ShapeIntent(
-                LABELS[p.labels[i]], int(p.colors[i]), *divmod(int(p.spots[i]), PADDED), catalogue().mask(int(p.ids[i]))
-            )
+        intent = [
+            painted(LABELS[p.labels[i]], p.colors[i], *divmod(int(p.spots[i]), PADDED), p.ids[i])
             for i in np.flatnonzero(p.grids == g).tolist()
-        )
-        return Sample(grid, int(self.drawn.backgrounds[g]), intent, 8 if self.objects[g] else None, 0)
+        ]
+        return drawn_sample(self.drawn, g, intent, 8 if self.objects[g] else None)
