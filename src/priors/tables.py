@@ -188,6 +188,15 @@ class Tables:
         return self._object_cells()
 
     @functools.cached_property
+    def object_at(self) -> np.ndarray:
+        """Per cell of `cells`, the object it belongs to, or -1: where rules ask what lies at a cell."""
+        obj, row, col = self.object_cells
+        c, grid = self.cells, self.owner[obj]
+        at = np.full(len(c.values), -1, dtype=np.int64)
+        at[c.start[grid] + row * c.widths[grid] + col] = obj
+        return at
+
+    @functools.cached_property
     def cells(self) -> "Cells":
         """Every cell of every grid, for rules about the grid rather than its objects."""
         if self._grids is None:

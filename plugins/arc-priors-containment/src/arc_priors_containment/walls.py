@@ -54,10 +54,7 @@ class Layout:
         core = (row > top[obj]) & (row < bottom[obj]) & (col > left[obj]) & (col < right[obj])
         room = np.maximum(bottom - top - 1, 0) * np.maximum(right - left - 1, 0)
         could = np.bincount(obj, weights=core, minlength=n) < room
-        cells, grid = t.cells, t.owner[obj]
-        at = np.full(len(cells.values), -1, dtype=np.int64)
-        at[cells.start[grid] + row * cells.widths[grid] + col] = obj
-        return cls(top, left, bottom, right, at, could)
+        return cls(top, left, bottom, right, t.object_at, could)
 
     def around(self, outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
         """Per pair, whether object outer's box strictly contains object inner's: the only

@@ -130,12 +130,10 @@ def _mirrored(t: Tables) -> np.ndarray:
     """Per object of the chunk: every cell's mirror image across the object's bounding box
     (left to right) is a cell of the object too."""
     obj, row, col = t.object_cells
-    n = len(t.areas)
+    n, c, grid = len(t.areas), t.cells, t.owner[obj]
     _, left, _, right = object_boxes(obj, row, col, n)
-    width = 31  # more than any column: cells keyed as (object, row, column) in one number
-    key = (obj * width + row) * width + col
-    mirror = (obj * width + row) * width + left[obj] + right[obj] - col
-    missing = ~np.isin(mirror, key)
+    mirror = c.start[grid] + row * c.widths[grid] + left[obj] + right[obj] - col
+    missing = t.object_at[mirror] != obj
     return np.bincount(obj[missing], minlength=n) == 0
 
 
