@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from generators.copies import Copies, CopiesSampler
-from generators.fast import OUT, Drawn, copies_chunk, noisy, scene_chunk
+from generators.fast import OUT, Drawn, copies_chunk, inside, noisy, scene_chunk
 from generators.placement import BOARD
 from generators.policies import MAX_SIDE
 from generators.sampler import Scenes, SceneSampler
@@ -116,8 +116,7 @@ def drawn_problem(drawn, n: int) -> str | None:
     if any(not isinstance(v, np.ndarray) or v.shape != (n,) or v.dtype.kind not in "iu" for v in fields):
         return f"its chunk version's heights, widths, backgrounds and rejections are not arrays of {n} integers each"
     heights, widths, backgrounds, rejections = fields
-    side = np.arange(BOARD)
-    inside = (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
+    within = inside(heights, widths)
     bad = (
         (heights < 1)
         | (heights > MAX_SIDE)
@@ -126,7 +125,7 @@ def drawn_problem(drawn, n: int) -> str | None:
         | (backgrounds < -1)
         | (backgrounds > 9)
         | (rejections < 0)
-        | np.where(inside, board > 9, board != OUT).any(axis=(1, 2))
+        | np.where(within, board > 9, board != OUT).any(axis=(1, 2))
     )
     if not bad.any():
         return None

@@ -81,13 +81,34 @@ def palettes(background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return order + (order >= background[:, None])
 
 
+def inside(heights: np.ndarray, widths: np.ndarray) -> np.ndarray:
+    """Per grid, the cells of its board that lie in the grid."""
+    side = np.arange(BOARD)
+    return (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
+
+
 def blank(heights: np.ndarray, widths: np.ndarray, background: np.ndarray) -> np.ndarray:
     """Boards of the background colour inside each grid, OUT outside."""
-    side = np.arange(BOARD)
-    inside = (side[None, :] < heights[:, None])[:, :, None] & (side[None, :] < widths[:, None])[:, None, :]
     board = np.full((len(heights), BOARD, BOARD), OUT, dtype=np.uint8)
-    np.copyto(board, background.astype(np.uint8)[:, None, None], where=inside)  # half the time of np.where
+    np.copyto(board, background.astype(np.uint8)[:, None, None], where=inside(heights, widths))  # half np.where's time
     return board
+
+
+def outnumbered(board: np.ndarray, backgrounds: np.ndarray) -> np.ndarray:
+    """Per grid of the boards, whether its background is not strictly its most common colour
+    (a grid must then be drawn otherwise: parsing would pick another background). A
+    background on more than half the cells is the most common, so only the others are counted."""
+    outside = board == OUT
+    own = np.count_nonzero(board == backgrounds[:, None, None].astype(board.dtype), axis=(1, 2))
+    close = np.flatnonzero(2 * own <= np.count_nonzero(~outside, axis=(1, 2)))
+    result = np.zeros(len(board), dtype=bool)
+    if close.size:
+        offsets = (np.arange(len(close), dtype=np.int32) * (OUT + 1))[:, None]
+        keys = board[close].reshape(len(close), -1).astype(np.int32) + offsets
+        counts = np.bincount(keys.ravel(), minlength=len(close) * (OUT + 1)).reshape(len(close), OUT + 1)[:, :OUT]
+        counts[np.arange(len(close)), backgrounds[close]] = -1
+        result[close] = own[close] <= counts.max(axis=1)
+    return result
 
 
 _KINDS = ("blob", "rectangle", "square", "outline", "horizontal", "vertical", "diagonal", "cell")

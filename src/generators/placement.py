@@ -194,6 +194,15 @@ def _search(shapes: Catalogue, blocked, grids, ids, spots_h, spots_w, rng) -> np
     return np.where(total > 0, top * PADDED + left, -1)
 
 
+def box_words(top: np.ndarray, left: np.ndarray, height: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Each box's cells as a blocked board of one 32-bit word a row (padded by one, as every
+    chunk sampler's): a part of a grid that shapes may fill, or, inverted, keep out of."""
+    rows = np.arange(PADDED)[None, :] - 1  # the grid row of each bitboard row
+    inside = (rows >= top[:, None]) & (rows < (top + height)[:, None])
+    word = ((np.uint64(1) << width.astype(np.uint64)) - np.uint64(1)) << (left + 1).astype(np.uint64)
+    return np.where(inside, word.astype(np.uint32)[:, None], np.uint32(0))
+
+
 def paint_chunk(shapes: Catalogue, board, blocked, grids, ids, spot, colors, apart_under: int | None) -> None:
     """`Canvas.paint` for mask ids[i] at spot[i] of grid grids[i] in colors[i], all at once.
     Each grid appears once in `grids`, so its rows take each OR once."""

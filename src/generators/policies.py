@@ -17,6 +17,17 @@ def pick_index(cdf: list[float], x: float) -> int:
     return min(bisect.bisect_right(cdf, x), len(cdf) - 1)
 
 
+def pick_indices(cdf, u: np.ndarray) -> np.ndarray:
+    """`pick_index` for each of u, as the chunk samplers draw."""
+    return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
+
+
+def ranks(keys: np.ndarray) -> np.ndarray:
+    """Per row, each entry's place in increasing order of `keys`: with random keys, the entries
+    of rank below k are k drawn uniformly without repeats (keys of 2.0 mark entries never drawn)."""
+    return np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
+
+
 def _check_side(value: int, what: str) -> None:
     if not 1 <= value <= MAX_SIDE:
         raise ValueError(f"{what} must be between 1 and {MAX_SIDE}, got {value}")

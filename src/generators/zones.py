@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, palettes, shapes
-from generators.placement import BOARD, PADDED, block_chunk, color_chunk, free_spots
-from generators.policies import COLORS, MAX_SIDE, BackgroundPolicy
+from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, outnumbered, palettes, shapes
+from generators.placement import BOARD, PADDED, block_chunk, box_words, color_chunk, free_spots
+from generators.policies import COLORS, MAX_SIDE, BackgroundPolicy, pick_indices, ranks
 from generators.sampler import DEFAULT_KINDS, Sample, drawn_sample, painted
 from generators.shapes import SHAPE_KINDS
 
@@ -103,10 +103,7 @@ def _band_frames(slots: _Slots) -> np.ndarray:
     """Each band's blocked board (`generators.placement`'s bitboards, padded by one): its
     grid's frame with every cell blocked but the band's own, so that a free spot of the grid
     is a spot of the band."""
-    rows = np.arange(PADDED)[None, :] - 1  # the grid row of each bitboard row
-    inside = (rows >= slots.top[:, None]) & (rows < (slots.top + slots.height)[:, None])
-    band = ((np.uint64(1) << slots.width.astype(np.uint64)) - np.uint64(1)) << (slots.left + 1).astype(np.uint64)
-    return np.where(inside, ~band.astype(np.uint32)[:, None], np.uint32(0xFFFFFFFF)).astype(np.uint32)
+    return ~box_words(slots.top, slots.left, slots.height, slots.width)
 
 
 def _line_map(colors: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -125,24 +122,7 @@ def _broken(board: np.ndarray, background: np.ndarray, row_line: np.ndarray, col
     cols = ((board == board[:, :1, :]) | outside).all(axis=1) & ~outside[:, 0, :]
     rows &= board[:, :, 0] != background[:, None]
     cols &= board[:, 0, :] != background[:, None]
-    broken = (rows & ~row_line).any(axis=1) | (cols & ~col_line).any(axis=1)
-    # A background that holds most of the cells is the most common colour; only the others need counting.
-    own = np.count_nonzero(board == background[:, None, None].astype(board.dtype), axis=(1, 2))
-    close = np.flatnonzero(2 * own <= np.count_nonzero(~outside, axis=(1, 2)))
-    if close.size:
-        keys = (
-            board[close].reshape(len(close), -1).astype(np.int32)
-            + (np.arange(len(close), dtype=np.int32) * (OUT + 1))[:, None]
-        )
-        counts = np.bincount(keys.ravel(), minlength=len(close) * (OUT + 1)).reshape(len(close), OUT + 1)[:, :OUT]
-        counts[np.arange(len(close)), background[close]] = -1
-        broken[close] |= own[close] <= counts.max(axis=1)
-    return broken
-
-
-def _ranks(keys: np.ndarray) -> np.ndarray:
-    """Per row, each entry's place in increasing order: a random permutation's inverse."""
-    return np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
+    return (rows & ~row_line).any(axis=1) | (cols & ~col_line).any(axis=1) | outnumbered(board, background)
 
 
 @dataclass(frozen=True)
@@ -322,7 +302,7 @@ class ZoneSampler:
         k = np.arange(self.max_bands - 1)[None, :]
         lines = (n_rows + n_cols - 2)[:, None]
         second = ((lines[:, 0] >= 2) & ((n_rows == 1) | (n_cols == 1)) & (u[:, 0] < self.second_color_rate))[:, None]
-        chosen = second & (_ranks(np.where(k < lines, keys, 2.0)) < 1 + (u[:, 1:] * (lines - 1)).astype(np.int64))
+        chosen = second & (ranks(np.where(k < lines, keys, 2.0)) < 1 + (u[:, 1:] * (lines - 1)).astype(np.int64))
         colors = np.where(chosen, palette[:, 1:2], palette[:, :1])
         return (np.where(k < (n_rows - 1)[:, None], colors, -1), np.where(k < (n_cols - 1)[:, None], colors, -1))
 
@@ -340,7 +320,7 @@ class ZoneSampler:
         u, keys, many = rng.random(n), rng.random((n, self.max_bands**2)), rng.random((n, self.max_bands**2))
         bands = (n_rows * n_cols)[:, None]
         least = np.minimum(self.min_filled, bands)
-        filled = _ranks(np.where(k < bands, keys, 2.0)) < least + (u[:, None] * (bands - least + 1)).astype(np.int64)
+        filled = ranks(np.where(k < bands, keys, 2.0)) < least + (u[:, None] * (bands - least + 1)).astype(np.int64)
         wanted = np.where(filled & (k < bands), 1 + (many * self.max_shapes).astype(np.int64), 0)
         before = np.cumsum(wanted, axis=1) - wanted
         return np.clip(self.max_shapes_in_all - before, 0, wanted)
@@ -362,7 +342,7 @@ class ZoneSampler:
                 if not pending.size:
                     break
                 v = rng.random((len(pending), 3))
-                kind = np.minimum(np.searchsorted(self._kind_cdf, v[:, 0], side="right"), len(kinds) - 1)
+                kind = pick_indices(self._kind_cdf, v[:, 0])
                 h, w = slots.height[pending], slots.width[pending]
                 area = 1 + (v[:, 1] * np.minimum(self.max_area, np.maximum(1, h * w // 2))).astype(np.int64)
                 ids = shapes(kinds, kind, area, h, w, rng)

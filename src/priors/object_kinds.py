@@ -1,5 +1,5 @@
 """Object kinds, defined once: what `Tables.kinds` computes for a chunk's objects and
-`priors.kinds.kind_of` for one mask."""
+`priors.kinds.classify` for one mask."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from typing import Callable, Mapping, Union
 import attrs
 import numpy as np
 
+from priors.cells import SOURCES, TURNS_SHAPE, Cells
 from priors.object_kinds import OBJECT_KINDS, kind_codes  # noqa: F401  (their address before object_kinds)
 
 COLORS = 10
@@ -191,9 +192,8 @@ class Tables:
     def object_at(self) -> np.ndarray:
         """Per cell of `cells`, the object it belongs to, or -1: where rules ask what lies at a cell."""
         obj, row, col = self.object_cells
-        c, grid = self.cells, self.owner[obj]
-        at = np.full(len(c.values), -1, dtype=np.int64)
-        at[c.start[grid] + row * c.widths[grid] + col] = obj
+        at = np.full(len(self.cells.values), -1, dtype=np.int64)
+        at[self.cells.index(self.owner[obj], row, col)] = obj
         return at
 
     @functools.cached_property
@@ -208,7 +208,7 @@ class Tables:
         transpose) brings to it; itself in a non-square grid, whose shape the transform would change."""
         c = self.cells
         h, w, r, k = c.grid_height, c.grid_width, c.row, c.col
-        row, col = _SOURCES[transform](h, w, r, k)
+        row, col = SOURCES[transform](h, w, r, k)
         if transform in TURNS_SHAPE:
             inside = h == w
             row, col = np.where(inside, row, r), np.where(inside, col, k)
@@ -246,37 +246,6 @@ class Tables:
         some = np.flatnonzero(self.objects > 0)
         value[some] = reduce.reduceat(self.areas, self.first[some])
         return value
-
-
-TURNS_SHAPE = frozenset({"transpose", "anti_transpose", "rot90", "rot270"})
-"""The transforms that give an h x w grid the shape w x h."""
-_SOURCES = {
-    "identity": lambda h, w, r, k: (r, k),
-    "flip_lr": lambda h, w, r, k: (r, w - 1 - k),
-    "flip_ud": lambda h, w, r, k: (h - 1 - r, k),
-    "rot180": lambda h, w, r, k: (h - 1 - r, w - 1 - k),
-    "transpose": lambda h, w, r, k: (k, r),
-    "anti_transpose": lambda h, w, r, k: (h - 1 - k, w - 1 - r),
-    "rot90": lambda h, w, r, k: (k, w - 1 - r),
-    "rot270": lambda h, w, r, k: (h - 1 - k, r),
-}
-"""Where the colour at (r, k) of an h x w grid comes from under each transform."""
-
-
-class Cells:
-    """Every cell of a chunk's grids in reading order, grid after grid: its value, its grid
-    (`owner`), its row and column there, and its grid's height, width and first cell
-    (`grid_height`, `grid_width`, `grid_start`); and each grid's height, width and first cell."""
-
-    def __init__(self, values: np.ndarray, heights: np.ndarray, widths: np.ndarray):
-        self.values, self.heights, self.widths = values, heights, widths
-        sizes = heights * widths
-        self.start = np.cumsum(sizes) - sizes
-        self.owner = np.repeat(np.arange(len(sizes)), sizes)
-        # Per cell, its grid's height, width and first cell: every transform's image reads them.
-        self.grid_height, self.grid_width = heights[self.owner], widths[self.owner]
-        self.grid_start = self.start[self.owner]
-        self.row, self.col = np.divmod(np.arange(len(values)) - self.grid_start, self.grid_width)
 
 
 def kth(mask: np.ndarray, k: np.ndarray) -> np.ndarray:

@@ -25,9 +25,9 @@ import numpy as np
 from arc_priors_containment.regions import REGION_CDF, SPAN, UNIFORMS, gaps, regions, register, rims, row_words
 from generators import Sample
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, blank, catalogue, palettes, shapes
-from generators.placement import PADDED, block_chunk, color_chunk, free_spots
-from generators.policies import COLORS
+from generators.fast import Drawn, blank, catalogue, outnumbered, palettes, shapes
+from generators.placement import PADDED, block_chunk, box_words, color_chunk, free_spots
+from generators.policies import COLORS, pick_indices
 from generators.sampler import drawn_sample, painted
 
 MIN_SIDE, MAX_SIDE = 6, 20
@@ -52,11 +52,6 @@ SHARED_COLOR_RATE = 0.1
 """How often a small shape repeats the colour of another small shape, as ARC grids do."""
 KINDS = ("outline", "gapped_outline", *SMALL_KINDS)
 """The kinds of `Contained.shapes`, by index."""
-
-
-def _pick(cdf: tuple[float, ...], u: np.ndarray) -> np.ndarray:
-    """`generators.policies.pick_index` for each of u."""
-    return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
 
 
 def _rooms(rng: np.random.Generator, heights: np.ndarray, widths: np.ndarray, wanted: np.ndarray):
@@ -84,15 +79,6 @@ def _rooms(rng: np.random.Generator, heights: np.ndarray, widths: np.ndarray, wa
     return boxes, count
 
 
-def _box_words(boxes: np.ndarray) -> np.ndarray:
-    """Each box (top, left, height, width) as a bitboard of its cells."""
-    top, left, h, w = boxes.T
-    rows = np.arange(PADDED)[None, :] - 1  # the grid row of each bitboard row
-    inside = (rows >= top[:, None]) & (rows < (top + h)[:, None])
-    word = ((np.uint64(1) << w.astype(np.uint64)) - np.uint64(1)) << (left + 1).astype(np.uint64)
-    return np.where(inside, word.astype(np.uint32)[:, None], np.uint32(0))
-
-
 def _extent(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Height and width of the smallest box around each bitboard's cells (0 x 0 for none)."""
 
@@ -102,16 +88,6 @@ def _extent(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     columns = np.bitwise_or.reduce(words, axis=1)
     return span(words != 0), span((columns[:, None] >> np.arange(32, dtype=np.uint32)) & 1 != 0)
-
-
-def _outnumbered(board: np.ndarray, backgrounds: np.ndarray) -> np.ndarray:
-    """The grids whose background is not strictly their most common colour."""
-    n, every = len(board), np.arange(len(board))
-    cells = (every[:, None] * (OUT + 1) + board.reshape(n, -1)).ravel()
-    counts = np.bincount(cells, minlength=n * (OUT + 1)).reshape(n, OUT + 1)[:, :OUT]
-    own = counts[every, backgrounds].copy()
-    counts[every, backgrounds] = -1
-    return np.flatnonzero(own <= counts.max(axis=1))
 
 
 @dataclass(frozen=True)
@@ -251,10 +227,10 @@ class ContainmentSampler:
         most common colour that parsing would pick."""
         catalogue().start_chunk()
         drawn = self._draw(rng, n)
-        bad = _outnumbered(drawn.drawn.board, drawn.drawn.backgrounds)
+        bad = np.flatnonzero(outnumbered(drawn.drawn.board, drawn.drawn.backgrounds))
         while bad.size:
             drawn = drawn.redrawn(bad, self._draw(rng, len(bad)))
-            bad = bad[_outnumbered(drawn.drawn.board[bad], drawn.drawn.backgrounds[bad])]
+            bad = bad[outnumbered(drawn.drawn.board[bad], drawn.drawn.backgrounds[bad])]
         return drawn
 
     def _draw(self, rng: np.random.Generator, n: int) -> Contained:
@@ -264,7 +240,7 @@ class ContainmentSampler:
         widths = np.where(u[:, 1] < 0.3, heights, self.min_side + (u[:, 2] * span).astype(np.int64))
         background = np.where(u[:, 3] < 0.8, 0, 1 + (u[:, 4] * 9).astype(np.int64))
         chunk = _Chunk(heights, widths, background, palettes(background, rng))
-        wanted = np.minimum(self.max_outlines, self.min_outlines + _pick(OUTLINES_CDF, rng.random(n)))
+        wanted = np.minimum(self.max_outlines, self.min_outlines + pick_indices(OUTLINES_CDF, rng.random(n)))
         self._outlines(rng, chunk, wanted)
         self._small_shapes(rng, chunk)
         return chunk.result()
@@ -286,7 +262,7 @@ class ContainmentSampler:
             boxed = k < rooms[g]
             within = np.where(boxed, -1, (rng.random(len(g)) * chunk.outlines[g]).astype(np.int64))
             room = chunk.holes[g, np.maximum(within, 0)]
-            room[boxed] = _box_words(boxes[g[boxed], k])
+            room[boxed] = box_words(*boxes[g[boxed], k].T)
             smallest = np.where((k == 0) & (nested[g] > 0), PARENT_BOX, MIN_BOX)
             self._outline(rng, chunk, g, room, smallest, within)
 
@@ -308,7 +284,7 @@ class ContainmentSampler:
             low_h, low_w = np.minimum(smallest[todo], room_h[todo]), np.minimum(smallest[todo], room_w[todo])
             h = low_h + (u[:, 0] ** 0.6 * (room_h[todo] - low_h + 1)).astype(np.int64)  # skewed towards roomy insides
             w = low_w + (u[:, 1] ** 0.6 * (room_w[todo] - low_w + 1)).astype(np.int64)
-            stack = regions(_pick(REGION_CDF, u[:, 2]), h, w, u[:, 3:])
+            stack = regions(pick_indices(REGION_CDF, u[:, 2]), h, w, u[:, 3:])
             ids, inner = catalogue().rectangles(h, w), np.flatnonzero(within[todo] >= 0)
             ids[inner] = register(catalogue(), stack[inner], h[inner], w[inner])
             spot = chunk.spots(rng, g[todo], ids, allowed[todo])
@@ -343,14 +319,16 @@ class ContainmentSampler:
         shape's kind and mask are drawn first, in one go, as they do not depend on the grid."""
         n = len(chunk.outlines)
         drawn = np.arange(MAX_OUTLINES)[None, :] < chunk.outlines[:, None]
-        inside = np.where(drawn, np.minimum(self.max_inside, _pick(INSIDE_CDF, rng.random((n, MAX_OUTLINES)))), 0)
+        inside = np.where(
+            drawn, np.minimum(self.max_inside, pick_indices(INSIDE_CDF, rng.random((n, MAX_OUTLINES)))), 0
+        )
         around = (rng.random(n) * (self.max_outside + 1)).astype(np.int64)
         wanted = np.concatenate([inside, around[:, None]], axis=1)  # per part: each outline's inside, then around
         most = max(self.max_inside, self.max_outside)
         slots = np.nonzero(wanted[:, :, None] > np.arange(most)[None, None, :])  # (grid, part, k) of each shape
         u = rng.random((len(slots[0]), 2))
         kind, ids = np.full((n, MAX_OUTLINES + 1, most), -1), np.full((n, MAX_OUTLINES + 1, most), -1)
-        kind[slots] = _pick(SMALL_CDF, u[:, 0])
+        kind[slots] = pick_indices(SMALL_CDF, u[:, 0])
         three = np.full(len(u), 3)
         ids[slots] = shapes(SMALL_KINDS, kind[slots], 1 + (u[:, 1] * 4).astype(np.int64), three, three, rng)
         outside = ~np.bitwise_or.reduce(chunk.holes, axis=1)

@@ -84,7 +84,7 @@ def cut_off_cells(t: Tables, walls: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     size = h * w
     pair = np.repeat(np.arange(len(walls)), size)
     r, c = np.divmod(np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size), w[pair])
-    where = cells.start[grid[pair]] + (top[pair] + r) * cells.widths[grid[pair]] + left[pair] + c
+    where = cells.index(grid[pair], top[pair] + r, left[pair] + c)
     free = lay.at[where] != walls[pair]
     # A margin row above every box and below each, a margin column left of every box and right of the widest.
     width = int(w.max()) + 2

@@ -130,9 +130,9 @@ def _mirrored(t: Tables) -> np.ndarray:
     """Per object of the chunk: every cell's mirror image across the object's bounding box
     (left to right) is a cell of the object too."""
     obj, row, col = t.object_cells
-    n, c, grid = len(t.areas), t.cells, t.owner[obj]
+    n = len(t.areas)
     _, left, _, right = object_boxes(obj, row, col, n)
-    mirror = c.start[grid] + row * c.widths[grid] + left[obj] + right[obj] - col
+    mirror = t.cells.index(t.owner[obj], row, left[obj] + right[obj] - col)
     missing = t.object_at[mirror] != obj
     return np.bincount(obj[missing], minlength=n) == 0
 

@@ -17,9 +17,9 @@ import numpy as np
 
 from generators import BackgroundPolicy, Sample, SizeCurriculum
 from generators.chunks import Drawing
-from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, palettes, shapes, sizes
+from generators.fast import OUT, Drawn, backgrounds, blank, catalogue, inside, palettes, shapes, sizes
 from generators.placement import BOARD, PADDED, free_spots, halo, paint_chunk
-from generators.policies import COLORS
+from generators.policies import COLORS, pick_indices, ranks
 from generators.sampler import drawn_sample, painted
 
 # Each rotation and flip as a map of index arrays; names as in priors.transforms.
@@ -96,8 +96,7 @@ def broken_pairs(board, heights, widths, counts, pool, pool_size, rng: np.random
     keys = rng.random((n, int((heights * half).max(initial=1))))
     pairs = np.arange(keys.shape[1])[None, :] < (heights * half)[:, None]
     keys[~pairs] = 2.0
-    ranks = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
-    g, pair = np.nonzero((ranks < counts[:, None]) & pairs)
+    g, pair = np.nonzero((ranks(keys) < counts[:, None]) & pairs)
     row, col = np.divmod(pair, np.maximum(half[g], 1))
     u = rng.random((2, len(g)))
     col = np.where(u[0] < 0.5, widths[g] - 1 - col, col)
@@ -195,14 +194,13 @@ class SymmetrySampler:
         colors = np.take_along_axis(palette, (pick * used[:, None]).astype(np.int64), axis=1)
         cells = np.where(on < density[:, None], colors, background[:, None])
         square = heights == widths
-        cdf = np.where(square[:, None], _GROUP_CDF[True], _GROUP_CDF[False])
-        group = np.minimum((cdf <= u[:, 2:3]).sum(axis=1), len(GROUPS) - 1)
+        group = np.where(square, pick_indices(_GROUP_CDF[True], u[:, 2]), pick_indices(_GROUP_CDF[False], u[:, 2]))
         maps = np.stack(
             [_orbit_map(h, w, k, side) for h, w, k in zip(heights.tolist(), widths.tolist(), group.tolist())]
         )
         board = np.full((n, BOARD, BOARD), OUT, dtype=np.uint8)
         board[:, :side, :side] = np.take_along_axis(cells, maps, axis=1).reshape(n, side, side)
-        board[~_inside(heights, widths)] = OUT
+        board[~inside(heights, widths)] = OUT
         broken = (np.array([bool(g.elements) for g in GROUPS])[group]) & (u[:, 3] < self.break_rate)
         counts = np.where(broken, 1 + (rng.random(n) * self.max_breaks).astype(np.int64), 0)
         pool = np.concatenate([background[:, None], palette], axis=1)  # the background, then the colours used
@@ -275,11 +273,6 @@ def _orbit_map(height: int, width: int, group: int, side: int) -> np.ndarray:
     board[:height, :width] = symmetrize(board[:height, :width], GROUPS[group].elements)
     board.flags.writeable = False
     return board.ravel()
-
-
-def _inside(heights: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    side = np.arange(BOARD)
-    return (side[None, :, None] < heights[:, None, None]) & (side[None, None, :] < widths[:, None, None])
 
 
 @dataclass(frozen=True)
